@@ -1,0 +1,51 @@
+//! Which AWS a lab talks to.
+
+use std::fmt;
+
+/// Where a step's API calls go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The bundled offline emulator, reached over loopback HTTP.
+    Emulator { endpoint: String },
+    /// The learner's own account, with credentials from the standard AWS chain.
+    Aws { profile: Option<String>, region: String },
+}
+
+impl Target {
+    /// The short name used in progress records and reports: `emulator` or `aws`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Target::Emulator { .. } => "emulator",
+            Target::Aws { .. } => "aws",
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Emulator { endpoint } => write!(f, "offline emulator at {endpoint}"),
+            Target::Aws { profile: Some(profile), region } => {
+                write!(f, "AWS (profile {profile}, {region})")
+            }
+            Target::Aws { profile: None, region } => {
+                write!(f, "AWS (default credentials, {region})")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_each_target_for_a_learner() {
+        let offline = Target::Emulator { endpoint: "http://127.0.0.1:4566".into() };
+        assert_eq!(offline.kind(), "emulator");
+        assert_eq!(offline.to_string(), "offline emulator at http://127.0.0.1:4566");
+        let aws = Target::Aws { profile: Some("student".into()), region: "ap-northeast-2".into() };
+        assert_eq!(aws.kind(), "aws");
+        assert_eq!(aws.to_string(), "AWS (profile student, ap-northeast-2)");
+    }
+}

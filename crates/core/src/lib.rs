@@ -1,0 +1,16 @@
+//! # awslab-core: what the app does, without a window
+//!
+//! The desktop app (`src-tauri`) and the `awslab` CLI are thin shells over the use cases here, so
+//! every use case is tested without Tauri. See DESIGN.md §3.
+//!
+//! ## Layout
+//! - `catalog`: find the labs folder and summarise its labs for a catalog view.
+//! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
+//! - `status`: a learner's step statuses and score, derived from the store and the lab.
+//!
+//! Not here: Tauri (only `src-tauri` imports it), AWS calls (`awslab-cloud`), or lab parsing
+//! (`awslab-lab`).
+
+pub mod catalog;
+pub mod progress;
+pub mod status;

@@ -1,0 +1,216 @@
+//! A learner's standing in a lab: each step's status and the lab's score, derived from the
+//! progress store and the lab as it is now (nothing derived is stored).
+//!
+//! A step is **passed** when the latest result of every one of its checks passed; **skipped**
+//! when the learner skipped it and has not passed it since; **failed** when some check ran and
+//! the step is not passed; otherwise **not started**. Results of checks a lab no longer has are
+//! ignored, so editing a lab never breaks anyone's progress.
+
+use crate::progress::{CheckRecord, ProgressError, ProgressStore};
+use awslab_lab::Lab;
+use awslab_lab::grade::Score;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    NotStarted,
+    Passed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepProgress {
+    pub step_id: String,
+    pub status: StepStatus,
+    pub earned: u32,
+    pub possible: u32,
+    pub hints_revealed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabProgress {
+    pub lab_id: String,
+    pub steps: Vec<StepProgress>,
+    pub score: Score,
+}
+
+/// Derives the standing in `lab` from what `store` recorded.
+pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, ProgressError> {
+    let latest: HashMap<(String, String), CheckRecord> = store
+        .latest_checks(&lab.id)?
+        .into_iter()
+        .map(|record| ((record.step_id.clone(), record.check_id.clone()), record))
+        .collect();
+    let skipped = store.skipped_steps(&lab.id)?;
+    let hints = store.hints_revealed(&lab.id)?;
+
+    let passes = |step_id: &str, check_id: &str| {
+        latest.get(&(step_id.to_string(), check_id.to_string())).is_some_and(|record| record.passed)
+    };
+    let steps = lab
+        .steps
+        .iter()
+        .map(|step| {
+            let ran = step
+                .checks
+                .iter()
+                .any(|check| latest.contains_key(&(step.id.clone(), check.id.clone())));
+            let all_pass = step.checks.iter().all(|check| passes(&step.id, &check.id));
+            let status = if all_pass && ran {
+                StepStatus::Passed
+            } else if skipped.contains(&step.id) {
+                StepStatus::Skipped
+            } else if ran {
+                StepStatus::Failed
+            } else {
+                StepStatus::NotStarted
+            };
+            let earned = step
+                .checks
+                .iter()
+                .filter(|check| passes(&step.id, &check.id))
+                .map(|check| check.points)
+                .sum();
+            StepProgress {
+                step_id: step.id.clone(),
+                status,
+                earned,
+                possible: step.points(),
+                hints_revealed: hints.get(&step.id).copied().unwrap_or(0),
+            }
+        })
+        .collect::<Vec<_>>();
+
+    let earned = steps.iter().map(|step| step.earned).sum();
+    Ok(LabProgress {
+        lab_id: lab.id.clone(),
+        score: Score::new(earned, lab.total_points(), lab.pass_percent),
+        steps,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::TargetKind;
+    use std::path::Path;
+
+    fn sample() -> Lab {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/format-sample");
+        awslab_lab::load_lab(&dir).expect("the format sample loads")
+    }
+
+    fn record(step: &str, check: &str, passed: bool, points: u32, at_ms: i64) -> CheckRecord {
+        CheckRecord {
+            step_id: step.into(),
+            check_id: check.into(),
+            passed,
+            points: if passed { points } else { 0 },
+            max_points: points,
+            target: TargetKind::Emulator,
+            at_ms,
+            detail: None,
+        }
+    }
+
+    fn status_of(progress: &LabProgress, step: &str) -> StepStatus {
+        progress.steps.iter().find(|s| s.step_id == step).map(|s| s.status).expect("step")
+    }
+
+    #[test]
+    fn nothing_done_is_not_started_and_scores_zero() {
+        let lab = sample();
+        let store = ProgressStore::open_in_memory().unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert!(progress.steps.iter().all(|s| s.status == StepStatus::NotStarted));
+        assert_eq!((progress.score.earned, progress.score.possible), (0, 160));
+        assert!(!progress.score.passed);
+    }
+
+    #[test]
+    fn statuses_follow_the_latest_results() {
+        let lab = sample();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        store
+            .record_checks(
+                &lab.id,
+                &[
+                    record("policy", "policy-allows-only-putitem", false, 10, 1),
+                    record("role", "role-trusts-lambda", true, 10, 2),
+                    record("table", "table-key", true, 10, 3),
+                    record("table", "table-key", false, 10, 4),
+                ],
+            )
+            .unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(status_of(&progress, "policy"), StepStatus::Failed);
+        assert_eq!(status_of(&progress, "role"), StepStatus::Passed);
+        assert_eq!(status_of(&progress, "table"), StepStatus::Failed);
+        assert_eq!(status_of(&progress, "api"), StepStatus::NotStarted);
+        assert_eq!(progress.score.earned, 10);
+    }
+
+    #[test]
+    fn a_step_passes_only_when_every_check_passes() {
+        let lab = sample();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        store.record_checks(&lab.id, &[record("versions", "version-one", true, 5, 1)]).unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(status_of(&progress, "versions"), StepStatus::Failed);
+        store.record_checks(&lab.id, &[record("versions", "alias-prod", true, 5, 2)]).unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(status_of(&progress, "versions"), StepStatus::Passed);
+        assert_eq!(progress.score.earned, 10);
+    }
+
+    #[test]
+    fn a_skip_never_counts_as_passed() {
+        let lab = sample();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        store.skip_step(&lab.id, "quiz", 1).unwrap();
+        store.record_checks(&lab.id, &[record("api", "api-regional", false, 5, 2)]).unwrap();
+        store.skip_step(&lab.id, "api", 3).unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(status_of(&progress, "quiz"), StepStatus::Skipped);
+        assert_eq!(status_of(&progress, "api"), StepStatus::Skipped);
+        assert_eq!(progress.score.earned, 0);
+
+        // Passing a skipped step later makes it passed.
+        store.record_checks(&lab.id, &[record("quiz", "quiz-endpoint", true, 5, 4)]).unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(status_of(&progress, "quiz"), StepStatus::Passed);
+        assert_eq!(progress.score.earned, 5);
+    }
+
+    #[test]
+    fn results_of_checks_the_lab_no_longer_has_are_ignored() {
+        let lab = sample();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        store
+            .record_checks(
+                &lab.id,
+                &[
+                    record("policy", "an-old-check", true, 50, 1),
+                    record("gone-step", "gone-check", true, 50, 1),
+                ],
+            )
+            .unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(status_of(&progress, "policy"), StepStatus::NotStarted);
+        assert_eq!(progress.score.earned, 0);
+    }
+
+    #[test]
+    fn hints_revealed_are_reported_per_step() {
+        let lab = sample();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        store.reveal_hint(&lab.id, "policy").unwrap();
+        store.reveal_hint(&lab.id, "policy").unwrap();
+        let progress = lab_progress(&lab, &store).unwrap();
+        assert_eq!(progress.steps[0].hints_revealed, 2);
+        assert_eq!(progress.steps[1].hints_revealed, 0);
+    }
+}

@@ -1,0 +1,42 @@
+//! What an emulator is started with.
+
+use std::path::PathBuf;
+
+/// The one account the emulator plays: every learner key acts as an administrator of it.
+pub const ACCOUNT_ID: &str = "000000000000";
+
+/// Settings for an embedded or standalone emulator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmulatorConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Folder holding the emulator's state (SQLite files); `None` keeps state in memory.
+    pub data_dir: Option<PathBuf>,
+    /// How many emulated seconds pass per real second (alarms, instance state changes).
+    pub clock_speed: f64,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self { port: 0, data_dir: None, clock_speed: 1.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_picks_a_free_port_in_real_time() {
+        let config = EmulatorConfig::default();
+        assert_eq!(config.port, 0);
+        assert_eq!(config.clock_speed, 1.0);
+        assert!(config.data_dir.is_none());
+    }
+
+    #[test]
+    fn account_id_is_twelve_digits() {
+        assert_eq!(ACCOUNT_ID.len(), 12);
+        assert!(ACCOUNT_ID.bytes().all(|b| b.is_ascii_digit()));
+    }
+}

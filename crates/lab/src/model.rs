@@ -1,0 +1,296 @@
+//! The lab content model: what a loaded, valid lab is.
+//!
+//! These types are produced by [`crate::load_lab`] from a lab folder (`lab.toml`, `ko.md`,
+//! `en.md`); `labs/README.md` documents the files for authors. Field values, defaults, action
+//! parameters and expectations are JSON values, since that is what forms and AWS APIs exchange.
+
+use crate::fields::{CodeLanguage, JsonSchema, KeyValueRules, Naming};
+use crate::text::{Lang, Localized};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The lab format this build reads. A lab with another `format_version` is refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole lab: metadata, lesson text and steps.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lab {
+    /// The lab folder; relative links and code files are resolved against it.
+    pub dir: PathBuf,
+    pub format_version: u32,
+    /// Unique id, equal to the folder name (`serverless-api`).
+    pub id: String,
+    pub title: Localized,
+    pub estimated_minutes: u32,
+    /// Share of the points (0–100) needed to pass the lab.
+    pub pass_percent: u8,
+    /// Position in the catalog (ascending), then id.
+    pub order: i64,
+    /// Which course notes the lab comes from (free text, for instructors).
+    pub source: Option<String>,
+    pub cost: Cost,
+    /// Markdown between the lesson title and the first step.
+    pub intro: Localized,
+    pub steps: Vec<Step>,
+    /// The closing section (what was built, what to clean up), if the lesson has one.
+    pub summary: Option<Section>,
+}
+
+impl Lab {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|step| step.id == id)
+    }
+
+    /// Every check of the lab with the step it belongs to, in lesson order.
+    pub fn checks(&self) -> impl Iterator<Item = (&Step, &Check)> {
+        self.steps.iter().flat_map(|step| step.checks.iter().map(move |check| (step, check)))
+    }
+
+    /// Points available in the whole lab.
+    pub fn total_points(&self) -> u32 {
+        self.checks().map(|(_, check)| check.points).sum()
+    }
+}
+
+/// What the lab may cost on AWS, shown before the first AWS action.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cost {
+    /// Upper estimate in US dollars for doing the lab once and cleaning up.
+    pub usd: f64,
+    pub note: Localized,
+}
+
+/// A titled piece of lesson text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub title: Localized,
+    /// Markdown.
+    pub text: Localized,
+}
+
+/// One step: the lesson text beside a form, the action the form performs, and its checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: Localized,
+    /// Markdown of the step's lesson, without its heading and hints.
+    pub text: Localized,
+    /// Revealed one at a time, in order; the last is the closest to the answer.
+    pub hints: Vec<Localized>,
+    pub fields: Vec<Field>,
+    /// What **Run** does; `None` for a step done elsewhere (console, terminal) or only observed.
+    pub action: Option<Action>,
+    /// The targets the step's action works on.
+    pub targets: Targets,
+    pub checks: Vec<Check>,
+}
+
+impl Step {
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|field| field.id == id)
+    }
+
+    pub fn points(&self) -> u32 {
+        self.checks.iter().map(|check| check.points).sum()
+    }
+}
+
+/// Which targets a step's action can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Targets {
+    Both,
+    /// Only offline, e.g. the simulated instance's shell.
+    Emulator,
+    /// Only on AWS.
+    Aws,
+}
+
+/// One input of a step's form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Unique within the step; action parameters refer to it as `{{id}}`.
+    pub id: String,
+    pub label: Localized,
+    pub help: Option<Localized>,
+    pub required: bool,
+    pub kind: FieldKind,
+    /// Shown in the form at first. Code fields load it from `default_file`.
+    pub default: Option<Value>,
+    /// The reference solution's value, when it differs from the default.
+    pub solution: Option<Value>,
+}
+
+impl Field {
+    /// The value the reference solution enters: its `solution`, else its default.
+    pub fn solution_value(&self) -> Option<&Value> {
+        self.solution.as_ref().or(self.default.as_ref())
+    }
+}
+
+/// What a field holds and how it is checked as the learner types.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of text, optionally following an AWS naming rule.
+    Text {
+        naming: Option<Naming>,
+        max_length: Option<usize>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        integer: bool,
+    },
+    Select {
+        options: Vec<Choice>,
+    },
+    /// Several of the options (IAM actions, for example).
+    MultiSelect {
+        options: Vec<Choice>,
+    },
+    /// A JSON document (policy, request body), optionally of a known shape.
+    Json {
+        schema: Option<JsonSchema>,
+    },
+    /// Source code in an editor (a Lambda handler).
+    Code {
+        language: CodeLanguage,
+    },
+    /// Name/value pairs (stage variables, environment variables).
+    KeyValue {
+        rules: Option<KeyValueRules>,
+    },
+    /// A resource chosen from what exists on the target at run time ("choose the role").
+    Resource {
+        resource: ResourceKind,
+    },
+}
+
+impl FieldKind {
+    /// The name used for this kind in `lab.toml`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldKind::Text { .. } => "text",
+            FieldKind::Number { .. } => "number",
+            FieldKind::Select { .. } => "select",
+            FieldKind::MultiSelect { .. } => "multi_select",
+            FieldKind::Json { .. } => "json",
+            FieldKind::Code { .. } => "code",
+            FieldKind::KeyValue { .. } => "key_value",
+            FieldKind::Resource { .. } => "resource",
+        }
+    }
+}
+
+/// One option of a select or multi-select field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    pub value: String,
+    /// Shown instead of the value when given.
+    pub label: Option<Localized>,
+}
+
+impl Choice {
+    pub fn label(&self, lang: Lang) -> &str {
+        self.label.as_ref().map_or(self.value.as_str(), |label| label.get(lang))
+    }
+}
+
+/// What a resource picker lists, filled from the target when the step is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ResourceKind {
+    #[serde(rename = "iam.role")]
+    IamRole,
+    #[serde(rename = "iam.policy")]
+    IamPolicy,
+    #[serde(rename = "dynamodb.table")]
+    DynamodbTable,
+    #[serde(rename = "lambda.function")]
+    LambdaFunction,
+    #[serde(rename = "lambda.version")]
+    LambdaVersion,
+    #[serde(rename = "lambda.alias")]
+    LambdaAlias,
+    #[serde(rename = "apigateway.rest_api")]
+    ApigatewayRestApi,
+    #[serde(rename = "apigateway.resource")]
+    ApigatewayResource,
+    #[serde(rename = "apigateway.deployment")]
+    ApigatewayDeployment,
+    #[serde(rename = "apigateway.stage")]
+    ApigatewayStage,
+    #[serde(rename = "sns.topic")]
+    SnsTopic,
+    #[serde(rename = "ec2.instance")]
+    Ec2Instance,
+    #[serde(rename = "ec2.volume")]
+    Ec2Volume,
+}
+
+impl ResourceKind {
+    pub const ALL: [ResourceKind; 13] = [
+        ResourceKind::IamRole,
+        ResourceKind::IamPolicy,
+        ResourceKind::DynamodbTable,
+        ResourceKind::LambdaFunction,
+        ResourceKind::LambdaVersion,
+        ResourceKind::LambdaAlias,
+        ResourceKind::ApigatewayRestApi,
+        ResourceKind::ApigatewayResource,
+        ResourceKind::ApigatewayDeployment,
+        ResourceKind::ApigatewayStage,
+        ResourceKind::SnsTopic,
+        ResourceKind::Ec2Instance,
+        ResourceKind::Ec2Volume,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::IamRole => "iam.role",
+            ResourceKind::IamPolicy => "iam.policy",
+            ResourceKind::DynamodbTable => "dynamodb.table",
+            ResourceKind::LambdaFunction => "lambda.function",
+            ResourceKind::LambdaVersion => "lambda.version",
+            ResourceKind::LambdaAlias => "lambda.alias",
+            ResourceKind::ApigatewayRestApi => "apigateway.rest_api",
+            ResourceKind::ApigatewayResource => "apigateway.resource",
+            ResourceKind::ApigatewayDeployment => "apigateway.deployment",
+            ResourceKind::ApigatewayStage => "apigateway.stage",
+            ResourceKind::SnsTopic => "sns.topic",
+            ResourceKind::Ec2Instance => "ec2.instance",
+            ResourceKind::Ec2Volume => "ec2.volume",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+/// What **Run** performs: an action id from [`crate::registry::ACTIONS`] and its parameters.
+///
+/// Parameter values are JSON; strings may hold `{{placeholders}}` (see [`crate::template`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub id: String,
+    pub params: IndexMap<String, Value>,
+}
+
+/// A read-only verification of the target's state, worth some points.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Unique within the lab.
+    pub id: String,
+    /// A kind from [`crate::registry::CHECK_KINDS`] (`iam.role`, `cloudwatch.alarm`, …).
+    pub kind: String,
+    pub points: u32,
+    /// Which resource to look at (`name = "customers"`); strings may hold placeholders.
+    pub resource: IndexMap<String, Value>,
+    /// Properties the resource must have, matched as a subset (see [`crate::expect`]).
+    pub expect: Value,
+    /// Said to the learner when the check fails.
+    pub message: Localized,
+}

@@ -1,0 +1,178 @@
+//! `awslab labs …`: the catalog, one lab, and validation.
+
+use anyhow::{Context, Result, bail};
+use awslab_core::catalog::load_catalog;
+use awslab_lab::model::{FieldKind, Targets};
+use awslab_lab::{Catalog, Lab, Lang, load_lab};
+use serde_json::Value;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn list(dir: &Path, lang: Lang) -> Result<ExitCode> {
+    let catalog = load_catalog(dir)?;
+    if catalog.labs.is_empty() && catalog.problems.is_empty() {
+        println!("no labs in {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = catalog.labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
+    for lab in &catalog.labs {
+        println!(
+            "{:width$}  {}  ({} min, {} steps, {} points)",
+            lab.id,
+            lab.title.get(lang),
+            lab.estimated_minutes,
+            lab.steps.len(),
+            lab.total_points(),
+        );
+    }
+    report_problems(&catalog);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
+    let catalog = load_catalog(dir)?;
+    let Some(lab) = catalog.lab(id) else {
+        let known: Vec<&str> = catalog.labs.iter().map(|lab| lab.id.as_str()).collect();
+        let broken = catalog.problems.iter().any(|p| p.file.starts_with(dir.join(id)));
+        if broken {
+            report_problems(&catalog);
+            bail!("lab `{id}` has problems (above) and cannot be shown");
+        }
+        bail!("no lab `{id}` in {}; the labs are: {}", dir.display(), known.join(", "));
+    };
+    print!("{}", render_lab(lab, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(dir: &Path) -> Result<ExitCode> {
+    let catalog = if dir.join("lab.toml").is_file() {
+        match load_lab(dir) {
+            Ok(lab) => Catalog { labs: vec![lab], problems: Vec::new() },
+            Err(problems) => Catalog { labs: Vec::new(), problems },
+        }
+    } else {
+        load_catalog(dir).with_context(|| format!("checking the labs in {}", dir.display()))?
+    };
+    let width = catalog.labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
+    for lab in &catalog.labs {
+        println!(
+            "ok   {:width$}  ({} steps, {} checks, {} points)",
+            lab.id,
+            lab.steps.len(),
+            lab.checks().count(),
+            lab.total_points()
+        );
+    }
+    for problem in &catalog.problems {
+        println!("{problem}");
+    }
+    if catalog.problems.is_empty() {
+        if catalog.labs.is_empty() {
+            println!("no labs in {}", dir.display());
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("{} lab(s) checked, no problems", catalog.labs.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{} problem(s); {} lab(s) passed", catalog.problems.len(), catalog.labs.len());
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn report_problems(catalog: &Catalog) {
+    if !catalog.problems.is_empty() {
+        eprintln!("\nlabs that could not be loaded (run `awslab labs check` for details):");
+        for problem in &catalog.problems {
+            eprintln!("  {problem}");
+        }
+    }
+}
+
+/// One lab as plain text: what a learner will read and fill in, step by step.
+fn render_lab(lab: &Lab, lang: Lang) -> String {
+    let (minutes, points, pass, cost, step_word, hints_word) = match lang {
+        Lang::Ko => ("분", "점", "통과 기준", "AWS 비용", "단계", "힌트"),
+        Lang::En => ("min", "points", "pass at", "AWS cost", "Step", "hints"),
+    };
+    let mut out = String::new();
+    out.push_str(&format!("# {}\n\n", lab.title.get(lang)));
+    out.push_str(&format!(
+        "{} {minutes} · {} {points} · {pass} {}% · {cost} ≤ ${:.2}: {}\n\n",
+        lab.estimated_minutes,
+        lab.total_points(),
+        lab.pass_percent,
+        lab.cost.usd,
+        lab.cost.note.get(lang)
+    ));
+    if !lab.intro.get(lang).is_empty() {
+        out.push_str(lab.intro.get(lang));
+        out.push_str("\n\n");
+    }
+    for (number, step) in lab.steps.iter().enumerate() {
+        out.push_str(&format!(
+            "## {step_word} {}: {}  [{}]\n\n",
+            number + 1,
+            step.title.get(lang),
+            step.id
+        ));
+        out.push_str(step.text.get(lang));
+        out.push_str("\n\n");
+        for field in &step.fields {
+            let default = field.default.as_ref().map(short_value).unwrap_or_default();
+            out.push_str(&format!(
+                "  [{}] {} ({}){}\n",
+                field.id,
+                field.label.get(lang),
+                field_kind(&field.kind),
+                if default.is_empty() { String::new() } else { format!(" = {default}") }
+            ));
+        }
+        match (&step.action, step.targets) {
+            (Some(action), Targets::Both) => out.push_str(&format!("  → {}\n", action.id)),
+            (Some(action), targets) => {
+                out.push_str(&format!("  → {} ({:?} only)\n", action.id, targets))
+            }
+            (None, _) => {}
+        }
+        for check in &step.checks {
+            out.push_str(&format!(
+                "  ✓ {} ({} {points}, {}): {}\n",
+                check.id,
+                check.points,
+                check.kind,
+                check.message.get(lang)
+            ));
+        }
+        if !step.hints.is_empty() {
+            out.push_str(&format!("  {}: {}\n", hints_word, step.hints.len()));
+        }
+        out.push('\n');
+    }
+    if let Some(summary) = &lab.summary {
+        out.push_str(&format!("## {}\n\n{}\n", summary.title.get(lang), summary.text.get(lang)));
+    }
+    out
+}
+
+fn field_kind(kind: &FieldKind) -> String {
+    match kind {
+        FieldKind::Text { naming: Some(naming), .. } => format!("text, {}", naming.name()),
+        FieldKind::Code { language } => format!("code, {language:?}").to_lowercase(),
+        FieldKind::Resource { resource } => format!("choose {}", resource.name()),
+        other => other.name().replace('_', "-"),
+    }
+}
+
+/// A default in one short line: long or multi-line values are elided.
+fn short_value(value: &Value) -> String {
+    let text = match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let first = text.trim().lines().next().unwrap_or("").to_string();
+    if first.chars().count() > 60 || text.trim().lines().count() > 1 {
+        format!("{}…", first.chars().take(40).collect::<String>())
+    } else {
+        first
+    }
+}

@@ -1,0 +1,83 @@
+//! # awslab: the command-line tool
+//!
+//! Everything the desktop app does, headless. This commands work on lab content:
+//!
+//! - `awslab labs list`: the catalog.
+//! - `awslab labs show <id>`: one lab as the learner will meet it, step by step.
+//! - `awslab labs check`: validate every lab (or one folder) and exit 1 on any problem.
+//!
+//! ## Layout
+//! - `main.rs`: the command line (clap) and dispatch.
+//! - `labs.rs`: the `labs` commands, printing what `awslab-lab` and `awslab-core` compute.
+//!
+//! Not here: any logic a use case needs (that is `awslab-core`), so the app and the CLI agree.
+
+mod labs;
+
+use awslab_lab::Lang;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "awslab", version, about = "Guided AWS serverless labs, offline or on AWS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Work with lab content: list, show, validate.
+    Labs {
+        /// Folder of labs (default: $AWSLAB_LABS_DIR, else ./labs, else the labs of this build).
+        #[arg(long, global = true, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        #[command(subcommand)]
+        command: LabsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LabsCommand {
+    /// List the labs with their time, steps and points.
+    List {
+        #[arg(long, default_value = "ko", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Show one lab: its introduction, then each step's lesson, form, action and checks.
+    Show {
+        /// The lab's id, as `awslab labs list` prints it.
+        id: String,
+        #[arg(long, default_value = "ko", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Validate labs: structure, both languages, checks, actions, placeholders and defaults.
+    /// `--dir` may name a folder of labs or a single lab folder.
+    Check,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Labs { dir, command } => {
+            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
+            match command {
+                LabsCommand::List { lang } => labs::list(&dir, lang),
+                LabsCommand::Show { id, lang } => labs::show(&dir, &id, lang),
+                LabsCommand::Check => labs::check(&dir),
+            }
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
