@@ -88,7 +88,7 @@ fn read_source(path: &Path) -> Result<SourceFile, Diagnostic> {
 fn parse_manifest(file: &SourceFile) -> Result<RawLab, Vec<Diagnostic>> {
     let toml_error = |error: toml::de::Error| {
         let offset = error.span().map_or(0, |span| span.start);
-        vec![file.at(offset, error.message().trim_end().to_string())]
+        vec![file.at(offset, plain_toml_message(error.message()))]
     };
     let probe: VersionProbe = toml::from_str(&file.text).map_err(toml_error)?;
     match probe.format_version {
@@ -110,6 +110,25 @@ fn parse_manifest(file: &SourceFile) -> Result<RawLab, Vec<Diagnostic>> {
         Some(_) => {}
     }
     toml::from_str(&file.text).map_err(toml_error)
+}
+
+/// A TOML error message in the author's terms: serde names our internal structs, which mean
+/// nothing to someone writing a lab.
+fn plain_toml_message(message: &str) -> String {
+    const SHAPES: [(&str, &str); 6] = [
+        ("struct RawLocalized", "`{ ko = \"…\", en = \"…\" }`"),
+        ("struct RawCost", "a `[cost]` table with `usd` and `note`"),
+        ("struct RawStep", "a `[[steps]]` table"),
+        ("struct RawField", "a `[[steps.fields]]` table"),
+        ("struct RawCheck", "a `[[steps.checks]]` table"),
+        ("struct RawLab", "a lab.toml table"),
+    ];
+    let message = message.trim_end();
+    if message.contains("untagged enum RawChoice") {
+        return "an option is a string, or `{ value = \"…\", label = { ko = \"…\", en = \"…\" } }`"
+            .to_string();
+    }
+    SHAPES.iter().fold(message.to_string(), |text, (internal, plain)| text.replace(internal, plain))
 }
 
 struct Builder<'a> {

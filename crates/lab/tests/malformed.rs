@@ -170,6 +170,30 @@ fn title_without_english() {
 }
 
 #[test]
+fn title_that_is_not_a_pair_of_texts() {
+    let lab = Mini::new().edit("lab.toml", r#"title = { ko = "미니", en = "Mini" }"#, "title = 3");
+    assert_errors(
+        lab,
+        &["lab.toml:3:9: invalid type: integer `3`, expected `{ ko = \"…\", en = \"…\" }`"],
+    );
+}
+
+#[test]
+fn malformed_select_option() {
+    let lab = Mini::new().edit(
+        "lab.toml",
+        "[[steps.checks]]",
+        "[[steps.fields]]\nid = \"pick\"\nkind = \"select\"\nlabel = { ko = \"고르기\", en = \"Pick\" }\noptions = [{ val = \"a\" }]\ndefault = \"a\"\n\n[[steps.checks]]",
+    );
+    assert_errors(
+        lab,
+        &[
+            "lab.toml:36:11: an option is a string, or `{ value = \"…\", label = { ko = \"…\", en = \"…\" } }`",
+        ],
+    );
+}
+
+#[test]
 fn wrong_type_for_minutes() {
     let lab =
         Mini::new().edit("lab.toml", "estimated_minutes = 10", r#"estimated_minutes = "ten""#);

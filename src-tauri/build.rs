@@ -1,0 +1,13 @@
+//! Generates the Tauri context (config, icons, capabilities) and the permissions of the app's own
+//! commands. Listing the commands in the app manifest means each one needs an explicit
+//! `allow-<command>` in `capabilities/`: the UI can call nothing it was not granted.
+
+use tauri_build::{AppManifest, Attributes};
+
+fn main() {
+    let attributes = Attributes::new().app_manifest(AppManifest::new().commands(&["list_labs"]));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -1,0 +1,56 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tauriApi, toApiError } from './api';
+import type { CatalogListing } from './types';
+
+afterEach(() => clearMocks());
+
+describe('tauriApi', () => {
+  it('calls the list_labs command and returns its listing', async () => {
+    const listing: CatalogListing = { labs: [], problems: ['labs/x/lab.toml:1:1: bad'] };
+    const called: string[] = [];
+    mockIPC((command) => {
+      called.push(command);
+      return listing;
+    });
+
+    await expect(tauriApi.listLabs()).resolves.toEqual(listing);
+    expect(called).toEqual(['list_labs']);
+  });
+
+  it('passes a command error through with its code', async () => {
+    mockIPC(() => {
+      throw { code: 'labs_unavailable', message: 'labs folder /x: not found' };
+    });
+
+    await expect(tauriApi.listLabs()).rejects.toEqual({
+      code: 'labs_unavailable',
+      message: 'labs folder /x: not found',
+    });
+  });
+
+  it('turns a rejection from Tauri itself (a denied command) into ipc_failed', async () => {
+    mockIPC(() => {
+      throw 'list_labs not allowed. Permissions associated with this command: allow-list-labs';
+    });
+
+    await expect(tauriApi.listLabs()).rejects.toEqual({
+      code: 'ipc_failed',
+      message: 'list_labs not allowed. Permissions associated with this command: allow-list-labs',
+    });
+  });
+});
+
+describe('toApiError', () => {
+  it('does not trust an object whose code is outside the closed set', () => {
+    expect(toApiError({ code: 'surprise', message: 'm' })).toEqual({
+      code: 'ipc_failed',
+      message: '{"code":"surprise","message":"m"}',
+    });
+  });
+
+  it('keeps an ApiError as it is', () => {
+    const error = { code: 'ipc_failed', message: 'no Tauri runtime' } as const;
+    expect(toApiError(error)).toEqual(error);
+  });
+});

@@ -1,0 +1,53 @@
+// The front end's only door to the Rust side. Components take an `AwslabApi` as a prop, so tests
+// hand them a stand-in instead of a running Tauri app.
+import { invoke } from '@tauri-apps/api/core';
+import type { CatalogListing, IpcError } from './types';
+
+export interface AwslabApi {
+  /** Summaries of the labs in the labs folder; rejects with an `ApiError`. */
+  listLabs(): Promise<CatalogListing>;
+}
+
+/**
+ * Why a call failed: an `IpcError` from a command, or `ipc_failed` when the call never reached
+ * a command (no Tauri runtime, e.g. the page opened in a browser; a command the capability does
+ * not allow). The UI branches on `code`, never on `message`.
+ */
+export type ApiError = IpcError | { code: 'ipc_failed'; message: string };
+
+const apiErrorCodes: readonly ApiError['code'][] = ['labs_unavailable', 'ipc_failed'];
+
+/** Turns whatever `invoke` rejected with into an `ApiError`; an `ApiError` stays as it is. */
+export function toApiError(rejection: unknown): ApiError {
+  if (typeof rejection === 'object' && rejection !== null) {
+    const { code, message } = rejection as Record<string, unknown>;
+    const known = apiErrorCodes.find((candidate) => candidate === code);
+    if (known !== undefined && typeof message === 'string') {
+      return { code: known, message } as ApiError;
+    }
+  }
+  return { code: 'ipc_failed', message: describeRejection(rejection) };
+}
+
+function describeRejection(rejection: unknown): string {
+  if (rejection instanceof Error) return rejection.message;
+  if (typeof rejection === 'string') return rejection;
+  try {
+    return JSON.stringify(rejection) ?? String(rejection);
+  } catch {
+    return String(rejection); // e.g. a circular object
+  }
+}
+
+async function call<T>(command: string): Promise<T> {
+  try {
+    return await invoke<T>(command);
+  } catch (rejection) {
+    throw toApiError(rejection);
+  }
+}
+
+/** The real API: Tauri commands defined in src-tauri/src/commands.rs. */
+export const tauriApi: AwslabApi = {
+  listLabs: () => call<CatalogListing>('list_labs'),
+};
