@@ -2,18 +2,32 @@
 //!
 //! A loopback-only HTTP server that speaks the AWS wire protocols (awsQuery, ec2Query,
 //! awsJson 1.0/1.1, restJson1, smithy-rpc-v2-cbor), so the official SDKs, boto3 inside Lambda
-//! handlers and the AWS CLI work against it with an endpoint override. See DESIGN.md §4.
+//! handlers and the AWS CLI work against it with an endpoint override. See DESIGN.md §4 and
+//! `docs/emulator.md`.
 //!
-//! ## Layout (as it fills in)
-//! - `config`: what an embedded or standalone emulator is started with.
-//! - `server` (next): the HTTP listener on 127.0.0.1, routing by protocol family.
-//! - `protocol/` (next): one decoder and encoder per protocol family.
-//! - `services/` (next): one module per AWS service; handlers work on typed inputs and never see
-//!   HTTP types.
+//! ## Layout
+//! - `server`: the HTTP listener on 127.0.0.1, control endpoints under `/_awslab/`, and the
+//!   dispatch of every other request. The only module that sees HTTP types.
+//! - `protocol/`: routing (which service, which protocol) and one decoder/encoder per protocol
+//!   family; errors encoded in each family's exact shape.
+//! - `identity`: the SigV4 credential scope and the caller behind an access key.
+//! - `services/`: one module per AWS service; handlers take typed inputs and return values or
+//!   [`AwsError`]s.
+//! - `state`: what the emulator holds, one lock per service; `clock`: injected time.
+//! - `error`: [`AwsError`], the code/message/status every layer speaks.
 //!
 //! Not here: anything from the aws-sdk crates (they are only used by this crate's tests), and
 //! anything of the lab engine: the engine reaches the emulator over HTTP, as it reaches AWS.
 
+mod clock;
 mod config;
+mod error;
+mod identity;
+pub mod protocol;
+mod server;
+pub mod services;
+mod state;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig};
+pub use error::AwsError;
+pub use server::{BODY_LIMIT, Emulator, StartError};

@@ -1,0 +1,87 @@
+//! The error every service and protocol speaks: an AWS error code, a message and an HTTP status.
+//!
+//! Services define their own error enums (with AWS's exact codes and messages) and convert them
+//! into [`AwsError`] in one exhaustive `match`; each protocol encoder then writes it in its own
+//! shape (query XML, JSON `__type`, …).
+
+use std::fmt;
+
+/// Who is to blame, as query protocols report it in `<Type>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Sender,
+    Receiver,
+}
+
+/// An error as AWS reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsError {
+    /// The AWS error code (`NoSuchEntity`, `ValidationException`, …).
+    pub code: String,
+    pub message: String,
+    /// The HTTP status AWS answers with.
+    pub status: u16,
+    pub fault: Fault,
+}
+
+impl AwsError {
+    pub fn sender(code: impl Into<String>, status: u16, message: impl Into<String>) -> Self {
+        Self { code: code.into(), message: message.into(), status, fault: Fault::Sender }
+    }
+
+    pub fn receiver(code: impl Into<String>, status: u16, message: impl Into<String>) -> Self {
+        Self { code: code.into(), message: message.into(), status, fault: Fault::Receiver }
+    }
+
+    /// The request carried no SigV4 signature at all.
+    pub fn missing_authentication() -> Self {
+        Self::sender("MissingAuthenticationToken", 403, "Request is missing Authentication Token")
+    }
+
+    /// An operation the service has but the emulator does not implement yet.
+    pub fn not_implemented(service: &str, operation: &str) -> Self {
+        Self::sender(
+            "NotImplemented",
+            501,
+            format!(
+                "The offline emulator does not implement {service} {operation} yet \
+                 (see docs/emulator-coverage.md)"
+            ),
+        )
+    }
+
+    /// An operation name the service does not have.
+    pub fn invalid_action(operation: &str, version: &str) -> Self {
+        Self::sender(
+            "InvalidAction",
+            400,
+            format!("Could not find operation {operation} for version {version}"),
+        )
+    }
+
+    /// A body that cannot be decoded, or a request the emulator cannot place.
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Self::sender("MalformedQueryString", 400, message)
+    }
+
+    pub fn too_large(limit: usize) -> Self {
+        Self::sender(
+            "RequestEntityTooLarge",
+            413,
+            format!("Request must be smaller than {limit} bytes"),
+        )
+    }
+
+    /// AWS's validation error for query services (IAM, STS, SNS).
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::sender("ValidationError", 400, message)
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.code, self.status, self.message)
+    }
+}
+
+impl std::error::Error for AwsError {}

@@ -1,0 +1,257 @@
+//! Protocol families: how a request is recognised, decoded, and answered.
+//!
+//! One decoder and encoder per family, not per service (moto's `core/parse.py` habit): a
+//! service's handlers see typed inputs and return values or [`AwsError`]s, never HTTP.
+//!
+//! Routing follows DESIGN.md §4, first match wins:
+//! 1. `smithy-protocol: rpc-v2-cbor`, or a `/service/{Service}/operation/{Op}` path: RPC v2 CBOR.
+//! 2. `X-Amz-Target: Prefix.Op`: awsJson 1.0 / 1.1, the service by the prefix.
+//! 3. REST paths: `/2015-03-31/…` Lambda, `/restapis…` API Gateway (restJson1).
+//! 4. A form body (or `Action=` in the URL): awsQuery / ec2Query, the service by the SigV4
+//!    signing name.
+
+pub mod json;
+pub mod lenient;
+pub mod query;
+
+use crate::error::AwsError;
+
+/// A protocol family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Query,
+    Ec2Query,
+    AwsJson10,
+    AwsJson11,
+    RestJson1,
+    RpcV2Cbor,
+}
+
+/// The services the emulator answers for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Iam,
+    Sts,
+    DynamoDb,
+    Logs,
+    CloudWatch,
+    Lambda,
+    ApiGateway,
+    Sns,
+    Ec2,
+}
+
+impl Service {
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Iam => "IAM",
+            Service::Sts => "STS",
+            Service::DynamoDb => "DynamoDB",
+            Service::Logs => "CloudWatch Logs",
+            Service::CloudWatch => "CloudWatch",
+            Service::Lambda => "Lambda",
+            Service::ApiGateway => "API Gateway",
+            Service::Sns => "SNS",
+            Service::Ec2 => "EC2",
+        }
+    }
+
+    /// The XML namespace of a query service's responses.
+    pub fn xmlns(self) -> &'static str {
+        match self {
+            Service::Iam => "https://iam.amazonaws.com/doc/2010-05-08/",
+            Service::Sts => "https://sts.amazonaws.com/doc/2011-06-15/",
+            Service::Sns => "http://sns.amazonaws.com/doc/2010-03-31/",
+            Service::Ec2 => "http://ec2.amazonaws.com/doc/2016-11-15/",
+            Service::CloudWatch => "http://monitoring.amazonaws.com/doc/2010-08-01/",
+            Service::DynamoDb | Service::Logs | Service::Lambda | Service::ApiGateway => "",
+        }
+    }
+
+    /// The API version query clients send in `Version`.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Service::Iam => "2010-05-08",
+            Service::Sts => "2011-06-15",
+            Service::Sns => "2010-03-31",
+            Service::Ec2 => "2016-11-15",
+            Service::CloudWatch => "2010-08-01",
+            Service::DynamoDb => "2012-08-10",
+            Service::Logs => "2014-03-28",
+            Service::Lambda => "2015-03-31",
+            Service::ApiGateway => "2015-07-09",
+        }
+    }
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub service: Service,
+    pub protocol: Protocol,
+    /// Known from the headers or path for JSON and CBOR; query requests name it in the body.
+    pub operation: Option<String>,
+}
+
+/// What routing needs of a request: nothing of its body but whether it is a form.
+pub struct RequestHead<'a> {
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub target: Option<&'a str>,
+    pub smithy_protocol: Option<&'a str>,
+    /// The SigV4 signing name, when the request is signed.
+    pub signing_service: Option<&'a str>,
+}
+
+/// Decides which service and protocol a request is for.
+pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
+    let cbor_path =
+        head.path.strip_prefix("/service/").and_then(|rest| rest.split_once("/operation/"));
+    if head.smithy_protocol == Some("rpc-v2-cbor") || cbor_path.is_some() {
+        let Some((service_id, operation)) = cbor_path else {
+            return Err(AwsError::malformed(
+                "an rpc-v2-cbor request must be POST /service/{Service}/operation/{Operation}",
+            ));
+        };
+        let service = match service_id {
+            "GraniteServiceVersion20100801" => Service::CloudWatch,
+            other => return Err(unknown(&format!("service {other}"))),
+        };
+        return Ok(Route {
+            service,
+            protocol: Protocol::RpcV2Cbor,
+            operation: Some(operation.trim_end_matches('/').to_string()),
+        });
+    }
+
+    if let Some(target) = head.target {
+        let (prefix, operation) = target.split_once('.').unwrap_or((target, ""));
+        let (service, protocol) = match prefix {
+            "DynamoDB_20120810" => (Service::DynamoDb, Protocol::AwsJson10),
+            "Logs_20140328" => (Service::Logs, Protocol::AwsJson11),
+            "GraniteServiceVersion20100801" => (Service::CloudWatch, Protocol::AwsJson10),
+            _ => return Err(unknown(&format!("target {target}"))),
+        };
+        return Ok(Route { service, protocol, operation: Some(operation.to_string()) });
+    }
+
+    let path = head.path;
+    if path.starts_with("/2015-03-31/") || path.starts_with("/2017-03-31/tags") {
+        return Ok(Route {
+            service: Service::Lambda,
+            protocol: Protocol::RestJson1,
+            operation: None,
+        });
+    }
+    if path.starts_with("/restapis")
+        || path.starts_with("/apikeys")
+        || path.starts_with("/usageplans")
+        || path.starts_with("/tags/arn:aws:apigateway")
+    {
+        return Ok(Route {
+            service: Service::ApiGateway,
+            protocol: Protocol::RestJson1,
+            operation: None,
+        });
+    }
+
+    let is_form =
+        head.content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+            || head.query.is_some_and(|q| q.contains("Action="));
+    if is_form {
+        let (service, protocol) = match head.signing_service {
+            Some("iam") => (Service::Iam, Protocol::Query),
+            Some("sts") => (Service::Sts, Protocol::Query),
+            Some("sns") => (Service::Sns, Protocol::Query),
+            Some("monitoring") => (Service::CloudWatch, Protocol::Query),
+            Some("ec2") => (Service::Ec2, Protocol::Ec2Query),
+            Some(other) => return Err(unknown(&format!("service {other}"))),
+            None => return Err(AwsError::missing_authentication()),
+        };
+        return Ok(Route { service, protocol, operation: None });
+    }
+    Err(unknown(&format!("request {path}")))
+}
+
+fn unknown(what: &str) -> AwsError {
+    AwsError::sender(
+        "UnknownOperationException",
+        400,
+        format!("The offline emulator does not recognise this {what}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head<'a>(path: &'a str) -> RequestHead<'a> {
+        RequestHead {
+            path,
+            query: None,
+            content_type: None,
+            target: None,
+            smithy_protocol: None,
+            signing_service: None,
+        }
+    }
+
+    #[test]
+    fn routes_each_family() {
+        let cbor = RequestHead {
+            smithy_protocol: Some("rpc-v2-cbor"),
+            ..head("/service/GraniteServiceVersion20100801/operation/PutMetricData")
+        };
+        assert_eq!(
+            route(&cbor).unwrap(),
+            Route {
+                service: Service::CloudWatch,
+                protocol: Protocol::RpcV2Cbor,
+                operation: Some("PutMetricData".into())
+            }
+        );
+
+        let json = RequestHead { target: Some("DynamoDB_20120810.PutItem"), ..head("/") };
+        assert_eq!(route(&json).unwrap().protocol, Protocol::AwsJson10);
+        let logs = RequestHead { target: Some("Logs_20140328.GetLogEvents"), ..head("/") };
+        assert_eq!(route(&logs).unwrap().protocol, Protocol::AwsJson11);
+        let query_json = RequestHead {
+            target: Some("GraniteServiceVersion20100801.DescribeAlarms"),
+            ..head("/")
+        };
+        assert_eq!(route(&query_json).unwrap().service, Service::CloudWatch);
+
+        assert_eq!(
+            route(&head("/2015-03-31/functions/addCustomer")).unwrap().service,
+            Service::Lambda
+        );
+        assert_eq!(route(&head("/restapis/abc/resources")).unwrap().service, Service::ApiGateway);
+
+        let form = RequestHead {
+            content_type: Some("application/x-www-form-urlencoded; charset=utf-8"),
+            signing_service: Some("iam"),
+            ..head("/")
+        };
+        assert_eq!(
+            route(&form).unwrap(),
+            Route { service: Service::Iam, protocol: Protocol::Query, operation: None }
+        );
+        let ec2 = RequestHead {
+            signing_service: Some("ec2"),
+            query: Some("Action=DescribeInstances"),
+            ..head("/")
+        };
+        assert_eq!(route(&ec2).unwrap().protocol, Protocol::Ec2Query);
+    }
+
+    #[test]
+    fn unknown_requests_are_aws_errors() {
+        assert_eq!(route(&head("/favicon.ico")).unwrap_err().code, "UnknownOperationException");
+        let target = RequestHead { target: Some("Kinesis_20131202.PutRecord"), ..head("/") };
+        assert!(route(&target).unwrap_err().message.contains("Kinesis_20131202.PutRecord"));
+        let unsigned_form =
+            RequestHead { content_type: Some("application/x-www-form-urlencoded"), ..head("/") };
+        assert_eq!(route(&unsigned_form).unwrap_err().code, "MissingAuthenticationToken");
+    }
+}

@@ -1,0 +1,331 @@
+//! The HTTP server: 127.0.0.1 only, control endpoints under `/_awslab/`, everything else routed
+//! by protocol family to a service. This is the one module that sees HTTP types.
+
+use crate::config::EmulatorConfig;
+use crate::error::AwsError;
+use crate::identity;
+use crate::protocol::{self, Protocol, RequestHead, Route, Service, json, query};
+use crate::services::{self, RequestContext};
+use crate::state::{Shared, lock};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The largest request body accepted: a 50 MB Lambda zip, base64-encoded, fits.
+pub const BODY_LIMIT: usize = 70 * 1024 * 1024;
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    endpoint: String,
+    port: u16,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+}
+
+impl Emulator {
+    /// Starts serving on 127.0.0.1 in the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, StartError> {
+        let port = config.port;
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+            .await
+            .map_err(|source| StartError::Bind { port, source })?;
+        let port =
+            listener.local_addr().map_err(|source| StartError::Bind { port, source })?.port();
+        let shared = Arc::new(Shared::new(config));
+        let app = Router::new()
+            .route("/_awslab/health", get(health))
+            .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
+            .fallback(dispatch)
+            .with_state(shared);
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(error) = server.await {
+                eprintln!("awslab emulator stopped: {error}");
+            }
+        });
+        Ok(Emulator {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            port,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: what SDK clients take as their endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the end.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until the task ends (used by `awslab emulator serve`).
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+async fn health(State(shared): State<Arc<Shared>>) -> Response {
+    let body = serde_json::json!({
+        "status": "ok",
+        "account": crate::ACCOUNT_ID,
+        "clock_speed": shared.config.clock_speed,
+    });
+    ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+async fn unknown_control(request: Request) -> Response {
+    let body = serde_json::json!({
+        "message": format!("unknown control endpoint {} {}", request.method(), request.uri().path()),
+    });
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "application/json")], body.to_string())
+        .into_response()
+}
+
+/// Every AWS request: route, read the body, identify the caller, serve, encode.
+async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = request.into_parts();
+    let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
+    let url_query = parts.uri.query();
+    let presigned = url_query.and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(key, _)| key == "X-Amz-Credential")
+            .map(|(_, value)| value.into_owned())
+    });
+    let scope = identity::credential_scope(header("authorization"), presigned.as_deref());
+    let head = RequestHead {
+        path: parts.uri.path(),
+        query: url_query,
+        content_type: header("content-type"),
+        target: header("x-amz-target"),
+        smithy_protocol: header("smithy-protocol"),
+        signing_service: scope.as_ref().ok().map(|scope| scope.service.as_str()),
+    };
+    let route = match protocol::route(&head) {
+        Ok(route) => route,
+        Err(error) => return unrouted_error(&error, &request_id),
+    };
+    let answer = Answer { route: &route, request_id: &request_id };
+
+    let body = match to_bytes(body, BODY_LIMIT).await {
+        Ok(body) => body,
+        Err(_) => return answer.error(&AwsError::too_large(BODY_LIMIT)),
+    };
+    let scope = match scope {
+        Ok(scope) => scope,
+        Err(error) => return answer.error(&error),
+    };
+    let now = shared.clock.now();
+    let caller = match lock(&shared.sessions).caller(&scope.access_key, now) {
+        Ok(caller) => caller,
+        Err(error) => return answer.error(&error),
+    };
+    let ctx = RequestContext { request_id: request_id.clone(), caller, region: scope.region, now };
+
+    match route.protocol {
+        Protocol::Query => {
+            let request = match query::decode(&body, url_query) {
+                Ok(request) => request,
+                Err(error) => return answer.error(&error),
+            };
+            match services::query(&shared, &ctx, route.service, &request) {
+                Ok(result) => answer.xml(query::encode_response(
+                    route.service.xmlns(),
+                    &request.action,
+                    result.as_ref(),
+                    &request_id,
+                )),
+                Err(error) => answer.error(&error),
+            }
+        }
+        Protocol::AwsJson10 | Protocol::AwsJson11 => {
+            let input = match json::decode(&body) {
+                Ok(input) => input,
+                Err(error) => return answer.error(&error),
+            };
+            let operation = route.operation.as_deref().unwrap_or_default();
+            match services::json(&shared, &ctx, route.service, operation, input) {
+                Ok(output) => answer.json(output),
+                Err(error) => answer.error(&error),
+            }
+        }
+        Protocol::Ec2Query | Protocol::RestJson1 | Protocol::RpcV2Cbor => {
+            let operation = route.operation.as_deref().unwrap_or(parts.uri.path());
+            answer.error(&services::not_implemented(route.service, operation))
+        }
+    }
+}
+
+/// Writes responses in the protocol of the request being answered.
+struct Answer<'a> {
+    route: &'a Route,
+    request_id: &'a str,
+}
+
+impl Answer<'_> {
+    fn response(&self, status: u16, content_type: &str, body: Vec<u8>) -> Response {
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(content_type) {
+            headers.insert(header::CONTENT_TYPE, value);
+        }
+        if let Ok(value) = HeaderValue::from_str(self.request_id) {
+            headers.insert("x-amzn-requestid", value);
+        }
+        response
+    }
+
+    fn xml(&self, body: String) -> Response {
+        self.response(200, "text/xml", body.into_bytes())
+    }
+
+    fn json(&self, body: serde_json::Value) -> Response {
+        let content_type = match self.route.protocol {
+            Protocol::AwsJson11 => "application/x-amz-json-1.1",
+            Protocol::AwsJson10 => "application/x-amz-json-1.0",
+            _ => "application/json",
+        };
+        self.response(200, content_type, body.to_string().into_bytes())
+    }
+
+    fn error(&self, error: &AwsError) -> Response {
+        let service = self.route.service;
+        match self.route.protocol {
+            Protocol::Query => self.response(
+                error.status,
+                "text/xml",
+                query::encode_error(service.xmlns(), error, self.request_id).into_bytes(),
+            ),
+            Protocol::Ec2Query => self.response(
+                error.status,
+                "text/xml",
+                format!(
+                    "<Response><Errors><Error><Code>{}</Code><Message>{}</Message></Error>\
+                     </Errors><RequestID>{}</RequestID></Response>",
+                    quick_xml::escape::escape(&error.code),
+                    quick_xml::escape::escape(&error.message),
+                    self.request_id
+                )
+                .into_bytes(),
+            ),
+            Protocol::AwsJson10 | Protocol::AwsJson11 => {
+                let prefix = match service {
+                    Service::DynamoDb => "com.amazonaws.dynamodb.v20120810#",
+                    _ => "",
+                };
+                let (body, headers) =
+                    json::encode_error(error, prefix, service == Service::CloudWatch);
+                let content_type = if self.route.protocol == Protocol::AwsJson11 {
+                    "application/x-amz-json-1.1"
+                } else {
+                    "application/x-amz-json-1.0"
+                };
+                let mut response = self.response(error.status, content_type, body);
+                for (name, value) in headers {
+                    if let Ok(value) = HeaderValue::from_str(&value) {
+                        response.headers_mut().insert(name, value);
+                    }
+                }
+                response
+            }
+            Protocol::RestJson1 => {
+                let body = serde_json::json!({ "message": error.message });
+                let mut response =
+                    self.response(error.status, "application/json", body.to_string().into_bytes());
+                if let Ok(value) = HeaderValue::from_str(&error.code) {
+                    response.headers_mut().insert("x-amzn-errortype", value);
+                }
+                response
+            }
+            Protocol::RpcV2Cbor => {
+                let mut response =
+                    self.response(error.status, "application/cbor", cbor_error(error));
+                response
+                    .headers_mut()
+                    .insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
+                response
+            }
+        }
+    }
+}
+
+/// An error for a request whose protocol is unknown: JSON, the most widely read shape.
+fn unrouted_error(error: &AwsError, request_id: &str) -> Response {
+    let body = serde_json::json!({ "__type": error.code, "message": error.message });
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::HeaderName::from_static("x-amzn-requestid"), request_id),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `{"__type": code, "message": message}` in CBOR, the RPC v2 error shape. Two text strings in
+/// a map need no CBOR library; CloudWatch's issue brings one for the real payloads.
+fn cbor_error(error: &AwsError) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, value: &str) {
+        let length = value.len();
+        match length {
+            0..=23 => out.push(0x60 | length as u8),
+            24..=0xff => out.extend([0x78, length as u8]),
+            0x100..=0xffff => {
+                out.push(0x79);
+                out.extend((length as u16).to_be_bytes());
+            }
+            _ => {
+                out.push(0x7a);
+                out.extend((length as u32).to_be_bytes());
+            }
+        }
+        out.extend(value.as_bytes());
+    }
+    let mut out = vec![0xa2];
+    text(&mut out, "__type");
+    text(&mut out, &error.code);
+    text(&mut out, "message");
+    text(&mut out, &error.message);
+    out
+}

@@ -1,0 +1,104 @@
+//! The services, one module each. A handler takes the request context and a typed input, and
+//! returns an output value or an [`AwsError`]; it never sees HTTP.
+//!
+//! Every service lists the operations of the real API in `OPERATIONS` with whether the emulator
+//! implements them; `docs/emulator-coverage.md` is generated from these lists.
+
+pub mod dynamodb;
+pub mod iam;
+pub mod sts;
+
+use crate::error::AwsError;
+use crate::identity::Caller;
+use crate::protocol::Service;
+use crate::protocol::query::QueryRequest;
+use crate::state::Shared;
+use serde::Serialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+
+/// What every handler knows about the request it serves.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub caller: Caller,
+    /// From the SigV4 credential scope.
+    pub region: String,
+    pub now: OffsetDateTime,
+}
+
+/// One operation of a service's real API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    pub name: &'static str,
+    pub implemented: bool,
+}
+
+pub const fn op(name: &'static str, implemented: bool) -> Operation {
+    Operation { name, implemented }
+}
+
+/// The operation list of a service, for the coverage table.
+pub fn operations(service: Service) -> &'static [Operation] {
+    match service {
+        Service::Sts => sts::OPERATIONS,
+        Service::Iam => iam::OPERATIONS,
+        Service::DynamoDb => dynamodb::OPERATIONS,
+        Service::Logs
+        | Service::CloudWatch
+        | Service::Lambda
+        | Service::ApiGateway
+        | Service::Sns
+        | Service::Ec2 => &[],
+    }
+}
+
+/// Serves a query-protocol request; `Ok(None)` is an operation that returns nothing.
+pub fn query(
+    shared: &Shared,
+    ctx: &RequestContext,
+    service: Service,
+    request: &QueryRequest,
+) -> Result<Option<Value>, AwsError> {
+    match service {
+        Service::Sts => sts::handle(shared, ctx, request),
+        Service::Iam => iam::handle(shared, ctx, request),
+        other => Err(not_implemented(other, &request.action)),
+    }
+}
+
+/// Serves a JSON-protocol request.
+pub fn json(
+    shared: &Shared,
+    ctx: &RequestContext,
+    service: Service,
+    operation: &str,
+    input: Value,
+) -> Result<Value, AwsError> {
+    match service {
+        Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
+        other => Err(not_implemented(other, operation)),
+    }
+}
+
+/// `NotImplemented` for a real operation the emulator lacks, `InvalidAction` (or the protocol's
+/// equivalent) for a name the service does not have.
+pub fn not_implemented(service: Service, operation: &str) -> AwsError {
+    let known = operations(service).iter().any(|op| op.name == operation);
+    if known || operations(service).is_empty() {
+        AwsError::not_implemented(service.name(), operation)
+    } else {
+        AwsError::invalid_action(operation, service.api_version())
+    }
+}
+
+/// A typed output as the value protocols encode.
+pub fn output<T: Serialize>(output: T) -> Result<Option<Value>, AwsError> {
+    serde_json::to_value(output).map(Some).map_err(|error| {
+        AwsError::receiver(
+            "InternalFailure",
+            500,
+            format!("could not encode the response: {error}"),
+        )
+    })
+}
