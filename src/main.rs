@@ -5,13 +5,16 @@
 //! - `awslab labs list`: the catalog.
 //! - `awslab labs show <id>`: one lab as the learner will meet it, step by step.
 //! - `awslab labs check`: validate every lab (or one folder) and exit 1 on any problem.
+//! - `awslab emulator serve`: run the offline AWS alone, for the AWS CLI or boto3.
 //!
 //! ## Layout
 //! - `main.rs`: the command line (clap) and dispatch.
 //! - `labs.rs`: the `labs` commands, printing what `awslab-lab` and `awslab-core` compute.
+//! - `emulator.rs`: the `emulator` commands.
 //!
 //! Not here: any logic a use case needs (that is `awslab-core`), so the app and the CLI agree.
 
+mod emulator;
 mod labs;
 
 use awslab_lab::Lang;
@@ -36,6 +39,17 @@ enum Command {
         #[command(subcommand)]
         command: LabsCommand,
     },
+    /// Run the offline AWS emulator.
+    Emulator {
+        #[command(subcommand)]
+        command: EmulatorCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EmulatorCommand {
+    /// Serve the emulator on 127.0.0.1 until interrupted (Ctrl-C).
+    Serve(emulator::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +86,7 @@ fn main() -> ExitCode {
                 LabsCommand::Check => labs::check(&dir),
             }
         }
+        Command::Emulator { command: EmulatorCommand::Serve(args) } => emulator::serve(args),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 //!
 //! ## Layout
 //! - `catalog`: find the labs folder and summarise its labs for a catalog view.
+//! - `data_dir`: where progress and the emulator's state are kept.
 //! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
 //!
@@ -12,5 +13,6 @@
 //! (`awslab-lab`).
 
 pub mod catalog;
+pub mod data_dir;
 pub mod progress;
 pub mod status;

@@ -65,7 +65,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use directories::ProjectDirs;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 pub use error::ProgressError;
@@ -78,7 +77,7 @@ use record::CHECK_COLUMNS;
 pub const FILE_NAME: &str = "progress.sqlite3";
 
 /// The environment variable naming a folder to keep the store in, instead of the platform's.
-pub const DATA_DIR_ENV: &str = "AWSLAB_DATA_DIR";
+pub use crate::data_dir::DATA_DIR_ENV;
 
 /// An open progress store. Not `Sync`: share it behind a `Mutex`.
 #[derive(Debug)]
@@ -123,11 +122,7 @@ impl ProgressStore {
     /// `~/.local/share/awslab` on Linux). The folder need not exist yet: [`open`](Self::open)
     /// creates it.
     pub fn default_path() -> Result<PathBuf, ProgressError> {
-        if let Some(folder) = std::env::var_os(DATA_DIR_ENV).filter(|folder| !folder.is_empty()) {
-            return Ok(PathBuf::from(folder).join(FILE_NAME));
-        }
-        let dirs = ProjectDirs::from("dev", "awslab", "awslab").ok_or(ProgressError::NoDataDir)?;
-        Ok(dirs.data_dir().join(FILE_NAME))
+        crate::data_dir::data_dir().map(|dir| dir.join(FILE_NAME)).ok_or(ProgressError::NoDataDir)
     }
 
     /// Opens the store at `path`, creating the file and its folders if needed and upgrading an

@@ -53,6 +53,55 @@ pub fn operations(service: Service) -> &'static [Operation] {
     }
 }
 
+/// Every service, in the order the coverage table lists them.
+pub const SERVICES: [Service; 9] = [
+    Service::Iam,
+    Service::Sts,
+    Service::DynamoDb,
+    Service::Lambda,
+    Service::Logs,
+    Service::ApiGateway,
+    Service::CloudWatch,
+    Service::Sns,
+    Service::Ec2,
+];
+
+/// `docs/emulator-coverage.md`: which operations of each service the emulator implements,
+/// generated from the services' `OPERATIONS` lists (a test keeps the file current).
+pub fn coverage_markdown() -> String {
+    let mut out = String::from(
+        "# Emulator coverage\n\n\
+         Generated from the code by `AWSLAB_UPDATE_DOCS=1 cargo test -p awslab-emulator --test \
+         coverage`; do not edit by hand. An operation marked \u{2014} answers a well-formed \
+         `NotImplemented` error.\n\n\
+         | service | implemented |\n|---|---|\n",
+    );
+    for service in SERVICES {
+        let ops = operations(service);
+        let done = ops.iter().filter(|op| op.implemented).count();
+        let summary =
+            if ops.is_empty() { "not yet".to_string() } else { format!("{done} of {}", ops.len()) };
+        out.push_str(&format!("| {} | {summary} |\n", service.name()));
+    }
+    for service in SERVICES {
+        let ops = operations(service);
+        if ops.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n## {}\n\n| operation | implemented |\n|---|---|\n",
+            service.name()
+        ));
+        let mut sorted: Vec<&Operation> = ops.iter().collect();
+        sorted.sort_by_key(|op| op.name);
+        for op in sorted {
+            let mark = if op.implemented { "yes" } else { "\u{2014}" };
+            out.push_str(&format!("| `{}` | {mark} |\n", op.name));
+        }
+    }
+    out
+}
+
 /// Serves a query-protocol request; `Ok(None)` is an operation that returns nothing.
 pub fn query(
     shared: &Shared,

@@ -1,0 +1,60 @@
+//! `awslab emulator serve`: the offline AWS on its own, for the AWS CLI, boto3 or an SDK.
+
+use anyhow::{Context, Result, bail};
+use awslab_emulator::{Emulator, EmulatorConfig};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1; 0 picks a free one (the line printed when ready names it).
+    #[arg(long, default_value_t = 4566)]
+    port: u16,
+    /// Folder for the emulator's state (default: the `emulator` folder in awslab's data folder).
+    #[arg(long, value_name = "DIR", conflicts_with = "in_memory")]
+    data_dir: Option<PathBuf>,
+    /// Keep all state in memory: nothing is written, everything is gone when it stops.
+    #[arg(long)]
+    in_memory: bool,
+    /// Emulated seconds per real second, for alarms and instance state changes.
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    clock_speed: f64,
+}
+
+pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+    if !(args.clock_speed.is_finite() && args.clock_speed > 0.0) {
+        bail!("--clock-speed must be a number above 0 (1 is real time), not {}", args.clock_speed);
+    }
+    let data_dir = if args.in_memory {
+        None
+    } else {
+        let dir = match args.data_dir {
+            Some(dir) => dir,
+            None => awslab_core::data_dir::emulator_dir()
+                .context("no data folder on this system: pass --data-dir DIR or --in-memory")?,
+        };
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the emulator's data folder {}", dir.display()))?;
+        Some(dir)
+    };
+    let config = EmulatorConfig { port: args.port, data_dir, clock_speed: args.clock_speed };
+
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let emulator = Emulator::start(config).await.map_err(|error| match error {
+            awslab_emulator::StartError::Bind { port, .. } if port != 0 => anyhow::anyhow!(
+                "{error}\nis another emulator running? choose another port with --port, or \
+                 --port 0 for any free one"
+            ),
+            error => anyhow::Error::new(error),
+        })?;
+        // One line, then flush: scripts and tests wait for it to know the port.
+        println!("awslab emulator listening on {}", emulator.endpoint());
+        std::io::stdout().flush().ok();
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        eprintln!("stopping");
+        emulator.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,79 @@
+//! `awslab emulator serve` as a user runs it: the ready line, the chosen port, health, and
+//! clear errors for bad arguments.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(args: &[&str]) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_awslab"))
+        .args(["emulator", "serve"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start awslab emulator serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the ready line");
+    (Server(child), line)
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+}
+
+#[test]
+fn serve_prints_one_ready_line_with_the_port_it_picked() {
+    let data = tempfile::tempdir().expect("temporary folder");
+    let (_server, line) = serve(&["--port", "0", "--data-dir", data.path().to_str().unwrap()]);
+    let endpoint = line
+        .trim_end()
+        .strip_prefix("awslab emulator listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("unexpected ready line {line:?}"));
+    let port: u16 = endpoint.parse().expect("a port number");
+    assert_ne!(port, 0);
+    let health = get(port, "/_awslab/health");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+}
+
+#[test]
+fn a_bad_clock_speed_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_awslab"))
+        .args(["emulator", "serve", "--in-memory", "--clock-speed", "0"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: --clock-speed must be a number above 0 (1 is real time), not 0\n"
+    );
+}
+
+#[test]
+fn a_taken_port_is_explained() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_awslab"))
+        .args(["emulator", "serve", "--in-memory", "--port", &port])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
+    assert!(stderr.contains("choose another port with --port"), "{stderr}");
+}
