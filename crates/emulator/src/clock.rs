@@ -29,7 +29,6 @@ impl Clock for ScaledClock {
 }
 
 /// ISO 8601 with seconds and `Z`, as IAM and STS print times: `2024-05-01T12:00:00Z`.
-#[allow(dead_code)] // IAM and STS, next
 pub fn iso8601(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!(

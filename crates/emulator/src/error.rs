@@ -78,6 +78,21 @@ impl AwsError {
     }
 }
 
+impl AwsError {
+    /// JSON-protocol services name the signature and token errors with an `Exception` suffix
+    /// and answer them with 400 (`MissingAuthenticationTokenException`, …).
+    pub fn for_json_protocol(&self) -> AwsError {
+        let code = match self.code.as_str() {
+            "MissingAuthenticationToken" => "MissingAuthenticationTokenException",
+            "IncompleteSignature" => "IncompleteSignatureException",
+            "ExpiredToken" => "ExpiredTokenException",
+            "InvalidClientTokenId" => "UnrecognizedClientException",
+            _ => return self.clone(),
+        };
+        AwsError { code: code.to_string(), status: 400, ..self.clone() }
+    }
+}
+
 impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({}): {}", self.code, self.status, self.message)

@@ -11,9 +11,12 @@
 //! - `protocol/`: routing (which service, which protocol) and one decoder/encoder per protocol
 //!   family; errors encoded in each family's exact shape.
 //! - `identity`: the SigV4 credential scope and the caller behind an access key.
-//! - `services/`: one module per AWS service; handlers take typed inputs and return values or
-//!   [`AwsError`]s.
-//! - `state`: what the emulator holds, one lock per service; `clock`: injected time.
+//! - `policy/`: IAM policy evaluation (identity and resource policies, conditions) and AWS's
+//!   access-denied wording; `services::authorize` applies it to role sessions.
+//! - `services/`: one module per AWS service (IAM, STS, DynamoDB so far); handlers take typed
+//!   inputs and return values or [`AwsError`]s.
+//! - `state`: what the emulator holds, one lock per service; `clock`: injected time;
+//!   `persist`: the state file of the services other than DynamoDB.
 //! - `error`: [`AwsError`], the code/message/status every layer speaks.
 //!
 //! Not here: anything from the aws-sdk crates (they are only used by this crate's tests), and
@@ -23,6 +26,8 @@ mod clock;
 mod config;
 mod error;
 mod identity;
+mod persist;
+mod policy;
 pub mod protocol;
 mod server;
 pub mod services;

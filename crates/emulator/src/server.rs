@@ -33,6 +33,9 @@ pub struct Emulator {
 pub enum StartError {
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
+    /// A file or folder of the emulator's saved state (under `data_dir`) cannot be opened.
+    #[error("cannot open the emulator's saved state {}: {source}", path.display())]
+    State { path: std::path::PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
 }
 
 impl Emulator {
@@ -44,7 +47,9 @@ impl Emulator {
             .map_err(|source| StartError::Bind { port, source })?;
         let port =
             listener.local_addr().map_err(|source| StartError::Bind { port, source })?.port();
-        let shared = Arc::new(Shared::new(config));
+        let shared = Shared::new(config)
+            .map_err(|error| StartError::State { path: error.path, source: error.source })?;
+        let shared = Arc::new(shared);
         let app = Router::new()
             .route("/_awslab/health", get(health))
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
@@ -241,19 +246,20 @@ impl Answer<'_> {
                 format!(
                     "<Response><Errors><Error><Code>{}</Code><Message>{}</Message></Error>\
                      </Errors><RequestID>{}</RequestID></Response>",
-                    quick_xml::escape::escape(&error.code),
-                    quick_xml::escape::escape(&error.message),
+                    quick_xml::escape::partial_escape(&error.code),
+                    quick_xml::escape::partial_escape(&error.message),
                     self.request_id
                 )
                 .into_bytes(),
             ),
             Protocol::AwsJson10 | Protocol::AwsJson11 => {
-                let prefix = match service {
-                    Service::DynamoDb => "com.amazonaws.dynamodb.v20120810#",
-                    _ => "",
+                let error = error.for_json_protocol();
+                let wire_type = match service {
+                    Service::DynamoDb => services::dynamodb::wire_type(&error.code),
+                    _ => error.code.clone(),
                 };
                 let (body, headers) =
-                    json::encode_error(error, prefix, service == Service::CloudWatch);
+                    json::encode_error(&error, &wire_type, service == Service::CloudWatch);
                 let content_type = if self.route.protocol == Protocol::AwsJson11 {
                     "application/x-amz-json-1.1"
                 } else {

@@ -7,7 +7,10 @@
 use crate::clock::{Clock, ScaledClock};
 use crate::config::EmulatorConfig;
 use crate::identity::Sessions;
+use crate::persist::StateStore;
+use crate::services::dynamodb::RegionalDatabases;
 use crate::services::iam::IamState;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub struct Shared {
@@ -15,12 +18,58 @@ pub struct Shared {
     pub clock: Box<dyn Clock>,
     pub sessions: Mutex<Sessions>,
     pub iam: Mutex<IamState>,
+    /// DynamoDB's engines, one per region; each locks itself (see `services::dynamodb`).
+    pub dynamodb: RegionalDatabases,
+    /// Where the other services' state is saved (`state.sqlite3`), or nowhere in memory.
+    pub store: StateStore,
 }
 
 impl Shared {
-    pub fn new(config: EmulatorConfig) -> Self {
+    /// Opens the state in `config.data_dir` (or keeps it in memory).
+    pub fn new(config: EmulatorConfig) -> Result<Self, StateError> {
         let clock = Box::new(ScaledClock::new(config.clock_speed));
-        Self { config, clock, sessions: Mutex::default(), iam: Mutex::default() }
+        let (dynamodb, store) = match &config.data_dir {
+            Some(data_dir) => (
+                RegionalDatabases::open(data_dir)?,
+                StateStore::open(data_dir).map_err(|error| {
+                    StateError::new(&data_dir.join(crate::persist::FILE_NAME), error)
+                })?,
+            ),
+            None => (RegionalDatabases::in_memory(), StateStore::in_memory()),
+        };
+        let iam = store.load::<IamState>("iam").map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
+        })?;
+        Ok(Self {
+            config,
+            clock,
+            sessions: Mutex::default(),
+            iam: Mutex::new(iam),
+            dynamodb,
+            store,
+        })
+    }
+
+    /// Saves IAM's state after a change (roles, policies, a role's last use).
+    pub fn save_iam(&self) -> Result<(), crate::error::AwsError> {
+        let state = lock(&self.iam);
+        self.store.save("iam", &*state).map_err(|error| {
+            crate::error::AwsError::receiver("ServiceFailure", 500, error.to_string())
+        })
+    }
+}
+
+/// Saved state that cannot be opened, and the file or folder it is in.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot open {}: {source}", path.display())]
+pub struct StateError {
+    pub path: PathBuf,
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl StateError {
+    pub fn new(path: &Path, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self { path: path.to_path_buf(), source: source.into() }
     }
 }
 

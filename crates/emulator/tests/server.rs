@@ -110,7 +110,7 @@ async fn json_errors_have_type_and_message() {
     assert_eq!(answer.header("content-type"), Some("application/x-amz-json-1.0"));
     assert!(
         answer.body.starts_with(
-            r#"{"__type":"com.amazonaws.dynamodb.v20120810#SerializationException","message":"#
+            r#"{"__type":"com.amazon.coral.service#SerializationException","message":"#
         ),
         "{}",
         answer.body

@@ -27,15 +27,14 @@ fn serialization(message: &str) -> AwsError {
     AwsError::sender("SerializationException", 400, message)
 }
 
-/// The body and extra headers of an error. `type_prefix` is the namespace some services put
-/// before the code in `__type` (DynamoDB's `com.amazonaws.dynamodb.v20120810#`).
+/// The body and extra headers of an error. `wire_type` is the full `__type`: the code, with
+/// the namespace some services put before it (DynamoDB's `com.amazonaws.dynamodb.v20120810#`).
 pub fn encode_error(
     error: &AwsError,
-    type_prefix: &str,
+    wire_type: &str,
     query_compatible: bool,
 ) -> (Vec<u8>, Vec<(&'static str, String)>) {
-    let body =
-        json!({ "__type": format!("{type_prefix}{}", error.code), "message": error.message });
+    let body = json!({ "__type": wire_type, "message": error.message });
     let mut headers = vec![("x-amzn-errortype", error.code.clone())];
     if query_compatible {
         let fault = match error.fault {
@@ -64,13 +63,17 @@ mod tests {
     fn errors_carry_type_and_message() {
         let error =
             AwsError::sender("ResourceNotFoundException", 400, "Requested resource not found");
-        let (body, headers) = encode_error(&error, "com.amazonaws.dynamodb.v20120810#", false);
+        let (body, headers) = encode_error(
+            &error,
+            "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            false,
+        );
         assert_eq!(
             String::from_utf8(body).unwrap(),
             r#"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"}"#
         );
         assert_eq!(headers, [("x-amzn-errortype", "ResourceNotFoundException".to_string())]);
-        let (_, headers) = encode_error(&error, "", true);
+        let (_, headers) = encode_error(&error, "ResourceNotFoundException", true);
         assert!(
             headers.contains(&("x-amzn-query-error", "ResourceNotFoundException;Sender".into()))
         );

@@ -217,7 +217,7 @@ fn write_element(xml: &mut String, name: &str, value: &Value) {
 }
 
 fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    quick_xml::escape::escape(text)
+    quick_xml::escape::partial_escape(text)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Every service lists the operations of the real API in `OPERATIONS` with whether the emulator
 //! implements them; `docs/emulator-coverage.md` is generated from these lists.
 
+mod authorize;
 pub mod dynamodb;
 pub mod iam;
 pub mod sts;
@@ -13,6 +14,7 @@ use crate::identity::Caller;
 use crate::protocol::Service;
 use crate::protocol::query::QueryRequest;
 use crate::state::Shared;
+pub use authorize::authorize;
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -109,11 +111,22 @@ pub fn query(
     service: Service,
     request: &QueryRequest,
 ) -> Result<Option<Value>, AwsError> {
-    match service {
-        Service::Sts => sts::handle(shared, ctx, request),
-        Service::Iam => iam::handle(shared, ctx, request),
-        other => Err(not_implemented(other, &request.action)),
+    let result = match service {
+        Service::Sts => sts::handle(shared, ctx, request)?,
+        Service::Iam => iam::handle(shared, ctx, request)?,
+        other => return Err(not_implemented(other, &request.action)),
+    };
+    // Save what changed, once it succeeded: IAM's changes, and AssumeRole's record of the
+    // role's last use.
+    let changed_iam = match service {
+        Service::Iam => iam::changes_state(&request.action),
+        Service::Sts => request.action == "AssumeRole",
+        _ => false,
+    };
+    if changed_iam {
+        shared.save_iam()?;
     }
+    Ok(result)
 }
 
 /// Serves a JSON-protocol request.
@@ -130,14 +143,21 @@ pub fn json(
     }
 }
 
-/// `NotImplemented` for a real operation the emulator lacks, `InvalidAction` (or the protocol's
-/// equivalent) for a name the service does not have.
+/// `NotImplemented` for a real operation the emulator lacks; for a name the service does not
+/// have, what that service's protocol answers (`InvalidAction` in query services,
+/// `UnknownOperationException` in JSON ones).
 pub fn not_implemented(service: Service, operation: &str) -> AwsError {
     let known = operations(service).iter().any(|op| op.name == operation);
     if known || operations(service).is_empty() {
-        AwsError::not_implemented(service.name(), operation)
-    } else {
-        AwsError::invalid_action(operation, service.api_version())
+        return AwsError::not_implemented(service.name(), operation);
+    }
+    match service {
+        Service::DynamoDb | Service::Logs => AwsError::sender(
+            "UnknownOperationException",
+            400,
+            format!("{} has no operation {operation}", service.name()),
+        ),
+        _ => AwsError::invalid_action(operation, service.api_version()),
     }
 }
 

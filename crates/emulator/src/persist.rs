@@ -1,0 +1,143 @@
+//! Where the state of the services that are not DynamoDB lives between runs: one SQLite file,
+//! `state.sqlite3` in the data folder, holding each service's state as a JSON document.
+//!
+//! Services keep their state in memory as plain data and save it whole after every change that
+//! succeeded. The states are small (a learner's roles and policies), so writing a document per
+//! change is cheaper than it sounds and keeps the model free of SQL. Each save is one
+//! transaction in WAL mode: a crash loses at most the change being made. DynamoDB keeps its
+//! own SQLite files (dynoxide), next to this one.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The file name of the store in the data folder.
+pub const FILE_NAME: &str = "state.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error("cannot open the emulator state {}: {source}", path.display())]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("cannot save the {service} state in {}: {source}", path.display())]
+    Save { service: String, path: PathBuf, source: rusqlite::Error },
+    #[error("the saved {service} state in {} cannot be read ({reason}); move the file aside to start afresh", path.display())]
+    Corrupt { service: String, path: PathBuf, reason: String },
+}
+
+/// The state file, or nothing for an emulator that keeps everything in memory.
+pub struct StateStore {
+    db: Option<(PathBuf, Mutex<Connection>)>,
+}
+
+impl StateStore {
+    pub fn in_memory() -> Self {
+        Self { db: None }
+    }
+
+    /// Opens (creating) `state.sqlite3` in `folder`.
+    pub fn open(folder: &Path) -> Result<Self, PersistError> {
+        let path = folder.join(FILE_NAME);
+        let open_error = |source| PersistError::Open { path: path.clone(), source };
+        std::fs::create_dir_all(folder).map_err(|error| PersistError::Open {
+            path: path.clone(),
+            source: rusqlite::Error::ToSqlConversionFailure(Box::new(error)),
+        })?;
+        let conn = Connection::open(&path).map_err(open_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS service_state (
+                 service TEXT PRIMARY KEY NOT NULL,
+                 document TEXT NOT NULL
+             ) STRICT;",
+        )
+        .map_err(open_error)?;
+        Ok(Self { db: Some((path, Mutex::new(conn))) })
+    }
+
+    /// The saved state of `service`, or its default when none was saved (or in memory).
+    pub fn load<T: DeserializeOwned + Default>(&self, service: &str) -> Result<T, PersistError> {
+        let Some((path, conn)) = &self.db else { return Ok(T::default()) };
+        let conn = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let document: Option<String> = conn
+            .query_row(
+                "SELECT document FROM service_state WHERE service = ?1",
+                params![service],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|source| PersistError::Open { path: path.clone(), source })?;
+        match document {
+            None => Ok(T::default()),
+            Some(document) => {
+                serde_json::from_str(&document).map_err(|error| PersistError::Corrupt {
+                    service: service.to_string(),
+                    path: path.clone(),
+                    reason: error.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Saves the whole state of `service`.
+    pub fn save<T: Serialize>(&self, service: &str, state: &T) -> Result<(), PersistError> {
+        let Some((path, conn)) = &self.db else { return Ok(()) };
+        let save_error = |source| PersistError::Save {
+            service: service.to_string(),
+            path: path.clone(),
+            source,
+        };
+        let document = serde_json::to_string(state).map_err(|error| {
+            save_error(rusqlite::Error::ToSqlConversionFailure(Box::new(error)))
+        })?;
+        let conn = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        conn.execute(
+            "INSERT INTO service_state (service, document) VALUES (?1, ?2)
+             ON CONFLICT (service) DO UPDATE SET document = excluded.document",
+            params![service, document],
+        )
+        .map_err(save_error)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+    struct Roles {
+        names: Vec<String>,
+    }
+
+    #[test]
+    fn saved_state_survives_reopening() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = StateStore::open(folder.path()).unwrap();
+        assert_eq!(store.load::<Roles>("iam").unwrap(), Roles::default());
+        store.save("iam", &Roles { names: vec!["aws-lab-dynamodb-role".into()] }).unwrap();
+        store.save("iam", &Roles { names: vec!["a".into(), "b".into()] }).unwrap();
+        drop(store);
+        let store = StateStore::open(folder.path()).unwrap();
+        assert_eq!(store.load::<Roles>("iam").unwrap().names, ["a", "b"]);
+    }
+
+    #[test]
+    fn in_memory_keeps_nothing() {
+        let store = StateStore::in_memory();
+        store.save("iam", &Roles { names: vec!["x".into()] }).unwrap();
+        assert_eq!(store.load::<Roles>("iam").unwrap(), Roles::default());
+    }
+
+    #[test]
+    fn an_unreadable_document_is_reported_not_discarded() {
+        let folder = tempfile::tempdir().unwrap();
+        let store = StateStore::open(folder.path()).unwrap();
+        store.save("iam", &serde_json::json!({"names": 3})).unwrap();
+        let error = store.load::<Roles>("iam").unwrap_err();
+        assert!(error.to_string().starts_with("the saved iam state in "), "{error}");
+        assert!(error.to_string().contains("move the file aside"), "{error}");
+    }
+}

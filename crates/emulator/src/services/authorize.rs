@@ -1,0 +1,65 @@
+//! May this caller do this? The learner (root) may do anything; a role session may do what its
+//! role's identity-based policies allow, evaluated as IAM does (`crate::policy`), and is refused
+//! with AWS's exact access-denied text otherwise.
+
+use super::RequestContext;
+use crate::error::AwsError;
+use crate::identity::Caller;
+use crate::policy::{self, Decision, Denial};
+use crate::protocol::Service;
+use crate::state::{Shared, lock};
+use serde_json::Value;
+
+/// Checks one `(action, resource)` of a request against the caller's policies.
+pub fn authorize(
+    shared: &Shared,
+    ctx: &RequestContext,
+    service: Service,
+    action: &str,
+    resource: &str,
+) -> Result<(), AwsError> {
+    let Caller::RoleSession(session) = &ctx.caller else { return Ok(()) };
+    let documents = lock(&shared.iam).identity_policies(&session.role_name);
+    let references: Vec<&Value> = documents.iter().map(|(_, document)| document).collect();
+    let context = request_context(ctx, &session.role_arn);
+    let request = policy::Request { action, resource, context: &context };
+    let evaluation = policy::evaluate(&references, &request);
+    for unsupported in &evaluation.unsupported_conditions {
+        eprintln!("awslab emulator: {unsupported}");
+    }
+    let denial = match evaluation.decision {
+        Decision::Allow => return Ok(()),
+        Decision::ImplicitDeny => Denial::NoAllow,
+        Decision::ExplicitDeny => Denial::ExplicitDeny {
+            policy_arn: evaluation
+                .denying_policy
+                .and_then(|index| documents.get(index))
+                .and_then(|(arn, _)| arn.as_deref()),
+        },
+    };
+    let message = policy::access_denied_message(&ctx.caller.arn(), action, resource, denial);
+    Err(match service {
+        // JSON services name it with the `Exception` suffix and answer 400.
+        Service::DynamoDb | Service::Logs | Service::CloudWatch => {
+            AwsError::sender("AccessDeniedException", 400, message)
+        }
+        _ => AwsError::sender("AccessDenied", 403, message),
+    })
+}
+
+/// The global condition keys a request carries.
+fn request_context(ctx: &RequestContext, principal_arn: &str) -> policy::Context {
+    let mut context = policy::Context::new();
+    let mut put = |key: &str, value: String| {
+        context.insert(key.to_string(), vec![value]);
+    };
+    put("aws:PrincipalArn", principal_arn.to_string());
+    put("aws:PrincipalAccount", ctx.caller.account().to_string());
+    put("aws:PrincipalType", "AssumedRole".to_string());
+    put("aws:userid", ctx.caller.user_id());
+    put("aws:RequestedRegion", ctx.region.clone());
+    put("aws:CurrentTime", crate::clock::iso8601(ctx.now));
+    put("aws:EpochTime", ctx.now.unix_timestamp().to_string());
+    put("aws:SecureTransport", "false".to_string());
+    context
+}

@@ -1,0 +1,157 @@
+//! One dynoxide [`Database`] per region, as DynamoDB tables are regional: a table created in
+//! `us-east-1` is not listed in `ap-northeast-2`.
+//!
+//! With a data folder, region `r` lives in `<data_dir>/dynamodb/<r>.sqlite3` (dynoxide keeps it
+//! in WAL mode, so `-wal` and `-shm` files sit beside it); without one, each region is an
+//! in-memory SQLite database that ends with the emulator.
+//!
+//! Concurrency: a `Database` is a cheap handle (`Arc`s inside) whose engine serialises every call
+//! on its own mutex, so the map here is only locked to find or open a region's handle, which is
+//! then cloned out and used without our lock. Requests to one region run one at a time, requests
+//! to different regions in parallel. Handlers run on the tokio worker that serves the request:
+//! every engine call is a short synchronous SQLite transaction (dynoxide's native futures never
+//! suspend), so, as for the other services' `std::sync::Mutex`es, a blocking call is simpler than
+//! `spawn_blocking` and no slower at a learner's request rates.
+
+use crate::error::AwsError;
+use crate::state::{StateError, lock};
+use dynoxide::Database;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The folder under the data folder that holds DynamoDB's files.
+pub const FOLDER: &str = "dynamodb";
+
+/// The extension of a region's database file.
+const EXTENSION: &str = "sqlite3";
+
+/// The DynamoDB engines of every region used so far.
+pub struct RegionalDatabases {
+    /// `<data_dir>/dynamodb`, or `None` to keep every region in memory.
+    folder: Option<PathBuf>,
+    by_region: Mutex<HashMap<String, Database>>,
+}
+
+impl RegionalDatabases {
+    /// Every region in memory.
+    pub fn in_memory() -> Self {
+        Self { folder: None, by_region: Mutex::default() }
+    }
+
+    /// Regions stored under `data_dir/dynamodb`, which is created if missing. The region files
+    /// already there are opened now, so a file that cannot be read stops the emulator at start
+    /// with its path rather than failing the learner's first request.
+    pub fn open(data_dir: &Path) -> Result<Self, StateError> {
+        let folder = data_dir.join(FOLDER);
+        std::fs::create_dir_all(&folder).map_err(|source| StateError::new(&folder, source))?;
+        let entries =
+            std::fs::read_dir(&folder).map_err(|source| StateError::new(&folder, source))?;
+        let mut by_region = HashMap::new();
+        for entry in entries {
+            let path = entry.map_err(|source| StateError::new(&folder, source))?.path();
+            let region = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_suffix(&format!(".{EXTENSION}")))
+                .filter(|region| is_region_name(region));
+            if let Some(region) = region {
+                by_region.insert(region.to_string(), open_file(&path)?);
+            }
+        }
+        Ok(Self { folder: Some(folder), by_region: Mutex::new(by_region) })
+    }
+
+    /// The engine of `region`, opened (and its file created) on first use.
+    pub fn region(&self, region: &str) -> Result<Database, AwsError> {
+        if !is_region_name(region) {
+            // The region comes from the request's SigV4 scope and names a file: never trust it.
+            return Err(AwsError::sender(
+                "InvalidSignatureException",
+                400,
+                "Credential should be scoped to a valid region. ",
+            ));
+        }
+        let mut by_region = lock(&self.by_region);
+        if let Some(database) = by_region.get(region) {
+            return Ok(database.clone());
+        }
+        let database = match &self.folder {
+            Some(folder) => open_file(&folder.join(format!("{region}.{EXTENSION}"))),
+            None => {
+                Database::memory().map_err(|source| StateError::new(Path::new(":memory:"), source))
+            }
+        }
+        .map_err(|error| AwsError::receiver("InternalServerError", 500, error.to_string()))?;
+        by_region.insert(region.to_string(), database.clone());
+        Ok(database)
+    }
+}
+
+fn open_file(path: &Path) -> Result<Database, StateError> {
+    let text = path.to_str().ok_or_else(|| {
+        StateError::new(path, std::io::Error::other("the path is not valid UTF-8"))
+    })?;
+    Database::new(text).map_err(|source| StateError::new(path, source))
+}
+
+/// `us-east-1`, `ap-northeast-2`, `us-gov-west-1`, `eu-central-2`: lowercase letters and digits
+/// in dash-separated parts, starting with a letter. Anything else is refused before it becomes
+/// part of a file name (no dots, no slashes, no `..`).
+fn is_region_name(region: &str) -> bool {
+    (1..=32).contains(&region.len())
+        && region.starts_with(|c: char| c.is_ascii_lowercase())
+        && region.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names_are_checked_before_they_name_a_file() {
+        for good in ["us-east-1", "ap-northeast-2", "us-gov-west-1", "eu-central-2", "local"] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in
+            ["", "../etc", "us-east-1/../x", "US-EAST-1", "us--east", "-us", "us.east", "1us"]
+        {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+        let error = RegionalDatabases::in_memory().region("../../x").err().expect("refused");
+        assert_eq!((error.code.as_str(), error.status), ("InvalidSignatureException", 400));
+    }
+
+    #[test]
+    fn regions_are_separate_engines_and_one_region_is_one_engine() {
+        let databases = RegionalDatabases::in_memory();
+        let seoul = databases.region("ap-northeast-2").unwrap();
+        seoul
+            .create_table(
+                serde_json::from_value(serde_json::json!({
+                    "TableName": "customers",
+                    "KeySchema": [{"AttributeName": "customer_id", "KeyType": "HASH"}],
+                    "AttributeDefinitions": [{"AttributeName": "customer_id", "AttributeType": "S"}],
+                    "BillingMode": "PAY_PER_REQUEST",
+                }))
+                .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(databases.region("ap-northeast-2").unwrap().table_count().unwrap(), 1);
+        assert_eq!(databases.region("us-east-1").unwrap().table_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_an_error_naming_it() {
+        let dir = std::env::temp_dir().join(format!("awslab-ddb-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(dir.join(FOLDER)).unwrap();
+        let path = dir.join(FOLDER).join("us-east-1.sqlite3");
+        std::fs::write(&path, b"this is not SQLite, it is a note the learner left here").unwrap();
+        let error = RegionalDatabases::open(&dir).err().expect("a broken file stops the start");
+        assert_eq!(error.path, path);
+        assert!(error.to_string().contains(&path.display().to_string()), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
