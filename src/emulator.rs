@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// Emulated seconds per real second, for alarms and instance state changes.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     clock_speed: f64,
+    /// Check SigV4 signatures of keys the emulator issued (STS sessions), and the request time
+    /// of every request. Your own keys are always accepted: their secret never reaches it.
+    #[arg(long)]
+    verify_signatures: bool,
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -38,7 +42,12 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("creating the emulator's data folder {}", dir.display()))?;
         Some(dir)
     };
-    let config = EmulatorConfig { port: args.port, data_dir, clock_speed: args.clock_speed };
+    let config = EmulatorConfig {
+        port: args.port,
+        data_dir,
+        clock_speed: args.clock_speed,
+        verify_signatures: args.verify_signatures,
+    };
 
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {

@@ -77,3 +77,38 @@ fn a_taken_port_is_explained() {
     assert!(stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
     assert!(stderr.contains("choose another port with --port"), "{stderr}");
 }
+
+#[test]
+fn verify_signatures_refuses_a_request_signed_long_ago() {
+    let port_of = |line: &str| -> u16 {
+        line.trim_end().rsplit(':').next().and_then(|port| port.parse().ok()).expect("a port")
+    };
+    let old_request = |port: u16| {
+        let body = "Action=GetCallerIdentity&Version=2011-06-15";
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nX-Amz-Date: 20200101T000000Z\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=AKIASTUDENT/20200101/us-east-1/sts/aws4_request, \
+             SignedHeaders=host;x-amz-date, Signature=0000\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        answer
+    };
+
+    let (_checking, line) = serve(&["--in-memory", "--port", "0", "--verify-signatures"]);
+    let answer = old_request(port_of(&line));
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(
+        answer.contains("<Message>Signature expired: 20200101T000000Z is now earlier than "),
+        "{answer}"
+    );
+
+    let (_trusting, line) = serve(&["--in-memory", "--port", "0"]);
+    let answer = old_request(port_of(&line));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

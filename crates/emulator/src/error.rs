@@ -80,13 +80,15 @@ impl AwsError {
 
 impl AwsError {
     /// JSON-protocol services name the signature and token errors with an `Exception` suffix
-    /// and answer them with 400 (`MissingAuthenticationTokenException`, …).
+    /// and answer them with 400 (`MissingAuthenticationTokenException`, …), and call a wrong
+    /// signature `InvalidSignatureException` where query services say `SignatureDoesNotMatch`.
     pub fn for_json_protocol(&self) -> AwsError {
         let code = match self.code.as_str() {
             "MissingAuthenticationToken" => "MissingAuthenticationTokenException",
             "IncompleteSignature" => "IncompleteSignatureException",
             "ExpiredToken" => "ExpiredTokenException",
             "InvalidClientTokenId" => "UnrecognizedClientException",
+            "SignatureDoesNotMatch" => "InvalidSignatureException",
             _ => return self.clone(),
         };
         AwsError { code: code.to_string(), status: 400, ..self.clone() }

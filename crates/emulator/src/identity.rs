@@ -131,6 +131,11 @@ pub struct Sessions {
 }
 
 impl Sessions {
+    /// Forgets every issued key (a reset or a restored snapshot).
+    pub fn clear(&mut self) {
+        self.by_access_key.clear();
+    }
+
     pub fn insert(&mut self, session: RoleSession) {
         self.by_access_key.insert(session.access_key.clone(), session);
     }

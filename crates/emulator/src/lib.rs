@@ -6,11 +6,13 @@
 //! `docs/emulator.md`.
 //!
 //! ## Layout
-//! - `server`: the HTTP listener on 127.0.0.1, control endpoints under `/_awslab/`, and the
-//!   dispatch of every other request. The only module that sees HTTP types.
+//! - `server`: the HTTP listener on 127.0.0.1 and the dispatch of every AWS request; `control`:
+//!   the endpoints under `/_awslab/` (health, reset, snapshots, kept in `snapshots`). The only
+//!   modules that see HTTP types.
 //! - `protocol/`: routing (which service, which protocol) and one decoder/encoder per protocol
 //!   family; errors encoded in each family's exact shape.
 //! - `identity`: the SigV4 credential scope and the caller behind an access key.
+//! - `signature`: SigV4 signature checks, when `EmulatorConfig::verify_signatures` is on.
 //! - `policy/`: IAM policy evaluation (identity and resource policies, conditions) and AWS's
 //!   access-denied wording; `services::authorize` applies it to role sessions.
 //! - `services/`: one module per AWS service (IAM, STS, DynamoDB so far); handlers take typed
@@ -24,6 +26,7 @@
 
 mod clock;
 mod config;
+mod control;
 mod error;
 mod identity;
 mod persist;
@@ -31,6 +34,8 @@ mod policy;
 pub mod protocol;
 mod server;
 pub mod services;
+mod signature;
+mod snapshots;
 mod state;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig};

@@ -2,9 +2,10 @@
 //! by protocol family to a service. This is the one module that sees HTTP types.
 
 use crate::config::EmulatorConfig;
+use crate::control;
 use crate::error::AwsError;
 use crate::identity;
-use crate::protocol::{self, Protocol, RequestHead, Route, Service, json, query};
+use crate::protocol::{self, Protocol, RequestHead, Route, Service, cbor, json, query};
 use crate::services::{self, RequestContext};
 use crate::state::{Shared, lock};
 use axum::Router;
@@ -52,6 +53,16 @@ impl Emulator {
         let shared = Arc::new(shared);
         let app = Router::new()
             .route("/_awslab/health", get(health))
+            .route("/_awslab/reset", axum::routing::post(control::reset))
+            .route("/_awslab/snapshots", get(control::list_snapshots))
+            .route(
+                "/_awslab/snapshots/{name}",
+                axum::routing::post(control::save_snapshot).delete(control::delete_snapshot),
+            )
+            .route(
+                "/_awslab/snapshots/{name}/restore",
+                axum::routing::post(control::restore_snapshot),
+            )
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
             .fallback(dispatch)
             .with_state(shared);
@@ -163,6 +174,25 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         Ok(caller) => caller,
         Err(error) => return answer.error(&error),
     };
+    if shared.config.verify_signatures {
+        let headers: Vec<(&str, &str)> = (parts.headers.iter())
+            .filter_map(|(name, value)| {
+                Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
+            })
+            .collect();
+        let signed = crate::signature::SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: url_query,
+            headers: &headers,
+            body: &body,
+        };
+        // Clients sign with the machine's wall clock, not the emulator's (perhaps sped-up) one.
+        let wall_clock = time::OffsetDateTime::now_utc();
+        if let Err(error) = crate::signature::verify(&signed, &scope, &caller, wall_clock) {
+            return answer.error(&error);
+        }
+    }
     let ctx = RequestContext { request_id: request_id.clone(), caller, region: scope.region, now };
 
     match route.protocol {
@@ -192,7 +222,18 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 Err(error) => answer.error(&error),
             }
         }
-        Protocol::Ec2Query | Protocol::RestJson1 | Protocol::RpcV2Cbor => {
+        Protocol::RpcV2Cbor => {
+            let input = match cbor::decode(&body) {
+                Ok(input) => input,
+                Err(error) => return answer.error(&error),
+            };
+            let operation = route.operation.as_deref().unwrap_or_default();
+            match services::json(&shared, &ctx, route.service, operation, input) {
+                Ok(output) => answer.cbor(&output),
+                Err(error) => answer.error(&error),
+            }
+        }
+        Protocol::Ec2Query | Protocol::RestJson1 => {
             let operation = route.operation.as_deref().unwrap_or(parts.uri.path());
             answer.error(&services::not_implemented(route.service, operation))
         }
@@ -230,6 +271,12 @@ impl Answer<'_> {
             _ => "application/json",
         };
         self.response(200, content_type, body.to_string().into_bytes())
+    }
+
+    fn cbor(&self, output: &serde_json::Value) -> Response {
+        let mut response = self.response(200, "application/cbor", cbor::encode(output));
+        response.headers_mut().insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
+        response
     }
 
     fn error(&self, error: &AwsError) -> Response {
@@ -283,8 +330,9 @@ impl Answer<'_> {
                 response
             }
             Protocol::RpcV2Cbor => {
+                let error = error.for_json_protocol();
                 let mut response =
-                    self.response(error.status, "application/cbor", cbor_error(error));
+                    self.response(error.status, "application/cbor", cbor::encode_error(&error));
                 response
                     .headers_mut()
                     .insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
@@ -307,31 +355,4 @@ fn unrouted_error(error: &AwsError, request_id: &str) -> Response {
         body.to_string(),
     )
         .into_response()
-}
-
-/// `{"__type": code, "message": message}` in CBOR, the RPC v2 error shape. Two text strings in
-/// a map need no CBOR library; CloudWatch's issue brings one for the real payloads.
-fn cbor_error(error: &AwsError) -> Vec<u8> {
-    fn text(out: &mut Vec<u8>, value: &str) {
-        let length = value.len();
-        match length {
-            0..=23 => out.push(0x60 | length as u8),
-            24..=0xff => out.extend([0x78, length as u8]),
-            0x100..=0xffff => {
-                out.push(0x79);
-                out.extend((length as u16).to_be_bytes());
-            }
-            _ => {
-                out.push(0x7a);
-                out.extend((length as u32).to_be_bytes());
-            }
-        }
-        out.extend(value.as_bytes());
-    }
-    let mut out = vec![0xa2];
-    text(&mut out, "__type");
-    text(&mut out, &error.code);
-    text(&mut out, "message");
-    text(&mut out, &error.message);
-    out
 }

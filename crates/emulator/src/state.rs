@@ -10,6 +10,7 @@ use crate::identity::Sessions;
 use crate::persist::StateStore;
 use crate::services::dynamodb::RegionalDatabases;
 use crate::services::iam::IamState;
+use crate::snapshots::Snapshots;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -22,6 +23,8 @@ pub struct Shared {
     pub dynamodb: RegionalDatabases,
     /// Where the other services' state is saved (`state.sqlite3`), or nowhere in memory.
     pub store: StateStore,
+    /// Named snapshots of the whole state.
+    pub snapshots: Snapshots,
 }
 
 impl Shared {
@@ -40,7 +43,11 @@ impl Shared {
         let iam = store.load::<IamState>("iam").map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
         })?;
+        let snapshots = Snapshots::open(config.data_dir.as_deref()).map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default().join("snapshots"), error)
+        })?;
         Ok(Self {
+            snapshots,
             config,
             clock,
             sessions: Mutex::default(),

@@ -162,3 +162,34 @@ async fn a_body_over_the_limit_is_refused_with_413() {
     assert_eq!(answer.status, 413);
     assert!(answer.body.contains("<Code>RequestEntityTooLarge</Code>"), "{}", answer.body);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cbor_requests_are_answered_in_cbor() {
+    let emulator = start().await;
+    let port = emulator.port();
+    let auth = signed("monitoring", "us-east-1");
+    let answer = tokio::task::spawn_blocking(move || {
+        raw(
+            port,
+            "POST",
+            "/service/GraniteServiceVersion20100801/operation/DescribeAlarms",
+            &[
+                ("Content-Type", "application/cbor"),
+                ("smithy-protocol", "rpc-v2-cbor"),
+                ("Authorization", &auth),
+            ],
+            &[0xa0], // an empty CBOR map
+        )
+    })
+    .await
+    .unwrap();
+    // CloudWatch is not served yet: a well-formed CBOR error, not a crash or a 404 page.
+    assert_eq!(answer.status, 501);
+    assert_eq!(answer.header("content-type"), Some("application/cbor"));
+    assert_eq!(answer.header("smithy-protocol"), Some("rpc-v2-cbor"));
+    assert!(
+        answer.body.contains("__type") && answer.body.contains("NotImplemented"),
+        "{}",
+        answer.body
+    );
+}

@@ -10,6 +10,7 @@
 //! 4. A form body (or `Action=` in the URL): awsQuery / ec2Query, the service by the SigV4
 //!    signing name.
 
+pub mod cbor;
 pub mod json;
 pub mod lenient;
 pub mod query;

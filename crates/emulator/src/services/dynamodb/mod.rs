@@ -16,6 +16,7 @@
 mod arns;
 mod engine;
 mod errors;
+mod lifecycle;
 mod permissions;
 mod regions;
 

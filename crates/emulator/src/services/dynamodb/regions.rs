@@ -63,6 +63,15 @@ impl RegionalDatabases {
     }
 
     /// The engine of `region`, opened (and its file created) on first use.
+    /// Every region opened so far, in name order, with its engine.
+    pub fn open_regions(&self) -> Vec<(String, Database)> {
+        let map = lock(&self.by_region);
+        let mut regions: Vec<(String, Database)> =
+            map.iter().map(|(region, database)| (region.clone(), database.clone())).collect();
+        regions.sort_by(|a, b| a.0.cmp(&b.0));
+        regions
+    }
+
     pub fn region(&self, region: &str) -> Result<Database, AwsError> {
         if !is_region_name(region) {
             // The region comes from the request's SigV4 scope and names a file: never trust it.

@@ -81,6 +81,36 @@ impl IamState {
         documents
     }
 
+    /// Deletes the roles and customer managed policies tagged `awslab:lab` = `lab` (detaching
+    /// those policies from any other role first); returns their ARNs.
+    pub fn delete_lab_resources(&mut self, lab: &str) -> Vec<String> {
+        let of_lab = |tags: &[names::Tag]| {
+            tags.iter().any(|tag| tag.key == "awslab:lab" && tag.value == lab)
+        };
+        let mut deleted = Vec::new();
+        self.roles.retain(|_, role| {
+            let keep = !of_lab(&role.tags);
+            if !keep {
+                deleted.push(role.arn.clone());
+            }
+            keep
+        });
+        let policies: Vec<String> = self
+            .policies
+            .iter()
+            .filter(|(_, policy)| of_lab(&policy.tags))
+            .map(|(arn, _)| arn.clone())
+            .collect();
+        for arn in policies {
+            for role in self.roles.values_mut() {
+                role.attached_policies.retain(|attached| *attached != arn);
+            }
+            self.policies.remove(&arn);
+            deleted.push(arn);
+        }
+        deleted
+    }
+
     /// The role with this name (names compare without case).
     pub fn role(&self, name: &str) -> Result<&Role, IamError> {
         self.roles.get(&name.to_lowercase()).ok_or_else(|| IamError::NoSuchRole(name.to_string()))

@@ -1,0 +1,150 @@
+//! The control endpoints under `/_awslab/`: what the app (and tests) ask of the emulator itself,
+//! rather than of an AWS service. Unsigned, loopback only, JSON in and out.
+//!
+//! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region).
+//! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
+//!   customer managed policies, DynamoDB tables), leaving the learner's other work alone.
+//! - `GET /_awslab/snapshots`: the saved snapshots' names.
+//! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
+//!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
+//!   `DELETE /_awslab/snapshots/{name}`.
+
+use crate::error::AwsError;
+use crate::services::iam::IamState;
+use crate::state::{Shared, lock};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+const IAM_FILE: &str = "iam.json";
+const DYNAMODB_FOLDER: &str = "dynamodb";
+
+fn answer(status: StatusCode, body: serde_json::Value) -> Response {
+    (status, Json(body)).into_response()
+}
+
+fn failed(error: AwsError) -> Response {
+    answer(StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": error.message }))
+}
+
+#[derive(Deserialize)]
+pub struct ResetQuery {
+    lab: Option<String>,
+}
+
+pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQuery>) -> Response {
+    match query.lab {
+        Some(lab) => {
+            let mut deleted = lock(&shared.iam).delete_lab_resources(&lab);
+            match shared.dynamodb.delete_lab_tables(&lab) {
+                Ok(tables) => deleted.extend(tables),
+                Err(error) => return failed(error),
+            }
+            if let Err(error) = shared.save_iam() {
+                return failed(error);
+            }
+            answer(StatusCode::OK, json!({ "reset": "lab", "lab": lab, "deleted": deleted }))
+        }
+        None => {
+            *lock(&shared.iam) = IamState::default();
+            lock(&shared.sessions).clear();
+            let result = shared
+                .snapshots
+                .empty_dynamodb()
+                .and_then(|empty| shared.dynamodb.reset(&empty))
+                .and_then(|()| shared.save_iam());
+            match result {
+                Ok(()) => answer(StatusCode::OK, json!({ "reset": "all" })),
+                Err(error) => failed(error),
+            }
+        }
+    }
+}
+
+pub async fn list_snapshots(State(shared): State<Arc<Shared>>) -> Response {
+    answer(StatusCode::OK, json!({ "snapshots": shared.snapshots.names() }))
+}
+
+pub async fn save_snapshot(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(folder) = shared.snapshots.folder(&name) else { return bad_name(&name) };
+    let _ = std::fs::remove_dir_all(&folder);
+    let iam = match serde_json::to_vec(&*lock(&shared.iam)) {
+        Ok(iam) => iam,
+        Err(error) => return failed(AwsError::receiver("ServiceFailure", 500, error.to_string())),
+    };
+    let result = std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(folder.join(IAM_FILE), iam))
+        .map_err(|error| {
+            AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
+        })
+        .and_then(|()| shared.dynamodb.save_into(&folder.join(DYNAMODB_FOLDER)));
+    match result {
+        Ok(()) => answer(StatusCode::CREATED, json!({ "snapshot": name })),
+        Err(error) => failed(error),
+    }
+}
+
+pub async fn restore_snapshot(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(folder) = shared.snapshots.folder(&name) else { return bad_name(&name) };
+    let Ok(text) = std::fs::read(folder.join(IAM_FILE)) else {
+        return answer(
+            StatusCode::NOT_FOUND,
+            json!({ "message": format!("no snapshot named {name}") }),
+        );
+    };
+    let iam: IamState = match serde_json::from_slice(&text) {
+        Ok(iam) => iam,
+        Err(error) => {
+            return failed(AwsError::receiver(
+                "ServiceFailure",
+                500,
+                format!("snapshot {name} cannot be read: {error}"),
+            ));
+        }
+    };
+    let restored = shared
+        .snapshots
+        .empty_dynamodb()
+        .and_then(|empty| shared.dynamodb.restore_from(&folder.join(DYNAMODB_FOLDER), &empty));
+    if let Err(error) = restored {
+        return failed(error);
+    }
+    *lock(&shared.iam) = iam;
+    lock(&shared.sessions).clear();
+    match shared.save_iam() {
+        Ok(()) => answer(StatusCode::OK, json!({ "restored": name })),
+        Err(error) => failed(error),
+    }
+}
+
+pub async fn delete_snapshot(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+) -> Response {
+    let Some(folder) = shared.snapshots.folder(&name) else { return bad_name(&name) };
+    match std::fs::remove_dir_all(&folder) {
+        Ok(()) => answer(StatusCode::OK, json!({ "deleted": name })),
+        Err(_) => {
+            answer(StatusCode::NOT_FOUND, json!({ "message": format!("no snapshot named {name}") }))
+        }
+    }
+}
+
+fn bad_name(name: &str) -> Response {
+    answer(
+        StatusCode::BAD_REQUEST,
+        json!({ "message": format!(
+            "snapshot name `{name}` may use only letters, digits, `-` and `_` (at most 64)"
+        ) }),
+    )
+}
