@@ -3,6 +3,11 @@
 //! One decoder and encoder per family, not per service (moto's `core/parse.py` habit): a
 //! service's handlers see typed inputs and return values or [`AwsError`]s, never HTTP.
 //!
+//! - `query`: awsQuery and ec2Query (form in; XML out, `<member>` or `<item>` lists).
+//! - `json`: awsJson 1.0 and 1.1. `cbor`: Smithy RPC v2 CBOR, to and from the same JSON values.
+//! - `rest_json`: restJson1's method + URI-template routing (Lambda, API Gateway).
+//! - `lenient`: inputs that arrive as text in one protocol and as numbers in another.
+//!
 //! Routing follows DESIGN.md §4, first match wins:
 //! 1. `smithy-protocol: rpc-v2-cbor`, or a `/service/{Service}/operation/{Op}` path: RPC v2 CBOR.
 //! 2. `X-Amz-Target: Prefix.Op`: awsJson 1.0 / 1.1, the service by the prefix.
@@ -14,6 +19,7 @@ pub mod cbor;
 pub mod json;
 pub mod lenient;
 pub mod query;
+pub mod rest_json;
 
 use crate::error::AwsError;
 

@@ -164,12 +164,24 @@ pub fn encode_response(
     xml.push_str(&format!("<{action}Response xmlns=\"{xmlns}\">"));
     if let Some(result) = result {
         xml.push_str(&format!("<{action}Result>"));
-        write_children(&mut xml, result);
+        write_children(&mut xml, result, "member");
         xml.push_str(&format!("</{action}Result>"));
     }
     xml.push_str(&format!(
         "<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
     ));
+    xml
+}
+
+/// The XML of a successful ec2Query response: no Result wrapper, `requestId` first, lists as
+/// `<item>` elements (`<DescribeInstancesResponse xmlns=…><requestId>…</requestId>…`).
+pub fn encode_ec2_response(xmlns: &str, action: &str, result: &Value, request_id: &str) -> String {
+    let mut xml = String::with_capacity(512);
+    xml.push_str(&format!(
+        "<{action}Response xmlns=\"{xmlns}\"><requestId>{request_id}</requestId>"
+    ));
+    write_children(&mut xml, result, "item");
+    xml.push_str(&format!("</{action}Response>"));
     xml
 }
 
@@ -187,27 +199,28 @@ pub fn encode_error(xmlns: &str, error: &AwsError, request_id: &str) -> String {
     )
 }
 
-fn write_children(xml: &mut String, value: &Value) {
+/// Writes an object's members as elements; list items are `<member>` (query) or `<item>` (EC2).
+fn write_children(xml: &mut String, value: &Value, list_item: &str) {
     if let Value::Object(map) = value {
         for (name, child) in map {
-            write_element(xml, name, child);
+            write_element(xml, name, child, list_item);
         }
     }
 }
 
-fn write_element(xml: &mut String, name: &str, value: &Value) {
+fn write_element(xml: &mut String, name: &str, value: &Value, list_item: &str) {
     match value {
         Value::Null => {}
         Value::Array(items) => {
             xml.push_str(&format!("<{name}>"));
             for item in items {
-                write_element(xml, "member", item);
+                write_element(xml, list_item, item, list_item);
             }
             xml.push_str(&format!("</{name}>"));
         }
         Value::Object(_) => {
             xml.push_str(&format!("<{name}>"));
-            write_children(xml, value);
+            write_children(xml, value, list_item);
             xml.push_str(&format!("</{name}>"));
         }
         Value::String(text) => xml.push_str(&format!("<{name}>{}</{name}>", escape(text))),
@@ -305,6 +318,23 @@ mod tests {
             "<ErrorResponse xmlns=\"ns\"><Error><Type>Sender</Type><Code>NoSuchEntity</Code>\
              <Message>The role with name x cannot be found.</Message></Error>\
              <RequestId>r-3</RequestId></ErrorResponse>"
+        );
+    }
+
+    #[test]
+    fn encodes_ec2_responses_with_items_and_request_id_first() {
+        let result = json!({"reservationSet": [{"instancesSet": [{"instanceId": "i-1"}]}]});
+        assert_eq!(
+            encode_ec2_response(
+                "http://ec2.amazonaws.com/doc/2016-11-15/",
+                "DescribeInstances",
+                &result,
+                "r-4"
+            ),
+            "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>r-4</requestId><reservationSet><item><instancesSet><item>\
+             <instanceId>i-1</instanceId></item></instancesSet></item></reservationSet>\
+             </DescribeInstancesResponse>"
         );
     }
 

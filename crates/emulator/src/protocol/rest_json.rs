@@ -1,0 +1,181 @@
+//! restJson1 (Lambda, API Gateway): the operation is chosen by HTTP method and URI template,
+//! inputs come from path labels, the query string, headers and a JSON body; outputs are JSON
+//! (with some members in headers); errors carry `x-amzn-errortype` and a JSON `message`.
+//!
+//! A service lists its operations as [`RestRoute`]s; [`match_route`] picks one for a request.
+//! Templates use Smithy's syntax: `{Label}` matches one path segment, `{Label+}` the rest of the
+//! path. When several templates match (`/restapis/{id}/deployments` and
+//! `/restapis/{id}/{anything}`), the one with more literal segments wins, so routes can be
+//! listed in any order.
+
+use std::collections::BTreeMap;
+
+/// One operation of a REST service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestRoute {
+    pub method: &'static str,
+    pub template: &'static str,
+    pub operation: &'static str,
+}
+
+/// The route a request matched, with its path labels (percent-decoded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    pub operation: &'static str,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The route for `method` and `path`, if any.
+pub fn match_route(routes: &[RestRoute], method: &str, path: &str) -> Option<Matched> {
+    routes
+        .iter()
+        .filter(|route| route.method.eq_ignore_ascii_case(method))
+        .filter_map(|route| {
+            let labels = match_template(route.template, path)?;
+            let literal = route.template.split('/').filter(|s| !s.starts_with('{')).count();
+            Some((literal, Matched { operation: route.operation, labels }))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, matched)| matched)
+}
+
+/// Whether a path exists for some other method (so the answer is "method not allowed" rather
+/// than "no such path").
+pub fn path_exists(routes: &[RestRoute], path: &str) -> bool {
+    routes.iter().any(|route| match_template(route.template, path).is_some())
+}
+
+fn match_template(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
+    let template = template.trim_end_matches('/');
+    let path = path.trim_end_matches('/');
+    let wanted: Vec<&str> = template.split('/').collect();
+    let given: Vec<&str> = path.split('/').collect();
+    let mut labels = BTreeMap::new();
+    for (index, segment) in wanted.iter().enumerate() {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
+            let rest = given.get(index..)?.join("/");
+            if rest.is_empty() {
+                return None;
+            }
+            labels.insert(name.to_string(), decode(&rest));
+            return Some(labels);
+        }
+        let actual = given.get(index)?;
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) if !actual.is_empty() => {
+                labels.insert(name.to_string(), decode(actual));
+            }
+            Some(_) => return None,
+            None if segment == actual => {}
+            None => return None,
+        }
+    }
+    (given.len() == wanted.len()).then_some(labels)
+}
+
+fn decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LAMBDA: &[RestRoute] = &[
+        RestRoute {
+            method: "POST",
+            template: "/2015-03-31/functions",
+            operation: "CreateFunction",
+        },
+        RestRoute {
+            method: "GET",
+            template: "/2015-03-31/functions/{FunctionName}",
+            operation: "GetFunction",
+        },
+        RestRoute {
+            method: "GET",
+            template: "/2015-03-31/functions/{FunctionName}/configuration",
+            operation: "GetFunctionConfiguration",
+        },
+        RestRoute {
+            method: "POST",
+            template: "/2015-03-31/functions/{FunctionName}/invocations",
+            operation: "Invoke",
+        },
+        RestRoute {
+            method: "GET",
+            template: "/2017-03-31/tags/{Resource+}",
+            operation: "ListTags",
+        },
+    ];
+
+    const APIGATEWAY: &[RestRoute] = &[
+        RestRoute {
+            method: "PUT",
+            template: "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
+            operation: "PutMethod",
+        },
+        RestRoute {
+            method: "GET",
+            template: "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
+            operation: "GetMethod",
+        },
+        RestRoute {
+            method: "GET",
+            template: "/restapis/{restapi_id}/{anything}",
+            operation: "Fallback",
+        },
+        RestRoute {
+            method: "GET",
+            template: "/restapis/{restapi_id}/deployments",
+            operation: "GetDeployments",
+        },
+    ];
+
+    #[test]
+    fn picks_by_method_and_template_with_labels() {
+        let matched =
+            match_route(LAMBDA, "GET", "/2015-03-31/functions/addCustomer/configuration").unwrap();
+        assert_eq!(matched.operation, "GetFunctionConfiguration");
+        assert_eq!(matched.labels["FunctionName"], "addCustomer");
+        let matched =
+            match_route(LAMBDA, "POST", "/2015-03-31/functions/addCustomer/invocations/").unwrap();
+        assert_eq!(matched.operation, "Invoke");
+        assert!(match_route(LAMBDA, "DELETE", "/2015-03-31/functions/addCustomer").is_none());
+        assert!(path_exists(LAMBDA, "/2015-03-31/functions/addCustomer"));
+        assert!(match_route(LAMBDA, "GET", "/2015-03-31/functions/a/b/c").is_none());
+    }
+
+    #[test]
+    fn labels_are_percent_decoded_and_greedy_labels_take_the_rest() {
+        let arn = "arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Ax";
+        let matched = match_route(LAMBDA, "GET", &format!("/2015-03-31/functions/{arn}")).unwrap();
+        assert_eq!(
+            matched.labels["FunctionName"],
+            "arn:aws:lambda:us-east-1:000000000000:function:x"
+        );
+        let matched = match_route(
+            LAMBDA,
+            "GET",
+            "/2017-03-31/tags/arn:aws:lambda:us-east-1:0:function:x/extra",
+        )
+        .unwrap();
+        assert_eq!(matched.labels["Resource"], "arn:aws:lambda:us-east-1:0:function:x/extra");
+    }
+
+    #[test]
+    fn the_same_path_with_different_methods_and_literals_beat_labels() {
+        let path = "/restapis/a1/resources/r1/methods/POST";
+        assert_eq!(match_route(APIGATEWAY, "PUT", path).unwrap().operation, "PutMethod");
+        assert_eq!(match_route(APIGATEWAY, "GET", path).unwrap().labels["http_method"], "POST");
+        assert_eq!(
+            match_route(APIGATEWAY, "GET", "/restapis/a1/deployments").unwrap().operation,
+            "GetDeployments"
+        );
+        assert_eq!(
+            match_route(APIGATEWAY, "GET", "/restapis/a1/stages").unwrap().operation,
+            "Fallback"
+        );
+        assert!(match_route(APIGATEWAY, "GET", "/restapis//deployments").is_none());
+    }
+}
