@@ -3,10 +3,7 @@
 
 mod common;
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use awslab_emulator::{ACCOUNT_ID, Emulator};
 use common::{sdk_config, start};
 
@@ -70,27 +67,7 @@ async fn session_client(
 
 async fn create_customers(emulator: &Emulator) {
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk_config(emulator, REGION).await);
-    dynamodb
-        .create_table()
-        .table_name("customers")
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("customer_id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("customer_id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await
-        .expect("CreateTable");
+    common::create_table(&dynamodb, "customers", "customer_id").send().await.expect("CreateTable");
 }
 
 fn denied(action: &str, role: &str) -> String {

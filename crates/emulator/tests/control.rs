@@ -3,10 +3,7 @@
 
 mod common;
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType, Tag,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, Tag};
 use awslab_emulator::{Emulator, EmulatorConfig};
 use common::{RawResponse, raw, sdk_config};
 
@@ -41,25 +38,7 @@ async fn create_role(clients: &Clients, name: &str, lab: Option<&str>) {
 }
 
 async fn create_table(clients: &Clients, name: &str, lab: Option<&str>) {
-    let mut request = clients
-        .dynamodb
-        .create_table()
-        .table_name(name)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest);
+    let mut request = common::create_table(&clients.dynamodb, name, "id");
     if let Some(lab) = lab {
         request = request.tags(Tag::builder().key("awslab:lab").value(lab).build().unwrap());
     }

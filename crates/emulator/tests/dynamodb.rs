@@ -5,10 +5,7 @@ mod common;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ReturnValue,
-    ScalarAttributeType, TableStatus,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, KeyType, ReturnValue, TableStatus};
 use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig, StartError};
 use common::{raw, sdk_config, signed, start};
 use std::collections::HashMap;
@@ -23,24 +20,7 @@ async fn client(emulator: &Emulator, region: &'static str) -> Client {
 async fn create_customers(
     client: &Client,
 ) -> aws_sdk_dynamodb::operation::create_table::CreateTableOutput {
-    client
-        .create_table()
-        .table_name("customers")
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("customer_id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("customer_id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
+    common::create_table(&client, "customers", "customer_id")
         .send()
         .await
         .expect("CreateTable customers")
@@ -279,24 +259,7 @@ async fn a_second_customers_table_is_resource_in_use() {
     let emulator = start().await;
     let ddb = client(&emulator, REGION).await;
     create_customers(&ddb).await;
-    let error = ddb
-        .create_table()
-        .table_name("customers")
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("customer_id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("customer_id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
+    let error = common::create_table(&ddb, "customers", "customer_id")
         .send()
         .await
         .expect_err("the table exists");

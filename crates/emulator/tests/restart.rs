@@ -2,9 +2,7 @@
 
 mod common;
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig};
 use common::sdk_config;
 
@@ -39,27 +37,7 @@ async fn roles_policies_and_items_survive_a_restart() {
         .await
         .expect("AttachRolePolicy");
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-    dynamodb
-        .create_table()
-        .table_name("customers")
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("customer_id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("customer_id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-        .send()
-        .await
-        .expect("CreateTable");
+    common::create_table(&dynamodb, "customers", "customer_id").send().await.expect("CreateTable");
     dynamodb
         .put_item()
         .table_name("customers")

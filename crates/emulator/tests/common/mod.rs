@@ -83,3 +83,33 @@ pub fn signed(service: &str, region: &str) -> String {
          SignedHeaders=host;x-amz-date, Signature=0000"
     )
 }
+
+/// A CreateTable request for an on-demand table keyed by one string attribute, ready to send
+/// (or to take tags first).
+pub fn create_table(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    key: &str,
+) -> aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    client
+        .create_table()
+        .table_name(table)
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name(key)
+                .key_type(KeyType::Hash)
+                .build()
+                .expect("a key schema element"),
+        )
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(key)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("an attribute definition"),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+}
