@@ -20,7 +20,7 @@ async fn client(emulator: &Emulator, region: &'static str) -> Client {
 async fn create_customers(
     client: &Client,
 ) -> aws_sdk_dynamodb::operation::create_table::CreateTableOutput {
-    common::create_table(&client, "customers", "customer_id")
+    common::create_table(client, "customers", "customer_id")
         .send()
         .await
         .expect("CreateTable customers")
