@@ -4,46 +4,11 @@
 
 mod common;
 
-use aws_sdk_iam::Client;
-use aws_sdk_iam::config::http::HttpResponse;
-use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::Tag;
-use awslab_emulator::{ACCOUNT_ID, Emulator};
-use common::{sdk_config, start};
+use awslab_emulator::ACCOUNT_ID;
+use common::iam::{LAMBDA_TRUST, PUT_ITEM_POLICY, client as iam, decoded, failure};
+use common::start;
 use serde_json::Value;
-
-const PUT_ITEM_POLICY: &str = r#"{
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": "dynamodb:PutItem",
-            "Resource": "*"
-        }
-    ]
-}"#;
-
-const LAMBDA_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-
-async fn iam(emulator: &Emulator) -> Client {
-    Client::new(&sdk_config(emulator, "ap-northeast-2").await)
-}
-
-/// An error as AWS reports it: code, message, HTTP status.
-fn failure<E: ProvideErrorMetadata>(error: SdkError<E, HttpResponse>) -> (String, String, u16) {
-    let status = error.raw_response().map_or(0, |r| r.status().as_u16());
-    let code = error.code().unwrap_or_default().to_string();
-    let message = error.message().unwrap_or_default().to_string();
-    (code, message, status)
-}
-
-/// IAM's documents come back URL-encoded; this is what boto3 and the CLI do to read them.
-fn decoded(document: &str) -> Value {
-    let text: String = form_urlencoded::parse(format!("d={document}").as_bytes())
-        .map(|(_, value)| value.into_owned())
-        .collect();
-    serde_json::from_str(&text).expect("a JSON document")
-}
 
 fn tag(key: &str, value: &str) -> Tag {
     Tag::builder().key(key).value(value).build().expect("a tag")

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod iam;
+
 use awslab_emulator::{Emulator, EmulatorConfig};
 use std::io::{Read, Write};
 use std::net::TcpStream;
