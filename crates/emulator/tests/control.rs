@@ -5,14 +5,14 @@ mod common;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Tag};
 use awslab_emulator::{Emulator, EmulatorConfig};
-use common::{RawResponse, raw, sdk_config};
+use common::{RawResponse, sdk_config};
 
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
 async fn control(emulator: &Emulator, method: &'static str, path: &str) -> RawResponse {
     let port = emulator.port();
     let path = path.to_string();
-    tokio::task::spawn_blocking(move || raw(port, method, &path, &[], b"")).await.unwrap()
+    common::send(port, method, &path, &[], b"").await
 }
 
 struct Clients {

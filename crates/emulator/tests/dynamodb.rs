@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, KeyType, ReturnValue, TableStatus};
 use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig, StartError};
-use common::{raw, sdk_config, signed, start};
+use common::{sdk_config, signed, start};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -230,21 +230,18 @@ async fn a_missing_table_is_resource_not_found() {
 
     let port = emulator.port();
     let auth = signed("dynamodb", REGION);
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", "application/x-amz-json-1.0"),
-                ("X-Amz-Target", "DynamoDB_20120810.GetItem"),
-                ("Authorization", &auth),
-            ],
-            br#"{"TableName":"customers","Key":{"customer_id":{"S":"1230AWS"}}}"#,
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("X-Amz-Target", "DynamoDB_20120810.GetItem"),
+            ("Authorization", &auth),
+        ],
+        br#"{"TableName":"customers","Key":{"customer_id":{"S":"1230AWS"}}}"#,
+    )
+    .await;
     assert_eq!(answer.status, 400);
     assert_eq!(answer.header("content-type"), Some("application/x-amz-json-1.0"));
     assert_eq!(
@@ -305,21 +302,18 @@ async fn unimplemented_and_unknown_operations_are_aws_errors() {
 
     let port = emulator.port();
     let auth = signed("dynamodb", REGION);
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", "application/x-amz-json-1.0"),
-                ("X-Amz-Target", "DynamoDB_20120810.PutItems"),
-                ("Authorization", &auth),
-            ],
-            b"{}",
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("X-Amz-Target", "DynamoDB_20120810.PutItems"),
+            ("Authorization", &auth),
+        ],
+        b"{}",
+    )
+    .await;
     assert_eq!(answer.status, 400);
     assert!(answer.body.contains("#UnknownOperationException\""), "{}", answer.body);
     emulator.shutdown().await;

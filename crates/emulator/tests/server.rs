@@ -3,7 +3,7 @@
 mod common;
 
 use awslab_emulator::ACCOUNT_ID;
-use common::{raw, sdk_config, signed, start};
+use common::{sdk_config, signed, start};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sdk_learns_who_it_is() {
@@ -21,14 +21,10 @@ async fn listens_on_loopback_and_answers_health() {
     let emulator = start().await;
     assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
     let port = emulator.port();
-    let health = tokio::task::spawn_blocking(move || raw(port, "GET", "/_awslab/health", &[], b""))
-        .await
-        .unwrap();
+    let health = common::send(port, "GET", "/_awslab/health", &[], b"").await;
     assert_eq!(health.status, 200);
     assert!(health.body.contains("\"status\":\"ok\""), "{}", health.body);
-    let unknown = tokio::task::spawn_blocking(move || raw(port, "POST", "/_awslab/nope", &[], b""))
-        .await
-        .unwrap();
+    let unknown = common::send(port, "POST", "/_awslab/nope", &[], b"").await;
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.body, r#"{"message":"unknown control endpoint POST /_awslab/nope"}"#);
 }
@@ -38,17 +34,14 @@ async fn query_errors_have_the_aws_xml_shape() {
     let emulator = start().await;
     let port = emulator.port();
     let auth = signed("sts", "us-east-1");
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
-            b"Action=GetSessionTokn&Version=2011-06-15",
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
+        b"Action=GetSessionTokn&Version=2011-06-15",
+    )
+    .await;
     assert_eq!(answer.status, 400);
     let request_id = answer.header("x-amzn-requestid").expect("a request id").to_string();
     assert_eq!(
@@ -66,17 +59,14 @@ async fn real_but_unimplemented_operations_say_so() {
     let emulator = start().await;
     let port = emulator.port();
     let auth = signed("sts", "us-east-1");
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
-            b"Action=GetFederationToken&Version=2011-06-15&Name=x",
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
+        b"Action=GetFederationToken&Version=2011-06-15&Name=x",
+    )
+    .await;
     assert_eq!(answer.status, 501);
     assert!(answer.body.contains("<Code>NotImplemented</Code>"), "{}", answer.body);
     assert!(
@@ -91,21 +81,18 @@ async fn json_errors_have_type_and_message() {
     let emulator = start().await;
     let port = emulator.port();
     let auth = signed("dynamodb", "us-east-1");
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[
-                ("Content-Type", "application/x-amz-json-1.0"),
-                ("X-Amz-Target", "DynamoDB_20120810.PutItem"),
-                ("Authorization", &auth),
-            ],
-            b"{\"TableName\": ",
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.0"),
+            ("X-Amz-Target", "DynamoDB_20120810.PutItem"),
+            ("Authorization", &auth),
+        ],
+        b"{\"TableName\": ",
+    )
+    .await;
     assert_eq!(answer.status, 400);
     assert_eq!(answer.header("content-type"), Some("application/x-amz-json-1.0"));
     assert!(
@@ -121,23 +108,18 @@ async fn json_errors_have_type_and_message() {
 async fn unsigned_and_unknown_requests_are_refused_in_aws_terms() {
     let emulator = start().await;
     let port = emulator.port();
-    let unsigned = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            b"Action=GetCallerIdentity",
-        )
-    })
-    .await
-    .unwrap();
+    let unsigned = common::send(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"Action=GetCallerIdentity",
+    )
+    .await;
     assert_eq!(unsigned.status, 403);
     assert!(unsigned.body.contains("MissingAuthenticationToken"), "{}", unsigned.body);
 
-    let unknown = tokio::task::spawn_blocking(move || raw(port, "GET", "/favicon.ico", &[], b""))
-        .await
-        .unwrap();
+    let unknown = common::send(port, "GET", "/favicon.ico", &[], b"").await;
     assert_eq!(unknown.status, 400);
     assert!(unknown.body.contains("UnknownOperationException"), "{}", unknown.body);
 }
@@ -148,17 +130,14 @@ async fn a_body_over_the_limit_is_refused_with_413() {
     let port = emulator.port();
     let auth = signed("sts", "us-east-1");
     let body = vec![b'a'; awslab_emulator::BODY_LIMIT + 1];
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/",
-            &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
-            &body,
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", &auth)],
+        &body,
+    )
+    .await;
     assert_eq!(answer.status, 413);
     assert!(answer.body.contains("<Code>RequestEntityTooLarge</Code>"), "{}", answer.body);
 }
@@ -168,21 +147,18 @@ async fn cbor_requests_are_answered_in_cbor() {
     let emulator = start().await;
     let port = emulator.port();
     let auth = signed("monitoring", "us-east-1");
-    let answer = tokio::task::spawn_blocking(move || {
-        raw(
-            port,
-            "POST",
-            "/service/GraniteServiceVersion20100801/operation/DescribeAlarms",
-            &[
-                ("Content-Type", "application/cbor"),
-                ("smithy-protocol", "rpc-v2-cbor"),
-                ("Authorization", &auth),
-            ],
-            &[0xa0], // an empty CBOR map
-        )
-    })
-    .await
-    .unwrap();
+    let answer = common::send(
+        port,
+        "POST",
+        "/service/GraniteServiceVersion20100801/operation/DescribeAlarms",
+        &[
+            ("Content-Type", "application/cbor"),
+            ("smithy-protocol", "rpc-v2-cbor"),
+            ("Authorization", &auth),
+        ],
+        &[0xa0], // an empty CBOR map
+    )
+    .await;
     // CloudWatch is not served yet: a well-formed CBOR error, not a crash or a 404 page.
     assert_eq!(answer.status, 501);
     assert_eq!(answer.header("content-type"), Some("application/cbor"));

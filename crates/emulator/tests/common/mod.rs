@@ -78,6 +78,26 @@ pub fn raw(
     RawResponse { status, headers, body: body.to_string() }
 }
 
+/// [`raw`] from async tests: the blocking socket work runs off the runtime's threads.
+pub async fn send(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> RawResponse {
+    let (method, path, body) = (method.to_string(), path.to_string(), body.to_vec());
+    let headers: Vec<(String, String)> =
+        headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    tokio::task::spawn_blocking(move || {
+        let headers: Vec<(&str, &str)> =
+            headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        raw(port, &method, &path, &headers, &body)
+    })
+    .await
+    .expect("the request thread")
+}
+
 /// A SigV4 `Authorization` header for `service` in `region` (signature not checked by default).
 pub fn signed(service: &str, region: &str) -> String {
     format!(
