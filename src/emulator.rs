@@ -47,6 +47,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         data_dir,
         clock_speed: args.clock_speed,
         verify_signatures: args.verify_signatures,
+        ..EmulatorConfig::default()
     };
 
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

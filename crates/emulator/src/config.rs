@@ -17,11 +17,37 @@ pub struct EmulatorConfig {
     /// Check SigV4 signatures (see `signature`): off by default, since the learner's own keys
     /// can never be checked and a lab should not fail on a clock that is a little off.
     pub verify_signatures: bool,
+    /// The interpreters that run Lambda handlers.
+    pub interpreters: Interpreters,
 }
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
-        Self { port: 0, data_dir: None, clock_speed: 1.0, verify_signatures: false }
+        Self {
+            port: 0,
+            data_dir: None,
+            clock_speed: 1.0,
+            verify_signatures: false,
+            interpreters: Interpreters::from_environment(),
+        }
+    }
+}
+
+/// Which `python3` and `node` run Lambda handlers: `AWSLAB_PYTHON` and `AWSLAB_NODE` when set,
+/// else whatever `python3` and `node` are on `PATH`. A Python handler that imports boto3 needs a
+/// Python that has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interpreters {
+    pub python: String,
+    pub node: String,
+}
+
+impl Interpreters {
+    pub fn from_environment() -> Self {
+        let from = |name: &str, default: &str| {
+            std::env::var(name).ok().filter(|value| !value.is_empty()).unwrap_or(default.into())
+        };
+        Self { python: from("AWSLAB_PYTHON", "python3"), node: from("AWSLAB_NODE", "node") }
     }
 }
 

@@ -3,14 +3,18 @@
 //!
 //! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
-//!   customer managed policies, DynamoDB tables), leaving the learner's other work alone.
+//!   customer managed policies, DynamoDB tables, Lambda functions), leaving the learner's other
+//!   work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
 //!   `DELETE /_awslab/snapshots/{name}`.
+//! - `GET /_awslab/lambda/code/{sha256}.zip`: a function's code, where `GetFunction`'s
+//!   `Code.Location` points.
 
 use crate::error::AwsError;
 use crate::services::iam::IamState;
+use crate::services::lambda::LambdaState;
 use crate::state::{Shared, lock};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -21,6 +25,7 @@ use serde_json::json;
 use std::sync::Arc;
 
 const IAM_FILE: &str = "iam.json";
+const LAMBDA_FILE: &str = "lambda.json";
 const DYNAMODB_FOLDER: &str = "dynamodb";
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {
@@ -44,19 +49,30 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 Ok(tables) => deleted.extend(tables),
                 Err(error) => return failed(error),
             }
-            if let Err(error) = shared.save_iam() {
+            let functions = lock(&shared.lambda).delete_lab_functions(&lab);
+            for (region, name) in functions {
+                let arn =
+                    crate::services::lambda::model::function_arn(&region, crate::ACCOUNT_ID, &name);
+                shared.lambda_runtime.retire(&arn);
+                deleted.push(arn);
+            }
+            if let Err(error) = shared.save_iam().and_then(|()| shared.save_lambda()) {
                 return failed(error);
             }
             answer(StatusCode::OK, json!({ "reset": "lab", "lab": lab, "deleted": deleted }))
         }
         None => {
             *lock(&shared.iam) = IamState::default();
+            *lock(&shared.lambda) = LambdaState::default();
+            // Workers hold keys of sessions that no longer exist.
+            shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
             let result = shared
                 .snapshots
                 .empty_dynamodb()
                 .and_then(|empty| shared.dynamodb.reset(&empty))
-                .and_then(|()| shared.save_iam());
+                .and_then(|()| shared.save_iam())
+                .and_then(|()| shared.save_lambda());
             match result {
                 Ok(()) => answer(StatusCode::OK, json!({ "reset": "all" })),
                 Err(error) => failed(error),
@@ -75,12 +91,15 @@ pub async fn save_snapshot(
 ) -> Response {
     let Some(folder) = shared.snapshots.folder(&name) else { return bad_name(&name) };
     let _ = std::fs::remove_dir_all(&folder);
-    let iam = match serde_json::to_vec(&*lock(&shared.iam)) {
-        Ok(iam) => iam,
+    let documents = serde_json::to_vec(&*lock(&shared.iam))
+        .and_then(|iam| Ok((iam, serde_json::to_vec(&*lock(&shared.lambda))?)));
+    let (iam, lambda) = match documents {
+        Ok(documents) => documents,
         Err(error) => return failed(AwsError::receiver("ServiceFailure", 500, error.to_string())),
     };
     let result = std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(folder.join(IAM_FILE), iam))
+        .and_then(|()| std::fs::write(folder.join(LAMBDA_FILE), lambda))
         .map_err(|error| {
             AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
         })
@@ -112,6 +131,20 @@ pub async fn restore_snapshot(
             ));
         }
     };
+    // Snapshots saved before Lambda existed have no Lambda state: no functions then.
+    let lambda: LambdaState = match std::fs::read(folder.join(LAMBDA_FILE)) {
+        Err(_) => LambdaState::default(),
+        Ok(text) => match serde_json::from_slice(&text) {
+            Ok(lambda) => lambda,
+            Err(error) => {
+                return failed(AwsError::receiver(
+                    "ServiceFailure",
+                    500,
+                    format!("snapshot {name} cannot be read: {error}"),
+                ));
+            }
+        },
+    };
     let restored = shared
         .snapshots
         .empty_dynamodb()
@@ -120,8 +153,10 @@ pub async fn restore_snapshot(
         return failed(error);
     }
     *lock(&shared.iam) = iam;
+    *lock(&shared.lambda) = lambda;
+    shared.lambda_runtime.stop_all();
     lock(&shared.sessions).clear();
-    match shared.save_iam() {
+    match shared.save_iam().and_then(|()| shared.save_lambda()) {
         Ok(()) => answer(StatusCode::OK, json!({ "restored": name })),
         Err(error) => failed(error),
     }
@@ -147,4 +182,14 @@ fn bad_name(name: &str) -> Response {
             "snapshot name `{name}` may use only letters, digits, `-` and `_` (at most 64)"
         ) }),
     )
+}
+
+/// A function's code, by the file name `GetFunction`'s download link uses.
+pub async fn lambda_code(State(shared): State<Arc<Shared>>, Path(file): Path<String>) -> Response {
+    let found =
+        shared.lambda_code.zip_by_file_name(&file).and_then(|path| std::fs::read(path).ok());
+    match found {
+        Some(zip) => ([(axum::http::header::CONTENT_TYPE, "application/zip")], zip).into_response(),
+        None => answer(StatusCode::NOT_FOUND, json!({ "message": format!("no code {file}") })),
+    }
 }

@@ -38,6 +38,6 @@ mod signature;
 mod snapshots;
 mod state;
 
-pub use config::{ACCOUNT_ID, EmulatorConfig};
+pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;
 pub use server::{BODY_LIMIT, Emulator, StartError};

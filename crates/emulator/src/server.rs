@@ -5,7 +5,7 @@ use crate::config::EmulatorConfig;
 use crate::control;
 use crate::error::AwsError;
 use crate::identity;
-use crate::protocol::{self, Protocol, RequestHead, Route, Service, cbor, json, query};
+use crate::protocol::{self, Protocol, RequestHead, Route, Service, cbor, json, query, rest_json};
 use crate::services::{self, RequestContext};
 use crate::state::{Shared, lock};
 use axum::Router;
@@ -50,6 +50,7 @@ impl Emulator {
             listener.local_addr().map_err(|source| StartError::Bind { port, source })?.port();
         let shared = Shared::new(config)
             .map_err(|error| StartError::State { path: error.path, source: error.source })?;
+        shared.set_endpoint(format!("http://127.0.0.1:{port}"));
         let shared = Arc::new(shared);
         let app = Router::new()
             .route("/_awslab/health", get(health))
@@ -63,6 +64,7 @@ impl Emulator {
                 "/_awslab/snapshots/{name}/restore",
                 axum::routing::post(control::restore_snapshot),
             )
+            .route("/_awslab/lambda/code/{file}", get(control::lambda_code))
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
             .fallback(dispatch)
             .with_state(shared);
@@ -233,7 +235,29 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 Err(error) => answer.error(&error),
             }
         }
-        Protocol::Ec2Query | Protocol::RestJson1 => {
+        Protocol::RestJson1 => {
+            let request = rest_json::RestRequest {
+                operation: "",
+                labels: Default::default(),
+                query: url_query
+                    .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                    .unwrap_or_default(),
+                headers: (parts.headers.iter())
+                    .filter_map(|(name, value)| {
+                        Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+                    })
+                    .collect(),
+                body,
+            };
+            let path = parts.uri.path();
+            match services::rest(&shared, &ctx, route.service, parts.method.as_str(), path, request)
+                .await
+            {
+                Ok(response) => answer.rest(response),
+                Err(error) => answer.error(&error),
+            }
+        }
+        Protocol::Ec2Query => {
             let operation = route.operation.as_deref().unwrap_or(parts.uri.path());
             answer.error(&services::not_implemented(route.service, operation))
         }
@@ -271,6 +295,22 @@ impl Answer<'_> {
             _ => "application/json",
         };
         self.response(200, content_type, body.to_string().into_bytes())
+    }
+
+    fn rest(&self, answer: rest_json::RestResponse) -> Response {
+        let content_type = if answer.body.is_empty() { "" } else { "application/json" };
+        let mut response = self.response(answer.status, content_type, answer.body);
+        if content_type.is_empty() {
+            response.headers_mut().remove(header::CONTENT_TYPE);
+        }
+        for (name, value) in answer.headers {
+            if let (Ok(name), Ok(value)) =
+                (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+            {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
     }
 
     fn cbor(&self, output: &serde_json::Value) -> Response {
@@ -321,7 +361,14 @@ impl Answer<'_> {
                 response
             }
             Protocol::RestJson1 => {
-                let body = serde_json::json!({ "message": error.message });
+                let body = match service {
+                    // Lambda says whose fault it is, as query services do in `<Type>`.
+                    Service::Lambda => serde_json::json!({
+                        "Type": if error.fault == crate::error::Fault::Sender { "User" } else { "Service" },
+                        "message": error.message,
+                    }),
+                    _ => serde_json::json!({ "message": error.message }),
+                };
                 let mut response =
                     self.response(error.status, "application/json", body.to_string().into_bytes());
                 if let Ok(value) = HeaderValue::from_str(&error.code) {

@@ -10,9 +10,13 @@ use crate::identity::Sessions;
 use crate::persist::StateStore;
 use crate::services::dynamodb::RegionalDatabases;
 use crate::services::iam::IamState;
+use crate::services::lambda::LambdaState;
+use crate::services::lambda::code::CodeStore;
+use crate::services::lambda::runtime::Runtime;
+use crate::services::logs::LogStore;
 use crate::snapshots::Snapshots;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 pub struct Shared {
     pub config: EmulatorConfig,
@@ -25,6 +29,15 @@ pub struct Shared {
     pub store: StateStore,
     /// Named snapshots of the whole state.
     pub snapshots: Snapshots,
+    pub lambda: Mutex<LambdaState>,
+    /// Function code (zips by content hash); locks nothing, files are written once.
+    pub lambda_code: CodeStore,
+    /// The worker processes that run handlers.
+    pub lambda_runtime: Runtime,
+    /// CloudWatch Logs' events; locks itself.
+    pub logs: LogStore,
+    /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
+    endpoint: OnceLock<String>,
 }
 
 impl Shared {
@@ -46,8 +59,21 @@ impl Shared {
         let snapshots = Snapshots::open(config.data_dir.as_deref()).map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default().join("snapshots"), error)
         })?;
+        let lambda = store.load::<LambdaState>("lambda").map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
+        })?;
+        let lambda_code = CodeStore::open(config.data_dir.as_deref()).map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default().join("lambda"), error)
+        })?;
+        let lambda_runtime = Runtime::new(config.interpreters.clone())
+            .map_err(|error| StateError::new(&std::env::temp_dir(), error))?;
         Ok(Self {
             snapshots,
+            lambda: Mutex::new(lambda),
+            lambda_code,
+            lambda_runtime,
+            logs: LogStore::in_memory(),
+            endpoint: OnceLock::new(),
             config,
             clock,
             sessions: Mutex::default(),
@@ -63,6 +89,29 @@ impl Shared {
         self.store.save("iam", &*state).map_err(|error| {
             crate::error::AwsError::receiver("ServiceFailure", 500, error.to_string())
         })
+    }
+}
+
+impl Shared {
+    /// Saves Lambda's state after a change (functions, versions, aliases, policies, tags).
+    pub fn save_lambda(&self) -> Result<(), crate::error::AwsError> {
+        let state = lock(&self.lambda);
+        self.store.save("lambda", &*state).map_err(|error| {
+            crate::error::AwsError::receiver("ServiceException", 500, error.to_string())
+        })
+    }
+
+    /// Records the address the server listens on (once, at start).
+    pub fn set_endpoint(&self, endpoint: String) {
+        let _ = self.endpoint.set(endpoint);
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        self.endpoint
+            .get()
+            .cloned()
+            .unwrap_or_else(|| format!("http://127.0.0.1:{}", self.config.port))
     }
 }
 

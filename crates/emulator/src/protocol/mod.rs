@@ -144,7 +144,14 @@ pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
     }
 
     let path = head.path;
-    if path.starts_with("/2015-03-31/") || path.starts_with("/2017-03-31/tags") {
+    let lambda_prefixes = [
+        "/2015-03-31/",
+        "/2017-03-31/tags",
+        "/2014-11-13/functions",
+        "/2021-11-15/functions",
+        "/2016-08-19/account-settings",
+    ];
+    if lambda_prefixes.iter().any(|prefix| path.starts_with(prefix)) {
         return Ok(Route {
             service: Service::Lambda,
             protocol: Protocol::RestJson1,

@@ -8,6 +8,9 @@
 //! `/restapis/{id}/{anything}`), the one with more literal segments wins, so routes can be
 //! listed in any order.
 
+use crate::error::AwsError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 /// One operation of a REST service.
@@ -43,6 +46,85 @@ pub fn match_route(routes: &[RestRoute], method: &str, path: &str) -> Option<Mat
 /// than "no such path").
 pub fn path_exists(routes: &[RestRoute], path: &str) -> bool {
     routes.iter().any(|route| match_template(route.template, path).is_some())
+}
+
+/// A restJson1 request as a service's handlers see it: the operation its route names, the path
+/// labels, the query string, the headers (names in lower case) and the raw body.
+#[derive(Debug, Clone)]
+pub struct RestRequest {
+    pub operation: &'static str,
+    pub labels: BTreeMap<String, String>,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: bytes::Bytes,
+}
+
+impl RestRequest {
+    /// A path label; routes only match when every label of their template is present.
+    pub fn label(&self, name: &str) -> &str {
+        self.labels.get(name).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The first value of a query-string parameter.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of a repeated query-string parameter (`?tagKeys=a&tagKeys=b`).
+    pub fn query_params(&self, name: &str) -> Vec<&str> {
+        self.query.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
+    }
+
+    /// A header, by its lower-case name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// The JSON body as a typed input; an empty body is an empty object.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
+        let body: &[u8] =
+            if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
+        serde_json::from_slice(body).map_err(|error| {
+            AwsError::sender(
+                "SerializationException",
+                400,
+                format!("Could not read the request body as {}: {error}", self.operation),
+            )
+        })
+    }
+}
+
+/// A restJson1 answer: status, extra headers, and a body (JSON, or the raw bytes of a Lambda
+/// payload).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RestResponse {
+    /// A JSON body.
+    pub fn json(status: u16, body: &impl Serialize) -> Result<Self, AwsError> {
+        let body = serde_json::to_vec(body).map_err(|error| {
+            AwsError::receiver(
+                "ServiceException",
+                500,
+                format!("could not encode the response: {error}"),
+            )
+        })?;
+        Ok(Self { status, headers: Vec::new(), body })
+    }
+
+    /// No body (`204 No Content` and the like).
+    pub fn empty(status: u16) -> Self {
+        Self { status, headers: Vec::new(), body: Vec::new() }
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
 }
 
 fn match_template(template: &str, path: &str) -> Option<BTreeMap<String, String>> {

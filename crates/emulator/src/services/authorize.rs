@@ -43,6 +43,10 @@ pub fn authorize(
         Service::DynamoDb | Service::Logs | Service::CloudWatch => {
             AwsError::sender("AccessDeniedException", 400, message)
         }
+        // REST services: the `Exception` suffix and 403.
+        Service::Lambda | Service::ApiGateway => {
+            AwsError::sender("AccessDeniedException", 403, message)
+        }
         _ => AwsError::sender("AccessDenied", 403, message),
     })
 }

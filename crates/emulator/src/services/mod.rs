@@ -7,6 +7,8 @@
 mod authorize;
 pub mod dynamodb;
 pub mod iam;
+pub mod lambda;
+pub mod logs;
 pub mod sts;
 
 use crate::error::AwsError;
@@ -46,12 +48,10 @@ pub fn operations(service: Service) -> &'static [Operation] {
         Service::Sts => sts::OPERATIONS,
         Service::Iam => iam::OPERATIONS,
         Service::DynamoDb => dynamodb::OPERATIONS,
-        Service::Logs
-        | Service::CloudWatch
-        | Service::Lambda
-        | Service::ApiGateway
-        | Service::Sns
-        | Service::Ec2 => &[],
+        Service::Lambda => lambda::OPERATIONS,
+        Service::Logs | Service::CloudWatch | Service::ApiGateway | Service::Sns | Service::Ec2 => {
+            &[]
+        }
     }
 }
 
@@ -140,6 +140,36 @@ pub fn json(
     match service {
         Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
         other => Err(not_implemented(other, operation)),
+    }
+}
+
+/// Serves a restJson1 request: the service's routes pick the operation.
+pub async fn rest(
+    shared: &std::sync::Arc<Shared>,
+    ctx: &RequestContext,
+    service: Service,
+    method: &str,
+    path: &str,
+    mut request: crate::protocol::rest_json::RestRequest,
+) -> Result<crate::protocol::rest_json::RestResponse, AwsError> {
+    use crate::protocol::rest_json::{match_route, path_exists};
+    let routes = match service {
+        Service::Lambda => lambda::ROUTES,
+        other => return Err(not_implemented(other, path)),
+    };
+    let Some(matched) = match_route(routes, method, path) else {
+        let message = if path_exists(routes, path) {
+            format!("{} does not accept {method} on {path}", service.name())
+        } else {
+            format!("{} has no operation at {method} {path}", service.name())
+        };
+        return Err(AwsError::sender("UnknownOperationException", 404, message));
+    };
+    request.operation = matched.operation;
+    request.labels = matched.labels;
+    match service {
+        Service::Lambda => lambda::handle(shared, ctx, request).await,
+        other => Err(not_implemented(other, path)),
     }
 }
 

@@ -1,0 +1,905 @@
+//! Functions and their versions: CreateFunction, GetFunction, GetFunctionConfiguration,
+//! ListFunctions, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction,
+//! PublishVersion, ListVersionsByFunction.
+
+use super::code::CodeStore;
+use super::model::{Config, Function, FunctionRef, WireStatus, function_arn, last_modified};
+use super::{LambdaError, authorize, revision_id};
+use crate::error::AwsError;
+use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::services::RequestContext;
+use crate::state::{Shared, lock};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Runtimes the emulator runs, with the interpreter each needs.
+pub const PYTHON_RUNTIMES: &[&str] =
+    &["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"];
+pub const NODE_RUNTIMES: &[&str] = &["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"];
+
+/// Runtimes AWS has retired for new functions.
+const DEPRECATED_RUNTIMES: &[&str] = &[
+    "python2.7",
+    "python3.6",
+    "python3.7",
+    "python3.8",
+    "nodejs",
+    "nodejs4.3",
+    "nodejs6.10",
+    "nodejs8.10",
+    "nodejs10.x",
+    "nodejs12.x",
+    "nodejs14.x",
+    "nodejs16.x",
+    "dotnetcore1.0",
+    "dotnetcore2.0",
+    "dotnetcore2.1",
+    "dotnetcore3.1",
+    "dotnet6",
+    "ruby2.5",
+    "ruby2.7",
+    "java8",
+    "go1.x",
+];
+
+/// Runtimes AWS has that the emulator cannot run.
+const OTHER_RUNTIMES: &[&str] = &[
+    "java11",
+    "java17",
+    "java21",
+    "java8.al2",
+    "dotnet8",
+    "ruby3.2",
+    "ruby3.3",
+    "ruby3.4",
+    "provided",
+    "provided.al2",
+    "provided.al2023",
+];
+
+/// The largest create or update request: a 50 MB zip, base64-encoded.
+const CODE_REQUEST_LIMIT: usize = 69_905_067;
+
+/// Environment variables Lambda sets itself and refuses to have overridden.
+const RESERVED_VARIABLES: &[&str] = &[
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CodeInput {
+    zip_file: Option<String>,
+    #[serde(rename = "S3Bucket")]
+    s3_bucket: Option<String>,
+    image_uri: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct EnvironmentInput {
+    #[serde(default)]
+    variables: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StorageInput {
+    size: u32,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct LoggingInput {
+    log_group: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CreateFunctionInput {
+    function_name: String,
+    runtime: Option<String>,
+    role: String,
+    handler: Option<String>,
+    code: CodeInput,
+    #[serde(default)]
+    description: String,
+    timeout: Option<i64>,
+    memory_size: Option<i64>,
+    #[serde(default)]
+    publish: bool,
+    environment: Option<EnvironmentInput>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    architectures: Option<Vec<String>>,
+    ephemeral_storage: Option<StorageInput>,
+    package_type: Option<String>,
+    logging_config: Option<LoggingInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateConfigurationInput {
+    role: Option<String>,
+    handler: Option<String>,
+    description: Option<String>,
+    timeout: Option<i64>,
+    memory_size: Option<i64>,
+    environment: Option<EnvironmentInput>,
+    runtime: Option<String>,
+    ephemeral_storage: Option<StorageInput>,
+    revision_id: Option<String>,
+    logging_config: Option<LoggingInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateCodeInput {
+    zip_file: Option<String>,
+    #[serde(rename = "S3Bucket")]
+    s3_bucket: Option<String>,
+    image_uri: Option<String>,
+    #[serde(default)]
+    publish: bool,
+    #[serde(default)]
+    dry_run: bool,
+    revision_id: Option<String>,
+    architectures: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PublishVersionInput {
+    code_sha256: Option<String>,
+    description: Option<String>,
+    revision_id: Option<String>,
+}
+
+/// The function a request names, with the qualifier from the name or the `Qualifier` parameter.
+pub struct Target {
+    pub name: String,
+    pub qualifier: Option<String>,
+}
+
+impl Target {
+    /// Reads `{FunctionName}` and `?Qualifier=`; they must agree when both give one.
+    pub fn of(ctx: &RequestContext, request: &RestRequest) -> Result<Self, LambdaError> {
+        let given = request.label("FunctionName");
+        let reference = FunctionRef::parse(given)?;
+        if reference.region.as_deref().is_some_and(|region| region != ctx.region) {
+            return Err(LambdaError::function_not_found(given));
+        }
+        let parameter = request.query_param("Qualifier").map(str::to_string);
+        let qualifier = match (reference.qualifier, parameter) {
+            (Some(from_name), Some(parameter)) if from_name != parameter => {
+                return Err(LambdaError::InvalidParameterValue(
+                    "The derived qualifier from the function name does not match the specified \
+                     qualifier."
+                        .to_string(),
+                ));
+            }
+            (from_name, parameter) => from_name.or(parameter),
+        };
+        Ok(Self { name: reference.name, qualifier })
+    }
+
+    /// The ARN to name in messages and permission checks (qualified when a qualifier was given).
+    pub fn arn(&self, ctx: &RequestContext) -> String {
+        let arn = function_arn(&ctx.region, ctx.caller.account(), &self.name);
+        match &self.qualifier {
+            Some(qualifier) => format!("{arn}:{qualifier}"),
+            None => arn,
+        }
+    }
+
+    pub fn not_found(&self, ctx: &RequestContext) -> LambdaError {
+        LambdaError::function_not_found(&self.arn(ctx))
+    }
+}
+
+pub fn create_function(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    check_request_size(request, "CreateFunction")?;
+    let input: CreateFunctionInput = request.json()?;
+    let name = input.function_name.clone();
+    let arn = function_arn(&ctx.region, ctx.caller.account(), &name);
+    authorize(shared, ctx, "lambda:CreateFunction", &arn)?;
+    validate_function_name(&name)?;
+    if input.package_type.as_deref().is_some_and(|kind| kind != "Zip") {
+        return Err(LambdaError::InvalidParameterValue(
+            "The offline emulator runs Zip functions only (container images cannot run offline)."
+                .to_string(),
+        )
+        .into());
+    }
+    let runtime = input.runtime.clone().unwrap_or_default();
+    validate_runtime(&runtime)?;
+    let handler = input.handler.clone().unwrap_or_default();
+    validate_handler(&handler)?;
+    validate_role(&input.role)?;
+    let timeout = validate_timeout(input.timeout.unwrap_or(3))?;
+    let memory_size = validate_memory(input.memory_size.unwrap_or(128))?;
+    let environment = input.environment.map(|env| env.variables).unwrap_or_default();
+    validate_environment(&environment)?;
+    let ephemeral_storage = validate_storage(input.ephemeral_storage.map_or(512, |s| s.size))?;
+    let architectures = validate_architectures(input.architectures)?;
+    let zip = code_zip(input.code.zip_file, input.code.s3_bucket, input.code.image_uri)?;
+
+    if lock(&shared.lambda).function(&ctx.region, &name).is_some() {
+        return Err(LambdaError::ResourceConflict(format!("Function already exist: {name}")).into());
+    }
+    check_role_trusts_lambda(shared, ctx, &input.role, &name)?;
+    let stored = shared.lambda_code.store(&zip)?;
+    let latest = Config {
+        name: name.clone(),
+        region: ctx.region.clone(),
+        account: ctx.caller.account().to_string(),
+        version: "$LATEST".to_string(),
+        runtime,
+        role: input.role,
+        handler,
+        description: input.description,
+        timeout,
+        memory_size,
+        environment,
+        architectures,
+        ephemeral_storage,
+        code_sha256: stored.sha256,
+        code_size: stored.size,
+        last_modified: last_modified(ctx.now),
+        revision_id: revision_id(),
+        log_group: input.logging_config.and_then(|logging| logging.log_group),
+    };
+    let mut function = Function {
+        latest,
+        versions: BTreeMap::new(),
+        last_version: 0,
+        aliases: BTreeMap::new(),
+        policies: BTreeMap::new(),
+        tags: input.tags,
+    };
+    let answer = if input.publish {
+        let version = publish(&mut function, None, ctx);
+        version.to_wire(&version.qualified_arn(), WireStatus::Creating)
+    } else {
+        function.latest.to_wire(&arn, WireStatus::Creating)
+    };
+    let mut state = lock(&shared.lambda);
+    let functions = state.regions.entry(ctx.region.clone()).or_default();
+    if functions.contains_key(&name) {
+        return Err(LambdaError::ResourceConflict(format!("Function already exist: {name}")).into());
+    }
+    functions.insert(name, function);
+    RestResponse::json(201, &answer)
+}
+
+pub fn get_function(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:GetFunction", &target.arn(ctx))?;
+    let state = lock(&shared.lambda);
+    let function =
+        state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    let config =
+        function.resolve(target.qualifier.as_deref()).ok_or_else(|| target.not_found(ctx))?;
+    let mut answer = json!({
+        "Configuration": config.to_wire(&reported_arn(config, &target), WireStatus::Settled),
+        "Code": {
+            "RepositoryType": "S3",
+            "Location": code_location(shared, &config.code_sha256),
+        },
+    });
+    if !function.tags.is_empty() {
+        answer["Tags"] = json!(function.tags);
+    }
+    RestResponse::json(200, &answer)
+}
+
+pub fn get_function_configuration(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:GetFunctionConfiguration", &target.arn(ctx))?;
+    let state = lock(&shared.lambda);
+    let function =
+        state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    let config =
+        function.resolve(target.qualifier.as_deref()).ok_or_else(|| target.not_found(ctx))?;
+    RestResponse::json(200, &config.to_wire(&reported_arn(config, &target), WireStatus::Settled))
+}
+
+pub fn list_functions(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    authorize(shared, ctx, "lambda:ListFunctions", "*")?;
+    let max_items = max_items(request, 50)?;
+    let all_versions = match request.query_param("FunctionVersion") {
+        None => false,
+        Some("ALL") => true,
+        Some(other) => {
+            return Err(LambdaError::validation(
+                other,
+                "functionVersion",
+                "Member must satisfy enum value set: [ALL]",
+            )
+            .into());
+        }
+    };
+    let state = lock(&shared.lambda);
+    let mut entries: Vec<Value> = Vec::new();
+    if let Some(functions) = state.regions.get(&ctx.region) {
+        for function in functions.values() {
+            let latest = &function.latest;
+            if all_versions {
+                entries.push(latest.to_wire(&latest.qualified_arn(), WireStatus::Settled));
+                for version in function.versions.values() {
+                    entries.push(version.to_wire(&version.qualified_arn(), WireStatus::Settled));
+                }
+            } else {
+                entries.push(latest.to_wire(&latest.function_arn(), WireStatus::Settled));
+            }
+        }
+    }
+    let (page, next) = page(entries, request.query_param("Marker"), max_items)?;
+    let mut answer = json!({ "Functions": page });
+    if let Some(next) = next {
+        answer["NextMarker"] = json!(next);
+    }
+    RestResponse::json(200, &answer)
+}
+
+pub fn delete_function(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:DeleteFunction", &target.arn(ctx))?;
+    let mut state = lock(&shared.lambda);
+    let function =
+        state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    match target.qualifier.as_deref() {
+        None => {
+            if let Some(functions) = state.regions.get_mut(&ctx.region) {
+                functions.remove(&target.name);
+            }
+        }
+        Some("$LATEST") => {
+            return Err(LambdaError::InvalidParameterValue(
+                "$LATEST version cannot be deleted without deleting the function.".to_string(),
+            )
+            .into());
+        }
+        Some(qualifier) => {
+            let number: u64 = qualifier.parse().map_err(|_| {
+                LambdaError::InvalidParameterValue(
+                    "Deletion of aliases is not currently supported.".to_string(),
+                )
+            })?;
+            if !function.versions.contains_key(&number) {
+                return Err(target.not_found(ctx).into());
+            }
+            let referencing: Vec<&str> = (function.aliases.values())
+                .filter(|alias| {
+                    alias.function_version == qualifier
+                        || alias.additional_weights.contains_key(qualifier)
+                })
+                .map(|alias| alias.name.as_str())
+                .collect();
+            if !referencing.is_empty() {
+                return Err(LambdaError::ResourceConflict(format!(
+                    "Unable to delete version because the following aliases reference it: [{}]",
+                    referencing.join(", ")
+                ))
+                .into());
+            }
+            function.versions.remove(&number);
+            function.policies.remove(qualifier);
+        }
+    }
+    drop(state);
+    shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
+    Ok(RestResponse::empty(204))
+}
+
+pub fn update_function_code(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    check_request_size(request, "UpdateFunctionCode")?;
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:UpdateFunctionCode", &target.arn(ctx))?;
+    let input: UpdateCodeInput = request.json()?;
+    let zip = code_zip(input.zip_file, input.s3_bucket, input.image_uri)?;
+    let architectures = input.architectures.map(Some).map(validate_architectures).transpose()?;
+    let stored = shared.lambda_code.store(&zip)?;
+    let mut state = lock(&shared.lambda);
+    let function =
+        state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
+    if input.dry_run {
+        let mut preview = function.latest.clone();
+        preview.code_sha256 = stored.sha256;
+        preview.code_size = stored.size;
+        return RestResponse::json(
+            200,
+            &preview.to_wire(&preview.function_arn(), WireStatus::Settled),
+        );
+    }
+    let latest = &mut function.latest;
+    latest.code_sha256 = stored.sha256;
+    latest.code_size = stored.size;
+    if let Some(architectures) = architectures {
+        latest.architectures = architectures;
+    }
+    latest.last_modified = last_modified(ctx.now);
+    latest.revision_id = revision_id();
+    let answer = if input.publish {
+        let version = publish(function, None, ctx);
+        version.to_wire(&version.qualified_arn(), WireStatus::Updating)
+    } else {
+        function.latest.to_wire(&function.latest.function_arn(), WireStatus::Updating)
+    };
+    drop(state);
+    shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
+    RestResponse::json(200, &answer)
+}
+
+pub fn update_function_configuration(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:UpdateFunctionConfiguration", &target.arn(ctx))?;
+    let input: UpdateConfigurationInput = request.json()?;
+    if let Some(runtime) = &input.runtime {
+        validate_runtime(runtime)?;
+    }
+    if let Some(handler) = &input.handler {
+        validate_handler(handler)?;
+    }
+    if let Some(role) = &input.role {
+        validate_role(role)?;
+    }
+    let timeout = input.timeout.map(validate_timeout).transpose()?;
+    let memory_size = input.memory_size.map(validate_memory).transpose()?;
+    let environment = input.environment.map(|env| env.variables);
+    if let Some(environment) = &environment {
+        validate_environment(environment)?;
+    }
+    let storage = input.ephemeral_storage.map(|s| validate_storage(s.size)).transpose()?;
+    if lock(&shared.lambda).function(&ctx.region, &target.name).is_none() {
+        return Err(target.not_found(ctx).into());
+    }
+    if let Some(role) = &input.role {
+        check_role_trusts_lambda(shared, ctx, role, &target.name)?;
+    }
+    let mut state = lock(&shared.lambda);
+    let function =
+        state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
+    let latest = &mut function.latest;
+    if let Some(role) = input.role {
+        latest.role = role;
+    }
+    if let Some(handler) = input.handler {
+        latest.handler = handler;
+    }
+    if let Some(description) = input.description {
+        latest.description = description;
+    }
+    if let Some(runtime) = input.runtime {
+        latest.runtime = runtime;
+    }
+    if let Some(timeout) = timeout {
+        latest.timeout = timeout;
+    }
+    if let Some(memory_size) = memory_size {
+        latest.memory_size = memory_size;
+    }
+    if let Some(environment) = environment {
+        latest.environment = environment;
+    }
+    if let Some(storage) = storage {
+        latest.ephemeral_storage = storage;
+    }
+    if let Some(log_group) = input.logging_config.and_then(|logging| logging.log_group) {
+        latest.log_group = Some(log_group);
+    }
+    latest.last_modified = last_modified(ctx.now);
+    latest.revision_id = revision_id();
+    let answer = latest.to_wire(&latest.function_arn(), WireStatus::Updating);
+    drop(state);
+    shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
+    RestResponse::json(200, &answer)
+}
+
+pub fn publish_version(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:PublishVersion", &target.arn(ctx))?;
+    let input: PublishVersionInput = request.json()?;
+    let mut state = lock(&shared.lambda);
+    let function =
+        state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
+    if let Some(expected) = input.code_sha256.as_deref()
+        && expected != function.latest.code_sha256
+    {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "CodeSHA256 ({expected}) is different from current CodeSHA256 in $LATEST ({}). \
+             Please try again with the CodeSHA256 in $LATEST.",
+            function.latest.code_sha256
+        ))
+        .into());
+    }
+    let version = publish(function, input.description, ctx);
+    RestResponse::json(201, &version.to_wire(&version.qualified_arn(), WireStatus::Settled))
+}
+
+pub fn list_versions(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:ListVersionsByFunction", &target.arn(ctx))?;
+    let max_items = max_items(request, 50)?;
+    let state = lock(&shared.lambda);
+    let function =
+        state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    let entries: Vec<Value> = std::iter::once(&function.latest)
+        .chain(function.versions.values())
+        .map(|config| config.to_wire(&config.qualified_arn(), WireStatus::Settled))
+        .collect();
+    let (page, next) = page(entries, request.query_param("Marker"), max_items)?;
+    let mut answer = json!({ "Versions": page });
+    if let Some(next) = next {
+        answer["NextMarker"] = json!(next);
+    }
+    RestResponse::json(200, &answer)
+}
+
+/// Publishes `$LATEST` as a new version, unless nothing changed since the last one (AWS then
+/// returns that version); returns the version.
+fn publish(function: &mut Function, description: Option<String>, ctx: &RequestContext) -> Config {
+    if let Some(last) = function.versions.values().next_back()
+        && last.same_code_and_settings(&Config {
+            description: last.description.clone(),
+            ..function.latest.clone()
+        })
+        && description.as_ref().is_none_or(|d| *d == last.description)
+    {
+        return last.clone();
+    }
+    function.last_version += 1;
+    let number = function.last_version;
+    let mut version = function.latest.clone();
+    version.version = number.to_string();
+    if let Some(description) = description {
+        version.description = description;
+    }
+    version.last_modified = last_modified(ctx.now);
+    version.revision_id = revision_id();
+    function.versions.insert(number, version.clone());
+    function.latest.revision_id = revision_id();
+    version
+}
+
+/// The ARN an answer reports: unqualified for an unqualified request of `$LATEST`.
+fn reported_arn(config: &Config, target: &Target) -> String {
+    match &target.qualifier {
+        None => config.function_arn(),
+        Some(_) => config.qualified_arn(),
+    }
+}
+
+/// Where `GetFunction` says the code can be downloaded: the emulator serves the zip itself.
+fn code_location(shared: &Shared, sha256: &str) -> String {
+    let file = CodeStore::file_name(sha256).unwrap_or_default();
+    format!("{}/_awslab/lambda/code/{file}", shared.endpoint())
+}
+
+fn check_request_size(request: &RestRequest, operation: &str) -> Result<(), LambdaError> {
+    if request.body.len() > CODE_REQUEST_LIMIT {
+        return Err(LambdaError::RequestEntityTooLarge(format!(
+            "Request must be smaller than {CODE_REQUEST_LIMIT} bytes for the {operation} operation"
+        )));
+    }
+    Ok(())
+}
+
+fn code_zip(
+    zip_file: Option<String>,
+    s3_bucket: Option<String>,
+    image_uri: Option<String>,
+) -> Result<Vec<u8>, LambdaError> {
+    if s3_bucket.is_some() || image_uri.is_some() {
+        return Err(LambdaError::InvalidParameterValue(
+            "The offline emulator takes function code as ZipFile only (S3 and container images \
+             are not available offline)."
+                .to_string(),
+        ));
+    }
+    let Some(zip_file) = zip_file else {
+        return Err(LambdaError::InvalidParameterValue(
+            "Please provide a source for function code.".to_string(),
+        ));
+    };
+    base64::engine::general_purpose::STANDARD.decode(zip_file.trim()).map_err(|_| {
+        LambdaError::InvalidParameterValue(
+            "Could not unzip uploaded file. Please check your file, then try to upload again."
+                .to_string(),
+        )
+    })
+}
+
+/// The role must exist and trust `lambda.amazonaws.com`: Lambda assumes it to check.
+fn check_role_trusts_lambda(
+    shared: &Shared,
+    ctx: &RequestContext,
+    role: &str,
+    function_name: &str,
+) -> Result<(), LambdaError> {
+    crate::services::sts::assume_role_for_service(
+        shared,
+        role,
+        function_name,
+        "lambda.amazonaws.com",
+        ctx.now,
+    )
+    .map(|_| ())
+    .map_err(|_| {
+        LambdaError::InvalidParameterValue(
+            "The role defined for the function cannot be assumed by Lambda.".to_string(),
+        )
+    })
+}
+
+fn check_revision(given: Option<&str>, current: &str) -> Result<(), LambdaError> {
+    match given {
+        Some(given) if given != current => Err(LambdaError::PreconditionFailed(
+            "The Revision Id provided does not match the latest Revision Id. Call the \
+             GetFunction/GetAlias API to retrieve the latest Revision Id"
+                .to_string(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn validate_function_name(name: &str) -> Result<(), LambdaError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        return Ok(());
+    }
+    Err(LambdaError::validation(
+        name,
+        "functionName",
+        if name.len() > 64 {
+            "Member must have length less than or equal to 64".to_string()
+        } else {
+            format!(
+                "Member must satisfy regular expression pattern: {}",
+                super::model::FUNCTION_NAME_PATTERN
+            )
+        },
+    ))
+}
+
+fn validate_runtime(runtime: &str) -> Result<(), LambdaError> {
+    if PYTHON_RUNTIMES.contains(&runtime) || NODE_RUNTIMES.contains(&runtime) {
+        return Ok(());
+    }
+    if DEPRECATED_RUNTIMES.contains(&runtime) {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "The runtime parameter of {runtime} is no longer supported for creating or updating \
+             AWS Lambda functions. We recommend you use a supported runtime while creating or \
+             upgrading functions."
+        )));
+    }
+    if OTHER_RUNTIMES.contains(&runtime) {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "The offline emulator runs Python (python3.9 to python3.14) and Node.js (nodejs18.x \
+             to nodejs24.x) functions; {runtime} runs only on AWS."
+        )));
+    }
+    let known: Vec<&str> = (PYTHON_RUNTIMES.iter())
+        .chain(NODE_RUNTIMES)
+        .chain(OTHER_RUNTIMES)
+        .chain(DEPRECATED_RUNTIMES)
+        .copied()
+        .collect();
+    Err(LambdaError::validation(
+        runtime,
+        "runtime",
+        format!("Member must satisfy enum value set: [{}]", known.join(", ")),
+    ))
+}
+
+fn validate_handler(handler: &str) -> Result<(), LambdaError> {
+    if handler.is_empty() {
+        return Err(LambdaError::InvalidParameterValue(
+            "Handler is required for the Zip package type.".to_string(),
+        ));
+    }
+    if handler.len() > 128 {
+        return Err(LambdaError::validation(
+            handler,
+            "handler",
+            "Member must have length less than or equal to 128",
+        ));
+    }
+    if handler.chars().any(char::is_whitespace) {
+        return Err(LambdaError::validation(
+            handler,
+            "handler",
+            "Member must satisfy regular expression pattern: [^\\s]+",
+        ));
+    }
+    Ok(())
+}
+
+fn validate_role(role: &str) -> Result<(), LambdaError> {
+    let valid = role
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.split_once(":role/"))
+        .is_some_and(|(account, name)| {
+            account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
+        });
+    if valid {
+        return Ok(());
+    }
+    Err(LambdaError::validation(
+        role,
+        "role",
+        "Member must satisfy regular expression pattern: \
+         arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
+    ))
+}
+
+fn validate_timeout(timeout: i64) -> Result<u32, LambdaError> {
+    bounded(timeout, "timeout", 1, 900)
+}
+
+fn validate_memory(memory: i64) -> Result<u32, LambdaError> {
+    bounded(memory, "memorySize", 128, 10240)
+}
+
+fn validate_storage(size: u32) -> Result<u32, LambdaError> {
+    bounded(i64::from(size), "ephemeralStorage.size", 512, 10240)
+}
+
+fn bounded(value: i64, member: &str, low: i64, high: i64) -> Result<u32, LambdaError> {
+    if value < low {
+        return Err(LambdaError::validation(
+            &value.to_string(),
+            member,
+            format!("Member must have value greater than or equal to {low}"),
+        ));
+    }
+    if value > high {
+        return Err(LambdaError::validation(
+            &value.to_string(),
+            member,
+            format!("Member must have value less than or equal to {high}"),
+        ));
+    }
+    u32::try_from(value).map_err(|_| LambdaError::validation(&value.to_string(), member, "range"))
+}
+
+fn validate_environment(variables: &BTreeMap<String, String>) -> Result<(), LambdaError> {
+    let reserved: Vec<&str> = (variables.keys())
+        .filter(|key| RESERVED_VARIABLES.contains(&key.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !reserved.is_empty() {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Lambda was unable to configure your environment variables because the environment \
+             variables you have provided contains reserved keys that are currently not supported \
+             for modification. Reserved keys used in this request: {}",
+            reserved.join(", ")
+        )));
+    }
+    for key in variables.keys() {
+        let valid = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && key.len() >= 2
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(LambdaError::validation(
+                "[sensitive]",
+                "environment.variables",
+                "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+",
+            ));
+        }
+    }
+    let measured = serde_json::to_string(variables).unwrap_or_default();
+    if measured.len() > 4096 {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Lambda was unable to configure your environment variables because the environment \
+             variables you have provided exceeded the 4KB limit. String measured: {measured}"
+        )));
+    }
+    Ok(())
+}
+
+fn validate_architectures(given: Option<Vec<String>>) -> Result<Vec<String>, LambdaError> {
+    let architectures = given.unwrap_or_else(|| vec!["x86_64".to_string()]);
+    match architectures.as_slice() {
+        [one] if one == "x86_64" || one == "arm64" => Ok(architectures),
+        [one] => Err(LambdaError::validation(
+            one,
+            "architectures",
+            "Member must satisfy enum value set: [x86_64, arm64]",
+        )),
+        _ => Err(LambdaError::validation(
+            &format!("{architectures:?}"),
+            "architectures",
+            "Member must have length less than or equal to 1",
+        )),
+    }
+}
+
+/// `MaxItems` from the query string, 1–10000.
+pub fn max_items(request: &RestRequest, default: usize) -> Result<usize, LambdaError> {
+    let Some(given) = request.query_param("MaxItems") else { return Ok(default) };
+    let value: i64 = given
+        .parse()
+        .map_err(|_| LambdaError::validation(given, "maxItems", "Member must be a number"))?;
+    Ok(bounded(value, "maxItems", 1, 10000)? as usize)
+}
+
+/// One page of a listing. Markers are positions in the listing, as opaque to callers as AWS's.
+pub fn page(
+    entries: Vec<Value>,
+    marker: Option<&str>,
+    max_items: usize,
+) -> Result<(Vec<Value>, Option<String>), LambdaError> {
+    let start = match marker {
+        None => 0,
+        Some(marker) => marker
+            .parse::<usize>()
+            .map_err(|_| LambdaError::InvalidParameterValue(format!("Invalid marker: {marker}")))?,
+    };
+    let end = start.saturating_add(max_items).min(entries.len());
+    let next = (end < entries.len()).then(|| end.to_string());
+    let page = entries.into_iter().skip(start).take(end.saturating_sub(start)).collect();
+    Ok((page, next))
+}

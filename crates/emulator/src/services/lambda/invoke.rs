@@ -1,0 +1,304 @@
+//! `Invoke`: `RequestResponse` waits for the handler, `Event` answers 202 and runs it in the
+//! background, `DryRun` only checks (204). A qualifier picks a version or an alias (a weighted
+//! alias sends each invocation to one of its two versions at random, by weight). The log goes
+//! to CloudWatch Logs; `LogType: Tail` also returns its last 4 KB in `X-Amz-Log-Result`.
+
+use super::functions::Target;
+use super::model::Config;
+use super::runtime::{Ending, Invocation, Launch, Outcome};
+use super::{LambdaError, authorize};
+use crate::error::AwsError;
+use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::services::RequestContext;
+use crate::services::logs::LogEvent;
+use crate::state::{Shared, lock};
+use base64::Engine;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The largest payload of a synchronous invocation, and of its response.
+const SYNC_PAYLOAD_LIMIT: usize = 6_291_456;
+const RESPONSE_LIMIT: usize = 6_291_556;
+/// The largest payload of an asynchronous invocation.
+const ASYNC_PAYLOAD_LIMIT: usize = 1_048_576;
+/// How much of the log `LogType: Tail` returns.
+const TAIL_BYTES: usize = 4096;
+
+/// How a caller wants a function invoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvocationType {
+    RequestResponse,
+    Event,
+    DryRun,
+}
+
+/// The result of a synchronous invocation, as the caller sees it.
+#[derive(Debug, Clone)]
+pub struct Invoked {
+    /// The handler's result, or AWS's error document when it failed.
+    pub payload: Vec<u8>,
+    /// `Unhandled` when the function failed.
+    pub function_error: Option<String>,
+    pub executed_version: String,
+    pub outcome: Outcome,
+}
+
+pub async fn invoke(
+    shared: &Arc<Shared>,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let target = Target::of(ctx, request)?;
+    authorize(shared, ctx, "lambda:InvokeFunction", &target.arn(ctx))?;
+    let invocation_type = match request.header("x-amz-invocation-type") {
+        None | Some("RequestResponse") => InvocationType::RequestResponse,
+        Some("Event") => InvocationType::Event,
+        Some("DryRun") => InvocationType::DryRun,
+        Some(other) => {
+            return Err(LambdaError::validation(
+                other,
+                "invocationType",
+                "Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
+            )
+            .into());
+        }
+    };
+    let tail = match request.header("x-amz-log-type") {
+        None | Some("None") => false,
+        Some("Tail") => true,
+        Some(other) => {
+            return Err(LambdaError::validation(
+                other,
+                "logType",
+                "Member must satisfy enum value set: [None, Tail]",
+            )
+            .into());
+        }
+    };
+    let limit = match invocation_type {
+        InvocationType::Event => ASYNC_PAYLOAD_LIMIT,
+        _ => SYNC_PAYLOAD_LIMIT,
+    };
+    if request.body.len() > limit {
+        return Err(LambdaError::RequestTooLarge(format!(
+            "Request must be smaller than {limit} bytes for the InvokeFunction operation"
+        ))
+        .into());
+    }
+    let payload = checked_payload(&request.body)?;
+    let client_context = request.header("x-amz-client-context").map(decode_client_context);
+    let config = resolve(shared, ctx, &target)?;
+    let invoked_arn = target.arn(ctx);
+    match invocation_type {
+        InvocationType::DryRun => Ok(RestResponse::empty(204)),
+        InvocationType::Event => {
+            let shared = Arc::clone(shared);
+            let invocation = Invocation {
+                request_id: ctx.request_id.clone(),
+                payload,
+                invoked_arn,
+                client_context: client_context.flatten(),
+            };
+            tokio::spawn(async move {
+                if let Err(error) = run(&shared, config, invocation).await {
+                    eprintln!("awslab emulator: an Event invocation failed to start: {error}");
+                }
+            });
+            Ok(RestResponse::empty(202))
+        }
+        InvocationType::RequestResponse => {
+            let invocation = Invocation {
+                request_id: ctx.request_id.clone(),
+                payload,
+                invoked_arn,
+                client_context: client_context.flatten(),
+            };
+            let invoked = invoke_version(shared, config, invocation).await?;
+            let mut response =
+                RestResponse { status: 200, headers: Vec::new(), body: invoked.payload }
+                    .with_header("x-amz-executed-version", invoked.executed_version);
+            if let Some(error) = invoked.function_error {
+                response = response.with_header("x-amz-function-error", error);
+            }
+            if tail {
+                response = response.with_header("x-amz-log-result", log_tail(&invoked.outcome));
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// Runs `config`'s version with `invocation` and returns what the caller of a synchronous
+/// `Invoke` gets (API Gateway calls this too).
+pub async fn invoke_version(
+    shared: &Arc<Shared>,
+    config: Config,
+    invocation: Invocation,
+) -> Result<Invoked, AwsError> {
+    let request_id = invocation.request_id.clone();
+    let executed_version = config.version.clone();
+    let outcome = run(shared, config, invocation).await?;
+    let error_document = |kind: &str, message: String| {
+        json!({ "errorType": kind, "errorMessage": message }).to_string().into_bytes()
+    };
+    let (payload, function_error) = match &outcome.ending {
+        Ending::Response(body) if body.len() > RESPONSE_LIMIT => (
+            error_document(
+                "Function.ResponseSizeTooLarge",
+                format!(
+                    "Response payload size exceeded maximum allowed payload size \
+                     ({RESPONSE_LIMIT} bytes)."
+                ),
+            ),
+            Some("Unhandled".to_string()),
+        ),
+        Ending::Response(body) => (body.clone(), None),
+        Ending::FunctionError { body, .. } => (body.clone(), Some("Unhandled".to_string())),
+        Ending::TimedOut => (
+            error_document(
+                "Sandbox.Timedout",
+                format!(
+                    "RequestId: {request_id} Error: Task timed out after {:.2} seconds",
+                    outcome.duration.as_secs_f64()
+                ),
+            ),
+            Some("Unhandled".to_string()),
+        ),
+        Ending::Exited(reason) => (
+            error_document(
+                "Runtime.ExitError",
+                format!("RequestId: {request_id} Error: Runtime exited with error: {reason}"),
+            ),
+            Some("Unhandled".to_string()),
+        ),
+    };
+    Ok(Invoked { payload, function_error, executed_version, outcome })
+}
+
+/// Runs an invocation on a worker and writes its log to CloudWatch Logs.
+async fn run(
+    shared: &Arc<Shared>,
+    config: Config,
+    invocation: Invocation,
+) -> Result<Outcome, AwsError> {
+    let launch = || -> Result<Launch, LambdaError> {
+        let credentials = crate::services::sts::assume_role_for_service(
+            shared,
+            &config.role,
+            &config.name,
+            "lambda.amazonaws.com",
+            shared.clock.now(),
+        )
+        .map_err(|_| {
+            LambdaError::InvalidParameterValue(
+                "The role defined for the function cannot be assumed by Lambda.".to_string(),
+            )
+        })?;
+        Ok(Launch {
+            config: config.clone(),
+            task_root: shared.lambda_code.unpacked(&config.code_sha256)?,
+            endpoint: shared.endpoint(),
+            credentials,
+        })
+    };
+    let outcome = shared.lambda_runtime.invoke(&config, invocation, launch).await?;
+    let events: Vec<LogEvent> = (outcome.log.iter())
+        .map(|line| LogEvent { timestamp: line.timestamp, message: line.message.clone() })
+        .collect();
+    let now_ms = (shared.clock.now().unix_timestamp_nanos() / 1_000_000) as i64;
+    if let Err(error) = shared.logs.append(
+        &config.region,
+        &config.log_group(),
+        &outcome.log_stream,
+        &events,
+        now_ms,
+    ) {
+        eprintln!("awslab emulator: could not write the log of {}: {error}", config.name);
+    }
+    Ok(outcome)
+}
+
+/// The version an invocation runs: the qualifier's, or for a weighted alias one of its two.
+fn resolve(shared: &Shared, ctx: &RequestContext, target: &Target) -> Result<Config, LambdaError> {
+    let state = lock(&shared.lambda);
+    let function =
+        state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    if let Some(alias) = target.qualifier.as_deref().and_then(|name| function.aliases.get(name)) {
+        let mut version = alias.function_version.as_str();
+        let mut draw = fastrand::f64();
+        for (other, weight) in &alias.additional_weights {
+            if draw < *weight {
+                version = other;
+                break;
+            }
+            draw -= weight;
+        }
+        return function.version(version).cloned().ok_or_else(|| target.not_found(ctx));
+    }
+    function.resolve(target.qualifier.as_deref()).cloned().ok_or_else(|| target.not_found(ctx))
+}
+
+/// The payload must be JSON; an empty one is `{}`.
+fn checked_payload(body: &[u8]) -> Result<bytes::Bytes, LambdaError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(bytes::Bytes::from_static(b"{}"));
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).map_err(|error| {
+        LambdaError::InvalidRequestContent(format!(
+            "Could not parse request body into json: Could not parse payload into json: {error}"
+        ))
+    })?;
+    Ok(bytes::Bytes::copy_from_slice(body))
+}
+
+/// `X-Amz-Client-Context` is base64 of a JSON document; the runtime gets the JSON.
+fn decode_client_context(encoded: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// The last 4 KB of an invocation's log, base64-encoded, as `X-Amz-Log-Result` carries it.
+pub fn log_tail(outcome: &Outcome) -> String {
+    let mut text = String::new();
+    for line in &outcome.log {
+        text.push_str(&line.message);
+        text.push('\n');
+    }
+    let mut start = text.len().saturating_sub(TAIL_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    base64::engine::general_purpose::STANDARD.encode(&text.as_bytes()[start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_must_be_json_and_empty_means_an_empty_object() {
+        assert_eq!(checked_payload(b"").unwrap(), bytes::Bytes::from_static(b"{}"));
+        assert_eq!(checked_payload(b"[1]").unwrap(), bytes::Bytes::from_static(b"[1]"));
+        let error = checked_payload(b"customer_id=1").unwrap_err();
+        assert!(error.to_string().starts_with("Could not parse request body into json"), "{error}");
+    }
+
+    #[test]
+    fn the_tail_is_the_last_four_kilobytes_on_a_character_boundary() {
+        let line = |message: &str| super::super::runtime::LogLine {
+            timestamp: 0,
+            message: message.into(),
+        };
+        let outcome = Outcome {
+            ending: Ending::Response(Vec::new()),
+            log: vec![line(&"가".repeat(3000)), line("END RequestId: x")],
+            log_stream: String::new(),
+            duration: std::time::Duration::ZERO,
+            init_duration: None,
+        };
+        let tail = base64::engine::general_purpose::STANDARD.decode(log_tail(&outcome)).unwrap();
+        assert!(tail.len() <= TAIL_BYTES && tail.len() > TAIL_BYTES - 3);
+        let tail = String::from_utf8(tail).expect("whole characters");
+        assert!(tail.ends_with("END RequestId: x\n"));
+    }
+}

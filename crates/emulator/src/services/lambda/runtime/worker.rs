@@ -1,0 +1,512 @@
+//! One worker: a `python3` or `node` process running our bootstrap, its Runtime API listener,
+//! and the capture of its output (stdout and stderr share one pipe, so lines keep their order).
+//!
+//! The bootstrap writes a marker line (`\x1eawslab:done:<request id>`) after a handler's output
+//! and before it posts the result, so once the result arrives the emulator knows which lines
+//! belong to the invocation. Multi-line records (a traceback) arrive with `\r` for their inner
+//! line breaks, as AWS's runtimes write them, and become one log event.
+
+use super::api::{RuntimeApi, Started};
+use super::{Ending, Invocation, Launch, Outcome, epoch_ms};
+use crate::config::Interpreters;
+use crate::services::lambda::LambdaError;
+use crate::services::lambda::functions::{NODE_RUNTIMES, PYTHON_RUNTIMES};
+use crate::services::lambda::model::Config;
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+const MARK: &str = "\u{1e}awslab:done:";
+
+/// How long to wait for a handler's last output lines after its result arrived.
+const OUTPUT_GRACE: Duration = Duration::from_millis(500);
+
+/// One log event: when (ms since the epoch) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub timestamp: i64,
+    pub message: String,
+}
+
+pub struct Worker {
+    child: tokio::process::Child,
+    api: RuntimeApi,
+    output: Arc<Output>,
+    log_stream: String,
+    spawned: Instant,
+    /// Set once the first invocation reported the cold start.
+    initialized: bool,
+    /// Cleared when the process ended or was stopped.
+    alive: bool,
+    last_used: Instant,
+    runtime_label: String,
+    runtime_arn: String,
+}
+
+impl Worker {
+    /// Starts the interpreter for `launch.config.runtime` on the bootstrap.
+    pub fn spawn(
+        launch: Launch,
+        bootstrap_dir: &Path,
+        interpreters: &Interpreters,
+    ) -> Result<Self, LambdaError> {
+        let config = &launch.config;
+        let (interpreter, bootstrap, label) = interpreter_for(&config.runtime, interpreters)?;
+        let api = RuntimeApi::start()?;
+        let log_stream = log_stream_name(&config.version);
+        let (reader, writer) = std::io::pipe().map_err(spawn_error)?;
+        let mut command = tokio::process::Command::new(&interpreter);
+        command
+            .arg(bootstrap_dir.join(bootstrap))
+            .current_dir(&launch.task_root)
+            .env_clear()
+            .envs(environment(&launch, &api.address(), &log_stream))
+            .stdin(std::process::Stdio::null())
+            .stdout(writer.try_clone().map_err(spawn_error)?)
+            .stderr(writer)
+            .kill_on_drop(true);
+        let child = match command.spawn() {
+            Ok(child) => child,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(missing_interpreter(&config.runtime, &interpreter));
+            }
+            Err(error) => return Err(spawn_error(error)),
+        };
+        // The command holds copies of the pipe's write end; drop them so the reader sees the
+        // end of the output when the process ends.
+        drop(command);
+        let output = Arc::new(Output::default());
+        let capture = Arc::clone(&output);
+        std::thread::Builder::new()
+            .name("awslab-lambda-output".into())
+            .spawn(move || capture.read_from(reader))
+            .map_err(spawn_error)?;
+        Ok(Self {
+            child,
+            api,
+            output,
+            log_stream,
+            spawned: Instant::now(),
+            initialized: false,
+            alive: true,
+            last_used: Instant::now(),
+            runtime_label: label,
+            runtime_arn: config.runtime_version_arn(),
+        })
+    }
+
+    pub fn idle_for(&self) -> Duration {
+        self.last_used.elapsed()
+    }
+
+    /// Whether the worker can serve another invocation.
+    pub fn reusable(&self) -> bool {
+        self.alive
+    }
+
+    /// Runs one invocation and gathers its log.
+    pub async fn run(
+        &mut self,
+        config: &Config,
+        invocation: Invocation,
+        init_limit: Duration,
+    ) -> Outcome {
+        let cold = !self.initialized;
+        let request_id = invocation.request_id.clone();
+        let timeout = Duration::from_secs(u64::from(config.timeout));
+        let mut log = Vec::new();
+        if cold {
+            log.push(self.line_at(
+                self.spawned,
+                format!(
+                    "INIT_START Runtime Version: {}\tRuntime Version ARN: {}",
+                    self.runtime_label, self.runtime_arn
+                ),
+            ));
+        }
+        let (started, replied) = self.api.dispatch(invocation, timeout);
+
+        // Phase 1: the worker takes the invocation (on a cold start, after loading the code).
+        let picked_up = tokio::select! {
+            started = started => started.ok(),
+            status = self.child.wait() => {
+                let _ = status;
+                None
+            }
+            () = tokio::time::sleep(init_limit) => None,
+        };
+        let init_duration = cold.then(|| {
+            picked_up.as_ref().map_or_else(
+                || self.spawned.elapsed(),
+                |started: &Started| started.at - self.spawned,
+            )
+        });
+        let Some(started) = picked_up else {
+            // The code failed to load (the bootstrap reported it and exited), or took too long.
+            self.stop().await;
+            let init_error = self.api.init_error();
+            log.extend(self.output.drain(None, &request_id));
+            let duration = init_duration.unwrap_or_default();
+            let (ending, error_type) = match init_error {
+                Some((body, error_type)) => {
+                    let ending = Ending::FunctionError { body, error_type: error_type.clone() };
+                    (ending, error_type)
+                }
+                None if self.spawned.elapsed() >= init_limit => {
+                    (Ending::TimedOut, "Sandbox.Timedout".into())
+                }
+                None => (
+                    Ending::Exited("Runtime exited without providing a reason".into()),
+                    "Runtime.ExitError".to_string(),
+                ),
+            };
+            log.push(self.line(format!(
+                "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {error_type}",
+                ms(duration)
+            )));
+            log.push(
+                self.line(format!("START RequestId: {request_id} Version: {}", config.version)),
+            );
+            log.push(self.line(format!("END RequestId: {request_id}")));
+            log.push(self.line(format!(
+                "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\tStatus: error\tError Type: {error_type}",
+                ms(duration),
+                billed(duration),
+                config.memory_size,
+                self.max_memory_mb()
+            )));
+            self.initialized = true;
+            return Outcome {
+                ending,
+                log,
+                log_stream: self.log_stream.clone(),
+                duration,
+                init_duration: None,
+            };
+        };
+        if cold {
+            // Lines printed while the code loaded come before START.
+            log.extend(self.output.drain(None, &request_id));
+        }
+        log.push(self.line_at(
+            started.at,
+            format!("START RequestId: {request_id} Version: {}", config.version),
+        ));
+
+        // Phase 2: the handler runs, within the function's timeout.
+        let deadline = tokio::time::Instant::from_std(started.at + timeout);
+        let ending = tokio::select! {
+            reply = replied => match reply {
+                Ok(ending) => ending,
+                Err(_) => Ending::Exited("Runtime exited without providing a reason".into()),
+            },
+            status = self.child.wait() => Ending::Exited(match status {
+                Ok(status) => exit_reason(status),
+                Err(error) => error.to_string(),
+            }),
+            () = tokio::time::sleep_until(deadline) => Ending::TimedOut,
+        };
+        let duration = started.at.elapsed();
+        let max_memory = self.max_memory_mb();
+        match &ending {
+            Ending::Response(_) | Ending::FunctionError { .. } => {
+                log.extend(self.output.drain(Some(OUTPUT_GRACE), &request_id));
+            }
+            Ending::TimedOut => {
+                self.stop().await;
+                log.extend(self.output.drain(None, &request_id));
+                log.push(self.line(format!(
+                    "{} {request_id} Task timed out after {:.2} seconds",
+                    iso_now(),
+                    timeout.as_secs_f64()
+                )));
+            }
+            Ending::Exited(reason) => {
+                self.stop().await;
+                log.extend(self.output.drain(None, &request_id));
+                log.push(self.line(format!(
+                    "RequestId: {request_id} Error: Runtime exited with error: {reason}\nRuntime.ExitError"
+                )));
+            }
+        }
+        log.push(self.line(format!("END RequestId: {request_id}")));
+        let reported = if ending == Ending::TimedOut { timeout } else { duration };
+        let mut report = format!(
+            "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {max_memory} MB\t",
+            ms(reported),
+            billed(reported + init_duration.unwrap_or_default()),
+            config.memory_size,
+        );
+        if let Some(init) = init_duration {
+            report.push_str(&format!("Init Duration: {:.2} ms\t", ms(init)));
+        }
+        match &ending {
+            Ending::TimedOut => report.push_str("Status: timeout"),
+            Ending::Exited(_) => report.push_str("Status: error\tError Type: Runtime.ExitError"),
+            _ => {}
+        }
+        log.push(self.line(report.trim_end().to_string()));
+        self.initialized = true;
+        self.last_used = Instant::now();
+        Outcome {
+            ending,
+            log,
+            log_stream: self.log_stream.clone(),
+            duration: reported,
+            init_duration,
+        }
+    }
+
+    async fn stop(&mut self) {
+        self.alive = false;
+        let _ = self.child.start_kill();
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await;
+    }
+
+    /// The peak resident memory of the process, in MB (`VmHWM`).
+    fn max_memory_mb(&self) -> u64 {
+        let Some(pid) = self.child.id() else { return 0 };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0);
+        kib.div_ceil(1024)
+    }
+
+    fn line(&self, message: String) -> LogLine {
+        self.line_at(Instant::now(), message)
+    }
+
+    fn line_at(&self, at: Instant, message: String) -> LogLine {
+        LogLine { timestamp: epoch_ms(at), message }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// Lines a worker wrote, and the invocations whose output has ended.
+#[derive(Default)]
+struct Output {
+    state: Mutex<OutputState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct OutputState {
+    lines: Vec<LogLine>,
+    done: Vec<String>,
+    closed: bool,
+}
+
+impl Output {
+    fn read_from(&self, reader: std::io::PipeReader) {
+        let mut reader = std::io::BufReader::new(reader);
+        let mut buffer = Vec::new();
+        loop {
+            buffer.clear();
+            match reader.read_until(b'\n', &mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            let text = String::from_utf8_lossy(&buffer);
+            let text = text.trim_end_matches(['\n']).trim_end_matches('\r');
+            let mut state = crate::state::lock(&self.state);
+            match text.strip_prefix(MARK) {
+                Some(request_id) => state.done.push(request_id.to_string()),
+                None => state.lines.push(LogLine {
+                    timestamp: epoch_ms(Instant::now()),
+                    message: text.replace('\r', "\n"),
+                }),
+            }
+            drop(state);
+            self.changed.notify_all();
+        }
+        crate::state::lock(&self.state).closed = true;
+        self.changed.notify_all();
+    }
+
+    /// Takes the lines written so far; with a grace period, first waits (at most that long)
+    /// for the marker that ends `request_id`'s output.
+    fn drain(&self, grace: Option<Duration>, request_id: &str) -> Vec<LogLine> {
+        let mut state = crate::state::lock(&self.state);
+        let until = Instant::now() + grace.unwrap_or_default();
+        if grace.is_some() {
+            while !state.closed && !state.done.iter().any(|done| done == request_id) {
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                state = match self.changed.wait_timeout(state, left) {
+                    Ok((state, _)) => state,
+                    Err(poisoned) => poisoned.into_inner().0,
+                };
+            }
+        } else if !state.closed {
+            // The process was just stopped: give the reader a moment to see the last lines.
+            let (next, _) = self
+                .changed
+                .wait_timeout_while(state, Duration::from_millis(200), |state| !state.closed)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            state = next;
+        }
+        state.done.retain(|done| done != request_id);
+        std::mem::take(&mut state.lines)
+    }
+}
+
+/// The interpreter, bootstrap file and runtime label for a runtime.
+fn interpreter_for(
+    runtime: &str,
+    interpreters: &Interpreters,
+) -> Result<(String, &'static str, String), LambdaError> {
+    if PYTHON_RUNTIMES.contains(&runtime) {
+        let label = format!("python:{}.v1", runtime.trim_start_matches("python"));
+        return Ok((interpreters.python.clone(), "python.py", label));
+    }
+    if NODE_RUNTIMES.contains(&runtime) {
+        let version = runtime.trim_start_matches("nodejs").trim_end_matches(".x");
+        return Ok((interpreters.node.clone(), "node.mjs", format!("nodejs:{version}.v1")));
+    }
+    Err(LambdaError::InvalidRuntime(format!(
+        "The runtime {runtime} cannot run in the offline emulator."
+    )))
+}
+
+fn missing_interpreter(runtime: &str, interpreter: &str) -> LambdaError {
+    let (language, install, variable) = if runtime.starts_with("python") {
+        ("Python 3", "sudo apt install python3 python3-boto3", "AWSLAB_PYTHON")
+    } else {
+        ("Node.js", "sudo apt install nodejs", "AWSLAB_NODE")
+    };
+    LambdaError::InvalidRuntime(format!(
+        "awslab runs {runtime} functions with a local {language}, and `{interpreter}` was not \
+         found. Install {language} (on Debian or Ubuntu: `{install}`), or set {variable} to \
+         the interpreter's path, then invoke again."
+    ))
+}
+
+fn spawn_error(error: std::io::Error) -> LambdaError {
+    LambdaError::Service(format!("cannot start the function's worker: {error}"))
+}
+
+/// The worker's environment: AWS's variables, the role's keys, the emulator as the endpoint,
+/// and the function's own variables. Nothing of the emulator's own environment is passed on
+/// but `PATH`, so the learner's real AWS keys never reach a handler.
+fn environment(launch: &Launch, runtime_api: &str, log_stream: &str) -> Vec<(String, String)> {
+    let config = &launch.config;
+    let keys = &launch.credentials;
+    let execution_env = format!("AWS_Lambda_{}", config.runtime);
+    let mut env: Vec<(String, String)> = config.environment.clone().into_iter().collect();
+    let mut set = |key: &str, value: &str| env.push((key.to_string(), value.to_string()));
+    set("PATH", &std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into()));
+    set("LANG", "en_US.UTF-8");
+    set("TZ", ":UTC");
+    set("_HANDLER", &config.handler);
+    set("AWS_EXECUTION_ENV", &execution_env);
+    set("AWS_REGION", &config.region);
+    set("AWS_DEFAULT_REGION", &config.region);
+    set("AWS_LAMBDA_FUNCTION_NAME", &config.name);
+    set("AWS_LAMBDA_FUNCTION_VERSION", &config.version);
+    set("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", &config.memory_size.to_string());
+    set("AWS_LAMBDA_LOG_GROUP_NAME", &config.log_group());
+    set("AWS_LAMBDA_LOG_STREAM_NAME", log_stream);
+    set("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    set("AWS_LAMBDA_RUNTIME_API", runtime_api);
+    set("LAMBDA_TASK_ROOT", &launch.task_root.to_string_lossy());
+    set("LAMBDA_RUNTIME_DIR", &launch.task_root.to_string_lossy());
+    set("AWS_ACCESS_KEY_ID", &keys.access_key);
+    set("AWS_SECRET_ACCESS_KEY", &keys.secret_key);
+    set("AWS_SESSION_TOKEN", &keys.session_token);
+    set("AWS_ENDPOINT_URL", &launch.endpoint);
+    // The handler's SDK must not read the learner's AWS configuration or ask EC2 for keys.
+    set("AWS_CONFIG_FILE", "/dev/null");
+    set("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    set("AWS_EC2_METADATA_DISABLED", "true");
+    set("PYTHONUNBUFFERED", "1");
+    set("PYTHONDONTWRITEBYTECODE", "1");
+    set("NODE_PATH", "/opt/nodejs/node_modules");
+    env
+}
+
+/// `YYYY/MM/DD/[VERSION]<32 hex digits>`, as Lambda names a new environment's stream.
+fn log_stream_name(version: &str) -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    format!(
+        "{:04}/{:02}/{:02}/[{version}]{}",
+        today.year(),
+        u8::from(today.month()),
+        today.day(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn exit_reason(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(signal)) => format!("signal: {signal}"),
+        _ => status.to_string(),
+    }
+}
+
+fn iso_now() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        now.millisecond()
+    )
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// Lambda bills by the millisecond, rounding up.
+fn billed(duration: Duration) -> u64 {
+    (ms(duration).ceil() as u64).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_names_look_like_lambdas() {
+        let name = log_stream_name("$LATEST");
+        let (date, rest) = name.split_at(11);
+        assert_eq!(date.matches('/').count(), 3, "{name}");
+        let hex = rest.strip_prefix("[$LATEST]").unwrap();
+        assert_eq!(hex.len(), 32);
+        assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn billing_rounds_up_to_the_millisecond() {
+        assert_eq!(billed(Duration::from_micros(1_200)), 2);
+        assert_eq!(billed(Duration::from_micros(10)), 1);
+        assert_eq!(billed(Duration::from_secs(3)), 3000);
+    }
+
+    #[test]
+    fn a_missing_interpreter_names_what_to_install() {
+        let error = missing_interpreter("python3.12", "python3");
+        let message = error.to_string();
+        assert!(message.contains("`python3` was not found"), "{message}");
+        assert!(message.contains("sudo apt install python3"), "{message}");
+        assert!(message.contains("AWSLAB_PYTHON"), "{message}");
+    }
+}
