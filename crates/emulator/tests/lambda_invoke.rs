@@ -449,3 +449,53 @@ async fn a_missing_interpreter_names_what_to_install() {
     assert!(message.contains("`/nonexistent/python3` was not found"), "{message}");
     assert!(message.contains("AWSLAB_PYTHON"), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_invocations_get_workers_of_their_own() {
+    let emulator = lambda::start().await;
+    let role = lambda::role(&emulator, "r", None).await;
+    let client = lambda::client(&emulator).await;
+    let source = "import os, time\n\ndef lambda_handler(event, context):\n    time.sleep(0.5)\n    return os.getpid()\n";
+    python_function(&client, "parallel", &role, source).await;
+    let calls = (0..3).map(|_| client.invoke().function_name("parallel").send());
+    let answers = futures_join_all(calls).await;
+    let pids: std::collections::BTreeSet<i64> =
+        answers.iter().map(|answer| json(answer.payload()).as_i64().expect("a pid")).collect();
+    assert_eq!(pids.len(), 3, "three invocations at once ran in three workers: {pids:?}");
+
+    // Afterwards the warm workers are reused rather than new ones started.
+    let again = client.invoke().function_name("parallel").send().await.unwrap();
+    assert!(pids.contains(&json(again.payload()).as_i64().unwrap()));
+}
+
+/// Runs the invocations at once and waits for all of them.
+async fn futures_join_all<F, T, E>(calls: impl Iterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: std::fmt::Debug + Send + 'static,
+{
+    let tasks: Vec<_> = calls.map(tokio::spawn).collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.expect("the task").expect("the invocation"));
+    }
+    results
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_handler_whose_boto3_import_fails_is_told_what_to_install() {
+    let emulator = lambda::start().await;
+    let role = lambda::role(&emulator, "r", None).await;
+    let client = lambda::client(&emulator).await;
+    // Stands in for a Python without boto3, whatever this machine's Python has.
+    let source = "import sys\nsys.modules['boto3'] = None\nimport boto3\n\ndef lambda_handler(e, c):\n    pass\n";
+    python_function(&client, "needsBoto3", &role, source).await;
+    let answer = client.invoke().function_name("needsBoto3").send().await.expect("answered");
+    let error = json(answer.payload());
+    assert_eq!(error["errorType"], "Runtime.ImportModuleError");
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(message.starts_with("Unable to import module 'lambda_function': "), "{message}");
+    assert!(message.contains("has no boto3. Install it with `"), "{message}");
+    assert!(message.contains(" -m pip install boto3`, or set AWSLAB_PYTHON"), "{message}");
+}
