@@ -187,7 +187,7 @@ impl Worker {
         };
         if cold {
             // Lines printed while the code loaded come before START.
-            log.extend(self.output.drain(None, &request_id));
+            log.extend(self.output.take());
         }
         log.push(self.line_at(
             started.at,
@@ -331,6 +331,11 @@ impl Output {
         }
         crate::state::lock(&self.state).closed = true;
         self.changed.notify_all();
+    }
+
+    /// Takes the lines written so far, without waiting.
+    fn take(&self) -> Vec<LogLine> {
+        std::mem::take(&mut crate::state::lock(&self.state).lines)
     }
 
     /// Takes the lines written so far; with a grace period, first waits (at most that long)
