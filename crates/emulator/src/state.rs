@@ -10,6 +10,7 @@ use crate::identity::Sessions;
 use crate::persist::StateStore;
 use crate::services::dynamodb::RegionalDatabases;
 use crate::services::iam::IamState;
+use crate::services::logs::LogStore;
 use crate::snapshots::Snapshots;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,6 +22,8 @@ pub struct Shared {
     pub iam: Mutex<IamState>,
     /// DynamoDB's engines, one per region; each locks itself (see `services::dynamodb`).
     pub dynamodb: RegionalDatabases,
+    /// CloudWatch Logs' groups, streams and events (`logs.sqlite3`); locks itself.
+    pub logs: LogStore,
     /// Where the other services' state is saved (`state.sqlite3`), or nowhere in memory.
     pub store: StateStore,
     /// Named snapshots of the whole state.
@@ -31,14 +34,19 @@ impl Shared {
     /// Opens the state in `config.data_dir` (or keeps it in memory).
     pub fn new(config: EmulatorConfig) -> Result<Self, StateError> {
         let clock = Box::new(ScaledClock::new(config.clock_speed));
-        let (dynamodb, store) = match &config.data_dir {
+        let (dynamodb, store, logs) = match &config.data_dir {
             Some(data_dir) => (
                 RegionalDatabases::open(data_dir)?,
                 StateStore::open(data_dir).map_err(|error| {
                     StateError::new(&data_dir.join(crate::persist::FILE_NAME), error)
                 })?,
+                LogStore::open(data_dir).map_err(|error| {
+                    StateError::new(&data_dir.join(crate::services::logs::FILE_NAME), error)
+                })?,
             ),
-            None => (RegionalDatabases::in_memory(), StateStore::in_memory()),
+            None => {
+                (RegionalDatabases::in_memory(), StateStore::in_memory(), LogStore::in_memory())
+            }
         };
         let iam = store.load::<IamState>("iam").map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
@@ -53,6 +61,7 @@ impl Shared {
             sessions: Mutex::default(),
             iam: Mutex::new(iam),
             dynamodb,
+            logs,
             store,
         })
     }

@@ -7,6 +7,7 @@
 mod authorize;
 pub mod dynamodb;
 pub mod iam;
+pub mod logs;
 pub mod sts;
 
 use crate::error::AwsError;
@@ -46,8 +47,8 @@ pub fn operations(service: Service) -> &'static [Operation] {
         Service::Sts => sts::OPERATIONS,
         Service::Iam => iam::OPERATIONS,
         Service::DynamoDb => dynamodb::OPERATIONS,
-        Service::Logs
-        | Service::CloudWatch
+        Service::Logs => logs::OPERATIONS,
+        Service::CloudWatch
         | Service::Lambda
         | Service::ApiGateway
         | Service::Sns
@@ -139,6 +140,7 @@ pub fn json(
 ) -> Result<Value, AwsError> {
     match service {
         Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
+        Service::Logs => logs::handle(shared, ctx, operation, input),
         other => Err(not_implemented(other, operation)),
     }
 }

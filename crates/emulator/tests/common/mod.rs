@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod iam;
+pub mod logs;
 
 use awslab_emulator::{Emulator, EmulatorConfig};
 use std::io::{Read, Write};
