@@ -1,10 +1,11 @@
 //! The control endpoints under `/_awslab/`: what the app (and tests) ask of the emulator itself,
 //! rather than of an AWS service. Unsigned, loopback only, JSON in and out.
 //!
-//! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region).
+//! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region,
+//!   CloudWatch Logs).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
-//!   customer managed policies, DynamoDB tables, Lambda functions), leaving the learner's other
-//!   work alone.
+//!   customer managed policies, DynamoDB tables, Lambda functions, log groups), leaving the
+//!   learner's other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
@@ -49,6 +50,10 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 Ok(tables) => deleted.extend(tables),
                 Err(error) => return failed(error),
             }
+            match shared.logs.delete_lab_groups(&lab) {
+                Ok(groups) => deleted.extend(groups),
+                Err(error) => return failed(error),
+            }
             let functions = lock(&shared.lambda).delete_lab_functions(&lab);
             for (region, name) in functions {
                 let arn =
@@ -71,6 +76,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 .snapshots
                 .empty_dynamodb()
                 .and_then(|empty| shared.dynamodb.reset(&empty))
+                .and_then(|()| shared.logs.reset())
                 .and_then(|()| shared.save_iam())
                 .and_then(|()| shared.save_lambda());
             match result {
@@ -103,7 +109,8 @@ pub async fn save_snapshot(
         .map_err(|error| {
             AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
         })
-        .and_then(|()| shared.dynamodb.save_into(&folder.join(DYNAMODB_FOLDER)));
+        .and_then(|()| shared.dynamodb.save_into(&folder.join(DYNAMODB_FOLDER)))
+        .and_then(|()| shared.logs.save_into(&folder));
     match result {
         Ok(()) => answer(StatusCode::CREATED, json!({ "snapshot": name })),
         Err(error) => failed(error),
@@ -148,7 +155,8 @@ pub async fn restore_snapshot(
     let restored = shared
         .snapshots
         .empty_dynamodb()
-        .and_then(|empty| shared.dynamodb.restore_from(&folder.join(DYNAMODB_FOLDER), &empty));
+        .and_then(|empty| shared.dynamodb.restore_from(&folder.join(DYNAMODB_FOLDER), &empty))
+        .and_then(|()| shared.logs.restore_from(&folder));
     if let Err(error) = restored {
         return failed(error);
     }

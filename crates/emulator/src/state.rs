@@ -25,6 +25,8 @@ pub struct Shared {
     pub iam: Mutex<IamState>,
     /// DynamoDB's engines, one per region; each locks itself (see `services::dynamodb`).
     pub dynamodb: RegionalDatabases,
+    /// CloudWatch Logs' groups, streams and events (`logs.sqlite3`); locks itself.
+    pub logs: LogStore,
     /// Where the other services' state is saved (`state.sqlite3`), or nowhere in memory.
     pub store: StateStore,
     /// Named snapshots of the whole state.
@@ -34,8 +36,6 @@ pub struct Shared {
     pub lambda_code: CodeStore,
     /// The worker processes that run handlers.
     pub lambda_runtime: Runtime,
-    /// CloudWatch Logs' events; locks itself.
-    pub logs: LogStore,
     /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
     endpoint: OnceLock<String>,
 }
@@ -44,14 +44,19 @@ impl Shared {
     /// Opens the state in `config.data_dir` (or keeps it in memory).
     pub fn new(config: EmulatorConfig) -> Result<Self, StateError> {
         let clock = Box::new(ScaledClock::new(config.clock_speed));
-        let (dynamodb, store) = match &config.data_dir {
+        let (dynamodb, store, logs) = match &config.data_dir {
             Some(data_dir) => (
                 RegionalDatabases::open(data_dir)?,
                 StateStore::open(data_dir).map_err(|error| {
                     StateError::new(&data_dir.join(crate::persist::FILE_NAME), error)
                 })?,
+                LogStore::open(data_dir).map_err(|error| {
+                    StateError::new(&data_dir.join(crate::services::logs::FILE_NAME), error)
+                })?,
             ),
-            None => (RegionalDatabases::in_memory(), StateStore::in_memory()),
+            None => {
+                (RegionalDatabases::in_memory(), StateStore::in_memory(), LogStore::in_memory())
+            }
         };
         let iam = store.load::<IamState>("iam").map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
@@ -72,13 +77,13 @@ impl Shared {
             lambda: Mutex::new(lambda),
             lambda_code,
             lambda_runtime,
-            logs: LogStore::in_memory(),
             endpoint: OnceLock::new(),
             config,
             clock,
             sessions: Mutex::default(),
             iam: Mutex::new(iam),
             dynamodb,
+            logs,
             store,
         })
     }

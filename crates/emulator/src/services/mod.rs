@@ -49,9 +49,8 @@ pub fn operations(service: Service) -> &'static [Operation] {
         Service::Iam => iam::OPERATIONS,
         Service::DynamoDb => dynamodb::OPERATIONS,
         Service::Lambda => lambda::OPERATIONS,
-        Service::Logs | Service::CloudWatch | Service::ApiGateway | Service::Sns | Service::Ec2 => {
-            &[]
-        }
+        Service::Logs => logs::OPERATIONS,
+        Service::CloudWatch | Service::ApiGateway | Service::Sns | Service::Ec2 => &[],
     }
 }
 
@@ -139,6 +138,7 @@ pub fn json(
 ) -> Result<Value, AwsError> {
     match service {
         Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
+        Service::Logs => logs::handle(shared, ctx, operation, input),
         other => Err(not_implemented(other, operation)),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod iam;
 pub mod lambda;
+pub mod logs;
 
 use awslab_emulator::{Emulator, EmulatorConfig};
 use std::io::{Read, Write};

@@ -1,42 +1,166 @@
-//! CloudWatch Logs: a placeholder for what Lambda writes, until the service lands.
+//! CloudWatch Logs (awsJson 1.1, `X-Amz-Target: Logs_20140328.<Operation>`): log groups,
+//! streams and events, answering as AWS does (member names and order, error codes and words,
+//! paging tokens SDK paginators follow to the end).
+//!
+//! ## Layout
+//! - `mod.rs`: the dispatch, and authorization of role sessions (a Lambda function's role).
+//! - `store`: [`LogStore`], the SQLite store (`logs.sqlite3`), and what Lambda and the control
+//!   endpoints call: `append`, `delete_group`, `reset`, `delete_lab_groups`, snapshots.
+//! - `groups`, `streams`, `events`, `tags`: the operations, by resource.
+//! - `filter`: `FilterLogEvents`' filter patterns (terms, phrases, `?`, `-`).
+//! - `checks`: reading a request (typed inputs, the API model's constraints); `tokens`: paging
+//!   tokens and event ids; `errors`: [`errors::LogsError`] with AWS's codes and words;
+//!   `permissions`: what IAM must allow; `operations`: every operation of the API.
+//!
+//! Not here: metric and subscription filters, Logs Insights queries, exports, deliveries,
+//! destinations, anomaly detection, data protection, Live Tail (their operations answer
+//! `NotImplemented`); JSON, space-delimited and regex filter patterns; expiring events once a
+//! group's retention has passed (a retention only rejects older events at `PutLogEvents`).
 
+mod checks;
+mod errors;
+mod events;
+mod filter;
+mod groups;
+mod operations;
+mod permissions;
+mod store;
+mod streams;
+mod tags;
+mod tokens;
+
+pub use operations::OPERATIONS;
+pub use store::{FILE_NAME, LogEvent, LogStore};
+
+use super::RequestContext;
 use crate::error::AwsError;
+use crate::protocol::Service;
+use crate::state::Shared;
+use serde_json::Value;
 
-pub struct LogEvent {
-    pub timestamp: i64,
-    pub message: String,
+/// What an operation needs of its request, besides the store: where, when, and the body.
+pub struct Call<'a> {
+    /// From the SigV4 credential scope: log groups are regional.
+    pub region: &'a str,
+    /// The emulator's clock, in milliseconds since the epoch (creation and ingestion times).
+    pub now_ms: i64,
+    pub body: Value,
 }
 
-type Stored = (String, String, String, i64, String);
-
-#[derive(Default)]
-pub struct LogStore {
-    events: std::sync::Mutex<Vec<Stored>>,
+/// Milliseconds since the epoch.
+pub fn epoch_ms(at: time::OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-impl LogStore {
-    pub fn in_memory() -> Self {
-        Self::default()
+/// Serves `Logs_20140328.<operation>`.
+pub fn handle(
+    shared: &Shared,
+    ctx: &RequestContext,
+    operation: &str,
+    body: Value,
+) -> Result<Value, AwsError> {
+    let implemented = OPERATIONS.iter().any(|known| known.name == operation && known.implemented);
+    if !implemented {
+        return Err(super::not_implemented(Service::Logs, operation));
+    }
+    // A role session must be allowed every action on every resource the request touches.
+    for (action, resource) in permissions::required_permissions(operation, &body, &ctx.region) {
+        super::authorize(shared, ctx, Service::Logs, &action, &resource)?;
+    }
+    if operation == "CreateLogGroup" {
+        authorize_tags_on_create(shared, ctx, &body)?;
+    }
+    let call = Call { region: &ctx.region, now_ms: epoch_ms(ctx.now), body };
+    let store = &shared.logs;
+    let result = match operation {
+        "CreateLogGroup" => groups::create_log_group(store, &call),
+        "DescribeLogGroups" => groups::describe_log_groups(store, &call),
+        "DeleteLogGroup" => groups::delete_log_group(store, &call),
+        "PutRetentionPolicy" => groups::put_retention_policy(store, &call),
+        "DeleteRetentionPolicy" => groups::delete_retention_policy(store, &call),
+        "CreateLogStream" => streams::create_log_stream(store, &call),
+        "DescribeLogStreams" => streams::describe_log_streams(store, &call),
+        "DeleteLogStream" => streams::delete_log_stream(store, &call),
+        "PutLogEvents" => events::put_log_events(store, &call),
+        "GetLogEvents" => events::get_log_events(store, &call),
+        "FilterLogEvents" => events::filter_log_events(store, &call),
+        "TagResource" => tags::tag_resource(store, &call),
+        "UntagResource" => tags::untag_resource(store, &call),
+        "ListTagsForResource" => tags::list_tags_for_resource(store, &call),
+        "TagLogGroup" => tags::tag_log_group(store, &call),
+        "UntagLogGroup" => tags::untag_log_group(store, &call),
+        "ListTagsLogGroup" => tags::list_tags_log_group(store, &call),
+        other => return Err(super::not_implemented(Service::Logs, other)),
+    };
+    result.map_err(AwsError::from)
+}
+
+/// Creating a group with tags also needs `logs:TagResource` on the group, and AWS refuses
+/// without it in words of its own (recorded response, 2023).
+fn authorize_tags_on_create(
+    shared: &Shared,
+    ctx: &RequestContext,
+    body: &Value,
+) -> Result<(), AwsError> {
+    let tagged = body.get("tags").and_then(Value::as_object).is_some_and(|tags| !tags.is_empty());
+    let Some(name) = body.get("logGroupName").and_then(Value::as_str) else { return Ok(()) };
+    if !tagged {
+        return Ok(());
+    }
+    let resource = store::group_arn(&ctx.region, name);
+    super::authorize(shared, ctx, Service::Logs, "logs:TagResource", &resource).map_err(|denied| {
+        AwsError {
+            message: format!(
+                "User with accountId: {} is not authorized to perform CreateLogGroup with Tags. \
+                 An additional permission \"logs:TagResource\" is required.",
+                ctx.caller.account()
+            ),
+            ..denied
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ACCOUNT_ID, EmulatorConfig};
+    use crate::identity::Caller;
+    use serde_json::json;
+
+    fn context() -> RequestContext {
+        RequestContext {
+            request_id: "test".into(),
+            caller: Caller::Root { account: ACCOUNT_ID.into() },
+            region: "ap-northeast-2".into(),
+            now: time::OffsetDateTime::now_utc(),
+        }
     }
 
-    pub fn append(
-        &self,
-        region: &str,
-        group: &str,
-        stream: &str,
-        events: &[LogEvent],
-        _now_ms: i64,
-    ) -> Result<(), AwsError> {
-        let mut all = crate::state::lock(&self.events);
-        for event in events {
-            all.push((
-                region.into(),
-                group.into(),
-                stream.into(),
-                event.timestamp,
-                event.message.clone(),
-            ));
+    #[test]
+    fn the_operation_list_is_the_apis_sorted_without_duplicates() {
+        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        assert_eq!(OPERATIONS.len(), 118, "CloudWatch Logs has 118 operations (SDK 1.162)");
+        assert_eq!(OPERATIONS.iter().filter(|op| op.implemented).count(), 17);
+    }
+
+    #[test]
+    fn every_implemented_operation_is_served_and_the_rest_are_aws_errors() {
+        let shared = Shared::new(EmulatorConfig::default()).unwrap();
+        let ctx = context();
+        for operation in OPERATIONS {
+            let answer = handle(&shared, &ctx, operation.name, json!({}));
+            match answer {
+                Err(error) if error.code == "NotImplemented" => {
+                    assert!(!operation.implemented, "{} is listed as served", operation.name)
+                }
+                _ => assert!(operation.implemented, "{} answered {answer:?}", operation.name),
+            }
         }
-        Ok(())
+        let error = handle(&shared, &ctx, "PutLogEvent", json!({})).unwrap_err();
+        assert_eq!((error.code.as_str(), error.status), ("UnknownOperationException", 400));
     }
 }
