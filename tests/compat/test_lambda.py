@@ -110,3 +110,20 @@ def test_the_cli_creates_invokes_and_permits(aws, tmp_path, client):
 
     versions = aws("lambda", "list-versions-by-function", "--function-name", "helloCli")["Versions"]
     assert [v["Version"] for v in versions] == ["$LATEST"]
+
+
+def test_boto3_reads_the_log_of_an_invocation(client):
+    role = make_role(client("iam"), "lambda-logs-role")
+    lam, logs = client("lambda"), client("logs")
+    lam.create_function(
+        FunctionName="printerCompat",
+        Runtime="python3.12",
+        Role=role,
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": zipped("lambda_function.py", "def lambda_handler(event, context):\n    print('hello', event['name'])\n")},
+    )
+    lam.invoke(FunctionName="printerCompat", Payload=json.dumps({"name": "KilDong"}))
+    found = logs.filter_log_events(logGroupName="/aws/lambda/printerCompat", filterPattern="hello")
+    assert [event["message"] for event in found["events"]] == ["hello KilDong"]
+    streams = logs.describe_log_streams(logGroupName="/aws/lambda/printerCompat")["logStreams"]
+    assert streams[0]["logStreamName"] == found["events"][0]["logStreamName"]

@@ -499,3 +499,66 @@ async fn a_handler_whose_boto3_import_fails_is_told_what_to_install() {
     assert!(message.contains("has no boto3. Install it with `"), "{message}");
     assert!(message.contains(" -m pip install boto3`, or set AWSLAB_PYTHON"), "{message}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_a_handler_prints_is_in_cloudwatch_logs() {
+    let emulator = lambda::start().await;
+    let role = lambda::role(&emulator, "r", None).await;
+    let client = lambda::client(&emulator).await;
+    let source = "import logging\nprint('module loaded')\n\ndef lambda_handler(event, context):\n    print('event:', event)\n    logging.getLogger().warning('careful')\n    return 'done'\n";
+    python_function(&client, "printer", &role, source).await;
+    for _ in 0..2 {
+        client
+            .invoke()
+            .function_name("printer")
+            .payload(Blob::new(r#"{"customer_id":"1230AWS"}"#))
+            .send()
+            .await
+            .expect("invoked");
+    }
+    let logs = common::logs::client(&emulator).await;
+    let streams = logs
+        .describe_log_streams()
+        .log_group_name("/aws/lambda/printer")
+        .send()
+        .await
+        .expect("Lambda made the log group");
+    let streams = streams.log_streams();
+    assert_eq!(streams.len(), 1, "both invocations ran on one warm worker");
+    let stream = streams[0].log_stream_name().unwrap();
+    assert!(stream.contains("/[$LATEST]") && stream.len() == 11 + 9 + 32, "{stream}");
+    let events = logs
+        .get_log_events()
+        .log_group_name("/aws/lambda/printer")
+        .log_stream_name(stream)
+        .start_from_head(true)
+        .send()
+        .await
+        .expect("the events");
+    let messages: Vec<&str> = events.events().iter().filter_map(|e| e.message()).collect();
+    assert!(messages[0].starts_with("INIT_START Runtime Version: python:3.12"), "{messages:?}");
+    assert_eq!(messages[1], "module loaded");
+    assert!(
+        messages[2].starts_with("START RequestId: ") && messages[2].ends_with(" Version: $LATEST")
+    );
+    assert_eq!(messages[3], "event: {'customer_id': '1230AWS'}");
+    assert!(
+        messages[4].starts_with("[WARNING]\t") && messages[4].ends_with("\tcareful"),
+        "{}",
+        messages[4]
+    );
+    assert!(messages[5].starts_with("END RequestId: "));
+    assert!(
+        messages[6].starts_with("REPORT RequestId: ") && messages[6].contains("\tInit Duration: ")
+    );
+    assert!(messages[7].starts_with("START RequestId: "), "the second invocation follows");
+    assert!(!messages.last().unwrap().contains("Init Duration"), "the second one was warm");
+    let found = logs
+        .filter_log_events()
+        .log_group_name("/aws/lambda/printer")
+        .filter_pattern("\"event:\"")
+        .send()
+        .await
+        .expect("filtered");
+    assert_eq!(found.events().len(), 2);
+}
