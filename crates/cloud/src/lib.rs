@@ -5,14 +5,36 @@
 //! emulator (an endpoint on loopback) and the learner's AWS account (the standard credential
 //! chain). See DESIGN.md §3 and §6.
 //!
-//! ## Layout (as it fills in)
-//! - `target`: which AWS a lab talks to.
-//! - `actions/` (next): one module per service, implementing the action ids the lab format knows.
-//! - `checks/` (next): the read-only check kinds, producing per-field diffs.
-//! - `ledger` (next): what was created on AWS, so that clean-up touches nothing else.
+//! ## Layout
+//! - `target`: which AWS a lab talks to; `clients`: the aws-sdk clients for a target, and
+//!   `whoami`.
+//! - `bindings`: filling `{{placeholders}}` from the form, the context and lookups on the
+//!   target.
+//! - `actions/`: one module per service, implementing the action ids of the lab format; each
+//!   run records its calls (`call`: parameters and the equivalent `aws` command).
+//! - `checks/`: the read-only check kinds, describing resources as AWS does and diffing them
+//!   against `expect`.
+//! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //!
-//! Not here: the emulator's state (this crate only talks HTTP to it), Tauri, or progress storage.
+//! Not here: the emulator's state (this crate only talks HTTP to it), Tauri, progress storage
+//! (`awslab-core`).
 
+// A `Failure` carries AWS's code and message and a two-language explanation; it is made once
+// per failed call, far from any hot path, so it is returned by value rather than boxed.
+#![allow(clippy::result_large_err)]
+
+pub mod actions;
+pub mod bindings;
+pub mod call;
+pub mod checks;
+pub mod clients;
+pub mod failure;
 mod target;
+pub mod values;
 
-pub use target::Target;
+pub use actions::{ActionContext, ActionRun};
+pub use bindings::Bindings;
+pub use checks::{CheckResult, CheckSpec};
+pub use clients::{Clients, Identity};
+pub use failure::Failure;
+pub use target::{DEFAULT_EMULATOR_REGION, Target};

@@ -2,16 +2,25 @@
 
 use std::fmt;
 
+/// The region the offline emulator is used in unless a lab or the learner picks another: the
+/// course's own (Seoul).
+pub const DEFAULT_EMULATOR_REGION: &str = "ap-northeast-2";
+
 /// Where a step's API calls go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// The bundled offline emulator, reached over loopback HTTP.
-    Emulator { endpoint: String },
+    Emulator { endpoint: String, region: String },
     /// The learner's own account, with credentials from the standard AWS chain.
     Aws { profile: Option<String>, region: String },
 }
 
 impl Target {
+    /// The emulator at `endpoint`, in the default region.
+    pub fn emulator(endpoint: impl Into<String>) -> Self {
+        Target::Emulator { endpoint: endpoint.into(), region: DEFAULT_EMULATOR_REGION.into() }
+    }
+
     /// The short name used in progress records and reports: `emulator` or `aws`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -19,12 +28,18 @@ impl Target {
             Target::Aws { .. } => "aws",
         }
     }
+
+    pub fn region(&self) -> &str {
+        match self {
+            Target::Emulator { region, .. } | Target::Aws { region, .. } => region,
+        }
+    }
 }
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Target::Emulator { endpoint } => write!(f, "offline emulator at {endpoint}"),
+            Target::Emulator { endpoint, .. } => write!(f, "offline emulator at {endpoint}"),
             Target::Aws { profile: Some(profile), region } => {
                 write!(f, "AWS (profile {profile}, {region})")
             }
@@ -41,8 +56,9 @@ mod tests {
 
     #[test]
     fn describes_each_target_for_a_learner() {
-        let offline = Target::Emulator { endpoint: "http://127.0.0.1:4566".into() };
+        let offline = Target::emulator("http://127.0.0.1:4566");
         assert_eq!(offline.kind(), "emulator");
+        assert_eq!(offline.region(), "ap-northeast-2");
         assert_eq!(offline.to_string(), "offline emulator at http://127.0.0.1:4566");
         let aws = Target::Aws { profile: Some("student".into()), region: "ap-northeast-2".into() };
         assert_eq!(aws.kind(), "aws");

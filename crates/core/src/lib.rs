@@ -6,13 +6,15 @@
 //! ## Layout
 //! - `catalog`: find the labs folder and summarise its labs for a catalog view.
 //! - `data_dir`: where progress and the emulator's state are kept.
+//! - `engine`: running a step (validate the form, act on the target, check) and checking a lab.
 //! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
 //!
-//! Not here: Tauri (only `src-tauri` imports it), AWS calls (`awslab-cloud`), or lab parsing
+//! Not here: Tauri (only `src-tauri` imports it), the AWS calls themselves (`awslab-cloud`), or lab parsing
 //! (`awslab-lab`).
 
 pub mod catalog;
 pub mod data_dir;
+pub mod engine;
 pub mod progress;
 pub mod status;

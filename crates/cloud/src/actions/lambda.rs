@@ -1,0 +1,366 @@
+//! Lambda actions: create a function from the form's source code (zipped here), update its
+//! code, publish a version, create and update aliases (weighted routing), add a permission,
+//! invoke.
+
+use super::{ActionContext, Params, Recorder};
+use crate::call::CallBuilder;
+use crate::failure::Failure;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{
+    AliasRoutingConfiguration, Environment, FunctionCode, LogType, Runtime,
+};
+use base64::Engine;
+use serde_json::{Value, json};
+use std::io::Write;
+
+/// The zip a function's source becomes: one file, named as the runtime and handler expect
+/// (`lambda_function.py` for `lambda_function.lambda_handler`; `index.mjs` for Node.js code
+/// written as an ES module, else `index.js`).
+pub fn zip_source(runtime: &str, handler: &str, source: &str) -> Result<Vec<u8>, String> {
+    let module = handler.rsplit_once('.').map_or(handler, |(module, _)| module);
+    if module.is_empty() {
+        return Err(format!("the handler `{handler}` names no file: write it as file.function"));
+    }
+    let file = if runtime.starts_with("python") {
+        format!("{module}.py")
+    } else if runtime.starts_with("nodejs") {
+        let es_module = source.contains("export ") && !source.contains("exports.");
+        format!("{module}.{}", if es_module { "mjs" } else { "js" })
+    } else {
+        return Err(format!("awslab writes Python and Node.js functions, not {runtime}"));
+    };
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o644);
+    writer.start_file(file, options).map_err(|error| error.to_string())?;
+    writer.write_all(source.as_bytes()).map_err(|error| error.to_string())?;
+    Ok(writer.finish().map_err(|error| error.to_string())?.into_inner())
+}
+
+fn zip_failure(operation: &str, message: String) -> Failure {
+    Failure::local("lambda", operation, "InvalidParameterValueException", message)
+}
+
+pub async fn create_function(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let runtime = params.text("runtime")?;
+    let role = params.text("role")?;
+    let handler = params.text("handler")?;
+    let source = params.text("code")?;
+    let zip = zip_source(runtime, handler, source)
+        .map_err(|message| zip_failure("CreateFunction", message))?;
+    let timeout = params.optional_number("timeout")?.map(|t| t as i32);
+    let memory = params.optional_number("memory_size")?.map(|m| m as i32);
+    let description = params.optional_text("description")?;
+    let environment = params.pairs("environment")?;
+    let mut call = CallBuilder::new("lambda", "lambda", "CreateFunction")
+        .text("function-name", name)
+        .text("runtime", runtime)
+        .text("role", role)
+        .text("handler", handler)
+        .file(
+            "zip-file",
+            &format!("<zip of the source, {} bytes>", zip.len()),
+            "fileb://function.zip",
+        );
+    if let Some(timeout) = timeout {
+        call = call.number("timeout", timeout);
+    }
+    if let Some(memory) = memory {
+        call = call.number("memory-size", memory);
+    }
+    if let Some(description) = description {
+        call = call.text("description", description);
+    }
+    if !environment.is_empty() {
+        let variables: serde_json::Map<String, Value> =
+            environment.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+        call = call.json("environment", &json!({ "Variables": variables }));
+    }
+    recorder.call(call);
+    let mut request = ctx
+        .clients
+        .lambda
+        .create_function()
+        .function_name(name)
+        .runtime(Runtime::from(runtime))
+        .role(role)
+        .handler(handler)
+        .code(FunctionCode::builder().zip_file(Blob::new(zip)).build())
+        .set_timeout(timeout)
+        .set_memory_size(memory)
+        .set_description(description.map(str::to_string));
+    if !environment.is_empty() {
+        let mut env = Environment::builder();
+        for (key, value) in &environment {
+            env = env.variables(key, value);
+        }
+        request = request.environment(env.build());
+    }
+    for (key, value) in ctx.tags() {
+        request = request.tags(key, value);
+    }
+    let answer = request
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "CreateFunction", error))?;
+    Ok(json!({
+        "FunctionName": answer.function_name(),
+        "FunctionArn": answer.function_arn(),
+        "Runtime": answer.runtime().map(|r| r.as_str()),
+        "CodeSha256": answer.code_sha256(),
+        "State": answer.state().map(|s| s.as_str()),
+    }))
+}
+
+pub async fn update_function_code(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let source = params.text("code")?;
+    // The file name depends on the function's runtime and handler: read them first.
+    let config = ctx
+        .clients
+        .lambda
+        .get_function_configuration()
+        .function_name(name)
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error))?;
+    let runtime = config.runtime().map(|r| r.as_str().to_string()).unwrap_or_default();
+    let handler = config.handler().unwrap_or_default();
+    let zip = zip_source(&runtime, handler, source)
+        .map_err(|message| zip_failure("UpdateFunctionCode", message))?;
+    recorder.call(
+        CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
+            .text("function-name", name)
+            .file(
+                "zip-file",
+                &format!("<zip of the source, {} bytes>", zip.len()),
+                "fileb://function.zip",
+            ),
+    );
+    let answer = ctx
+        .clients
+        .lambda
+        .update_function_code()
+        .function_name(name)
+        .zip_file(Blob::new(zip))
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "UpdateFunctionCode", error))?;
+    Ok(json!({ "FunctionName": name, "CodeSha256": answer.code_sha256() }))
+}
+
+pub async fn publish_version(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let description = params.optional_text("description")?;
+    let mut call =
+        CallBuilder::new("lambda", "lambda", "PublishVersion").text("function-name", name);
+    if let Some(description) = description {
+        call = call.text("description", description);
+    }
+    recorder.call(call);
+    let answer = ctx
+        .clients
+        .lambda
+        .publish_version()
+        .function_name(name)
+        .set_description(description.map(str::to_string))
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "PublishVersion", error))?;
+    Ok(json!({
+        "FunctionName": name,
+        "Version": answer.version(),
+        "FunctionArn": answer.function_arn(),
+    }))
+}
+
+pub async fn create_alias(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let alias = params.text("alias_name")?;
+    let version = params.text("function_version")?;
+    let description = params.optional_text("description")?;
+    let mut call = CallBuilder::new("lambda", "lambda", "CreateAlias")
+        .text("function-name", name)
+        .text("name", alias)
+        .text("function-version", version);
+    if let Some(description) = description {
+        call = call.text("description", description);
+    }
+    recorder.call(call);
+    let answer = ctx
+        .clients
+        .lambda
+        .create_alias()
+        .function_name(name)
+        .name(alias)
+        .function_version(version)
+        .set_description(description.map(str::to_string))
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "CreateAlias", error))?;
+    Ok(json!({ "AliasArn": answer.alias_arn(), "FunctionVersion": answer.function_version() }))
+}
+
+pub async fn update_alias(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let alias = params.text("alias_name")?;
+    let version = params.optional_text("function_version")?;
+    let additional = params.optional_text("additional_version")?;
+    let weight = params.optional_number("additional_weight")?;
+    let mut call = CallBuilder::new("lambda", "lambda", "UpdateAlias")
+        .text("function-name", name)
+        .text("name", alias);
+    if let Some(version) = version {
+        call = call.text("function-version", version);
+    }
+    let routing = match (additional, weight) {
+        (Some(extra), Some(weight)) => {
+            call = call
+                .json("routing-config", &json!({ "AdditionalVersionWeights": { extra: weight } }));
+            Some(
+                AliasRoutingConfiguration::builder()
+                    .additional_version_weights(extra, weight)
+                    .build(),
+            )
+        }
+        _ => None,
+    };
+    recorder.call(call);
+    let answer = ctx
+        .clients
+        .lambda
+        .update_alias()
+        .function_name(name)
+        .name(alias)
+        .set_function_version(version.map(str::to_string))
+        .set_routing_config(routing)
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "UpdateAlias", error))?;
+    Ok(json!({ "AliasArn": answer.alias_arn(), "FunctionVersion": answer.function_version() }))
+}
+
+pub async fn add_permission(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let statement_id = params.text("statement_id")?;
+    let principal = params.text("principal")?;
+    let action = params.optional_text("action")?.unwrap_or("lambda:InvokeFunction");
+    let source_arn = params.optional_text("source_arn")?;
+    let qualifier = params.optional_text("qualifier")?;
+    let mut call = CallBuilder::new("lambda", "lambda", "AddPermission")
+        .text("function-name", name)
+        .text("statement-id", statement_id)
+        .text("action", action)
+        .text("principal", principal);
+    if let Some(source_arn) = source_arn {
+        call = call.text("source-arn", source_arn);
+    }
+    if let Some(qualifier) = qualifier {
+        call = call.text("qualifier", qualifier);
+    }
+    recorder.call(call);
+    let answer = ctx
+        .clients
+        .lambda
+        .add_permission()
+        .function_name(name)
+        .statement_id(statement_id)
+        .action(action)
+        .principal(principal)
+        .set_source_arn(source_arn.map(str::to_string))
+        .set_qualifier(qualifier.map(str::to_string))
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "AddPermission", error))?;
+    let statement: Value =
+        answer.statement().and_then(|text| serde_json::from_str(text).ok()).unwrap_or(Value::Null);
+    Ok(json!({ "Statement": statement }))
+}
+
+pub async fn invoke(
+    ctx: &ActionContext<'_>,
+    params: &Params<'_>,
+    recorder: &mut Recorder<'_>,
+) -> Result<Value, Failure> {
+    let name = params.text("function_name")?;
+    let payload = params.optional_json("payload")?.unwrap_or_else(|| json!({}));
+    let qualifier = params.optional_text("qualifier")?;
+    let mut call = CallBuilder::new("lambda", "lambda", "Invoke")
+        .text("function-name", name)
+        .text("payload", &payload.to_string())
+        .text("cli-binary-format", "raw-in-base64-out")
+        .text("log-type", "Tail");
+    if let Some(qualifier) = qualifier {
+        call = call.text("qualifier", qualifier);
+    }
+    recorder.call(call.positional("response.json"));
+    let answer = ctx
+        .clients
+        .lambda
+        .invoke()
+        .function_name(name)
+        .payload(Blob::new(payload.to_string()))
+        .set_qualifier(qualifier.map(str::to_string))
+        .log_type(LogType::Tail)
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "Invoke", error))?;
+    let body = answer.payload().map(|blob| blob.as_ref().to_vec()).unwrap_or_default();
+    let payload = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
+    let log = answer
+        .log_result()
+        .and_then(|tail| base64::engine::general_purpose::STANDARD.decode(tail).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    Ok(json!({
+        "StatusCode": answer.status_code(),
+        "ExecutedVersion": answer.executed_version(),
+        "FunctionError": answer.function_error(),
+        "Payload": payload,
+        "LogLines": log.map(|text| text.lines().map(str::to_string).collect::<Vec<_>>()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_named_as_the_runtime_expects() {
+        let name = |runtime: &str, handler: &str, source: &str| {
+            let zip = zip_source(runtime, handler, source).unwrap();
+            let archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+            archive.file_names().next().unwrap().unwrap().to_string()
+        };
+        assert_eq!(name("python3.12", "lambda_function.lambda_handler", "x"), "lambda_function.py");
+        assert_eq!(name("nodejs20.x", "index.handler", "exports.handler = 1"), "index.js");
+        assert_eq!(name("nodejs20.x", "index.handler", "export const handler = 1"), "index.mjs");
+        assert!(zip_source("java21", "a.b", "x").is_err());
+    }
+}

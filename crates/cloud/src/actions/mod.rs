@@ -1,0 +1,188 @@
+//! Step actions: what a step's **Run** button does, one function per action id of the lab
+//! format (`awslab_lab::registry::ACTIONS`), on either target.
+//!
+//! An action receives its parameters with every placeholder filled, makes the API calls, and
+//! returns an [`ActionRun`]: the calls made (with the equivalent `aws` commands), a summary of
+//! the answer, and on failure AWS's error code and message with a plain explanation. Every
+//! resource an action creates is tagged `awslab:lab` and `awslab:step` where the service allows
+//! tags, so that a lab's resources can be found and cleaned up, and nothing else.
+
+mod dynamodb;
+mod iam;
+mod lambda;
+mod logs;
+
+use crate::call::{ApiCall, CallBuilder};
+use crate::clients::Clients;
+use crate::failure::Failure;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Who is acting: the clients, and the lab and step that resources are tagged with.
+pub struct ActionContext<'a> {
+    pub clients: &'a Clients,
+    pub lab_id: &'a str,
+    pub step_id: &'a str,
+}
+
+impl ActionContext<'_> {
+    /// The tags every created resource carries.
+    pub fn tags(&self) -> [(&'static str, String); 2] {
+        [("awslab:lab", self.lab_id.to_string()), ("awslab:step", self.step_id.to_string())]
+    }
+}
+
+/// The outcome of one action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionRun {
+    pub action: String,
+    pub calls: Vec<ApiCall>,
+    /// What the answers say, summarised (ids, ARNs, a function's payload, items).
+    pub response: Value,
+    pub failure: Option<Failure>,
+}
+
+impl ActionRun {
+    pub fn succeeded(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// Records the calls an action makes.
+pub struct Recorder<'a> {
+    ctx: &'a ActionContext<'a>,
+    calls: Vec<ApiCall>,
+}
+
+impl Recorder<'_> {
+    /// Records a call before it is made (so a failed call is listed too).
+    pub fn call(&mut self, builder: CallBuilder) {
+        self.calls.push(builder.build(&self.ctx.clients.target));
+    }
+}
+
+/// Performs `action` with `params` (placeholders already filled).
+pub async fn run(ctx: &ActionContext<'_>, action: &str, params: &Map<String, Value>) -> ActionRun {
+    let mut recorder = Recorder { ctx, calls: Vec::new() };
+    let params = Params { action, map: params };
+    let result = match action {
+        "iam.create_policy" => iam::create_policy(ctx, &params, &mut recorder).await,
+        "iam.create_role" => iam::create_role(ctx, &params, &mut recorder).await,
+        "iam.attach_role_policy" => iam::attach_role_policy(ctx, &params, &mut recorder).await,
+        "dynamodb.create_table" => dynamodb::create_table(ctx, &params, &mut recorder).await,
+        "dynamodb.put_item" => dynamodb::put_item(ctx, &params, &mut recorder).await,
+        "dynamodb.scan" => dynamodb::scan(ctx, &params, &mut recorder).await,
+        "lambda.create_function" => lambda::create_function(ctx, &params, &mut recorder).await,
+        "lambda.update_function_code" => {
+            lambda::update_function_code(ctx, &params, &mut recorder).await
+        }
+        "lambda.publish_version" => lambda::publish_version(ctx, &params, &mut recorder).await,
+        "lambda.create_alias" => lambda::create_alias(ctx, &params, &mut recorder).await,
+        "lambda.update_alias" => lambda::update_alias(ctx, &params, &mut recorder).await,
+        "lambda.add_permission" => lambda::add_permission(ctx, &params, &mut recorder).await,
+        "lambda.invoke" => lambda::invoke(ctx, &params, &mut recorder).await,
+        "logs.filter_log_events" => logs::filter_log_events(ctx, &params, &mut recorder).await,
+        other => Err(Failure::local(
+            "awslab",
+            other,
+            "NotImplemented",
+            format!("the action {other} is not available yet"),
+        )),
+    };
+    let (response, failure) = match result {
+        Ok(response) => (response, None),
+        Err(failure) => (Value::Null, Some(failure)),
+    };
+    ActionRun { action: action.to_string(), calls: recorder.calls, response, failure }
+}
+
+/// An action's parameters, read with clear errors for a missing or mistyped one.
+pub struct Params<'a> {
+    action: &'a str,
+    map: &'a Map<String, Value>,
+}
+
+impl Params<'_> {
+    fn missing(&self, name: &str, wanted: &str) -> Failure {
+        Failure::local(
+            "awslab",
+            self.action,
+            "InvalidParameter",
+            format!("{}: the parameter `{name}` must be {wanted}", self.action),
+        )
+    }
+
+    pub fn text(&self, name: &str) -> Result<&str, Failure> {
+        self.optional_text(name)?.ok_or_else(|| self.missing(name, "given"))
+    }
+
+    pub fn optional_text(&self, name: &str) -> Result<Option<&str>, Failure> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(_) => Err(self.missing(name, "text")),
+        }
+    }
+
+    pub fn optional_number(&self, name: &str) -> Result<Option<f64>, Failure> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(number)) => Ok(number.as_f64()),
+            Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+            Some(Value::String(text)) => {
+                text.trim().parse().map(Some).map_err(|_| self.missing(name, "a number"))
+            }
+            Some(_) => Err(self.missing(name, "a number")),
+        }
+    }
+
+    /// A JSON parameter: a JSON value, or text holding JSON (a `json` field's value).
+    pub fn json(&self, name: &str) -> Result<Value, Failure> {
+        self.optional_json(name)?.ok_or_else(|| self.missing(name, "given"))
+    }
+
+    pub fn optional_json(&self, name: &str) -> Result<Option<Value>, Failure> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+            Some(Value::String(text)) => serde_json::from_str(text)
+                .map(Some)
+                .map_err(|error| self.missing(name, &format!("JSON ({error})"))),
+            Some(other) => Ok(Some(other.clone())),
+        }
+    }
+
+    /// A list of text (`policies`), also accepting one text.
+    pub fn list(&self, name: &str) -> Result<Vec<String>, Failure> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::String(text)) if text.trim().is_empty() => Ok(Vec::new()),
+            Some(Value::String(text)) => Ok(vec![text.clone()]),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| self.missing(name, "a list of text"))
+                })
+                .collect(),
+            Some(_) => Err(self.missing(name, "a list of text")),
+        }
+    }
+
+    /// Key/value pairs (`environment`, `variables`), as an object of text.
+    pub fn pairs(&self, name: &str) -> Result<Vec<(String, String)>, Failure> {
+        match self.optional_json(name)? {
+            None => Ok(Vec::new()),
+            Some(Value::Object(map)) => map
+                .into_iter()
+                .map(|(key, value)| match value {
+                    Value::String(text) => Ok((key, text)),
+                    other => Ok((key, other.to_string())),
+                })
+                .collect(),
+            Some(_) => Err(self.missing(name, "key/value pairs")),
+        }
+    }
+}

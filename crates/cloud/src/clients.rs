@@ -1,0 +1,78 @@
+//! One set of aws-sdk clients for a target: the emulator (its endpoint, fixed learner keys)
+//! or AWS (the standard credential chain: environment, profiles, SSO). We never write
+//! credentials anywhere.
+
+use crate::failure::Failure;
+use crate::target::Target;
+
+/// The keys the app uses with the emulator: any key not issued by the emulator is the learner,
+/// the administrator of its one account.
+const EMULATOR_ACCESS_KEY: &str = "AKIAAWSLABLEARNER";
+const EMULATOR_SECRET_KEY: &str = "awslab-offline";
+
+/// Who the target says we are (`GetCallerIdentity`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+/// The clients of every service a lab uses, for one target and region.
+#[derive(Clone)]
+pub struct Clients {
+    pub target: Target,
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+}
+
+impl Clients {
+    /// Builds the clients; nothing is called yet.
+    pub async fn connect(target: &Target) -> Clients {
+        let region = aws_config::Region::new(target.region().to_string());
+        let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).region(region);
+        let config = match target {
+            Target::Emulator { endpoint, .. } => {
+                loader
+                    .endpoint_url(endpoint)
+                    .credentials_provider(aws_credential_types::Credentials::new(
+                        EMULATOR_ACCESS_KEY,
+                        EMULATOR_SECRET_KEY,
+                        None,
+                        None,
+                        "awslab-emulator",
+                    ))
+                    .load()
+                    .await
+            }
+            Target::Aws { profile: Some(profile), .. } => loader.profile_name(profile).load().await,
+            Target::Aws { profile: None, .. } => loader.load().await,
+        };
+        Clients {
+            target: target.clone(),
+            iam: aws_sdk_iam::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+            dynamodb: aws_sdk_dynamodb::Client::new(&config),
+            lambda: aws_sdk_lambda::Client::new(&config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+        }
+    }
+
+    pub fn region(&self) -> &str {
+        self.target.region()
+    }
+
+    /// `GetCallerIdentity`: which account and principal the calls act as.
+    pub async fn whoami(&self) -> Result<Identity, Failure> {
+        let answer = (self.sts.get_caller_identity().send().await)
+            .map_err(|error| Failure::from_sdk("sts", "GetCallerIdentity", error))?;
+        Ok(Identity {
+            account: answer.account().unwrap_or_default().to_string(),
+            arn: answer.arn().unwrap_or_default().to_string(),
+            user_id: answer.user_id().unwrap_or_default().to_string(),
+        })
+    }
+}
