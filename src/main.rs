@@ -6,15 +6,19 @@
 //! - `awslab labs show <id>`: one lab as the learner will meet it, step by step.
 //! - `awslab labs check`: validate every lab (or one folder) and exit 1 on any problem.
 //! - `awslab emulator serve`: run the offline AWS alone, for the AWS CLI or boto3.
+//! - `awslab run <lab>`: play a lab's steps (the form's defaults, or `--solution`) on the
+//!   emulator or AWS; `awslab check <lab>`: run its checks; `awslab grade <lab>`: the score.
 //!
 //! ## Layout
 //! - `main.rs`: the command line (clap) and dispatch.
 //! - `labs.rs`: the `labs` commands, printing what `awslab-lab` and `awslab-core` compute.
 //! - `emulator.rs`: the `emulator` commands.
+//! - `lab_run.rs`: `run`, `check` and `grade`, over `awslab-core`'s engine.
 //!
 //! Not here: any logic a use case needs (that is `awslab-core`), so the app and the CLI agree.
 
 mod emulator;
+mod lab_run;
 mod labs;
 
 use awslab_lab::Lang;
@@ -43,6 +47,40 @@ enum Command {
     Emulator {
         #[command(subcommand)]
         command: EmulatorCommand,
+    },
+    /// Play a lab's steps on a target: each step's action, then its checks, then the score.
+    /// With no --target and no --endpoint, a fresh offline emulator runs inside this command.
+    Run {
+        /// The lab's id, as `awslab labs list` prints it.
+        lab: String,
+        #[command(flatten)]
+        target: lab_run::TargetArgs,
+        /// Only this step (1 is the first).
+        #[arg(long, value_name = "N")]
+        step: Option<usize>,
+        /// Fill each form with the lab's reference solution instead of its defaults.
+        #[arg(long)]
+        solution: bool,
+        /// Folder of labs (default: $AWSLAB_LABS_DIR, else ./labs, else the labs of this build).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Run a lab's checks on a target (default: the emulator at http://127.0.0.1:4566) and
+    /// record the results.
+    Check {
+        lab: String,
+        #[command(flatten)]
+        target: lab_run::TargetArgs,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// The lab's score from the recorded results.
+    Grade {
+        lab: String,
+        #[arg(long, default_value = "ko", value_parser = parse_lang)]
+        lang: Lang,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -87,6 +125,18 @@ fn main() -> ExitCode {
             }
         }
         Command::Emulator { command: EmulatorCommand::Serve(args) } => emulator::serve(args),
+        Command::Run { lab, target, step, solution, dir } => {
+            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
+            lab_run::run(&dir, &lab, target, step, solution)
+        }
+        Command::Check { lab, target, dir } => {
+            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
+            lab_run::check(&dir, &lab, target)
+        }
+        Command::Grade { lab, lang, dir } => {
+            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
+            lab_run::grade(&dir, &lab, lang)
+        }
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,324 @@
+//! `awslab run`, `awslab check`, `awslab grade`: a lab played step by step, its checks, its
+//! score, against the offline emulator or AWS. What each step does is `awslab-core`'s
+//! `engine`; this module chooses the target, prints, and records progress.
+
+use anyhow::{Context, Result, bail};
+use awslab_cloud::checks::CheckResult;
+use awslab_cloud::{Clients, Identity, Target};
+use awslab_core::engine::{self, FormValues};
+use awslab_core::progress::{CheckRecord, ProgressStore, TargetKind};
+use awslab_emulator::{Emulator, EmulatorConfig};
+use awslab_lab::{Lab, Lang};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Where a command's calls go.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TargetArgs {
+    /// `emulator` (the offline AWS) or `aws` (your account, through your AWS configuration).
+    #[arg(long, value_parser = ["emulator", "aws"])]
+    target: Option<String>,
+    /// The emulator's address, for a running `awslab emulator serve` (default for `check` and
+    /// `grade`: http://127.0.0.1:4566; `run` starts one of its own when this is not given).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["profile"])]
+    endpoint: Option<String>,
+    /// The AWS profile to use (with `--target aws`); default: the standard credential chain.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// The region (default: ap-northeast-2 on the emulator; your configured one on AWS).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    #[arg(long, default_value = "ko", value_parser = parse_lang)]
+    lang: Lang,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse()
+}
+
+/// A target and its clients; holds an embedded emulator alive while it is used.
+struct Connected {
+    clients: Clients,
+    identity: Identity,
+    _emulator: Option<Emulator>,
+}
+
+impl TargetArgs {
+    fn is_aws(&self) -> bool {
+        self.target.as_deref() == Some("aws")
+    }
+
+    /// Connects; `embedded` starts an in-memory emulator when no endpoint is given.
+    async fn connect(&self, embedded: bool) -> Result<Connected> {
+        let (target, emulator) = if self.is_aws() {
+            let region = match &self.region {
+                Some(region) => region.clone(),
+                None => configured_region(self.profile.as_deref())
+                    .await
+                    .context("no region: pass --region, or set one in your AWS configuration")?,
+            };
+            (Target::Aws { profile: self.profile.clone(), region }, None)
+        } else {
+            let region =
+                self.region.clone().unwrap_or_else(|| awslab_cloud::DEFAULT_EMULATOR_REGION.into());
+            match (&self.endpoint, embedded) {
+                (Some(endpoint), _) => {
+                    (Target::Emulator { endpoint: endpoint.clone(), region }, None)
+                }
+                (None, true) => {
+                    let emulator = Emulator::start(EmulatorConfig::default())
+                        .await
+                        .context("starting the offline emulator")?;
+                    let endpoint = emulator.endpoint().to_string();
+                    (Target::Emulator { endpoint, region }, Some(emulator))
+                }
+                (None, false) => {
+                    (Target::Emulator { endpoint: "http://127.0.0.1:4566".into(), region }, None)
+                }
+            }
+        };
+        let clients = Clients::connect(&target).await;
+        let identity = clients.whoami().await.map_err(|failure| {
+            anyhow::anyhow!(
+                "cannot reach {target}: {}: {}\n{}",
+                failure.code,
+                failure.message,
+                failure.explanation.en
+            )
+        })?;
+        Ok(Connected { clients, identity, _emulator: emulator })
+    }
+}
+
+async fn configured_region(profile: Option<&str>) -> Option<String> {
+    let mut chain = aws_config::meta::region::RegionProviderChain::default_provider();
+    if let Some(profile) = profile {
+        chain = aws_config::meta::region::RegionProviderChain::first_try(
+            aws_config::profile::ProfileFileRegionProvider::builder().profile_name(profile).build(),
+        )
+        .or_else(aws_config::Region::new("ap-northeast-2"));
+    }
+    chain.region().await.map(|region| region.to_string())
+}
+
+fn find_lab(dir: &Path, id: &str) -> Result<Lab> {
+    let catalog = awslab_core::catalog::load_catalog(dir)?;
+    match catalog.lab(id) {
+        Some(lab) => Ok(lab.clone()),
+        None => {
+            let known: Vec<&str> = catalog.labs.iter().map(|lab| lab.id.as_str()).collect();
+            bail!("no lab `{id}` in {}; the labs are: {}", dir.display(), known.join(", "))
+        }
+    }
+}
+
+fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("starting the async runtime")
+}
+
+/// `awslab run <lab>`: every step (or one), with the form's defaults or the reference solution.
+pub fn run(
+    dir: &Path,
+    id: &str,
+    args: TargetArgs,
+    step: Option<usize>,
+    solution: bool,
+) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let steps: Vec<usize> = match step {
+        None => (0..lab.steps.len()).collect(),
+        Some(number) if (1..=lab.steps.len()).contains(&number) => vec![number - 1],
+        Some(number) => bail!("{id} has steps 1 to {}, not {number}", lab.steps.len()),
+    };
+    let lang = args.lang;
+    tokio_runtime()?.block_on(async {
+        let connected = args.connect(true).await?;
+        if args.is_aws() {
+            println!(
+                "{}: {} (≈ ${:.2})",
+                match lang {
+                    Lang::Ko => "예상 비용",
+                    Lang::En => "estimated cost",
+                },
+                lab.cost.note.get(lang),
+                lab.cost.usd
+            );
+        }
+        println!("{} — {}", lab.id, lab.title.get(lang));
+        println!("target: {} as {}\n", connected.clients.target, connected.identity.arn);
+        let mut store = open_store()?;
+        let mut all_passed = true;
+        for index in steps {
+            let step = &lab.steps[index];
+            println!("[{}/{}] {}  {}", index + 1, lab.steps.len(), step.id, step.title.get(lang));
+            let values: FormValues =
+                if solution { engine::solution_values(step) } else { engine::default_values(step) };
+            let run =
+                engine::run_step(&connected.clients, &connected.identity, &lab, step, &values)
+                    .await;
+            for problem in &run.field_problems {
+                println!("  ✗ {}: {}", problem.field, problem.message.get(lang));
+            }
+            if let Some(failure) = &run.failure {
+                println!("  ✗ {}: {}", failure.code, failure.message);
+            }
+            if let Some(action) = &run.action {
+                for call in &action.calls {
+                    println!("  $ {}", call.cli);
+                }
+                if let Some(failure) = &action.failure {
+                    println!("  ✗ {}: {}", failure.code, failure.message);
+                    println!("    {}", failure.explanation.get(lang));
+                }
+            }
+            print_checks(&run.checks, lang, &lab, &step.id);
+            record(&mut store, &lab, &step.id, &run.checks, &connected.clients.target)?;
+            all_passed &= run.passed();
+            println!();
+        }
+        print_score(&lab, &store, lang)?;
+        Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    })
+}
+
+/// `awslab check <lab>`: every check of the lab against the target, recorded as progress.
+pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let lang = args.lang;
+    tokio_runtime()?.block_on(async {
+        let connected = args.connect(false).await?;
+        println!("{} — {}", lab.id, lab.title.get(lang));
+        println!("target: {} as {}\n", connected.clients.target, connected.identity.arn);
+        let mut store = open_store()?;
+        for step in &lab.steps {
+            println!("{}  {}", step.id, step.title.get(lang));
+            let results = engine::check_step(
+                &connected.clients,
+                &connected.identity,
+                &lab,
+                step,
+                &engine::default_values(step),
+            )
+            .await;
+            print_checks(&results, lang, &lab, &step.id);
+            record(&mut store, &lab, &step.id, &results, &connected.clients.target)?;
+        }
+        println!();
+        let score = print_score(&lab, &store, lang)?;
+        Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    })
+}
+
+/// `awslab grade <lab>`: the score from the recorded progress.
+pub fn grade(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let store = open_store()?;
+    let score = print_score(&lab, &store, lang)?;
+    Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn print_checks(results: &[CheckResult], lang: Lang, lab: &Lab, step_id: &str) {
+    let step = lab.step(step_id);
+    for result in results {
+        let mark = if result.passed { "✓" } else { "✗" };
+        println!("  {mark} {}  {}/{}", result.id, result.points, result.possible);
+        if result.passed {
+            continue;
+        }
+        if let Some(check) = step.and_then(|step| step.checks.iter().find(|c| c.id == result.id)) {
+            println!("    {}", check.message.get(lang));
+        }
+        if result.missing {
+            println!(
+                "    {}",
+                match lang {
+                    Lang::Ko => "찾는 리소스가 없습니다.",
+                    Lang::En => "the resource does not exist",
+                }
+            );
+        }
+        for difference in &result.differences {
+            println!("    {difference}");
+        }
+        if let Some(failure) = &result.failure {
+            println!("    {}: {}", failure.code, failure.message);
+        }
+    }
+}
+
+fn open_store() -> Result<ProgressStore> {
+    let path = ProgressStore::default_path()?;
+    let opened = ProgressStore::open(&path, now_ms())
+        .with_context(|| format!("opening the progress file {}", path.display()))?;
+    if let Some(recovered) = opened.recovered {
+        eprintln!("{recovered}");
+    }
+    Ok(opened.store)
+}
+
+fn record(
+    store: &mut ProgressStore,
+    lab: &Lab,
+    step_id: &str,
+    results: &[CheckResult],
+    target: &Target,
+) -> Result<()> {
+    let kind = match target {
+        Target::Emulator { .. } => TargetKind::Emulator,
+        Target::Aws { .. } => TargetKind::Aws,
+    };
+    let at_ms = now_ms();
+    let records: Vec<CheckRecord> = results
+        .iter()
+        .map(|result| CheckRecord {
+            step_id: step_id.to_string(),
+            check_id: result.id.clone(),
+            passed: result.passed,
+            points: result.points,
+            max_points: result.possible,
+            target: kind,
+            at_ms,
+            detail: serde_json::to_string(&serde_json::json!({
+                "differences": result.differences,
+                "missing": result.missing,
+                "failure": result.failure,
+            }))
+            .ok(),
+        })
+        .collect();
+    store.record_checks(&lab.id, &records).context("recording the results")?;
+    Ok(())
+}
+
+fn print_score(lab: &Lab, store: &ProgressStore, lang: Lang) -> Result<awslab_lab::grade::Score> {
+    let progress = awslab_core::status::lab_progress(lab, store)?;
+    let score = progress.score;
+    let verdict = match (lang, score.passed) {
+        (Lang::Ko, true) => "통과",
+        (Lang::Ko, false) => "미통과",
+        (Lang::En, true) => "passed",
+        (Lang::En, false) => "not passed",
+    };
+    println!(
+        "{}: {}/{} ({}%) — {verdict} ({} {}%)",
+        match lang {
+            Lang::Ko => "점수",
+            Lang::En => "score",
+        },
+        score.earned,
+        score.possible,
+        score.percent,
+        match lang {
+            Lang::Ko => "통과 기준",
+            Lang::En => "pass mark",
+        },
+        score.pass_percent
+    );
+    Ok(score)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
+}

@@ -1,0 +1,104 @@
+//! `awslab run`, `check` and `grade`, run as a learner runs them: on the real `labs/` folder,
+//! with a fresh embedded emulator (or a served one), progress in a temporary data folder.
+
+use std::process::{Command, Output};
+
+fn awslab(data_dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_awslab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("AWSLAB_LABS_DIR")
+        .env("AWSLAB_DATA_DIR", data_dir)
+        .output()
+        .expect("run awslab")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn the_solution_passes_every_check_and_the_score_is_recorded() {
+    let data = tempfile::tempdir().unwrap();
+    let run = awslab(data.path(), &["run", "serverless-api", "--solution", "--lang", "en"]);
+    let out = text(&run);
+    assert!(run.status.success(), "{out}");
+    assert!(out.contains("target: offline emulator at http://127.0.0.1:"), "{out}");
+    assert!(
+        out.contains("  $ aws iam create-policy --policy-name aws-lab-dynamodb-putitem-policy"),
+        "{out}"
+    );
+    assert!(out.contains("  ✓ table-keyed-by-customer-id  10/10"), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+    let total = out.lines().last().unwrap_or_default().to_string();
+    assert!(total.starts_with("score: ") && total.contains("(100%) — passed"), "{total}");
+
+    let grade = awslab(data.path(), &["grade", "serverless-api", "--lang", "en"]);
+    assert!(grade.status.success(), "{}", text(&grade));
+    assert_eq!(String::from_utf8_lossy(&grade.stdout).trim_end(), total);
+}
+
+#[test]
+fn one_step_runs_alone_and_a_missing_lab_or_step_is_named() {
+    let data = tempfile::tempdir().unwrap();
+    let run = awslab(data.path(), &["run", "serverless-api", "--step", "3", "--lang", "en"]);
+    let out = text(&run);
+    assert!(run.status.success(), "{out}");
+    assert!(out.contains("[3/3] create-table"), "{out}");
+    assert!(!out.contains("[1/3]"), "{out}");
+
+    let missing = awslab(data.path(), &["run", "no-such-lab"]);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing).contains("no lab `no-such-lab` in labs; the labs are: "),
+        "{}",
+        text(&missing)
+    );
+    let step = awslab(data.path(), &["run", "serverless-api", "--step", "9"]);
+    assert!(text(&step).contains("serverless-api has steps 1 to "), "{}", text(&step));
+}
+
+#[test]
+fn check_against_an_emulator_that_is_not_running_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let check = awslab(
+        data.path(),
+        &["check", "serverless-api", "--endpoint", "http://127.0.0.1:9", "--lang", "en"],
+    );
+    assert!(!check.status.success());
+    let out = text(&check);
+    assert!(
+        out.contains("cannot reach offline emulator at http://127.0.0.1:9: ConnectionFailed"),
+        "{out}"
+    );
+    assert!(out.contains("is the offline emulator running"), "{out}");
+}
+
+#[test]
+fn check_reads_a_served_emulator_and_fails_on_a_fresh_one() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_awslab"))
+        .args(["emulator", "serve", "--port", "0", "--in-memory"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.as_mut().expect("stdout")),
+        &mut line,
+    )
+    .expect("the ready line");
+    let endpoint = line.trim().rsplit(' ').next().expect("an address").to_string();
+    let check =
+        awslab(data.path(), &["check", "serverless-api", "--endpoint", &endpoint, "--lang", "en"]);
+    let out = text(&check);
+    server.kill().ok();
+    assert!(!check.status.success(), "{out}");
+    assert!(out.contains("✗ policy-allows-only-putitem  0/10"), "{out}");
+    assert!(out.contains("the resource does not exist"), "{out}");
+    assert!(out.contains("score: 0/"), "{out}");
+}
