@@ -44,7 +44,7 @@ pub fn show(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn check(dir: &Path) -> Result<ExitCode> {
+pub fn check(dir: &Path, static_only: bool) -> Result<ExitCode> {
     let catalog = if dir.join("lab.toml").is_file() {
         match load_lab(dir) {
             Ok(lab) => Catalog { labs: vec![lab], problems: Vec::new() },
@@ -71,12 +71,61 @@ pub fn check(dir: &Path) -> Result<ExitCode> {
             println!("no labs in {}", dir.display());
             return Ok(ExitCode::FAILURE);
         }
+        if !static_only && !prove_all(&catalog.labs)? {
+            return Ok(ExitCode::FAILURE);
+        }
         println!("{} lab(s) checked, no problems", catalog.labs.len());
         Ok(ExitCode::SUCCESS)
     } else {
         println!("{} problem(s); {} lab(s) passed", catalog.problems.len(), catalog.labs.len());
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Proves every lab on a fresh emulator of its own: its checks fail on the starting state and
+/// pass after the reference solution. Prints a line per lab; false when any proof fails.
+fn prove_all(labs: &[Lab]) -> Result<bool> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let mut all_hold = true;
+        let width = labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
+        for lab in labs {
+            let emulator = awslab_emulator::Emulator::start(awslab_emulator::EmulatorConfig::default())
+                .await
+                .context("starting an offline emulator to prove the labs on")?;
+            let clients =
+                awslab_cloud::Clients::connect(&awslab_cloud::Target::emulator(emulator.endpoint()))
+                    .await;
+            let identity = clients
+                .whoami()
+                .await
+                .map_err(|failure| anyhow::anyhow!("the proving emulator does not answer: {failure}"))?;
+            let proof = awslab_core::engine::prove(&clients, &identity, lab).await;
+            emulator.shutdown().await;
+            if proof.holds() {
+                let skipped = if proof.skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!("; AWS only, not proven offline: {}", proof.skipped.join(", "))
+                };
+                println!(
+                    "ok   {:width$}  proven: every check fails at the start and passes after the solution{skipped}",
+                    lab.id
+                );
+                continue;
+            }
+            all_hold = false;
+            for check in &proof.pass_too_early {
+                println!("FAIL {}: check {check} passes before anything was made", lab.id);
+            }
+            for (step, problems) in &proof.solution_failures {
+                for problem in problems {
+                    println!("FAIL {}: step {step}: the solution fails: {problem}", lab.id);
+                }
+            }
+        }
+        Ok(all_hold)
+    })
 }
 
 fn report_problems(catalog: &Catalog) {

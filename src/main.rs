@@ -104,9 +104,14 @@ enum LabsCommand {
         #[arg(long, default_value = "ko", value_parser = parse_lang)]
         lang: Lang,
     },
-    /// Validate labs: structure, both languages, checks, actions, placeholders and defaults.
-    /// `--dir` may name a folder of labs or a single lab folder.
-    Check,
+    /// Validate labs: structure, both languages, checks, actions, placeholders and defaults;
+    /// then prove each on a fresh offline emulator: every check fails at the start and passes
+    /// after the reference solution. `--dir` may name a folder of labs or a single lab folder.
+    Check {
+        /// Only validate the files; do not prove the checks on an emulator.
+        #[arg(long = "static")]
+        static_only: bool,
+    },
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -121,7 +126,7 @@ fn main() -> ExitCode {
             match command {
                 LabsCommand::List { lang } => labs::list(&dir, lang),
                 LabsCommand::Show { id, lang } => labs::show(&dir, &id, lang),
-                LabsCommand::Check => labs::check(&dir),
+                LabsCommand::Check { static_only } => labs::check(&dir, static_only),
             }
         }
         Command::Emulator { command: EmulatorCommand::Serve(args) } => emulator::serve(args),

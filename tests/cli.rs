@@ -57,13 +57,21 @@ fn labs_check_passes_on_the_catalog() {
     let output = awslab(&["labs", "check"]);
     assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("ok   serverless-api"), "{}", stdout(&output));
+    assert!(
+        stdout(&output)
+            .contains("proven: every check fails at the start and passes after the solution"),
+        "{}",
+        stdout(&output)
+    );
     assert!(stdout(&output).contains("no problems"));
 }
 
 #[test]
 fn labs_check_passes_on_the_format_sample_as_a_lab_and_as_a_folder() {
     for dir in ["tests/fixtures/format-sample", "tests/fixtures"] {
-        let output = awslab(&["labs", "check", "--dir", dir]);
+        // The sample uses every action and check kind, some for services still to come: its
+        // files are validated, not proven.
+        let output = awslab(&["labs", "check", "--static", "--dir", dir]);
         assert!(output.status.success(), "{dir}: {}{}", stdout(&output), stderr(&output));
         assert!(stdout(&output).contains("ok   format-sample  (11 steps, 26 checks, 160 points)"));
     }
@@ -165,4 +173,33 @@ fn an_unknown_language_is_refused() {
     let output = awslab(&["labs", "list", "--lang", "jp"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown language `jp`: expected `ko` or `en`"));
+}
+
+#[test]
+fn labs_check_proves_a_lab_and_says_which_check_its_solution_fails() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let lab = folder.path().join("serverless-api");
+    copy_dir(&root().join("labs/serverless-api"), &lab);
+    replace(
+        &lab.join("lab.toml"),
+        r#"KeySchema = { "$exactly" = [{ AttributeName = "customer_id""#,
+        r#"KeySchema = { "$exactly" = [{ AttributeName = "customerId""#,
+    );
+    let output = awslab(&["labs", "check", "--dir", folder.path().to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains(
+            "FAIL serverless-api: step create-table: the solution fails: check table-keyed-by-customer-id:"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    let static_only = awslab(&[
+        "labs",
+        "check",
+        "--static",
+        "--dir",
+        folder.path().to_str().expect("utf-8 path"),
+    ]);
+    assert!(static_only.status.success(), "the files themselves are valid");
 }

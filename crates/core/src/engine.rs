@@ -177,3 +177,74 @@ async fn fill(clients: &Clients, bindings: &mut Bindings, value: &Value) -> Resu
         Failure::local("awslab", "Placeholder", "InvalidPlaceholder", error.to_string())
     })
 }
+
+/// What proving a lab found: checks that pass before anything was made, and steps whose
+/// reference solution does not pass its checks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Proof {
+    /// `step/check` ids that passed on the starting state (a check that cannot fail).
+    pub pass_too_early: Vec<String>,
+    /// Steps whose solution failed, with what went wrong in words.
+    pub solution_failures: Vec<(String, Vec<String>)>,
+    /// Steps left out on this target (`targets = "aws"` on the emulator).
+    pub skipped: Vec<String>,
+}
+
+impl Proof {
+    pub fn holds(&self) -> bool {
+        self.pass_too_early.is_empty() && self.solution_failures.is_empty()
+    }
+}
+
+/// Proves a lab on a fresh target: every check fails on the starting state, and after the
+/// reference solution of each step, in order, that step's checks pass.
+pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
+    let on_emulator = clients.target.kind() == "emulator";
+    let runs_here = |step: &Step| match step.targets {
+        awslab_lab::model::Targets::Both => true,
+        awslab_lab::model::Targets::Emulator => on_emulator,
+        awslab_lab::model::Targets::Aws => !on_emulator,
+    };
+    let mut proof = Proof::default();
+    for step in lab.steps.iter().filter(|step| runs_here(step)) {
+        for result in check_step(clients, identity, lab, step, &default_values(step)).await {
+            if result.passed {
+                proof.pass_too_early.push(format!("{}/{}", step.id, result.id));
+            }
+        }
+    }
+    for step in &lab.steps {
+        if !runs_here(step) {
+            proof.skipped.push(step.id.clone());
+            continue;
+        }
+        let run = run_step(clients, identity, lab, step, &solution_values(step)).await;
+        if run.passed() {
+            continue;
+        }
+        let mut problems: Vec<String> = run
+            .field_problems
+            .iter()
+            .map(|problem| format!("field {}: {}", problem.field, problem.message.en))
+            .collect();
+        problems.extend(run.failure.iter().map(ToString::to_string));
+        if let Some(failure) = run.action.as_ref().and_then(|action| action.failure.as_ref()) {
+            problems.push(failure.to_string());
+        }
+        for check in run.checks.iter().filter(|check| !check.passed) {
+            let mut line = format!("check {}:", check.id);
+            if check.missing {
+                line.push_str(" the resource does not exist;");
+            }
+            for difference in &check.differences {
+                line.push_str(&format!(" {difference};"));
+            }
+            if let Some(failure) = &check.failure {
+                line.push_str(&format!(" {failure};"));
+            }
+            problems.push(line.trim_end_matches(';').to_string());
+        }
+        proof.solution_failures.push((step.id.clone(), problems));
+    }
+    proof
+}
