@@ -173,6 +173,8 @@ pub fn run(
             }
             print_checks(&run.checks, lang, &lab, &step.id);
             record(&mut store, &lab, &step.id, &run.checks, &connected.clients.target)?;
+            engine::record_created(&mut store, &connected.clients, &lab, &run, now_ms())
+                .context("recording what the step created")?;
             all_passed &= run.passed();
             println!();
         }
@@ -206,6 +208,53 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
         println!();
         let score = print_score(&lab, &store, lang)?;
         Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    })
+}
+
+/// `awslab cleanup <lab>`: delete what the lab created on the target, and prove it is gone.
+pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let lang = args.lang;
+    tokio_runtime()?.block_on(async {
+        let connected = args.connect(false).await?;
+        println!("{} — {}", lab.id, lab.title.get(lang));
+        println!("target: {} as {}\n", connected.clients.target, connected.identity.arn);
+        let mut store = open_store()?;
+        let report = engine::clean_up(&connected.clients, &mut store, &lab).await?;
+        for deleted in &report.deleted {
+            println!("  deleted  {} {}", deleted.kind, deleted.id);
+        }
+        for (kept, why) in &report.kept {
+            println!("  kept     {} {}: {why}", kept.kind, kept.id);
+        }
+        for (failed, failure) in &report.failed {
+            println!(
+                "  FAILED   {} {}: {}: {}",
+                failed.kind, failed.id, failure.code, failure.message
+            );
+        }
+        for left in &report.remaining {
+            println!("  LEFT     {} {}", left.kind, left.id);
+        }
+        if report.clean() {
+            println!(
+                "\n{}",
+                match lang {
+                    Lang::Ko => "정리 완료: 이 실습이 만든 리소스가 남아 있지 않습니다.",
+                    Lang::En => "clean: nothing this lab created is left",
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        } else {
+            println!(
+                "\n{}",
+                match lang {
+                    Lang::Ko => "정리되지 않은 리소스가 있습니다 (위).",
+                    Lang::En => "not clean: see the resources above",
+                }
+            );
+            Ok(ExitCode::FAILURE)
+        }
     })
 }
 

@@ -7,7 +7,8 @@
 //! - `awslab labs check`: validate every lab (or one folder) and exit 1 on any problem.
 //! - `awslab emulator serve`: run the offline AWS alone, for the AWS CLI or boto3.
 //! - `awslab run <lab>`: play a lab's steps (the form's defaults, or `--solution`) on the
-//!   emulator or AWS; `awslab check <lab>`: run its checks; `awslab grade <lab>`: the score.
+//!   emulator or AWS; `awslab check <lab>`: run its checks; `awslab grade <lab>`: the score;
+//!   `awslab cleanup <lab>`: delete what the lab created, and nothing else.
 //!
 //! ## Layout
 //! - `main.rs`: the command line (clap) and dispatch.
@@ -68,6 +69,15 @@ enum Command {
     /// Run a lab's checks on a target (default: the emulator at http://127.0.0.1:4566) and
     /// record the results.
     Check {
+        lab: String,
+        #[command(flatten)]
+        target: lab_run::TargetArgs,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Delete what a lab created on a target (its ledger, and what carries its `awslab:lab`
+    /// tag), then list every service to prove nothing of it is left. Touches nothing else.
+    Cleanup {
         lab: String,
         #[command(flatten)]
         target: lab_run::TargetArgs,
@@ -137,6 +147,10 @@ fn main() -> ExitCode {
         Command::Check { lab, target, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             lab_run::check(&dir, &lab, target)
+        }
+        Command::Cleanup { lab, target, dir } => {
+            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
+            lab_run::cleanup(&dir, &lab, target)
         }
         Command::Grade { lab, lang, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);

@@ -13,6 +13,37 @@ fn awslab(data_dir: &std::path::Path, args: &[&str]) -> Output {
         .expect("run awslab")
 }
 
+/// `awslab emulator serve` in memory on a free port, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl Served {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_awslab"))
+            .args(["emulator", "serve", "--port", "0", "--in-memory"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("serve");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.as_mut().expect("stdout")),
+            &mut line,
+        )
+        .expect("the ready line");
+        let endpoint = line.trim().rsplit(' ').next().expect("an address").to_string();
+        Self { child, endpoint }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn text(output: &Output) -> String {
     format!(
         "{}{}",
@@ -81,24 +112,45 @@ fn check_against_an_emulator_that_is_not_running_says_so() {
 #[test]
 fn check_reads_a_served_emulator_and_fails_on_a_fresh_one() {
     let data = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_awslab"))
-        .args(["emulator", "serve", "--port", "0", "--in-memory"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.stdout.as_mut().expect("stdout")),
-        &mut line,
-    )
-    .expect("the ready line");
-    let endpoint = line.trim().rsplit(' ').next().expect("an address").to_string();
+    let server = Served::start();
+    let endpoint = server.endpoint.clone();
     let check =
         awslab(data.path(), &["check", "serverless-api", "--endpoint", &endpoint, "--lang", "en"]);
     let out = text(&check);
-    server.kill().ok();
+    drop(server);
     assert!(!check.status.success(), "{out}");
     assert!(out.contains("✗ policy-allows-only-putitem  0/10"), "{out}");
     assert!(out.contains("the resource does not exist"), "{out}");
     assert!(out.contains("score: 0/"), "{out}");
+}
+
+#[test]
+fn cleanup_removes_what_run_made_on_a_served_emulator() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start();
+    let endpoint = server.endpoint.clone();
+    let run = awslab(
+        data.path(),
+        &["run", "serverless-api", "--solution", "--endpoint", &endpoint, "--lang", "en"],
+    );
+    assert!(run.status.success(), "{}", text(&run));
+    let cleanup = awslab(
+        data.path(),
+        &["cleanup", "serverless-api", "--endpoint", &endpoint, "--lang", "en"],
+    );
+    let out = text(&cleanup);
+    let check =
+        awslab(data.path(), &["check", "serverless-api", "--endpoint", &endpoint, "--lang", "en"]);
+    drop(server);
+    assert!(cleanup.status.success(), "{out}");
+    assert!(out.contains("  deleted  dynamodb.table customers"), "{out}");
+    assert!(out.contains("  deleted  iam.role aws-lab-dynamodb-role"), "{out}");
+    assert!(
+        out.contains(
+            "  deleted  iam.policy arn:aws:iam::000000000000:policy/aws-lab-dynamodb-putitem-policy"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with("clean: nothing this lab created is left\n"), "{out}");
+    assert!(text(&check).contains("score: 0/40"), "{}", text(&check));
 }

@@ -14,6 +14,8 @@
 //!   run records its calls (`call`: parameters and the equivalent `aws` command).
 //! - `checks/`: the read-only check kinds, describing resources as AWS does and diffing them
 //!   against `expect`.
+//! - `cleanup`: deleting what a lab created (its ledger and its tagged resources), in order,
+//!   and proving nothing of it is left.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //!
 //! Not here: the emulator's state (this crate only talks HTTP to it), Tauri, progress storage
@@ -27,6 +29,7 @@ pub mod actions;
 pub mod bindings;
 pub mod call;
 pub mod checks;
+pub mod cleanup;
 pub mod clients;
 pub mod failure;
 mod target;

@@ -5,8 +5,10 @@
 //! fill the placeholders (looking names up on the target), act, then check. Check results are
 //! what progress records.
 
-use awslab_cloud::actions::{self, ActionContext, ActionRun};
+use crate::progress::{LedgerEntry, ProgressError, ProgressStore, TargetKind};
+use awslab_cloud::actions::{self, ActionContext, ActionRun, Created};
 use awslab_cloud::checks::{self, CheckResult, CheckSpec};
+use awslab_cloud::cleanup::{self, CleanupReport};
 use awslab_cloud::{Bindings, Clients, Failure, Identity};
 use awslab_lab::fields::{self, FieldError};
 use awslab_lab::{Lab, Localized, Step};
@@ -247,4 +249,66 @@ pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
         proof.solution_failures.push((step.id.clone(), problems));
     }
     proof
+}
+
+/// The target kind progress records use.
+pub fn target_kind(clients: &Clients) -> TargetKind {
+    match clients.target {
+        awslab_cloud::Target::Emulator { .. } => TargetKind::Emulator,
+        awslab_cloud::Target::Aws { .. } => TargetKind::Aws,
+    }
+}
+
+/// Records in the ledger what a step's action created.
+pub fn record_created(
+    store: &mut ProgressStore,
+    clients: &Clients,
+    lab: &Lab,
+    run: &StepRun,
+    at_ms: i64,
+) -> Result<(), ProgressError> {
+    let Some(action) = &run.action else { return Ok(()) };
+    let entries: Vec<LedgerEntry> = action
+        .created
+        .iter()
+        .map(|created| LedgerEntry {
+            step_id: run.step_id.clone(),
+            target: target_kind(clients),
+            region: clients.region().to_string(),
+            kind: created.kind.clone(),
+            resource_id: created.id.clone(),
+            at_ms,
+        })
+        .collect();
+    store.record_created(&lab.id, &entries)
+}
+
+/// Cleans up a lab on the target: deletes its ledger's and its tagged resources, proves none
+/// is left, and forgets the ledger entries of what was deleted (or was already gone).
+pub async fn clean_up(
+    clients: &Clients,
+    store: &mut ProgressStore,
+    lab: &Lab,
+) -> Result<CleanupReport, ProgressError> {
+    let ledger: Vec<LedgerEntry> = store
+        .ledger(&lab.id, target_kind(clients))?
+        .into_iter()
+        .filter(|entry| entry.region == clients.region() || entry.kind.starts_with("iam."))
+        .collect();
+    let created: Vec<Created> = ledger
+        .iter()
+        .map(|entry| Created { kind: entry.kind.clone(), id: entry.resource_id.clone() })
+        .collect();
+    let report = cleanup::cleanup(clients, &lab.id, &created).await;
+    let gone: Vec<LedgerEntry> = ledger
+        .into_iter()
+        .filter(|entry| {
+            let resource = Created { kind: entry.kind.clone(), id: entry.resource_id.clone() };
+            !report.remaining.contains(&resource)
+                && !report.failed.iter().any(|(failed, _)| *failed == resource)
+                && !report.kept.iter().any(|(kept, _)| *kept == resource)
+        })
+        .collect();
+    store.forget_created(&lab.id, &gone)?;
+    Ok(report)
 }

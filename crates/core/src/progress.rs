@@ -8,7 +8,7 @@
 //! The file is `progress.sqlite3` in the platform data folder ([`ProgressStore::default_path`]),
 //! or in the folder named by the environment variable `AWSLAB_DATA_DIR`.
 //!
-//! ## File format, version 1
+//! ## File format, version 2
 //!
 //! An SQLite 3 database in WAL mode. `PRAGMA user_version` is the format version
 //! ([`SCHEMA_VERSION`]); version 0 is an empty file. Every table is `STRICT`. Ids (`lab_id`,
@@ -40,8 +40,14 @@
 //! `hint_reveal`: key `(lab_id, step_id)`; `revealed` (INTEGER > 0) counts the hints the learner
 //! revealed for that step. No row means none.
 //!
-//! A lab *has progress* when any of the three tables has a row for it. Nothing else is stored:
-//! no credentials, account ids or form contents.
+//! `ledger` (since version 2): the resources a lab's actions created, so that clean-up deletes
+//! them and nothing else. Key `(lab_id, target, region, kind, resource_id)`; `step_id` is the
+//! step that created it, `kind` a resource kind of the lab format (`iam.role`,
+//! `dynamodb.table`, …), `resource_id` its ARN or name, `at_ms` when it was recorded. Rows are
+//! removed once clean-up has deleted the resource.
+//!
+//! A lab *has progress* when any of the first three tables has a row for it. Nothing else is
+//! stored: no credentials or form contents (the ledger's ARNs name the account they live in).
 //!
 //! ## Written safely
 //!
@@ -68,7 +74,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 pub use error::ProgressError;
-pub use record::{CheckRecord, TargetKind};
+pub use record::{CheckRecord, LedgerEntry, TargetKind};
 pub use schema::SCHEMA_VERSION;
 
 use record::CHECK_COLUMNS;
@@ -277,6 +283,72 @@ impl ProgressStore {
         self.write(|tx| {
             for table in ["check_result", "skipped_step", "hint_reveal"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE lab_id = ?1"), [lab_id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records resources a lab created (a resource recorded twice is kept once).
+    pub fn record_created(
+        &mut self,
+        lab_id: &str,
+        entries: &[LedgerEntry],
+    ) -> Result<(), ProgressError> {
+        self.write(|tx| {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO ledger (lab_id, step_id, target, region, kind, resource_id, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (lab_id, target, region, kind, resource_id) DO NOTHING",
+            )?;
+            for entry in entries {
+                insert.execute(params![
+                    lab_id,
+                    entry.step_id,
+                    entry.target.as_str(),
+                    entry.region,
+                    entry.kind,
+                    entry.resource_id,
+                    entry.at_ms,
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The resources the lab created on a target, oldest first.
+    pub fn ledger(
+        &self,
+        lab_id: &str,
+        target: TargetKind,
+    ) -> Result<Vec<LedgerEntry>, ProgressError> {
+        self.read(|conn| {
+            let mut query = conn.prepare_cached(
+                "SELECT step_id, target, region, kind, resource_id, at_ms FROM ledger
+                 WHERE lab_id = ?1 AND target = ?2 ORDER BY at_ms, id",
+            )?;
+            query.query_map(params![lab_id, target.as_str()], LedgerEntry::from_row)?.collect()
+        })
+    }
+
+    /// Forgets ledger entries (once clean-up deleted their resources).
+    pub fn forget_created(
+        &mut self,
+        lab_id: &str,
+        entries: &[LedgerEntry],
+    ) -> Result<(), ProgressError> {
+        self.write(|tx| {
+            let mut delete = tx.prepare_cached(
+                "DELETE FROM ledger WHERE lab_id = ?1 AND target = ?2 AND region = ?3
+                 AND kind = ?4 AND resource_id = ?5",
+            )?;
+            for entry in entries {
+                delete.execute(params![
+                    lab_id,
+                    entry.target.as_str(),
+                    entry.region,
+                    entry.kind,
+                    entry.resource_id
+                ])?;
             }
             Ok(())
         })

@@ -99,3 +99,103 @@ async fn a_form_value_that_breaks_a_naming_rule_sends_nothing() {
     let tables = clients.dynamodb.list_tables().send().await.unwrap();
     assert!(tables.table_names().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clean_up_deletes_the_lab_and_only_the_lab() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    let mut store = awslab_core::progress::ProgressStore::open_in_memory().unwrap();
+    for step in &lab.steps {
+        let run =
+            engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+        assert!(run.passed());
+        engine::record_created(&mut store, &clients, &lab, &run, 1).unwrap();
+    }
+    let ledger = store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap();
+    let kinds: Vec<&str> = ledger.iter().map(|entry| entry.kind.as_str()).collect();
+    assert_eq!(kinds, ["iam.policy", "iam.role", "dynamodb.table"]);
+
+    // The learner's own things, made outside the lab.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    clients
+        .iam
+        .create_role()
+        .role_name("my-own-role")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    let policy_arn = ledger[0].resource_id.clone();
+    clients
+        .iam
+        .attach_role_policy()
+        .role_name("my-own-role")
+        .policy_arn(&policy_arn)
+        .send()
+        .await
+        .unwrap();
+    clients
+        .dynamodb
+        .create_table()
+        .table_name("my-own-table")
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+
+    let report = engine::clean_up(&clients, &mut store, &lab).await.unwrap();
+    assert!(report.clean(), "{report:#?}");
+    let deleted: Vec<(&str, &str)> =
+        report.deleted.iter().map(|d| (d.kind.as_str(), d.id.as_str())).collect();
+    assert!(deleted.contains(&("dynamodb.table", "customers")), "{deleted:?}");
+    assert!(deleted.contains(&("iam.role", "aws-lab-dynamodb-role")), "{deleted:?}");
+    // The lab's policy is attached to the learner's own role: left alone, and said so.
+    assert_eq!(report.kept.len(), 1, "{report:#?}");
+    assert!(report.kept[0].1.contains("my-own-role"), "{report:#?}");
+
+    // Listing each service: nothing of the lab's but the kept policy; the learner's things stay.
+    let tables = clients.dynamodb.list_tables().send().await.unwrap();
+    assert_eq!(tables.table_names(), ["my-own-table"]);
+    let roles = clients.iam.list_roles().send().await.unwrap();
+    let roles: Vec<&str> = roles.roles().iter().map(|r| r.role_name()).collect();
+    assert_eq!(roles, ["my-own-role"]);
+    let attached =
+        clients.iam.list_attached_role_policies().role_name("my-own-role").send().await.unwrap();
+    assert_eq!(attached.attached_policies().len(), 1, "the learner's role was not changed");
+
+    // Once the learner detaches it, a second clean-up removes the policy too.
+    clients
+        .iam
+        .detach_role_policy()
+        .role_name("my-own-role")
+        .policy_arn(&policy_arn)
+        .send()
+        .await
+        .unwrap();
+    let again = engine::clean_up(&clients, &mut store, &lab).await.unwrap();
+    assert!(again.clean() && again.kept.is_empty(), "{again:#?}");
+    assert!(store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap().is_empty());
+    let policies = clients
+        .iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .send()
+        .await
+        .unwrap();
+    assert!(policies.policies().is_empty());
+}

@@ -88,7 +88,7 @@ fn a_new_store_is_created_in_missing_folders_at_the_current_version() {
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
-    assert_eq!(tables, ["check_result", "hint_reveal", "skipped_step"]);
+    assert_eq!(tables, ["check_result", "hint_reveal", "ledger", "skipped_step"]);
 }
 
 #[test]
@@ -496,4 +496,55 @@ fn interrupted_write_keeps_every_committed_record() {
     assert_eq!(steps, expected, "every committed record and nothing else");
     drop(store);
     assert_eq!(quick_check(&path), "ok");
+}
+
+#[test]
+fn a_version_1_file_is_upgraded_keeping_its_results_and_gains_a_ledger() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join(FILE_NAME);
+    {
+        let conn = Connection::open(&path).expect("create");
+        conn.execute_batch(
+            "CREATE TABLE check_result (
+                id INTEGER PRIMARY KEY, lab_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                check_id TEXT NOT NULL, passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+                points INTEGER NOT NULL CHECK (points >= 0),
+                max_points INTEGER NOT NULL CHECK (max_points >= points),
+                target TEXT NOT NULL CHECK (target IN ('emulator', 'aws')),
+                at_ms INTEGER NOT NULL,
+                detail TEXT CHECK (detail IS NULL OR json_valid(detail))
+             ) STRICT;
+             CREATE INDEX check_result_by_check ON check_result (lab_id, step_id, check_id, at_ms);
+             CREATE TABLE skipped_step (lab_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                at_ms INTEGER NOT NULL, PRIMARY KEY (lab_id, step_id)) STRICT;
+             CREATE TABLE hint_reveal (lab_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                revealed INTEGER NOT NULL CHECK (revealed > 0), PRIMARY KEY (lab_id, step_id)) STRICT;
+             INSERT INTO check_result (lab_id, step_id, check_id, passed, points, max_points, target, at_ms)
+                VALUES ('serverless-api', 'create-table', 'table-keyed', 1, 10, 10, 'emulator', 5);
+             PRAGMA user_version = 1;",
+        )
+        .expect("a version 1 file");
+    }
+    let mut store = ProgressStore::open(&path, 0).expect("opens").store;
+    assert_eq!(user_version(&path), i64::from(SCHEMA_VERSION));
+    assert_eq!(store.latest_checks("serverless-api").expect("read").len(), 1);
+
+    let entry = |kind: &str, id: &str| awslab_core::progress::LedgerEntry {
+        step_id: "create-table".into(),
+        target: TargetKind::Aws,
+        region: "ap-northeast-2".into(),
+        kind: kind.into(),
+        resource_id: id.into(),
+        at_ms: 7,
+    };
+    let table = entry("dynamodb.table", "customers");
+    let role = entry("iam.role", "arn:aws:iam::123456789012:role/aws-lab-dynamodb-role");
+    store.record_created("serverless-api", &[table.clone(), role.clone(), table.clone()]).unwrap();
+    assert_eq!(
+        store.ledger("serverless-api", TargetKind::Aws).unwrap(),
+        [table.clone(), role.clone()]
+    );
+    assert!(store.ledger("serverless-api", TargetKind::Emulator).unwrap().is_empty());
+    store.forget_created("serverless-api", &[table]).unwrap();
+    assert_eq!(store.ledger("serverless-api", TargetKind::Aws).unwrap(), [role]);
 }

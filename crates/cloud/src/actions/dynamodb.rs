@@ -93,6 +93,7 @@ pub async fn create_table(
         .send()
         .await
         .map_err(|error| Failure::from_sdk("dynamodb", "CreateTable", error))?;
+    recorder.created("dynamodb.table", table);
     let description = answer.table_description();
     Ok(json!({
         "TableName": table,

@@ -41,6 +41,9 @@ pub async fn create_policy(
         .await
         .map_err(|error| Failure::from_sdk("iam", "CreatePolicy", error))?;
     let policy = answer.policy();
+    if let Some(arn) = policy.and_then(|p| p.arn()) {
+        recorder.created("iam.policy", arn);
+    }
     Ok(json!({
         "PolicyName": policy.and_then(|p| p.policy_name()),
         "Arn": policy.and_then(|p| p.arn()),
@@ -75,6 +78,7 @@ pub async fn create_role(
         .send()
         .await
         .map_err(|error| Failure::from_sdk("iam", "CreateRole", error))?;
+    recorder.created("iam.role", name);
     for policy_arn in &policies {
         attach(ctx, recorder, name, policy_arn).await?;
     }

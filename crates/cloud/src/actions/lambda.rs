@@ -109,6 +109,7 @@ pub async fn create_function(
         .send()
         .await
         .map_err(|error| Failure::from_sdk("lambda", "CreateFunction", error))?;
+    recorder.created("lambda.function", name);
     Ok(json!({
         "FunctionName": answer.function_name(),
         "FunctionArn": answer.function_arn(),

@@ -32,11 +32,21 @@ impl ActionContext<'_> {
     }
 }
 
+/// A resource an action created, for the ledger: its kind in the lab format's terms
+/// (`iam.role`, `lambda.function`, …) and its ARN or name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Created {
+    pub kind: String,
+    pub id: String,
+}
+
 /// The outcome of one action.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionRun {
     pub action: String,
     pub calls: Vec<ApiCall>,
+    /// What it created (also when a later call of the same action failed).
+    pub created: Vec<Created>,
     /// What the answers say, summarised (ids, ARNs, a function's payload, items).
     pub response: Value,
     pub failure: Option<Failure>,
@@ -52,9 +62,15 @@ impl ActionRun {
 pub struct Recorder<'a> {
     ctx: &'a ActionContext<'a>,
     calls: Vec<ApiCall>,
+    created: Vec<Created>,
 }
 
 impl Recorder<'_> {
+    /// Records a resource the action created.
+    pub fn created(&mut self, kind: &str, id: impl Into<String>) {
+        self.created.push(Created { kind: kind.to_string(), id: id.into() });
+    }
+
     /// Records a call before it is made (so a failed call is listed too).
     pub fn call(&mut self, builder: CallBuilder) {
         self.calls.push(builder.build(&self.ctx.clients.target));
@@ -63,7 +79,7 @@ impl Recorder<'_> {
 
 /// Performs `action` with `params` (placeholders already filled).
 pub async fn run(ctx: &ActionContext<'_>, action: &str, params: &Map<String, Value>) -> ActionRun {
-    let mut recorder = Recorder { ctx, calls: Vec::new() };
+    let mut recorder = Recorder { ctx, calls: Vec::new(), created: Vec::new() };
     let params = Params { action, map: params };
     let result = match action {
         "iam.create_policy" => iam::create_policy(ctx, &params, &mut recorder).await,
@@ -93,7 +109,13 @@ pub async fn run(ctx: &ActionContext<'_>, action: &str, params: &Map<String, Val
         Ok(response) => (response, None),
         Err(failure) => (Value::Null, Some(failure)),
     };
-    ActionRun { action: action.to_string(), calls: recorder.calls, response, failure }
+    ActionRun {
+        action: action.to_string(),
+        calls: recorder.calls,
+        created: recorder.created,
+        response,
+        failure,
+    }
 }
 
 /// An action's parameters, read with clear errors for a missing or mistyped one.

@@ -23,7 +23,7 @@ impl TargetKind {
         }
     }
 
-    fn from_stored(name: &str) -> Option<TargetKind> {
+    pub(super) fn from_stored(name: &str) -> Option<TargetKind> {
         match name {
             "emulator" => Some(TargetKind::Emulator),
             "aws" => Some(TargetKind::Aws),
@@ -103,3 +103,38 @@ impl CheckRecord {
 /// The columns [`CheckRecord::from_row`] reads, in its order.
 pub(super) const CHECK_COLUMNS: &str =
     "step_id, check_id, passed, points, max_points, target, at_ms, detail";
+
+/// A resource a lab created, as the ledger keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    pub step_id: String,
+    pub target: TargetKind,
+    pub region: String,
+    /// A resource kind of the lab format (`iam.role`, `lambda.function`, …).
+    pub kind: String,
+    /// Its ARN or name.
+    pub resource_id: String,
+    pub at_ms: i64,
+}
+
+impl LedgerEntry {
+    /// Reads the columns `step_id, target, region, kind, resource_id, at_ms`.
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        let target: String = row.get(1)?;
+        let target = TargetKind::from_stored(&target).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                Type::Text,
+                format!("unknown target {target}").into(),
+            )
+        })?;
+        Ok(LedgerEntry {
+            step_id: row.get(0)?,
+            target,
+            region: row.get(2)?,
+            kind: row.get(3)?,
+            resource_id: row.get(4)?,
+            at_ms: row.get(5)?,
+        })
+    }
+}

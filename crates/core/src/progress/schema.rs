@@ -42,6 +42,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (lab_id, step_id)
     ) STRICT;
     "#,
+    // Version 2: the ledger of resources a lab created, so clean-up touches nothing else.
+    r#"
+    CREATE TABLE ledger (
+        id           INTEGER PRIMARY KEY,
+        lab_id       TEXT    NOT NULL,
+        step_id      TEXT    NOT NULL,
+        target       TEXT    NOT NULL CHECK (target IN ('emulator', 'aws')),
+        region       TEXT    NOT NULL,
+        kind         TEXT    NOT NULL,
+        resource_id  TEXT    NOT NULL,
+        at_ms        INTEGER NOT NULL,
+        UNIQUE (lab_id, target, region, kind, resource_id)
+    ) STRICT;
+    "#,
 ];
 
 /// The file format version this build writes, and the newest it can read.

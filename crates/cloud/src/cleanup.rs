@@ -1,0 +1,315 @@
+//! Cleaning up after a lab: delete what the lab created (its ledger, and whatever carries the tag
+//! `awslab:lab` = the lab's id), in an order AWS accepts, then list every service again to prove
+//! nothing of the lab is left. Nothing without the lab's tag or a ledger entry is touched.
+//!
+//! Order: Lambda functions (with their versions, aliases and permissions) and their log groups,
+//! DynamoDB tables, IAM roles (their policies detached and inline policies deleted first),
+//! then IAM policies (their other versions first). A lab policy still attached to a role that
+//! is not the lab's is left alone and reported, since detaching it would change that role.
+
+use crate::actions::Created;
+use crate::clients::Clients;
+use crate::failure::Failure;
+use serde::Serialize;
+
+const TAG: &str = "awslab:lab";
+
+/// What a clean-up did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CleanupReport {
+    pub deleted: Vec<Created>,
+    /// Resources that could not be deleted, and why.
+    pub failed: Vec<(Created, Failure)>,
+    /// Resources left alone on purpose, and why.
+    pub kept: Vec<(Created, String)>,
+    /// What a listing after the clean-up still finds of the lab, besides what was kept on
+    /// purpose: empty when it is clean.
+    pub remaining: Vec<Created>,
+}
+
+impl CleanupReport {
+    pub fn clean(&self) -> bool {
+        self.failed.is_empty() && self.remaining.is_empty()
+    }
+}
+
+fn item(kind: &str, id: &str) -> Created {
+    Created { kind: kind.to_string(), id: id.to_string() }
+}
+
+/// Every resource tagged `awslab:lab` = `lab_id` in the target's region (and IAM).
+pub async fn tagged_resources(clients: &Clients, lab_id: &str) -> Result<Vec<Created>, Failure> {
+    let mut found = Vec::new();
+    let mut functions = clients.lambda.list_functions().into_paginator().items().send();
+    while let Some(function) = functions.next().await {
+        let function =
+            function.map_err(|error| Failure::from_sdk("lambda", "ListFunctions", error))?;
+        let Some(arn) = function.function_arn() else { continue };
+        let tags = (clients.lambda.list_tags().resource(arn).send().await)
+            .map_err(|error| Failure::from_sdk("lambda", "ListTags", error))?;
+        if tags.tags().and_then(|tags| tags.get(TAG)).is_some_and(|lab| lab == lab_id) {
+            found.push(item("lambda.function", function.function_name().unwrap_or_default()));
+        }
+    }
+    let mut tables = clients.dynamodb.list_tables().into_paginator().items().send();
+    while let Some(table) = tables.next().await {
+        let table = table.map_err(|error| Failure::from_sdk("dynamodb", "ListTables", error))?;
+        let description = (clients.dynamodb.describe_table().table_name(&table).send().await)
+            .map_err(|error| Failure::from_sdk("dynamodb", "DescribeTable", error))?;
+        let Some(arn) = description.table().and_then(|t| t.table_arn()) else { continue };
+        let tags = (clients.dynamodb.list_tags_of_resource().resource_arn(arn).send().await)
+            .map_err(|error| Failure::from_sdk("dynamodb", "ListTagsOfResource", error))?;
+        if tags.tags().iter().any(|tag| tag.key() == TAG && tag.value() == lab_id) {
+            found.push(item("dynamodb.table", &table));
+        }
+    }
+    let mut roles = clients.iam.list_roles().into_paginator().items().send();
+    while let Some(role) = roles.next().await {
+        let role = role.map_err(|error| Failure::from_sdk("iam", "ListRoles", error))?;
+        let tags = (clients.iam.list_role_tags().role_name(role.role_name()).send().await)
+            .map_err(|error| Failure::from_sdk("iam", "ListRoleTags", error))?;
+        if tags.tags().iter().any(|tag| tag.key() == TAG && tag.value() == lab_id) {
+            found.push(item("iam.role", role.role_name()));
+        }
+    }
+    let mut policies = clients
+        .iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .into_paginator()
+        .items()
+        .send();
+    while let Some(policy) = policies.next().await {
+        let policy = policy.map_err(|error| Failure::from_sdk("iam", "ListPolicies", error))?;
+        let Some(arn) = policy.arn() else { continue };
+        let tags = (clients.iam.list_policy_tags().policy_arn(arn).send().await)
+            .map_err(|error| Failure::from_sdk("iam", "ListPolicyTags", error))?;
+        if tags.tags().iter().any(|tag| tag.key() == TAG && tag.value() == lab_id) {
+            found.push(item("iam.policy", arn));
+        }
+    }
+    Ok(found)
+}
+
+/// Deletes the lab's resources (the ledger's and the tagged ones) and verifies.
+pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> CleanupReport {
+    let mut report = CleanupReport::default();
+    let mut targets: Vec<Created> = ledger.to_vec();
+    match tagged_resources(clients, lab_id).await {
+        Ok(tagged) => {
+            for resource in tagged {
+                if !targets.contains(&resource) {
+                    targets.push(resource);
+                }
+            }
+        }
+        Err(failure) => report.failed.push((item("awslab.lab", lab_id), failure)),
+    }
+    let of_kind = |kind: &str| -> Vec<String> {
+        targets.iter().filter(|t| t.kind == kind).map(|t| t.id.clone()).collect()
+    };
+    let lab_roles = of_kind("iam.role");
+
+    for name in of_kind("lambda.function") {
+        let resource = item("lambda.function", &name);
+        match clients.lambda.delete_function().function_name(&name).send().await {
+            Ok(_) => report.deleted.push(resource),
+            Err(error) => {
+                let failure = Failure::from_sdk("lambda", "DeleteFunction", error);
+                if !crate::checks::is_not_found(&failure) {
+                    report.failed.push((resource, failure));
+                    continue;
+                }
+            }
+        }
+        let group = format!("/aws/lambda/{name}");
+        if clients.logs.delete_log_group().log_group_name(&group).send().await.is_ok() {
+            report.deleted.push(item("logs.log_group", &group));
+        }
+    }
+    for table in of_kind("dynamodb.table") {
+        let resource = item("dynamodb.table", &table);
+        match clients.dynamodb.delete_table().table_name(&table).send().await {
+            Ok(_) => report.deleted.push(resource),
+            Err(error) => {
+                let failure = Failure::from_sdk("dynamodb", "DeleteTable", error);
+                if !crate::checks::is_not_found(&failure) {
+                    report.failed.push((resource, failure));
+                }
+            }
+        }
+    }
+    for role in &lab_roles {
+        let resource = item("iam.role", role);
+        match delete_role(clients, role).await {
+            Ok(true) => report.deleted.push(resource),
+            Ok(false) => {}
+            Err(failure) => report.failed.push((resource, failure)),
+        }
+    }
+    for arn in of_kind("iam.policy") {
+        let resource = item("iam.policy", &arn);
+        match delete_policy(clients, &arn).await {
+            Ok(PolicyOutcome::Deleted) => report.deleted.push(resource),
+            Ok(PolicyOutcome::Gone) => {}
+            Ok(PolicyOutcome::AttachedElsewhere(roles)) => report.kept.push((
+                resource,
+                format!("still attached to {}, which this lab did not create", roles.join(", ")),
+            )),
+            Err(failure) => report.failed.push((resource, failure)),
+        }
+    }
+
+    // Verify: nothing tagged for the lab, and nothing of the ledger, is left (but what was
+    // kept on purpose).
+    let kept: Vec<Created> = report.kept.iter().map(|(kept, _)| kept.clone()).collect();
+    match tagged_resources(clients, lab_id).await {
+        Ok(left) => report.remaining.extend(left.into_iter().filter(|r| !kept.contains(r))),
+        Err(failure) => report.failed.push((item("awslab.lab", lab_id), failure)),
+    }
+    for resource in &targets {
+        let kept = report.kept.iter().any(|(kept, _)| kept == resource);
+        if !kept && !report.remaining.contains(resource) && exists(clients, resource).await {
+            report.remaining.push(resource.clone());
+        }
+    }
+    report
+}
+
+/// Deletes a role with what stops its deletion; `false` when it did not exist.
+async fn delete_role(clients: &Clients, role: &str) -> Result<bool, Failure> {
+    let attached = match clients.iam.list_attached_role_policies().role_name(role).send().await {
+        Ok(attached) => attached,
+        Err(error) => {
+            let failure = Failure::from_sdk("iam", "ListAttachedRolePolicies", error);
+            return if crate::checks::is_not_found(&failure) { Ok(false) } else { Err(failure) };
+        }
+    };
+    for policy in attached.attached_policies() {
+        let Some(arn) = policy.policy_arn() else { continue };
+        clients
+            .iam
+            .detach_role_policy()
+            .role_name(role)
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(|error| Failure::from_sdk("iam", "DetachRolePolicy", error))?;
+    }
+    let inline = (clients.iam.list_role_policies().role_name(role).send().await)
+        .map_err(|error| Failure::from_sdk("iam", "ListRolePolicies", error))?;
+    for name in inline.policy_names() {
+        clients
+            .iam
+            .delete_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(|error| Failure::from_sdk("iam", "DeleteRolePolicy", error))?;
+    }
+    clients
+        .iam
+        .delete_role()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("iam", "DeleteRole", error))?;
+    Ok(true)
+}
+
+enum PolicyOutcome {
+    Deleted,
+    Gone,
+    AttachedElsewhere(Vec<String>),
+}
+
+async fn delete_policy(clients: &Clients, arn: &str) -> Result<PolicyOutcome, Failure> {
+    let entities = match clients.iam.list_entities_for_policy().policy_arn(arn).send().await {
+        Ok(entities) => entities,
+        Err(error) => {
+            let failure = Failure::from_sdk("iam", "ListEntitiesForPolicy", error);
+            return if crate::checks::is_not_found(&failure) {
+                Ok(PolicyOutcome::Gone)
+            } else {
+                Err(failure)
+            };
+        }
+    };
+    let mut elsewhere: Vec<String> = entities
+        .policy_roles()
+        .iter()
+        .filter_map(|role| role.role_name().map(str::to_string))
+        .collect();
+    elsewhere
+        .extend(entities.policy_users().iter().filter_map(|u| u.user_name().map(str::to_string)));
+    elsewhere
+        .extend(entities.policy_groups().iter().filter_map(|g| g.group_name().map(str::to_string)));
+    if !elsewhere.is_empty() {
+        return Ok(PolicyOutcome::AttachedElsewhere(elsewhere));
+    }
+    let versions = (clients.iam.list_policy_versions().policy_arn(arn).send().await)
+        .map_err(|error| Failure::from_sdk("iam", "ListPolicyVersions", error))?;
+    for version in versions.versions() {
+        if version.is_default_version() {
+            continue;
+        }
+        let Some(id) = version.version_id() else { continue };
+        clients
+            .iam
+            .delete_policy_version()
+            .policy_arn(arn)
+            .version_id(id)
+            .send()
+            .await
+            .map_err(|error| Failure::from_sdk("iam", "DeletePolicyVersion", error))?;
+    }
+    clients
+        .iam
+        .delete_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("iam", "DeletePolicy", error))?;
+    Ok(PolicyOutcome::Deleted)
+}
+
+/// Whether a ledger resource still exists (an error other than "not found" counts as yes).
+async fn exists(clients: &Clients, resource: &Created) -> bool {
+    let failure = match resource.kind.as_str() {
+        "lambda.function" => clients
+            .lambda
+            .get_function_configuration()
+            .function_name(&resource.id)
+            .send()
+            .await
+            .err()
+            .map(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error)),
+        "dynamodb.table" => clients
+            .dynamodb
+            .describe_table()
+            .table_name(&resource.id)
+            .send()
+            .await
+            .err()
+            .map(|error| Failure::from_sdk("dynamodb", "DescribeTable", error)),
+        "iam.role" => clients
+            .iam
+            .get_role()
+            .role_name(&resource.id)
+            .send()
+            .await
+            .err()
+            .map(|error| Failure::from_sdk("iam", "GetRole", error)),
+        "iam.policy" => clients
+            .iam
+            .get_policy()
+            .policy_arn(&resource.id)
+            .send()
+            .await
+            .err()
+            .map(|error| Failure::from_sdk("iam", "GetPolicy", error)),
+        _ => return false,
+    };
+    failure.is_none_or(|failure| !crate::checks::is_not_found(&failure))
+}
