@@ -258,11 +258,23 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     })
 }
 
-/// `awslab grade <lab>`: the score from the recorded progress.
-pub fn grade(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
+/// `awslab grade <lab>`: the score from the recorded progress, and a report file if asked
+/// (`.html`: a page for people; `.json`: the same content for programs).
+pub fn grade(dir: &Path, id: &str, lang: Lang, report: Option<&Path>) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let store = open_store()?;
     let score = print_score(&lab, &store, lang)?;
+    if let Some(path) = report {
+        let built = awslab_core::report::Report::build(&lab, &store, lang, now_ms())?;
+        let text = match path.extension().and_then(|ext| ext.to_str()) {
+            Some("html" | "htm") => built.to_html(),
+            Some("json") => built.to_json(),
+            _ => bail!("--report names an .html or a .json file, not {}", path.display()),
+        };
+        std::fs::write(path, text)
+            .with_context(|| format!("writing the report {}", path.display()))?;
+        println!("report: {} (SHA-256 {})", path.display(), built.sha256);
+    }
     Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

@@ -89,6 +89,10 @@ enum Command {
         lab: String,
         #[arg(long, default_value = "ko", value_parser = parse_lang)]
         lang: Lang,
+        /// Also write a report: FILE.html (a self-contained page) or FILE.json, with an
+        /// integrity hash over its content.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
@@ -152,9 +156,9 @@ fn main() -> ExitCode {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             lab_run::cleanup(&dir, &lab, target)
         }
-        Command::Grade { lab, lang, dir } => {
+        Command::Grade { lab, lang, report, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
-            lab_run::grade(&dir, &lab, lang)
+            lab_run::grade(&dir, &lab, lang, report.as_deref())
         }
     };
     match result {

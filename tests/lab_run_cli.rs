@@ -71,6 +71,25 @@ fn the_solution_passes_every_check_and_the_score_is_recorded() {
     let grade = awslab(data.path(), &["grade", "serverless-api", "--lang", "en"]);
     assert!(grade.status.success(), "{}", text(&grade));
     assert_eq!(String::from_utf8_lossy(&grade.stdout).trim_end(), total);
+
+    let html = data.path().join("report.html");
+    let json = data.path().join("report.json");
+    for path in [&html, &json] {
+        let graded = awslab(
+            data.path(),
+            &["grade", "serverless-api", "--lang", "en", "--report", path.to_str().unwrap()],
+        );
+        assert!(graded.status.success(), "{}", text(&graded));
+        assert!(text(&graded).contains("report: "), "{}", text(&graded));
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("40/40 (100%) — passed"), "{page}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["content"]["earned"], 40);
+    assert_eq!(report["content"]["possible"], 40);
+    let bad = awslab(data.path(), &["grade", "serverless-api", "--report", "report.txt"]);
+    assert!(text(&bad).contains("--report names an .html or a .json file"), "{}", text(&bad));
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! - `engine`: running a step (validate the form, act on the target, check) and checking a lab.
 //! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
+//! - `report`: a lab's report as JSON and as a self-contained HTML page, with an integrity hash.
 //!
 //! Not here: Tauri (only `src-tauri` imports it), the AWS calls themselves (`awslab-cloud`), or lab parsing
 //! (`awslab-lab`).
@@ -17,4 +18,5 @@ pub mod catalog;
 pub mod data_dir;
 pub mod engine;
 pub mod progress;
+pub mod report;
 pub mod status;

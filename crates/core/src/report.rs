@@ -1,0 +1,262 @@
+//! A learner's report for one lab: the score and every check with its latest result and time,
+//! as JSON and as one self-contained HTML page (no scripts, no outside files) for an instructor.
+//!
+//! The report carries an integrity hash: SHA-256 over its content (everything but the hash),
+//! written as canonical JSON. An instructor recomputes it with [`Report::verify`] (or any
+//! SHA-256 tool over the `content` object with sorted keys): editing a number breaks it. It
+//! proves the file was not edited since awslab wrote it, not who wrote it.
+
+use crate::progress::{ProgressError, ProgressStore};
+use crate::status::{StepStatus, lab_progress};
+use awslab_lab::{Lab, Lang};
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+/// The report's content (what the hash covers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportContent {
+    pub lab_id: String,
+    pub lab_title: String,
+    pub language: String,
+    pub app_version: String,
+    /// When the report was made, unix milliseconds.
+    pub generated_at_ms: i64,
+    pub earned: u32,
+    pub possible: u32,
+    pub percent: f64,
+    pub pass_percent: u8,
+    pub passed: bool,
+    pub steps: Vec<ReportStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportStep {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub earned: u32,
+    pub possible: u32,
+    pub hints_revealed: u32,
+    pub checks: Vec<ReportCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportCheck {
+    pub id: String,
+    pub passed: bool,
+    pub points: u32,
+    pub possible: u32,
+    /// `emulator` or `aws`, when it ran; `None` when it never ran.
+    pub target: Option<String>,
+    pub at_ms: Option<i64>,
+}
+
+/// A report and its integrity hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub content: ReportContent,
+    /// Hex SHA-256 of `content` as canonical JSON.
+    pub sha256: String,
+}
+
+impl Report {
+    /// Builds the report from what the store recorded.
+    pub fn build(
+        lab: &Lab,
+        store: &ProgressStore,
+        lang: Lang,
+        generated_at_ms: i64,
+    ) -> Result<Report, ProgressError> {
+        let progress = lab_progress(lab, store)?;
+        let latest = store.latest_checks(&lab.id)?;
+        let steps = lab
+            .steps
+            .iter()
+            .zip(&progress.steps)
+            .map(|(step, standing)| ReportStep {
+                id: step.id.clone(),
+                title: step.title.get(lang).to_string(),
+                status: match standing.status {
+                    StepStatus::NotStarted => "not started",
+                    StepStatus::Passed => "passed",
+                    StepStatus::Failed => "failed",
+                    StepStatus::Skipped => "skipped",
+                }
+                .to_string(),
+                earned: standing.earned,
+                possible: standing.possible,
+                hints_revealed: standing.hints_revealed,
+                checks: step
+                    .checks
+                    .iter()
+                    .map(|check| {
+                        let record =
+                            latest.iter().find(|r| r.step_id == step.id && r.check_id == check.id);
+                        ReportCheck {
+                            id: check.id.clone(),
+                            passed: record.is_some_and(|r| r.passed),
+                            points: record.filter(|r| r.passed).map_or(0, |_| check.points),
+                            possible: check.points,
+                            target: record.map(|r| r.target.as_str().to_string()),
+                            at_ms: record.map(|r| r.at_ms),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let content = ReportContent {
+            lab_id: lab.id.clone(),
+            lab_title: lab.title.get(lang).to_string(),
+            language: lang.code().to_string(),
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            generated_at_ms,
+            earned: progress.score.earned,
+            possible: progress.score.possible,
+            percent: progress.score.percent,
+            pass_percent: progress.score.pass_percent,
+            passed: progress.score.passed,
+            steps,
+        };
+        let sha256 = digest(&content);
+        Ok(Report { content, sha256 })
+    }
+
+    /// Whether the hash matches the content (nothing was edited).
+    pub fn verify(&self) -> bool {
+        digest(&self.content) == self.sha256
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// One HTML page with the same numbers as the JSON, and the JSON itself embedded (as data,
+    /// not script) so the page alone can be verified.
+    pub fn to_html(&self) -> String {
+        let c = &self.content;
+        let mut rows = String::new();
+        for step in &c.steps {
+            rows.push_str(&format!(
+                "<tr class=\"step\"><th colspan=\"4\">{} <small>({})</small></th><td>{}</td><td>{}/{}</td></tr>\n",
+                escape(&step.title),
+                escape(&step.id),
+                escape(&step.status),
+                step.earned,
+                step.possible
+            ));
+            for check in &step.checks {
+                rows.push_str(&format!(
+                    "<tr><td></td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}/{}</td></tr>\n",
+                    escape(&check.id),
+                    if check.passed { "pass" } else { "fail" },
+                    if check.passed { "✓" } else { "✗" },
+                    check.target.as_deref().map_or("—".to_string(), escape),
+                    check.at_ms.map_or("—".to_string(), format_time),
+                    check.points,
+                    check.possible
+                ));
+            }
+        }
+        format!(
+            r#"<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title} — awslab report</title>
+<style>
+body {{ font-family: system-ui, "Noto Sans CJK KR", sans-serif; margin: 2rem auto; max-width: 60rem; color: #1b1f24; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #d8dee4; }}
+tr.step th {{ background: #f3f5f7; }}
+.pass {{ color: #1a7f37; }} .fail {{ color: #cf222e; }}
+.score {{ font-size: 1.6rem; }}
+code {{ word-break: break-all; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p class="score" id="score">{earned}/{possible} ({percent}%) — {verdict} (pass mark {pass}%)</p>
+<p>Lab <code>{lab_id}</code> · awslab {version} · generated {generated}</p>
+<table>
+<thead><tr><th></th><th>check</th><th>result</th><th>target</th><th>time (UTC)</th><th>points</th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>
+<p>Integrity: SHA-256 <code id="sha256">{sha}</code> over the report's content as canonical JSON (below).</p>
+<script type="application/json" id="report">{json}</script>
+</body>
+</html>
+"#,
+            lang = escape(&c.language),
+            title = escape(&c.lab_title),
+            earned = c.earned,
+            possible = c.possible,
+            percent = c.percent,
+            verdict = if c.passed { "passed" } else { "not passed" },
+            pass = c.pass_percent,
+            lab_id = escape(&c.lab_id),
+            version = escape(&c.app_version),
+            generated = format_time(c.generated_at_ms),
+            rows = rows,
+            sha = self.sha256,
+            json = self.to_json().replace("</", "<\\/"),
+        )
+    }
+}
+
+/// SHA-256 of the content as canonical JSON (object keys sorted, no spaces).
+fn digest(content: &ReportContent) -> String {
+    let value = serde_json::to_value(content).unwrap_or_default();
+    let canonical = canonical(&value);
+    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn canonical(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .into_iter()
+                .map(|key| {
+                    format!("{}:{}", serde_json::Value::String(key.clone()), canonical(&map[key]))
+                })
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        serde_json::Value::Array(items) => {
+            format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `2024-05-01 12:00:03`, UTC.
+fn format_time(ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|at| at.format(format).ok())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_in_utc() {
+        assert_eq!(format_time(0), "1970-01-01 00:00:00");
+        assert_eq!(format_time(1_714_564_803_000), "2024-05-01 12:00:03");
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level() {
+        let value = serde_json::json!({"b": 1, "a": {"d": [2, {"z": 1, "y": 2}], "c": "x"}});
+        assert_eq!(canonical(&value), r#"{"a":{"c":"x","d":[2,{"y":2,"z":1}]},"b":1}"#);
+    }
+}

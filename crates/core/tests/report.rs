@@ -1,0 +1,76 @@
+//! Reports: the JSON and the HTML page show the same numbers, and the integrity hash catches an
+//! edit.
+
+use awslab_core::progress::{CheckRecord, ProgressStore, TargetKind};
+use awslab_core::report::Report;
+use awslab_lab::Lang;
+
+fn lab() -> awslab_lab::Lab {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/serverless-api");
+    awslab_lab::load_lab(&dir).expect("the lab loads")
+}
+
+fn record(step: &str, check: &str, passed: bool, points: u32, at_ms: i64) -> CheckRecord {
+    CheckRecord {
+        step_id: step.into(),
+        check_id: check.into(),
+        passed,
+        points: if passed { points } else { 0 },
+        max_points: points,
+        target: TargetKind::Emulator,
+        at_ms,
+        detail: None,
+    }
+}
+
+#[test]
+fn the_page_and_the_json_agree_and_the_hash_catches_an_edit() {
+    let lab = lab();
+    let mut store = ProgressStore::open_in_memory().unwrap();
+    store
+        .record_checks(
+            &lab.id,
+            &[
+                record("create-policy", "policy-allows-only-putitem", true, 10, 1_714_564_800_000),
+                record("create-role", "role-trusts-lambda", true, 10, 1_714_564_801_000),
+                record("create-role", "role-has-putitem-policy", false, 10, 1_714_564_802_000),
+            ],
+        )
+        .unwrap();
+    let report = Report::build(&lab, &store, Lang::En, 1_714_564_803_000).unwrap();
+    assert!(report.verify());
+    let content = &report.content;
+    assert_eq!((content.earned, content.possible), (20, 40));
+    assert_eq!(content.percent, 50.0);
+    assert!(!content.passed);
+    assert_eq!(content.steps[1].status, "failed");
+    assert_eq!(content.steps[2].status, "not started");
+    assert_eq!(content.steps[1].checks[1].target.as_deref(), Some("emulator"));
+
+    let html = report.to_html();
+    assert!(
+        html.contains(
+            r#"<p class="score" id="score">20/40 (50%) — not passed (pass mark 70%)</p>"#
+        ),
+        "{html}"
+    );
+    assert!(html.contains("2024-05-01 12:00:01"), "{html}");
+    assert!(html.contains(&format!(r#"<code id="sha256">{}</code>"#, report.sha256)));
+    assert!(
+        !html.contains("<script>") && !html.contains("src="),
+        "self-contained, no scripts to run"
+    );
+    // The JSON embedded in the page is the report itself.
+    let embedded = html
+        .split(r#"<script type="application/json" id="report">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the embedded JSON");
+    let parsed: Report = serde_json::from_str(&embedded.replace("<\\/", "</")).unwrap();
+    assert_eq!(parsed, report);
+
+    let mut edited: Report = serde_json::from_str(&report.to_json()).unwrap();
+    assert!(edited.verify());
+    edited.content.earned = 40;
+    assert!(!edited.verify(), "an edited score no longer matches its hash");
+}
