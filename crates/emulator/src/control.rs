@@ -1,10 +1,10 @@
 //! The control endpoints under `/_awslab/`: what the app (and tests) ask of the emulator itself,
 //! rather than of an AWS service. Unsigned, loopback only, JSON in and out.
 //!
-//! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region,
-//!   CloudWatch Logs).
+//! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region, Lambda,
+//!   CloudWatch Logs, API Gateway).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
-//!   customer managed policies, DynamoDB tables, Lambda functions, log groups), leaving the
+//!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs), leaving the
 //!   learner's other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
@@ -14,6 +14,7 @@
 //!   `Code.Location` points.
 
 use crate::error::AwsError;
+use crate::services::apigateway::ApiGatewayState;
 use crate::services::iam::IamState;
 use crate::services::lambda::LambdaState;
 use crate::state::{Shared, lock};
@@ -27,6 +28,7 @@ use std::sync::Arc;
 
 const IAM_FILE: &str = "iam.json";
 const LAMBDA_FILE: &str = "lambda.json";
+const APIGATEWAY_FILE: &str = "apigateway.json";
 const DYNAMODB_FOLDER: &str = "dynamodb";
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {
@@ -61,7 +63,12 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 shared.lambda_runtime.retire(&arn);
                 deleted.push(arn);
             }
-            if let Err(error) = shared.save_iam().and_then(|()| shared.save_lambda()) {
+            deleted.extend(lock(&shared.apigateway).delete_lab_apis(&lab));
+            let saved = shared
+                .save_iam()
+                .and_then(|()| shared.save_lambda())
+                .and_then(|()| shared.save_apigateway());
+            if let Err(error) = saved {
                 return failed(error);
             }
             answer(StatusCode::OK, json!({ "reset": "lab", "lab": lab, "deleted": deleted }))
@@ -69,6 +76,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
         None => {
             *lock(&shared.iam) = IamState::default();
             *lock(&shared.lambda) = LambdaState::default();
+            *lock(&shared.apigateway) = ApiGatewayState::default();
             // Workers hold keys of sessions that no longer exist.
             shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
@@ -78,7 +86,8 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 .and_then(|empty| shared.dynamodb.reset(&empty))
                 .and_then(|()| shared.logs.reset())
                 .and_then(|()| shared.save_iam())
-                .and_then(|()| shared.save_lambda());
+                .and_then(|()| shared.save_lambda())
+                .and_then(|()| shared.save_apigateway());
             match result {
                 Ok(()) => answer(StatusCode::OK, json!({ "reset": "all" })),
                 Err(error) => failed(error),
@@ -97,15 +106,19 @@ pub async fn save_snapshot(
 ) -> Response {
     let Some(folder) = shared.snapshots.folder(&name) else { return bad_name(&name) };
     let _ = std::fs::remove_dir_all(&folder);
-    let documents = serde_json::to_vec(&*lock(&shared.iam))
-        .and_then(|iam| Ok((iam, serde_json::to_vec(&*lock(&shared.lambda))?)));
-    let (iam, lambda) = match documents {
+    let documents = serde_json::to_vec(&*lock(&shared.iam)).and_then(|iam| {
+        let lambda = serde_json::to_vec(&*lock(&shared.lambda))?;
+        let apigateway = serde_json::to_vec(&*lock(&shared.apigateway))?;
+        Ok((iam, lambda, apigateway))
+    });
+    let (iam, lambda, apigateway) = match documents {
         Ok(documents) => documents,
         Err(error) => return failed(AwsError::receiver("ServiceFailure", 500, error.to_string())),
     };
     let result = std::fs::create_dir_all(&folder)
         .and_then(|()| std::fs::write(folder.join(IAM_FILE), iam))
         .and_then(|()| std::fs::write(folder.join(LAMBDA_FILE), lambda))
+        .and_then(|()| std::fs::write(folder.join(APIGATEWAY_FILE), apigateway))
         .map_err(|error| {
             AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
         })
@@ -152,6 +165,20 @@ pub async fn restore_snapshot(
             }
         },
     };
+    // Likewise, snapshots saved before API Gateway existed have no REST APIs.
+    let apigateway: ApiGatewayState = match std::fs::read(folder.join(APIGATEWAY_FILE)) {
+        Err(_) => ApiGatewayState::default(),
+        Ok(text) => match serde_json::from_slice(&text) {
+            Ok(apigateway) => apigateway,
+            Err(error) => {
+                return failed(AwsError::receiver(
+                    "ServiceFailure",
+                    500,
+                    format!("snapshot {name} cannot be read: {error}"),
+                ));
+            }
+        },
+    };
     let restored = shared
         .snapshots
         .empty_dynamodb()
@@ -162,9 +189,14 @@ pub async fn restore_snapshot(
     }
     *lock(&shared.iam) = iam;
     *lock(&shared.lambda) = lambda;
+    *lock(&shared.apigateway) = apigateway;
     shared.lambda_runtime.stop_all();
     lock(&shared.sessions).clear();
-    match shared.save_iam().and_then(|()| shared.save_lambda()) {
+    let saved = shared
+        .save_iam()
+        .and_then(|()| shared.save_lambda())
+        .and_then(|()| shared.save_apigateway());
+    match saved {
         Ok(()) => answer(StatusCode::OK, json!({ "restored": name })),
         Err(error) => failed(error),
     }

@@ -15,8 +15,8 @@
 //! - `signature`: SigV4 signature checks, when `EmulatorConfig::verify_signatures` is on.
 //! - `policy/`: IAM policy evaluation (identity and resource policies, conditions) and AWS's
 //!   access-denied wording; `services::authorize` applies it to role sessions.
-//! - `services/`: one module per AWS service (IAM, STS, DynamoDB, Lambda, CloudWatch Logs so
-//!   far); handlers take typed inputs and return values or [`AwsError`]s.
+//! - `services/`: one module per AWS service (IAM, STS, DynamoDB, Lambda, CloudWatch Logs, API
+//!   Gateway so far); handlers take typed inputs and return values or [`AwsError`]s.
 //! - `state`: what the emulator holds, one lock per service; `clock`: injected time;
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do).

@@ -6,7 +6,7 @@ use crate::control;
 use crate::error::AwsError;
 use crate::identity;
 use crate::protocol::{self, Protocol, RequestHead, Route, Service, cbor, json, query, rest_json};
-use crate::services::{self, RequestContext};
+use crate::services::{self, RequestContext, apigateway};
 use crate::state::{Shared, lock};
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -137,8 +137,13 @@ async fn unknown_control(request: Request) -> Response {
         .into_response()
 }
 
-/// Every AWS request: route, read the body, identify the caller, serve, encode.
+/// Every AWS request: route, read the body, identify the caller, serve, encode. Requests to an
+/// API Gateway invoke URL are unsigned, as on AWS: they are recognised first.
 async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|value| value.to_str().ok());
+    if let Some(target) = apigateway::invoke_url::parse(host, request.uri().path()) {
+        return invoke_api(&shared, &target, request).await;
+    }
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
@@ -262,6 +267,57 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             answer.error(&services::not_implemented(route.service, operation))
         }
     }
+}
+
+/// The largest request body API Gateway accepts.
+const API_PAYLOAD_LIMIT: usize = 10 * 1024 * 1024;
+
+/// A request to a deployed REST API: decoded into an `HttpCall`, answered as the API says.
+async fn invoke_api(
+    shared: &Arc<Shared>,
+    target: &apigateway::invoke_url::InvokeTarget,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, API_PAYLOAD_LIMIT).await else {
+        let body = serde_json::json!({ "message": "Request Too Long" }).to_string();
+        return (StatusCode::PAYLOAD_TOO_LARGE, [(header::CONTENT_TYPE, "application/json")], body)
+            .into_response();
+    };
+    let host = (parts.headers.get(header::HOST).and_then(|value| value.to_str().ok()))
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let call = apigateway::execute::HttpCall {
+        method: parts.method.as_str().to_string(),
+        path: target.path.clone(),
+        query: (parts.uri.query())
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default(),
+        headers: (parts.headers.iter())
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+            })
+            .collect(),
+        body,
+        source_ip: Ipv4Addr::LOCALHOST.to_string(),
+    };
+    let answer = apigateway::invoke_url::serve(shared, target, call, &host).await;
+    let mut response = Response::new(Body::from(answer.body));
+    *response.status_mut() =
+        StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    // The length and framing of the answer are the server's to set, whatever a function says.
+    let framing = ["content-length", "transfer-encoding", "connection"];
+    for (name, value) in answer.headers {
+        if framing.iter().any(|hop| name.eq_ignore_ascii_case(hop)) {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) =
+            (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+        {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
 }
 
 /// Writes responses in the protocol of the request being answered.

@@ -8,6 +8,7 @@ use crate::clock::{Clock, ScaledClock};
 use crate::config::EmulatorConfig;
 use crate::identity::Sessions;
 use crate::persist::StateStore;
+use crate::services::apigateway::ApiGatewayState;
 use crate::services::dynamodb::RegionalDatabases;
 use crate::services::iam::IamState;
 use crate::services::lambda::LambdaState;
@@ -36,6 +37,8 @@ pub struct Shared {
     pub lambda_code: CodeStore,
     /// The worker processes that run handlers.
     pub lambda_runtime: Runtime,
+    /// API Gateway's REST APIs with their deployments and stages.
+    pub apigateway: Mutex<ApiGatewayState>,
     /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
     endpoint: OnceLock<String>,
 }
@@ -67,6 +70,9 @@ impl Shared {
         let lambda = store.load::<LambdaState>("lambda").map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
         })?;
+        let apigateway = store.load::<ApiGatewayState>("apigateway").map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
+        })?;
         let lambda_code = CodeStore::open(config.data_dir.as_deref()).map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default().join("lambda"), error)
         })?;
@@ -77,6 +83,7 @@ impl Shared {
             lambda: Mutex::new(lambda),
             lambda_code,
             lambda_runtime,
+            apigateway: Mutex::new(apigateway),
             endpoint: OnceLock::new(),
             config,
             clock,
@@ -103,6 +110,14 @@ impl Shared {
         let state = lock(&self.lambda);
         self.store.save("lambda", &*state).map_err(|error| {
             crate::error::AwsError::receiver("ServiceException", 500, error.to_string())
+        })
+    }
+
+    /// Saves API Gateway's state after a change (APIs, resources, deployments, stages, tags).
+    pub fn save_apigateway(&self) -> Result<(), crate::error::AwsError> {
+        let state = lock(&self.apigateway);
+        self.store.save("apigateway", &*state).map_err(|error| {
+            crate::error::AwsError::receiver("InternalFailure", 500, error.to_string())
         })
     }
 

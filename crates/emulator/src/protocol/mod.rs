@@ -158,11 +158,7 @@ pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
             operation: None,
         });
     }
-    if path.starts_with("/restapis")
-        || path.starts_with("/apikeys")
-        || path.starts_with("/usageplans")
-        || path.starts_with("/tags/arn:aws:apigateway")
-    {
+    if is_api_gateway_path(path) {
         return Ok(Route {
             service: Service::ApiGateway,
             protocol: Protocol::RestJson1,
@@ -186,6 +182,31 @@ pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
         return Ok(Route { service, protocol, operation: None });
     }
     Err(unknown(&format!("request {path}")))
+}
+
+/// API Gateway's REST paths. Tag operations carry an ARN, percent-encoded by most clients.
+fn is_api_gateway_path(path: &str) -> bool {
+    const PREFIXES: [&str; 10] = [
+        "/restapis",
+        "/apikeys",
+        "/usageplans",
+        "/account",
+        "/clientcertificates",
+        "/domainnames",
+        "/domainnameaccessassociations",
+        "/rejectdomainnameaccessassociations",
+        "/sdktypes",
+        "/vpclinks",
+    ];
+    let segment_prefix = |prefix: &str| {
+        path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if PREFIXES.iter().any(|prefix| segment_prefix(prefix)) {
+        return true;
+    }
+    let Some(arn) = path.strip_prefix("/tags/") else { return false };
+    let arn = percent_encoding::percent_decode_str(arn).decode_utf8_lossy();
+    arn.starts_with("arn:aws:apigateway:")
 }
 
 fn unknown(what: &str) -> AwsError {
@@ -241,6 +262,11 @@ mod tests {
             Service::Lambda
         );
         assert_eq!(route(&head("/restapis/abc/resources")).unwrap().service, Service::ApiGateway);
+        assert_eq!(route(&head("/restapis")).unwrap().service, Service::ApiGateway);
+        let tags = "/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Fabc";
+        assert_eq!(route(&head(tags)).unwrap().service, Service::ApiGateway);
+        assert_eq!(route(&head("/vpclinks/x")).unwrap().service, Service::ApiGateway);
+        assert!(route(&head("/accounts")).is_err());
 
         let form = RequestHead {
             content_type: Some("application/x-www-form-urlencoded; charset=utf-8"),

@@ -4,6 +4,7 @@
 //! Every service lists the operations of the real API in `OPERATIONS` with whether the emulator
 //! implements them; `docs/emulator-coverage.md` is generated from these lists.
 
+pub mod apigateway;
 mod authorize;
 pub mod dynamodb;
 pub mod iam;
@@ -50,7 +51,8 @@ pub fn operations(service: Service) -> &'static [Operation] {
         Service::DynamoDb => dynamodb::OPERATIONS,
         Service::Lambda => lambda::OPERATIONS,
         Service::Logs => logs::OPERATIONS,
-        Service::CloudWatch | Service::ApiGateway | Service::Sns | Service::Ec2 => &[],
+        Service::ApiGateway => apigateway::OPERATIONS,
+        Service::CloudWatch | Service::Sns | Service::Ec2 => &[],
     }
 }
 
@@ -155,6 +157,7 @@ pub async fn rest(
     use crate::protocol::rest_json::{match_route, path_exists};
     let routes = match service {
         Service::Lambda => lambda::ROUTES,
+        Service::ApiGateway => apigateway::ROUTES,
         other => return Err(not_implemented(other, path)),
     };
     let Some(matched) = match_route(routes, method, path) else {
@@ -169,6 +172,7 @@ pub async fn rest(
     request.labels = matched.labels;
     match service {
         Service::Lambda => lambda::handle(shared, ctx, request).await,
+        Service::ApiGateway => apigateway::handle(shared, ctx, method, path, request).await,
         other => Err(not_implemented(other, path)),
     }
 }

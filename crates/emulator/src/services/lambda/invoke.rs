@@ -220,9 +220,14 @@ async fn run(
 
 /// The version an invocation runs: the qualifier's, or for a weighted alias one of its two.
 fn resolve(shared: &Shared, ctx: &RequestContext, target: &Target) -> Result<Config, LambdaError> {
+    resolve_in(shared, &ctx.region, target).ok_or_else(|| target.not_found(ctx))
+}
+
+/// [`resolve`] for a caller without a request context (API Gateway invoking a function of
+/// `region`): `None` when the function or its qualifier does not exist.
+pub fn resolve_in(shared: &Shared, region: &str, target: &Target) -> Option<Config> {
     let state = lock(&shared.lambda);
-    let function =
-        state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
+    let function = state.function(region, &target.name)?;
     if let Some(alias) = target.qualifier.as_deref().and_then(|name| function.aliases.get(name)) {
         let mut version = alias.function_version.as_str();
         let mut draw = fastrand::f64();
@@ -233,9 +238,9 @@ fn resolve(shared: &Shared, ctx: &RequestContext, target: &Target) -> Result<Con
             }
             draw -= weight;
         }
-        return function.version(version).cloned().ok_or_else(|| target.not_found(ctx));
+        return function.version(version).cloned();
     }
-    function.resolve(target.qualifier.as_deref()).cloned().ok_or_else(|| target.not_found(ctx))
+    function.resolve(target.qualifier.as_deref()).cloned()
 }
 
 /// The payload must be JSON; an empty one is `{}`.

@@ -8,7 +8,7 @@
 //! - `invoke`: the `Invoke` operation; `runtime`: the worker processes and the Runtime API
 //!   they speak.
 //!
-//! Not here: API Gateway's side of invoking (it calls [`invoke::invoke_function`]) and the log
+//! Not here: API Gateway's side of invoking (it calls [`invoke::invoke_version`]) and the log
 //! service (`services::logs`, which `runtime` writes to).
 
 pub mod aliases;

@@ -1,0 +1,234 @@
+//! Deployments: CreateDeployment, GetDeployments, GetDeployment, UpdateDeployment,
+//! DeleteDeployment. A deployment is a frozen copy of the API's resources, methods and
+//! integrations; creating one with a `stageName` also creates or moves that stage, or, with
+//! `canarySettings`, gives the existing stage a canary on the new deployment.
+
+use super::errors::ApiGatewayError;
+use super::model::{Canary, Deployment, RestApi, Stage, new_id};
+use super::patch::{self, Op, PatchInput};
+use super::stages::check_stage_name;
+use super::{answer, api, api_mut, epoch_seconds, page};
+use crate::error::AwsError;
+use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::services::RequestContext;
+use crate::state::{Shared, lock};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CanarySettingsInput {
+    pub percent_traffic: Option<f64>,
+    pub deployment_id: Option<String>,
+    pub stage_variable_overrides: Option<BTreeMap<String, String>>,
+    pub use_stage_cache: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateDeploymentInput {
+    stage_name: Option<String>,
+    stage_description: Option<String>,
+    description: Option<String>,
+    cache_cluster_enabled: Option<bool>,
+    cache_cluster_size: Option<String>,
+    variables: Option<BTreeMap<String, String>>,
+    canary_settings: Option<CanarySettingsInput>,
+    tracing_enabled: Option<bool>,
+}
+
+pub fn create_deployment(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let input: CreateDeploymentInput = request.json()?;
+    let mut state = lock(&shared.apigateway);
+    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
+    if let Some(canary) = &input.canary_settings {
+        let stage = match input.stage_name.as_deref() {
+            None | Some("") => {
+                return Err(ApiGatewayError::BadRequest(format!(
+                    "Invalid deployment content specified.Non null and non empty stageName must \
+                     be provided for canary deployment. Provided value is {}",
+                    input.stage_name.as_deref().unwrap_or("null")
+                ))
+                .into());
+            }
+            Some(stage) => stage,
+        };
+        if api.stage(stage).is_none() {
+            return Err(ApiGatewayError::BadRequest(format!(
+                "Invalid deployment content specified.Stage {stage} must already be created \
+                 before making a canary release deployment"
+            ))
+            .into());
+        }
+        check_percent(canary.percent_traffic)?;
+    }
+    if let Some(stage) = &input.stage_name {
+        check_stage_name(stage)?;
+    }
+    check_deployable(api)?;
+    let now = epoch_seconds(ctx);
+    let deployment = Deployment {
+        id: new_deployment_id(api),
+        description: input.description,
+        created_date: now,
+        resources: api.resources.clone(),
+    };
+    let id = deployment.id.clone();
+    let wire = deployment.to_wire(false);
+    api.deployments.push(deployment);
+    if let Some(stage_name) = input.stage_name.filter(|name| !name.is_empty()) {
+        let variables = input.variables.unwrap_or_default();
+        match (api.stage_mut(&stage_name), input.canary_settings) {
+            (Some(stage), Some(canary)) => {
+                stage.canary = Some(Canary {
+                    deployment_id: id,
+                    percent_traffic: canary.percent_traffic.unwrap_or(0.0),
+                    stage_variable_overrides: canary.stage_variable_overrides.unwrap_or_default(),
+                    use_stage_cache: canary.use_stage_cache.unwrap_or(false),
+                });
+                stage.last_updated_date = now;
+            }
+            (Some(stage), None) => {
+                stage.deployment_id = id;
+                stage.variables.extend(variables);
+                if let Some(description) = input.stage_description {
+                    stage.description = Some(description);
+                }
+                stage.last_updated_date = now;
+            }
+            (None, _) => api.stages.push(Stage {
+                stage_name,
+                deployment_id: id,
+                description: input.stage_description,
+                cache_cluster_enabled: input.cache_cluster_enabled.unwrap_or(false),
+                cache_cluster_size: input.cache_cluster_size,
+                variables,
+                canary: None,
+                method_settings: BTreeMap::new(),
+                tracing_enabled: input.tracing_enabled.unwrap_or(false),
+                access_log_settings: Map::new(),
+                client_certificate_id: None,
+                documentation_version: None,
+                tags: BTreeMap::new(),
+                created_date: now,
+                last_updated_date: now,
+                extra: Map::new(),
+            }),
+        }
+    }
+    answer(201, &wire)
+}
+
+pub fn get_deployments(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let state = lock(&shared.apigateway);
+    let api = api(&state, ctx, request.label("restApiId"))?;
+    let items: Vec<Value> =
+        api.deployments.iter().map(|deployment| deployment.to_wire(false)).collect();
+    answer(200, &page(items, request)?)
+}
+
+pub fn get_deployment(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let state = lock(&shared.apigateway);
+    let api = api(&state, ctx, request.label("restApiId"))?;
+    let deployment = (api.deployment(request.label("deploymentId")))
+        .ok_or_else(ApiGatewayError::deployment_not_found)?;
+    let summary = request
+        .query_params("embed")
+        .iter()
+        .any(|embed| embed.split(',').any(|part| part.trim().eq_ignore_ascii_case("apisummary")));
+    answer(200, &deployment.to_wire(summary))
+}
+
+pub fn update_deployment(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let input: PatchInput = request.json()?;
+    let patches = patch::read(input, "updateDeploymentInput")?;
+    let mut state = lock(&shared.apigateway);
+    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
+    let id = request.label("deploymentId");
+    let deployment = (api.deployments.iter_mut().find(|deployment| deployment.id == id))
+        .ok_or_else(ApiGatewayError::deployment_not_found)?;
+    let mut description = deployment.description.clone();
+    for patch in patches {
+        match (patch.op, patch.path.as_str()) {
+            (Op::Replace | Op::Add | Op::Remove, "/description") => {
+                patch::patch_optional(&mut description, &patch)?;
+            }
+            _ => return Err(patch.unsupported().into()),
+        }
+    }
+    deployment.description = description;
+    answer(200, &deployment.to_wire(false))
+}
+
+pub fn delete_deployment(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let mut state = lock(&shared.apigateway);
+    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
+    let id = request.label("deploymentId");
+    api.deployment(id).ok_or_else(ApiGatewayError::deployment_not_found)?;
+    let in_use = api.stages.iter().any(|stage| {
+        stage.deployment_id == id
+            || stage.canary.as_ref().is_some_and(|canary| canary.deployment_id == id)
+    });
+    if in_use {
+        return Err(ApiGatewayError::BadRequest(
+            "Active stages pointing to this deployment must be moved or deleted".into(),
+        )
+        .into());
+    }
+    api.deployments.retain(|deployment| deployment.id != id);
+    Ok(RestResponse::empty(202))
+}
+
+/// What AWS refuses to deploy: an API without methods, or a method without an integration.
+fn check_deployable(api: &RestApi) -> Result<(), ApiGatewayError> {
+    let methods: Vec<_> =
+        api.resources.iter().flat_map(|resource| resource.methods.values()).collect();
+    if methods.is_empty() {
+        return Err(ApiGatewayError::BadRequest("The REST API doesn't contain any methods".into()));
+    }
+    if methods.iter().any(|method| method.integration.is_none()) {
+        return Err(ApiGatewayError::BadRequest("No integration defined for method".into()));
+    }
+    Ok(())
+}
+
+/// A canary's share of traffic: 0.0 to 100.0.
+pub fn check_percent(percent: Option<f64>) -> Result<(), ApiGatewayError> {
+    match percent {
+        Some(percent) if !(0.0..=100.0).contains(&percent) => Err(ApiGatewayError::BadRequest(
+            "Canary traffic percentage must be between 0.0 and 100.0".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A fresh deployment id (six characters, as AWS's), unique in this API.
+fn new_deployment_id(api: &RestApi) -> String {
+    loop {
+        let id = new_id(6);
+        if api.deployment(&id).is_none() {
+            return id;
+        }
+    }
+}

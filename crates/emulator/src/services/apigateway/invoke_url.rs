@@ -1,0 +1,180 @@
+//! Requests to a stage's invoke URL, unsigned as on AWS, in two forms:
+//! - path-style: `http://127.0.0.1:PORT/restapis/{id}/{stage}/_user_request_/{path}`;
+//! - host-style: `Host: {id}.execute-api.localhost:PORT` with the path `/{stage}/{path}`.
+//!
+//! The stage runs its deployment (a frozen copy of the API), or, for the share of requests its
+//! canary asks for (a random draw per request), the canary's deployment with its variable
+//! overrides. A request that reaches no stage, resource or method is AWS's
+//! `403 {"message":"Missing Authentication Token"}`.
+
+use super::execute::{self, Execution, HttpCall, routing};
+use super::model::ApiGatewayState;
+use crate::state::{Shared, lock};
+use serde_json::json;
+use std::sync::Arc;
+
+/// What an invoke URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvokeTarget {
+    pub api_id: String,
+    pub stage: String,
+    /// The path within the API, `/` at least.
+    pub path: String,
+}
+
+/// The target of an invoke URL, if `host` and `path` are one.
+pub fn parse(host: Option<&str>, path: &str) -> Option<InvokeTarget> {
+    let name = host.and_then(|host| host.split(':').next()).unwrap_or_default();
+    if let Some(id) = name.strip_suffix(".execute-api.localhost").filter(|id| !id.is_empty()) {
+        let rest = path.trim_start_matches('/');
+        let (stage, rest) = rest.split_once('/').unwrap_or((rest, ""));
+        return Some(InvokeTarget {
+            api_id: id.to_string(),
+            stage: stage.to_string(),
+            path: format!("/{rest}"),
+        });
+    }
+    let rest = path.strip_prefix("/restapis/")?;
+    let (id, rest) = rest.split_once('/')?;
+    let (stage, rest) = rest.split_once('/')?;
+    let rest = rest.strip_prefix("_user_request_")?;
+    if !(rest.is_empty() || rest.starts_with('/')) {
+        return None;
+    }
+    Some(InvokeTarget {
+        api_id: id.to_string(),
+        stage: stage.to_string(),
+        path: if rest.is_empty() { "/".to_string() } else { rest.to_string() },
+    })
+}
+
+/// An answer to the client.
+#[derive(Debug, Clone)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Serves a request to an invoke URL.
+pub async fn serve(
+    shared: &Arc<Shared>,
+    target: &InvokeTarget,
+    mut call: HttpCall,
+    host: &str,
+) -> HttpAnswer {
+    call.path = target.path.clone();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let prepared = prepare(&lock(&shared.apigateway), target, &call, &request_id, host);
+    let Some(exec) = prepared else { return missing_token(&request_id) };
+    let outcome = execute::run(shared, &exec, &call).await;
+    let mut headers = merged(outcome.headers);
+    headers.push(("x-amzn-RequestId".to_string(), request_id));
+    headers.push(("x-amz-apigw-id".to_string(), exec.extended_request_id));
+    HttpAnswer { status: outcome.status, headers, body: outcome.body }
+}
+
+/// The method that serves the request, with the stage's (or canary's) deployment and
+/// variables; `None` when there is none.
+fn prepare(
+    state: &ApiGatewayState,
+    target: &InvokeTarget,
+    call: &HttpCall,
+    request_id: &str,
+    host: &str,
+) -> Option<Execution> {
+    let (region, api) = state.locate(&target.api_id)?;
+    let stage = api.stage(&target.stage)?;
+    let mut variables = stage.variables.clone();
+    let deployment_id = match &stage.canary {
+        Some(canary) if fastrand::f64() * 100.0 < canary.percent_traffic => {
+            variables.extend(canary.stage_variable_overrides.clone());
+            canary.deployment_id.clone()
+        }
+        _ => stage.deployment_id.clone(),
+    };
+    let deployment = api.deployment(&deployment_id)?;
+    let matched = routing::find(&deployment.resources, &call.path)?;
+    let resource =
+        deployment.resources.iter().find(|resource| resource.id == matched.resource_id)?;
+    let method = routing::method(resource, &call.method)?.clone();
+    Some(Execution {
+        region: region.to_string(),
+        api_id: api.id.clone(),
+        stage: stage.stage_name.clone(),
+        deployment_id: Some(deployment_id),
+        variables,
+        resource_id: matched.resource_id,
+        resource_path: matched.resource_path,
+        path_parameters: matched.path_parameters,
+        method,
+        binary_media_types: api.binary_media_types.clone(),
+        request_id: request_id.to_string(),
+        extended_request_id: super::model::new_id(16),
+        domain_name: host.to_string(),
+        test_invoke: false,
+    })
+}
+
+/// Headers of the same name (any case) as one, their values joined by `, `, as API Gateway
+/// answers a proxy response's `multiValueHeaders`; the first spelling of the name is kept.
+fn merged(headers: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in headers {
+        match out.iter_mut().find(|(known, _)| known.eq_ignore_ascii_case(&name)) {
+            Some((_, joined)) => {
+                joined.push_str(", ");
+                joined.push_str(&value);
+            }
+            None => out.push((name, value)),
+        }
+    }
+    out
+}
+
+/// AWS's answer to a request that names no method of a deployed stage.
+fn missing_token(request_id: &str) -> HttpAnswer {
+    HttpAnswer {
+        status: 403,
+        headers: vec![
+            ("Content-Type".to_string(), "application/json".to_string()),
+            ("x-amzn-ErrorType".to_string(), "MissingAuthenticationTokenException".to_string()),
+            ("x-amzn-RequestId".to_string(), request_id.to_string()),
+        ],
+        body: json!({ "message": "Missing Authentication Token" }).to_string().into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_url_forms_are_recognised() {
+        let path_style =
+            parse(Some("127.0.0.1:4566"), "/restapis/a1b2c3d4e5/dev/_user_request_/houses")
+                .unwrap();
+        assert_eq!(
+            path_style,
+            InvokeTarget {
+                api_id: "a1b2c3d4e5".into(),
+                stage: "dev".into(),
+                path: "/houses".into()
+            }
+        );
+        let root = parse(None, "/restapis/a1b2c3d4e5/dev/_user_request_").unwrap();
+        assert_eq!(root.path, "/");
+        let host_style = parse(Some("a1b2c3d4e5.execute-api.localhost:4566"), "/prod/").unwrap();
+        assert_eq!(
+            host_style,
+            InvokeTarget { api_id: "a1b2c3d4e5".into(), stage: "prod".into(), path: "/".into() }
+        );
+        assert_eq!(parse(Some("a1.execute-api.localhost"), "/dev/a/b").unwrap().path, "/a/b");
+        // Control-plane paths are not invoke URLs.
+        assert_eq!(
+            parse(Some("127.0.0.1:4566"), "/restapis/a1b2c3d4e5/resources/r1/methods/GET"),
+            None
+        );
+        assert_eq!(parse(None, "/restapis/a1/dev/_user_request_x"), None);
+    }
+}

@@ -1,0 +1,180 @@
+//! API Gateway (REST APIs, v1; restJson1): the control plane (APIs, resources, methods,
+//! integrations and their responses, deployments, stages, tags) and the data plane that runs a
+//! deployed API behind its invoke URL, or the live API through `TestInvokeMethod`.
+//!
+//! - `model`: the state and its wire shapes. `errors`: [`ApiGatewayError`] with AWS's messages.
+//!   `patch`: the `patchOperations` of the `Update*` operations. `operations`: the operation
+//!   list and URI templates.
+//! - `rest_apis`, `resources`, `methods` (with method responses), `integrations` (with
+//!   integration responses), `deployments`, `stages` (with canaries and their promotion),
+//!   `tags`: one resource each.
+//! - `execute/`: running a request through a method: route matching, the integrations (Lambda
+//!   proxy and non-proxy, MOCK; HTTP ones cannot reach the network offline), the Lambda
+//!   permission check, and the execution log. `invoke_url`: requests to a stage's invoke URL;
+//!   `test_invoke`: `TestInvokeMethod`.
+//!
+//! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, API keys and
+//! usage plans, caching and throttling (stage settings for them are stored and returned, not
+//! enforced), custom domains, and the operations marked not implemented in `OPERATIONS`.
+
+pub mod deployments;
+pub mod errors;
+pub mod execute;
+pub mod integrations;
+pub mod invoke_url;
+pub mod methods;
+pub mod model;
+pub mod operations;
+pub mod patch;
+pub mod resources;
+pub mod rest_apis;
+pub mod stages;
+pub mod tags;
+pub mod test_invoke;
+
+use super::RequestContext;
+use crate::error::AwsError;
+use crate::protocol::Service;
+use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::state::Shared;
+pub use errors::ApiGatewayError;
+pub use model::ApiGatewayState;
+use model::RestApi;
+pub use operations::{OPERATIONS, ROUTES};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Serves one API Gateway request. `TestInvokeMethod` waits for the integration; everything
+/// else is immediate. The caller's identity policies are checked as IAM does for API Gateway:
+/// action `apigateway:VERB` on `arn:aws:apigateway:REGION::PATH`.
+pub async fn handle(
+    shared: &Arc<Shared>,
+    ctx: &RequestContext,
+    method: &str,
+    path: &str,
+    request: RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let resource = format!("arn:aws:apigateway:{}::{decoded}", ctx.region);
+    super::authorize(shared, ctx, Service::ApiGateway, &format!("apigateway:{method}"), &resource)?;
+    let importing = request.query_param("mode") == Some("import");
+    let response = match request.operation {
+        "TestInvokeMethod" => return test_invoke::test_invoke_method(shared, ctx, &request).await,
+        "CreateRestApi" if importing => return Err(not_implemented("ImportRestApi")),
+        "CreateApiKey" if importing => return Err(not_implemented("ImportApiKeys")),
+        "CreateRestApi" => rest_apis::create_rest_api(shared, ctx, &request)?,
+        "GetRestApi" => rest_apis::get_rest_api(shared, ctx, &request)?,
+        "GetRestApis" => rest_apis::get_rest_apis(shared, ctx, &request)?,
+        "UpdateRestApi" => rest_apis::update_rest_api(shared, ctx, &request)?,
+        "DeleteRestApi" => rest_apis::delete_rest_api(shared, ctx, &request)?,
+        "GetResources" => resources::get_resources(shared, ctx, &request)?,
+        "GetResource" => resources::get_resource(shared, ctx, &request)?,
+        "CreateResource" => resources::create_resource(shared, ctx, &request)?,
+        "UpdateResource" => resources::update_resource(shared, ctx, &request)?,
+        "DeleteResource" => resources::delete_resource(shared, ctx, &request)?,
+        "PutMethod" => methods::put_method(shared, ctx, &request)?,
+        "GetMethod" => methods::get_method(shared, ctx, &request)?,
+        "UpdateMethod" => methods::update_method(shared, ctx, &request)?,
+        "DeleteMethod" => methods::delete_method(shared, ctx, &request)?,
+        "PutMethodResponse" => methods::put_method_response(shared, ctx, &request)?,
+        "GetMethodResponse" => methods::get_method_response(shared, ctx, &request)?,
+        "UpdateMethodResponse" => methods::update_method_response(shared, ctx, &request)?,
+        "DeleteMethodResponse" => methods::delete_method_response(shared, ctx, &request)?,
+        "PutIntegration" => integrations::put_integration(shared, ctx, &request)?,
+        "GetIntegration" => integrations::get_integration(shared, ctx, &request)?,
+        "UpdateIntegration" => integrations::update_integration(shared, ctx, &request)?,
+        "DeleteIntegration" => integrations::delete_integration(shared, ctx, &request)?,
+        "PutIntegrationResponse" => integrations::put_integration_response(shared, ctx, &request)?,
+        "GetIntegrationResponse" => integrations::get_integration_response(shared, ctx, &request)?,
+        "UpdateIntegrationResponse" => {
+            integrations::update_integration_response(shared, ctx, &request)?
+        }
+        "DeleteIntegrationResponse" => {
+            integrations::delete_integration_response(shared, ctx, &request)?
+        }
+        "CreateDeployment" => deployments::create_deployment(shared, ctx, &request)?,
+        "GetDeployments" => deployments::get_deployments(shared, ctx, &request)?,
+        "GetDeployment" => deployments::get_deployment(shared, ctx, &request)?,
+        "UpdateDeployment" => deployments::update_deployment(shared, ctx, &request)?,
+        "DeleteDeployment" => deployments::delete_deployment(shared, ctx, &request)?,
+        "CreateStage" => stages::create_stage(shared, ctx, &request)?,
+        "GetStage" => stages::get_stage(shared, ctx, &request)?,
+        "GetStages" => stages::get_stages(shared, ctx, &request)?,
+        "UpdateStage" => stages::update_stage(shared, ctx, &request)?,
+        "DeleteStage" => stages::delete_stage(shared, ctx, &request)?,
+        "TagResource" => tags::tag_resource(shared, ctx, &request)?,
+        "UntagResource" => tags::untag_resource(shared, ctx, &request)?,
+        "GetTags" => tags::get_tags(shared, ctx, &request)?,
+        other => return Err(not_implemented(other)),
+    };
+    if method != "GET" {
+        shared.save_apigateway()?;
+    }
+    Ok(response)
+}
+
+fn not_implemented(operation: &str) -> AwsError {
+    AwsError::not_implemented(Service::ApiGateway.name(), operation)
+}
+
+/// The API a request names, or AWS's `Invalid API identifier specified ACCOUNT:ID`.
+pub fn api<'a>(
+    state: &'a ApiGatewayState,
+    ctx: &RequestContext,
+    id: &str,
+) -> Result<&'a RestApi, ApiGatewayError> {
+    state
+        .api(&ctx.region, id)
+        .ok_or_else(|| ApiGatewayError::api_not_found(ctx.caller.account(), id))
+}
+
+pub fn api_mut<'a>(
+    state: &'a mut ApiGatewayState,
+    ctx: &RequestContext,
+    id: &str,
+) -> Result<&'a mut RestApi, ApiGatewayError> {
+    state
+        .api_mut(&ctx.region, id)
+        .ok_or_else(|| ApiGatewayError::api_not_found(ctx.caller.account(), id))
+}
+
+/// A JSON answer.
+pub fn answer(status: u16, body: &Value) -> Result<RestResponse, AwsError> {
+    RestResponse::json(status, body)
+}
+
+/// The page of a collection that `?position=…&limit=…` asks for: `{"item": […]}`, and the
+/// `position` of the next page when there is one (the id of its first item).
+pub fn page(items: Vec<Value>, request: &RestRequest) -> Result<Value, ApiGatewayError> {
+    let limit = match request.query_param("limit") {
+        None => 25,
+        Some(text) => match text.parse::<usize>() {
+            Ok(limit) if (1..=500).contains(&limit) => limit,
+            _ => {
+                return Err(ApiGatewayError::BadRequest(format!(
+                    "Invalid limit {text}: must be between 1 and 500"
+                )));
+            }
+        },
+    };
+    let start = match request.query_param("position") {
+        None => 0,
+        Some(position) => items
+            .iter()
+            .position(|item| item["id"] == position)
+            .ok_or_else(|| ApiGatewayError::BadRequest("Invalid position parameter".into()))?,
+    };
+    let rest: Vec<Value> = items.into_iter().skip(start).collect();
+    let next = rest.get(limit).and_then(|item| item["id"].as_str()).map(str::to_string);
+    let shown: Vec<Value> = rest.into_iter().take(limit).collect();
+    let mut out = json!({ "item": shown });
+    if let Some(next) = next {
+        out["position"] = json!(next);
+    }
+    Ok(out)
+}
+
+/// Seconds since the epoch, as API Gateway's timestamps are written.
+pub fn epoch_seconds(ctx: &RequestContext) -> i64 {
+    ctx.now.unix_timestamp()
+}

@@ -1,0 +1,253 @@
+//! Resources, the nodes of an API's path tree: GetResources, GetResource, CreateResource,
+//! UpdateResource, DeleteResource. A path part is a literal (`customer`), a parameter
+//! (`{petId}`) or a greedy parameter (`{proxy+}`), with AWS's rules on siblings and children.
+
+use super::errors::ApiGatewayError;
+use super::model::{MethodDetail, Resource, RestApi};
+use super::patch::{self, Op, PatchInput};
+use super::{answer, api, page};
+use crate::error::AwsError;
+use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::services::RequestContext;
+use crate::state::{Shared, lock};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateResourceInput {
+    path_part: Option<String>,
+}
+
+/// The API of a resource-level request; AWS answers a wrong API id there as a wrong resource.
+pub fn api_of_resource<'a>(
+    state: &'a mut super::ApiGatewayState,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<&'a mut RestApi, ApiGatewayError> {
+    state
+        .api_mut(&ctx.region, request.label("restApiId"))
+        .ok_or_else(ApiGatewayError::resource_not_found)
+}
+
+fn detail(request: &RestRequest) -> MethodDetail {
+    let embedded = request
+        .query_params("embed")
+        .iter()
+        .any(|embed| embed.split(',').any(|part| part.trim() == "methods"));
+    if embedded { MethodDetail::Full } else { MethodDetail::Verbs }
+}
+
+pub fn get_resources(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let state = lock(&shared.apigateway);
+    let api = api(&state, ctx, request.label("restApiId"))?;
+    let detail = detail(request);
+    let items: Vec<Value> =
+        api.resources.iter().map(|resource| resource.to_wire(&api.resources, detail)).collect();
+    answer(200, &page(items, request)?)
+}
+
+pub fn get_resource(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let mut state = lock(&shared.apigateway);
+    let api = api_of_resource(&mut state, ctx, request)?;
+    let resource = api
+        .resource(request.label("resourceId"))
+        .ok_or_else(ApiGatewayError::resource_not_found)?;
+    answer(200, &resource.to_wire(&api.resources, detail(request)))
+}
+
+pub fn create_resource(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let input: CreateResourceInput = request.json()?;
+    let mut state = lock(&shared.apigateway);
+    let api = api_of_resource(&mut state, ctx, request)?;
+    let parent_id = request.label("parentId").to_string();
+    api.resource(&parent_id).ok_or_else(ApiGatewayError::resource_not_found)?;
+    let part = input.path_part.ok_or_else(|| {
+        ApiGatewayError::Validation(
+            "1 validation error detected: Value null at 'createResourceInput.pathPart' failed \
+             to satisfy constraint: Member must not be null"
+                .into(),
+        )
+    })?;
+    check_placement(api, &parent_id, &part, None)?;
+    let resource = Resource {
+        id: api.new_resource_id(),
+        parent_id: Some(parent_id),
+        path_part: Some(part),
+        methods: BTreeMap::new(),
+    };
+    api.resources.push(resource.clone());
+    answer(201, &resource.to_wire(&api.resources, MethodDetail::None))
+}
+
+pub fn update_resource(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let input: PatchInput = request.json()?;
+    let mut state = lock(&shared.apigateway);
+    let api = api_of_resource(&mut state, ctx, request)?;
+    let id = request.label("resourceId").to_string();
+    let mut resource =
+        api.resource(&id).cloned().ok_or_else(ApiGatewayError::resource_not_found)?;
+    for patch in patch::read(input, "updateResourceInput")? {
+        let known = ["/pathPart", "/parentId"].contains(&patch.path.as_str());
+        if patch.op != Op::Replace {
+            return Err(ApiGatewayError::BadRequest(format!(
+                "Invalid patch path  '{}' specified for op '{}'. Please choose supported operations",
+                patch.path,
+                patch.op.as_str()
+            ))
+            .into());
+        }
+        if !known {
+            return Err(ApiGatewayError::BadRequest(format!(
+                "Invalid patch path  '{}' specified for op 'replace'. Must be one of: [/parentId, /pathPart]",
+                patch.path
+            ))
+            .into());
+        }
+        if resource.parent_id.is_none() {
+            let member = if patch.path == "/pathPart" { "pathPart" } else { "parentId" };
+            return Err(ApiGatewayError::BadRequest(format!(
+                "Root resource cannot update its {member}."
+            ))
+            .into());
+        }
+        let value = patch.value()?.to_string();
+        if patch.path == "/pathPart" {
+            let parent = resource.parent_id.clone().unwrap_or_default();
+            check_placement(api, &parent, &value, Some(&id))?;
+            resource.path_part = Some(value);
+        } else {
+            api.resource(&value).ok_or_else(ApiGatewayError::resource_not_found)?;
+            if value == id || descendants(&api.resources, &id).contains(&value) {
+                return Err(
+                    ApiGatewayError::BadRequest("Resources cannot be cyclical.".into()).into()
+                );
+            }
+            let part = resource.path_part.clone().unwrap_or_default();
+            check_placement(api, &value, &part, Some(&id))?;
+            resource.parent_id = Some(value);
+        }
+    }
+    if let Some(stored) = api.resource_mut(&id) {
+        *stored = resource.clone();
+    }
+    answer(200, &resource.to_wire(&api.resources, MethodDetail::Verbs))
+}
+
+pub fn delete_resource(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let mut state = lock(&shared.apigateway);
+    let api = api_of_resource(&mut state, ctx, request)?;
+    let id = request.label("resourceId").to_string();
+    let resource = api.resource(&id).ok_or_else(ApiGatewayError::resource_not_found)?;
+    if resource.parent_id.is_none() {
+        return Err(ApiGatewayError::BadRequest("Cannot delete root resource".into()).into());
+    }
+    let mut gone = descendants(&api.resources, &id);
+    gone.push(id);
+    api.resources.retain(|resource| !gone.contains(&resource.id));
+    Ok(RestResponse::empty(202))
+}
+
+/// Every resource below `id`.
+fn descendants(resources: &[Resource], id: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut frontier = vec![id.to_string()];
+    while let Some(current) = frontier.pop() {
+        for child in resources.iter().filter(|r| r.parent_id.as_deref() == Some(current.as_str())) {
+            if !found.contains(&child.id) {
+                found.push(child.id.clone());
+                frontier.push(child.id.clone());
+            }
+        }
+    }
+    found
+}
+
+/// Whether `part` may be a child of `parent` (ignoring the resource `moving`, which is the one
+/// being renamed or moved): a valid path part, a parent that is not greedy, no sibling of the
+/// same name, and at most one parameter among siblings.
+fn check_placement(
+    api: &RestApi,
+    parent: &str,
+    part: &str,
+    moving: Option<&str>,
+) -> Result<(), ApiGatewayError> {
+    if !valid_path_part(part) {
+        return Err(ApiGatewayError::BadRequest(
+            "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and \
+             the end and an optional plus sign before the closing brace."
+                .into(),
+        ));
+    }
+    let parent_part = api.resource(parent).and_then(|resource| resource.path_part.clone());
+    if let Some(parent_part) = parent_part.filter(|p| p.ends_with("+}")) {
+        return Err(ApiGatewayError::BadRequest(format!(
+            "Cannot create a child of a resource with a greedy path variable: {parent_part}"
+        )));
+    }
+    let siblings = (api.resources.iter())
+        .filter(|resource| resource.parent_id.as_deref() == Some(parent))
+        .filter(|resource| Some(resource.id.as_str()) != moving);
+    for sibling in siblings {
+        let Some(name) = &sibling.path_part else { continue };
+        if name == part {
+            return Err(ApiGatewayError::Conflict(format!(
+                "Another resource with the same parent already has this name: {part}"
+            )));
+        }
+        if name.starts_with('{') && part.starts_with('{') {
+            return Err(ApiGatewayError::BadRequest(format!(
+                "A sibling ({name}) of this resource already has a variable path part -- only \
+                 one is allowed"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `a-zA-Z0-9._-` (and `:`, `@` as AWS also takes), or the same in braces, optionally greedy.
+fn valid_path_part(part: &str) -> bool {
+    let plain = |text: &str| {
+        !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "._-:@".contains(c))
+    };
+    match part.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+        Some(inner) => plain(inner.strip_suffix('+').unwrap_or(inner)),
+        None => plain(part),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parts_follow_aws_rules() {
+        for good in ["customer", "houses", "{petId}", "{proxy+}", "v1.2", "a_b-c"] {
+            assert!(valid_path_part(good), "{good}");
+        }
+        for bad in ["", "a b", "{}", "{a", "a}", "{+}", "pets/{id}", "{a+b}"] {
+            assert!(!valid_path_part(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Tags on REST APIs and stages: TagResource, UntagResource, GetTags, by ARN
+//! (`arn:aws:apigateway:REGION::/restapis/ID` or `…/restapis/ID/stages/NAME`). The reset of a
+//! lab finds its APIs by the tag `awslab:lab`.
+
+use super::errors::ApiGatewayError;
+use super::{ApiGatewayState, answer};
+use crate::error::AwsError;
+use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::services::RequestContext;
+use crate::state::{Shared, lock};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+const MAX_TAGS: usize = 50;
+
+#[derive(Debug, Deserialize)]
+struct TagResourceInput {
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+}
+
+/// The tags of the API or stage an ARN names.
+fn tags_of<'a>(
+    state: &'a mut ApiGatewayState,
+    ctx: &RequestContext,
+    arn: &str,
+) -> Result<&'a mut BTreeMap<String, String>, ApiGatewayError> {
+    let malformed =
+        || ApiGatewayError::BadRequest(format!("Invalid ARN. ARN is not well formed {arn}"));
+    let path = arn
+        .strip_prefix("arn:aws:apigateway:")
+        .and_then(|rest| rest.split_once("::"))
+        .filter(|(region, _)| *region == ctx.region)
+        .map(|(_, path)| path)
+        .ok_or_else(malformed)?;
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["restapis", id] => Ok(&mut super::api_mut(state, ctx, id)?.tags),
+        ["restapis", id, "stages", name] => {
+            let api = super::api_mut(state, ctx, id)?;
+            Ok(&mut api.stage_mut(name).ok_or_else(ApiGatewayError::stage_not_found)?.tags)
+        }
+        _ => Err(malformed()),
+    }
+}
+
+pub fn tag_resource(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let input: TagResourceInput = request.json()?;
+    for (key, value) in &input.tags {
+        if key.is_empty() || key.len() > 128 {
+            return Err(ApiGatewayError::Validation(
+                "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy \
+                 constraint: Member must have length less than or equal to 128"
+                    .into(),
+            )
+            .into());
+        }
+        if value.len() > 256 {
+            return Err(ApiGatewayError::Validation(
+                "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy \
+                 constraint: Member must have length less than or equal to 256"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    let mut state = lock(&shared.apigateway);
+    let tags = tags_of(&mut state, ctx, request.label("resourceArn"))?;
+    let mut merged = tags.clone();
+    merged.extend(input.tags);
+    if merged.len() > MAX_TAGS {
+        return Err(ApiGatewayError::Validation(format!(
+            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member \
+             must have length less than or equal to {MAX_TAGS}"
+        ))
+        .into());
+    }
+    *tags = merged;
+    Ok(RestResponse::empty(204))
+}
+
+pub fn untag_resource(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let keys = request.query_params("tagKeys");
+    let mut state = lock(&shared.apigateway);
+    let tags = tags_of(&mut state, ctx, request.label("resourceArn"))?;
+    for key in keys {
+        tags.remove(key);
+    }
+    Ok(RestResponse::empty(204))
+}
+
+pub fn get_tags(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &RestRequest,
+) -> Result<RestResponse, AwsError> {
+    let mut state = lock(&shared.apigateway);
+    let tags = tags_of(&mut state, ctx, request.label("resourceArn"))?;
+    answer(200, &json!({ "tags": tags }))
+}
