@@ -83,11 +83,11 @@ fn the_solution_passes_every_check_and_the_score_is_recorded() {
         assert!(text(&graded).contains("report: "), "{}", text(&graded));
     }
     let page = std::fs::read_to_string(&html).unwrap();
-    assert!(page.contains("40/40 (100%) — passed"), "{page}");
+    assert!(page.contains("160/160 (100%) — passed"), "{page}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(report["content"]["earned"], 40);
-    assert_eq!(report["content"]["possible"], 40);
+    assert_eq!(report["content"]["earned"], 160);
+    assert_eq!(report["content"]["possible"], 160);
     let bad = awslab(data.path(), &["grade", "serverless-api", "--report", "report.txt"]);
     assert!(text(&bad).contains("--report names an .html or a .json file"), "{}", text(&bad));
 }
@@ -98,8 +98,8 @@ fn one_step_runs_alone_and_a_missing_lab_or_step_is_named() {
     let run = awslab(data.path(), &["run", "serverless-api", "--step", "3", "--lang", "en"]);
     let out = text(&run);
     assert!(run.status.success(), "{out}");
-    assert!(out.contains("[3/3] create-table"), "{out}");
-    assert!(!out.contains("[1/3]"), "{out}");
+    assert!(out.contains("[3/13] create-table"), "{out}");
+    assert!(!out.contains("[1/13]"), "{out}");
 
     let missing = awslab(data.path(), &["run", "no-such-lab"]);
     assert!(!missing.status.success());
@@ -108,7 +108,7 @@ fn one_step_runs_alone_and_a_missing_lab_or_step_is_named() {
         "{}",
         text(&missing)
     );
-    let step = awslab(data.path(), &["run", "serverless-api", "--step", "9"]);
+    let step = awslab(data.path(), &["run", "serverless-api", "--step", "99"]);
     assert!(text(&step).contains("serverless-api has steps 1 to "), "{}", text(&step));
 }
 
@@ -171,5 +171,5 @@ fn cleanup_removes_what_run_made_on_a_served_emulator() {
         "{out}"
     );
     assert!(out.ends_with("clean: nothing this lab created is left\n"), "{out}");
-    assert!(text(&check).contains("score: 0/40"), "{}", text(&check));
+    assert!(text(&check).contains("score: 0/160"), "{}", text(&check));
 }

@@ -169,6 +169,38 @@ async fn look_up(clients: &Clients, name: &str, argument: &str) -> Result<Value,
                 .map_err(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error))?;
             Ok(Value::String(function.function_arn().unwrap_or_default().to_string()))
         }
+        "rest_api_id" => {
+            let api = crate::apigateway::rest_api_by_name(clients, argument).await?;
+            api.and_then(|api| api.id().map(|id| Value::String(id.to_string()))).ok_or_else(|| {
+                Failure::local(
+                    "apigateway",
+                    "GetRestApis",
+                    "NotFoundException",
+                    format!("no REST API is named {argument}"),
+                )
+            })
+        }
+        "invoke_url" => {
+            // `API-NAME/STAGE`.
+            let Some((name, stage)) = argument.rsplit_once('/') else {
+                return Err(Failure::local(
+                    "awslab",
+                    "Lookup",
+                    "InvalidPlaceholder",
+                    format!("`{{{{invoke_url:{argument}}}}}` names an API and a stage: API/STAGE"),
+                ));
+            };
+            let api = crate::apigateway::rest_api_by_name(clients, name).await?;
+            let id = api.and_then(|api| api.id().map(str::to_string)).ok_or_else(|| {
+                Failure::local(
+                    "apigateway",
+                    "GetRestApis",
+                    "NotFoundException",
+                    format!("no REST API is named {name}"),
+                )
+            })?;
+            Ok(Value::String(clients.invoke_url(&id, stage)))
+        }
         other => Err(Failure::local(
             "awslab",
             "Lookup",

@@ -2,7 +2,7 @@
 //! `awslab:lab` = the lab's id), in an order AWS accepts, then list every service again to prove
 //! nothing of the lab is left. Nothing without the lab's tag or a ledger entry is touched.
 //!
-//! Order: Lambda functions (with their versions, aliases and permissions) and their log groups,
+//! Order: REST APIs (with their stages and deployments), Lambda functions (with their versions, aliases and permissions) and their log groups,
 //! DynamoDB tables, IAM roles (their policies detached and inline policies deleted first),
 //! then IAM policies (their other versions first). A lab policy still attached to a role that
 //! is not the lab's is left alone and reported, since detaching it would change that role.
@@ -40,6 +40,13 @@ fn item(kind: &str, id: &str) -> Created {
 /// Every resource tagged `awslab:lab` = `lab_id` in the target's region (and IAM).
 pub async fn tagged_resources(clients: &Clients, lab_id: &str) -> Result<Vec<Created>, Failure> {
     let mut found = Vec::new();
+    let mut apis = clients.apigateway.get_rest_apis().limit(500).into_paginator().items().send();
+    while let Some(api) = apis.next().await {
+        let api = api.map_err(|error| Failure::from_sdk("apigateway", "GetRestApis", error))?;
+        if api.tags().and_then(|tags| tags.get(TAG)).is_some_and(|lab| lab == lab_id) {
+            found.push(item("apigateway.rest_api", api.id().unwrap_or_default()));
+        }
+    }
     let mut functions = clients.lambda.list_functions().into_paginator().items().send();
     while let Some(function) = functions.next().await {
         let function =
@@ -110,6 +117,18 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
     };
     let lab_roles = of_kind("iam.role");
 
+    for api in of_kind("apigateway.rest_api") {
+        let resource = item("apigateway.rest_api", &api);
+        match clients.apigateway.delete_rest_api().rest_api_id(&api).send().await {
+            Ok(_) => report.deleted.push(resource),
+            Err(error) => {
+                let failure = Failure::from_sdk("apigateway", "DeleteRestApi", error);
+                if !crate::checks::is_not_found(&failure) {
+                    report.failed.push((resource, failure));
+                }
+            }
+        }
+    }
     for name in of_kind("lambda.function") {
         let resource = item("lambda.function", &name);
         match clients.lambda.delete_function().function_name(&name).send().await {
@@ -301,6 +320,14 @@ async fn exists(clients: &Clients, resource: &Created) -> bool {
             .await
             .err()
             .map(|error| Failure::from_sdk("iam", "GetRole", error)),
+        "apigateway.rest_api" => clients
+            .apigateway
+            .get_rest_api()
+            .rest_api_id(&resource.id)
+            .send()
+            .await
+            .err()
+            .map(|error| Failure::from_sdk("apigateway", "GetRestApi", error)),
         "iam.policy" => clients
             .iam
             .get_policy()

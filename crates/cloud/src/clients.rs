@@ -27,6 +27,9 @@ pub struct Clients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub apigateway: aws_sdk_apigateway::Client,
+    /// Plain HTTP, for invoke URLs.
+    pub http: reqwest::Client,
 }
 
 impl Clients {
@@ -58,11 +61,28 @@ impl Clients {
             dynamodb: aws_sdk_dynamodb::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
+            apigateway: aws_sdk_apigateway::Client::new(&config),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(35))
+                .build()
+                .unwrap_or_default(),
         }
     }
 
     pub fn region(&self) -> &str {
         self.target.region()
+    }
+
+    /// A stage's invoke URL: the emulator's path-style URL, or AWS's `execute-api` host.
+    pub fn invoke_url(&self, api_id: &str, stage: &str) -> String {
+        match &self.target {
+            Target::Emulator { endpoint, .. } => {
+                format!("{endpoint}/restapis/{api_id}/{stage}/_user_request_")
+            }
+            Target::Aws { region, .. } => {
+                format!("https://{api_id}.execute-api.{region}.amazonaws.com/{stage}")
+            }
+        }
     }
 
     /// `GetCallerIdentity`: which account and principal the calls act as.

@@ -16,6 +16,7 @@
 //!   against `expect`.
 //! - `cleanup`: deleting what a lab created (its ledger and its tagged resources), in order,
 //!   and proving nothing of it is left.
+//! - `apigateway`: API Gateway resources by name and path, and calls to invoke URLs.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //!
 //! Not here: the emulator's state (this crate only talks HTTP to it), Tauri, progress storage
@@ -26,6 +27,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod actions;
+pub mod apigateway;
 pub mod bindings;
 pub mod call;
 pub mod checks;

@@ -13,8 +13,15 @@ fn lab(id: &str) -> Lab {
     awslab_lab::load_lab(&dir).unwrap_or_else(|errors| panic!("{id} loads: {errors:?}"))
 }
 
+/// An emulator whose Python has boto3 (the lab's handler needs it): `AWSLAB_PYTHON` as
+/// `./dev test` sets it, else the repository's `.venv` when it exists.
 async fn emulator() -> (Emulator, Clients) {
-    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
+    let mut config = EmulatorConfig::default();
+    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
+    if std::env::var_os("AWSLAB_PYTHON").is_none() && std::path::Path::new(venv).exists() {
+        config.interpreters.python = venv.to_string();
+    }
+    let emulator = Emulator::start(config).await.expect("the emulator");
     let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
     (emulator, clients)
 }
@@ -32,7 +39,8 @@ async fn the_reference_solution_passes_every_check() {
         assert!(run.passed(), "step {} failed: {run:#?}", step.id);
         let action = run.action.as_ref().expect("every step of this lab acts");
         assert!(!action.calls.is_empty());
-        assert!(action.calls[0].cli.starts_with("aws "), "{}", action.calls[0].cli);
+        let cli = &action.calls[0].cli;
+        assert!(cli.starts_with("aws ") || cli.starts_with("curl "), "{cli}");
         earned += run.checks.iter().map(|check| check.points).sum::<u32>();
     }
     assert_eq!(earned, lab.total_points());
@@ -62,8 +70,8 @@ async fn one_wrong_value_fails_only_its_check_with_the_difference() {
     let mut lost = Vec::new();
     for step in &lab.steps {
         let mut values: FormValues = engine::solution_values(step);
-        if step.id == "create-table" {
-            values.insert("partition_key".into(), json!("id"));
+        if step.id == "create-api" {
+            values.insert("endpoint_type".into(), json!("EDGE"));
         }
         let run = engine::run_step(&clients, &identity, &lab, step, &values).await;
         assert!(run.action.as_ref().is_some_and(|action| action.succeeded()), "{run:#?}");
@@ -73,13 +81,32 @@ async fn one_wrong_value_fails_only_its_check_with_the_difference() {
     }
     assert_eq!(lost.len(), 1, "{lost:#?}");
     let (id, points, differences) = &lost[0];
-    assert_eq!(id, "table-keyed-by-customer-id");
+    assert_eq!(id, "api-is-regional");
     assert_eq!(*points, 10);
     let text: Vec<String> = differences.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        [r#"endpointConfiguration.types: expected exactly ["REGIONAL"], found ["EDGE"]"#]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_keyed_by_id_shows_the_key_difference() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    let step = lab.step("create-table").expect("the table step");
+    let mut values = engine::solution_values(step);
+    values.insert("partition_key".into(), json!("id"));
+    let run = engine::run_step(&clients, &identity, &lab, step, &values).await;
+    let check = &run.checks[0];
+    assert!(!check.passed);
+    assert_eq!(check.points, 0);
+    let text: Vec<String> = check.differences.iter().map(ToString::to_string).collect();
     assert!(
-        text.iter().any(|line| line.contains("AttributeName")
-            && line.contains("customer_id")
-            && line.contains("\"id\"")),
+        text.contains(
+            &"AttributeDefinitions[0].AttributeName: expected customer_id, found id".to_string()
+        ),
         "{text:#?}"
     );
 }
@@ -114,7 +141,10 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
     }
     let ledger = store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap();
     let kinds: Vec<&str> = ledger.iter().map(|entry| entry.kind.as_str()).collect();
-    assert_eq!(kinds, ["iam.policy", "iam.role", "dynamodb.table"]);
+    assert_eq!(
+        kinds,
+        ["iam.policy", "iam.role", "dynamodb.table", "apigateway.rest_api", "lambda.function"]
+    );
 
     // The learner's own things, made outside the lab.
     let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
@@ -164,6 +194,11 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
         report.deleted.iter().map(|d| (d.kind.as_str(), d.id.as_str())).collect();
     assert!(deleted.contains(&("dynamodb.table", "customers")), "{deleted:?}");
     assert!(deleted.contains(&("iam.role", "aws-lab-dynamodb-role")), "{deleted:?}");
+    assert!(deleted.contains(&("lambda.function", "addCustomer")), "{deleted:?}");
+    assert!(deleted.contains(&("logs.log_group", "/aws/lambda/addCustomer")), "{deleted:?}");
+    assert!(deleted.iter().any(|(kind, _)| *kind == "apigateway.rest_api"), "{deleted:?}");
+    assert!(clients.lambda.list_functions().send().await.unwrap().functions().is_empty());
+    assert!(clients.apigateway.get_rest_apis().send().await.unwrap().items().is_empty());
     // The lab's policy is attached to the learner's own role: left alone, and said so.
     assert_eq!(report.kept.len(), 1, "{report:#?}");
     assert!(report.kept[0].1.contains("my-own-role"), "{report:#?}");

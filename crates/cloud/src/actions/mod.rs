@@ -7,6 +7,7 @@
 //! resource an action creates is tagged `awslab:lab` and `awslab:step` where the service allows
 //! tags, so that a lab's resources can be found and cleaned up, and nothing else.
 
+mod apigateway;
 mod dynamodb;
 mod iam;
 mod lambda;
@@ -98,6 +99,31 @@ pub async fn run(ctx: &ActionContext<'_>, action: &str, params: &Map<String, Val
         "lambda.add_permission" => lambda::add_permission(ctx, &params, &mut recorder).await,
         "lambda.invoke" => lambda::invoke(ctx, &params, &mut recorder).await,
         "logs.filter_log_events" => logs::filter_log_events(ctx, &params, &mut recorder).await,
+        "apigateway.create_rest_api" => {
+            apigateway::create_rest_api(ctx, &params, &mut recorder).await
+        }
+        "apigateway.create_resource" => {
+            apigateway::create_resource(ctx, &params, &mut recorder).await
+        }
+        "apigateway.put_method" => apigateway::put_method(ctx, &params, &mut recorder).await,
+        "apigateway.put_integration" => {
+            apigateway::put_integration(ctx, &params, &mut recorder).await
+        }
+        "apigateway.create_deployment" => {
+            apigateway::create_deployment(ctx, &params, &mut recorder).await
+        }
+        "apigateway.create_stage" => apigateway::create_stage(ctx, &params, &mut recorder).await,
+        "apigateway.update_stage_variables" => {
+            apigateway::update_stage_variables(ctx, &params, &mut recorder).await
+        }
+        "apigateway.deploy_canary" => apigateway::deploy_canary(ctx, &params, &mut recorder).await,
+        "apigateway.promote_canary" => {
+            apigateway::promote_canary(ctx, &params, &mut recorder).await
+        }
+        "apigateway.test_invoke_method" => {
+            apigateway::test_invoke_method(ctx, &params, &mut recorder).await
+        }
+        "apigateway.invoke_url" => apigateway::invoke_url(ctx, &params, &mut recorder).await,
         other => Err(Failure::local(
             "awslab",
             other,

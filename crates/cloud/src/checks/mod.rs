@@ -6,6 +6,7 @@
 //! differences (`Threshold: expected 100000, found 10000`), or says the resource does not
 //! exist, or carries the error the target answered.
 
+mod apigateway;
 mod dynamodb;
 mod iam;
 mod lambda;
@@ -114,6 +115,14 @@ pub async fn observe(
         "lambda.permission" => lambda::permission(clients, selector).await,
         "lambda.invocation" => lambda::invocation(clients, selector).await,
         "logs.events" => logs::events(clients, selector).await,
+        "apigateway.rest_api" => apigateway::rest_api(clients, selector).await,
+        "apigateway.resource" => apigateway::resource(clients, selector).await,
+        "apigateway.method" => apigateway::method(clients, selector).await,
+        "apigateway.integration" => apigateway::integration(clients, selector).await,
+        "apigateway.stage" => apigateway::stage(clients, selector).await,
+        "apigateway.test_invoke" => apigateway::test_invoke(clients, selector).await,
+        "http.response" => apigateway::response(clients, selector).await,
+        "http.traffic_split" => apigateway::traffic_split(clients, selector).await,
         other => Err(Failure::local(
             "awslab",
             other,
