@@ -114,9 +114,17 @@ fn labs_check_fails_on_an_empty_folder() {
 fn labs_list_shows_titles_in_the_chosen_language() {
     let output = awslab(&["labs", "list"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("serverless-api  서버리스 API 만들기  (60 min, 13 steps"));
+    let listed = stdout(&output);
+    assert!(
+        listed.contains("serverless-api     서버리스 API 만들기  (60 min, 13 steps"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("api-stages-canary  API Gateway 스테이지와 카나리 배포  (90 min"),
+        "{listed}"
+    );
     let output = awslab(&["labs", "list", "--lang", "en"]);
-    assert!(stdout(&output).contains("serverless-api  Build a serverless API"));
+    assert!(stdout(&output).contains("serverless-api     Build a serverless API"));
 }
 
 #[test]

@@ -43,7 +43,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         &["function_name", "runtime", "role", "handler", "code"],
         &["timeout", "memory_size", "environment", "description"],
     ),
-    action_spec("lambda.update_function_code", &["function_name", "code"], &[]),
+    action_spec("lambda.update_function_code", &["function_name", "code"], &["publish"]),
     action_spec("lambda.publish_version", &["function_name"], &["description"]),
     action_spec(
         "lambda.create_alias",
@@ -72,7 +72,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     action_spec(
         "apigateway.put_integration",
         &["rest_api_id", "resource_path", "http_method", "integration_type"],
-        &["lambda_function", "uri", "timeout_ms"],
+        &["lambda_function", "uri", "timeout_ms", "create_method", "add_permission"],
     ),
     action_spec(
         "apigateway.create_deployment",

@@ -158,6 +158,37 @@ pub async fn put_integration(
         (None, uri) => uri.map(str::to_string),
     };
     let lambda = kind == "AWS" || kind == "AWS_PROXY";
+    if params.flag("create_method")? {
+        let exists = ctx
+            .clients
+            .apigateway
+            .get_method()
+            .rest_api_id(api)
+            .resource_id(&resource)
+            .http_method(&method)
+            .send()
+            .await
+            .is_ok();
+        if !exists {
+            recorder.call(
+                CallBuilder::new("apigateway", "apigateway", "PutMethod")
+                    .text("rest-api-id", api)
+                    .text("resource-id", &resource)
+                    .text("http-method", &method)
+                    .text("authorization-type", "NONE"),
+            );
+            ctx.clients
+                .apigateway
+                .put_method()
+                .rest_api_id(api)
+                .resource_id(&resource)
+                .http_method(&method)
+                .authorization_type("NONE")
+                .send()
+                .await
+                .map_err(|error| Failure::from_sdk("apigateway", "PutMethod", error))?;
+        }
+    }
     let mut call = CallBuilder::new("apigateway", "apigateway", "PutIntegration")
         .text("rest-api-id", api)
         .text("resource-id", &resource)
@@ -197,6 +228,47 @@ pub async fn put_integration(
         .send()
         .await
         .map_err(|error| Failure::from_sdk("apigateway", "PutIntegration", error))?;
+    if params.flag("add_permission")? {
+        let function = params.optional_text("lambda_function")?.ok_or_else(|| {
+            Failure::local(
+                "apigateway",
+                "PutIntegration",
+                "InvalidParameter",
+                "add_permission needs lambda_function",
+            )
+        })?;
+        let account = ctx.clients.whoami().await?.account;
+        let resource_path = normalize(path);
+        let source_arn = format!(
+            "arn:aws:execute-api:{}:{account}:{api}/*/{method}{resource_path}",
+            ctx.clients.region()
+        );
+        let statement_id = format!(
+            "apigateway-{}-{}",
+            method.to_ascii_lowercase(),
+            resource_path.trim_matches('/').replace(['/', '{', '}', '+'], "-")
+        );
+        let statement_id = statement_id.trim_end_matches('-').to_string();
+        recorder.call(
+            CallBuilder::new("lambda", "lambda", "AddPermission")
+                .text("function-name", function)
+                .text("statement-id", &statement_id)
+                .text("action", "lambda:InvokeFunction")
+                .text("principal", "apigateway.amazonaws.com")
+                .text("source-arn", &source_arn),
+        );
+        ctx.clients
+            .lambda
+            .add_permission()
+            .function_name(function)
+            .statement_id(&statement_id)
+            .action("lambda:InvokeFunction")
+            .principal("apigateway.amazonaws.com")
+            .source_arn(&source_arn)
+            .send()
+            .await
+            .map_err(|error| Failure::from_sdk("lambda", "AddPermission", error))?;
+    }
     // As the console does for a non-proxy integration: a 200 method response and the default
     // integration response that maps to it.
     if kind == "AWS" || kind == "MOCK" {

@@ -126,6 +126,7 @@ pub async fn update_function_code(
 ) -> Result<Value, Failure> {
     let name = params.text("function_name")?;
     let source = params.text("code")?;
+    let publish = params.flag("publish")?;
     // The file name depends on the function's runtime and handler: read them first.
     let config = ctx
         .clients
@@ -139,25 +140,32 @@ pub async fn update_function_code(
     let handler = config.handler().unwrap_or_default();
     let zip = zip_source(&runtime, handler, source)
         .map_err(|message| zip_failure("UpdateFunctionCode", message))?;
-    recorder.call(
-        CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
-            .text("function-name", name)
-            .file(
-                "zip-file",
-                &format!("<zip of the source, {} bytes>", zip.len()),
-                "fileb://function.zip",
-            ),
-    );
+    let mut call = CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
+        .text("function-name", name)
+        .file(
+            "zip-file",
+            &format!("<zip of the source, {} bytes>", zip.len()),
+            "fileb://function.zip",
+        );
+    if publish {
+        call = call.flag("publish");
+    }
+    recorder.call(call);
     let answer = ctx
         .clients
         .lambda
         .update_function_code()
         .function_name(name)
         .zip_file(Blob::new(zip))
+        .publish(publish)
         .send()
         .await
         .map_err(|error| Failure::from_sdk("lambda", "UpdateFunctionCode", error))?;
-    Ok(json!({ "FunctionName": name, "CodeSha256": answer.code_sha256() }))
+    Ok(json!({
+        "FunctionName": name,
+        "CodeSha256": answer.code_sha256(),
+        "Version": answer.version(),
+    }))
 }
 
 pub async fn publish_version(

@@ -201,6 +201,16 @@ impl Params<'_> {
         }
     }
 
+    /// A yes/no parameter (`true`, or the text `true`); absent is no.
+    pub fn flag(&self, name: &str) -> Result<bool, Failure> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(flag)) => Ok(*flag),
+            Some(Value::String(text)) => Ok(text.trim().eq_ignore_ascii_case("true")),
+            Some(_) => Err(self.missing(name, "true or false")),
+        }
+    }
+
     /// A list of text (`policies`), also accepting one text.
     pub fn list(&self, name: &str) -> Result<Vec<String>, Failure> {
         match self.map.get(name) {

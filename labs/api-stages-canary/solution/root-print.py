@@ -1,0 +1,12 @@
+import json
+
+
+def lambda_handler(event, context):
+    print(event)
+    body = "Hello from Lambda!"
+    statusCode = 200
+    return {
+        "statusCode": statusCode,
+        "body": json.dumps(body),
+        "headers": {"Content-Type": "application/json"},
+    }
