@@ -12,6 +12,7 @@ use awslab_cloud::cleanup::{self, CleanupReport};
 use awslab_cloud::{Bindings, Clients, Failure, Identity};
 use awslab_lab::fields::{self, FieldError};
 use awslab_lab::{Lab, Localized, Step};
+
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -311,4 +312,89 @@ pub async fn clean_up(
         .collect();
     store.forget_created(&lab.id, &gone)?;
     Ok(report)
+}
+
+/// The next hint of a step, revealed and counted: its number (1 is the first) and its text;
+/// `None` when every hint is already shown (the count stays).
+pub fn next_hint(
+    store: &mut ProgressStore,
+    lab: &Lab,
+    step: &Step,
+) -> Result<Option<(u32, Localized)>, ProgressError> {
+    let shown = store.hints_revealed(&lab.id)?.get(&step.id).copied().unwrap_or(0);
+    if shown as usize >= step.hints.len() {
+        return Ok(None);
+    }
+    let number = store.reveal_hint(&lab.id, &step.id)?;
+    Ok(step.hints.get(number as usize - 1).cloned().map(|hint| (number, hint)))
+}
+
+/// Skips a step: recorded as skipped (never as passed) so the learner can go on.
+pub fn skip_step(
+    store: &mut ProgressStore,
+    lab: &Lab,
+    step: &Step,
+    at_ms: i64,
+) -> Result<(), ProgressError> {
+    store.skip_step(&lab.id, &step.id, at_ms)
+}
+
+/// How resetting a lab went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum LabReset {
+    /// The emulator deleted the lab's resources (their ARNs).
+    Emulator { deleted: Vec<String> },
+    /// On AWS, the lab was cleaned up.
+    Aws(CleanupReport),
+}
+
+/// Starts a lab over: its resources on the target go (the emulator's own lab reset; a
+/// clean-up on AWS), then its progress.
+pub async fn reset_lab(
+    clients: &Clients,
+    store: &mut ProgressStore,
+    lab: &Lab,
+) -> Result<LabReset, ResetError> {
+    let outcome = match &clients.target {
+        awslab_cloud::Target::Emulator { endpoint, .. } => {
+            let url = format!("{endpoint}/_awslab/reset?lab={}", lab.id);
+            let answer = clients.http.post(&url).send().await.map_err(|error| {
+                ResetError::Target(format!("the emulator at {endpoint} did not answer: {error}"))
+            })?;
+            let status = answer.status();
+            let text = answer.text().await.unwrap_or_default();
+            let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            if !status.is_success() {
+                return Err(ResetError::Target(format!(
+                    "the emulator refused the reset ({status}): {}",
+                    body["message"].as_str().unwrap_or_default()
+                )));
+            }
+            let deleted = body["deleted"]
+                .as_array()
+                .map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            LabReset::Emulator { deleted }
+        }
+        awslab_cloud::Target::Aws { .. } => {
+            let report = clean_up(clients, store, lab).await?;
+            if !report.clean() {
+                return Err(ResetError::NotClean(report));
+            }
+            LabReset::Aws(report)
+        }
+    };
+    store.reset_lab(&lab.id)?;
+    Ok(outcome)
+}
+
+/// Why a lab could not be reset; its progress is kept then.
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("{0}")]
+    Target(String),
+    #[error("some of the lab's resources could not be deleted; its progress is kept")]
+    NotClean(CleanupReport),
+    #[error(transparent)]
+    Progress(#[from] ProgressError),
 }

@@ -234,3 +234,42 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
         .unwrap();
     assert!(policies.policies().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hints_come_in_order_skips_never_pass_and_a_reset_starts_over() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    let mut store = awslab_core::progress::ProgressStore::open_in_memory().unwrap();
+    let step = &lab.steps[0];
+    let (first, text) = engine::next_hint(&mut store, &lab, step).unwrap().expect("a hint");
+    assert_eq!((first, &text), (1, &step.hints[0]));
+    let (second, _) = engine::next_hint(&mut store, &lab, step).unwrap().expect("another");
+    assert_eq!(second, 2);
+    assert_eq!(engine::next_hint(&mut store, &lab, step).unwrap(), None, "only two hints");
+
+    engine::skip_step(&mut store, &lab, &lab.steps[1], 5).unwrap();
+    let progress = awslab_core::status::lab_progress(&lab, &store).unwrap();
+    assert_eq!(progress.steps[1].status, awslab_core::status::StepStatus::Skipped);
+    assert_eq!(progress.score.earned, 0);
+
+    let run =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    assert!(run.passed());
+    let reset = engine::reset_lab(&clients, &mut store, &lab).await.expect("reset");
+    let engine::LabReset::Emulator { deleted } = reset else { panic!("an emulator reset") };
+    assert_eq!(deleted.len(), 1, "the lab's policy: {deleted:?}");
+    assert!(
+        clients
+            .iam
+            .list_policies()
+            .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+            .send()
+            .await
+            .unwrap()
+            .policies()
+            .is_empty()
+    );
+    assert_eq!(store.hints_revealed(&lab.id).unwrap().len(), 0);
+    assert!(store.skipped_steps(&lab.id).unwrap().is_empty());
+}
