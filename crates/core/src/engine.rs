@@ -141,6 +141,10 @@ async fn check_step_with(
             Err(failure) => Err(failure),
         };
         let result = match filled {
+            // A quiz is answered in the form, not on the target.
+            Ok((Value::Object(resource), expect)) if check.kind == "quiz.answer" => {
+                quiz_result(check, &resource, &expect, &bindings.fields)
+            }
             Ok((Value::Object(resource), expect)) => {
                 let spec = CheckSpec {
                     id: &check.id,
@@ -171,6 +175,41 @@ async fn check_step_with(
         results.push(result);
     }
     results
+}
+
+/// A `quiz.answer` check: the form's answer compared with `expect` (`{ Answer = … }`).
+fn quiz_result(
+    check: &awslab_lab::Check,
+    resource: &Map<String, Value>,
+    expect: &Value,
+    values: &FormValues,
+) -> CheckResult {
+    let field = resource.get("field").and_then(Value::as_str).unwrap_or_default();
+    let answer = values.get(field).cloned().filter(|value| !value.is_null());
+    let observed = serde_json::json!({ "Answer": answer });
+    let differences: Vec<awslab_cloud::checks::Difference> = match &answer {
+        None => Vec::new(),
+        Some(_) => awslab_lab::expect::diff(expect, &observed)
+            .into_iter()
+            .map(|diff| awslab_cloud::checks::Difference {
+                path: diff.path,
+                expected: diff.expected,
+                found: diff.found,
+            })
+            .collect(),
+    };
+    let passed = answer.is_some() && differences.is_empty();
+    CheckResult {
+        id: check.id.clone(),
+        kind: check.kind.clone(),
+        passed,
+        points: if passed { check.points } else { 0 },
+        possible: check.points,
+        differences,
+        missing: answer.is_none(),
+        failure: None,
+        observed,
+    }
 }
 
 /// Looks up and fills the placeholders of `value`.

@@ -273,3 +273,28 @@ async fn hints_come_in_order_skips_never_pass_and_a_reset_starts_over() {
     assert_eq!(store.hints_revealed(&lab.id).unwrap().len(), 0);
     assert!(store.skipped_steps(&lab.id).unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quiz_is_graded_from_the_form() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/format-sample");
+    let lab = awslab_lab::load_lab(&dir).expect("the sample loads");
+    let step = lab.step("quiz").expect("the quiz step");
+    let graded = |answer: Option<&str>| {
+        let mut values = FormValues::new();
+        if let Some(answer) = answer {
+            values.insert("endpoint_answer".into(), json!(answer));
+        }
+        let (clients, identity, lab) = (&clients, &identity, &lab);
+        async move { engine::check_step(clients, identity, lab, step, &values).await.remove(0) }
+    };
+    let right = graded(Some("REGIONAL")).await;
+    assert!(right.passed && right.points == 5, "{right:?}");
+    let wrong = graded(Some("EDGE")).await;
+    assert!(!wrong.passed);
+    assert_eq!(wrong.differences[0].to_string(), "Answer: expected REGIONAL, found EDGE");
+    let unanswered = graded(None).await;
+    assert!(!unanswered.passed && unanswered.missing);
+}
