@@ -5,7 +5,8 @@
 use tauri_build::{AppManifest, Attributes};
 
 fn main() {
-    let attributes = Attributes::new().app_manifest(AppManifest::new().commands(&["list_labs"]));
+    let attributes = Attributes::new()
+        .app_manifest(AppManifest::new().commands(&["list_labs", "emulator_status"]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.
         panic!("tauri-build failed: {error:#}");

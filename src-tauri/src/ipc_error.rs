@@ -1,21 +1,26 @@
 //! The one error shape every command returns: `{ "code": "...", "message": "..." }`.
 //!
 //! The UI branches on `code`, a closed set, and shows `message` to the learner; it never parses
-//! the message. Mirrored by hand in `ui/src/lib/types.ts` for now.
+//! the message. Both types are generated for TypeScript into `ui/src/lib/bindings/`.
 
 use awslab_core::catalog::CatalogError;
+use awslab_core::progress::ProgressError;
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Why a command failed, as the UI branches on it. Serialized in snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum IpcErrorCode {
     /// The labs folder is missing or unreadable, so there is no catalog to show.
     LabsUnavailable,
+    /// The progress file cannot be opened or read (a newer format, no permission, no data
+    /// folder): the message says which file and what the learner can do.
+    ProgressUnavailable,
 }
 
 /// A command's error as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IpcError {
     pub code: IpcErrorCode,
     /// For the learner: what went wrong and where (a path, a line).
@@ -27,9 +32,18 @@ impl From<CatalogError> for IpcError {
         // A lab that fails to parse is not an error here: `list_labs` reports it among the
         // listing's `problems`. Only a catalog that cannot be read at all ends up here.
         // No `_` arm: a new `CatalogError` variant must be given its code here.
-        let code = match &error {
-            CatalogError::Unreadable { .. } => IpcErrorCode::LabsUnavailable,
-        };
-        IpcError { code, message: error.to_string() }
+        match error {
+            CatalogError::Unreadable { .. } => {
+                IpcError { code: IpcErrorCode::LabsUnavailable, message: error.to_string() }
+            }
+            CatalogError::Progress(error) => IpcError::from(error),
+        }
+    }
+}
+
+impl From<ProgressError> for IpcError {
+    fn from(error: ProgressError) -> Self {
+        // Every variant names the file and what to do, so one code serves them all.
+        IpcError { code: IpcErrorCode::ProgressUnavailable, message: error.to_string() }
     }
 }

@@ -9,18 +9,57 @@
 //!   in `build.rs` and granted in `capabilities/default.json`.
 //! - `ipc_error`: `IpcError`, the one error shape that crosses the IPC boundary, with its closed
 //!   set of codes.
+//! - `progress_slot`: the progress store, opened on first use and kept for the app's life.
+//! - `bindings`: the TypeScript types generated from the Rust types that cross IPC, and the test
+//!   that fails when the committed ones are stale.
+//!
+//! At launch the app starts the offline emulator (`awslab_core::offline`) in Tauri's async
+//! runtime; the window opens at once and asks `emulator_status` how it went.
 //!
 //! Not here: lab parsing, catalog rules, AWS calls, progress storage.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod ipc_error;
+mod progress_slot;
+
+use std::sync::Arc;
+
+use awslab_core::offline::{EmulatorStatus, OfflineEmulator, OfflineOptions};
 
 pub use ipc_error::{IpcError, IpcErrorCode};
 
-/// Opens the main window (configured in `tauri.conf.json`) and serves the commands until it
-/// closes.
+/// Opens the main window (configured in `tauri.conf.json`), starts the offline emulator, and
+/// serves the commands until the window closes; then stops the emulator.
 pub fn run() -> tauri::Result<()> {
-    tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::list_labs])
-        .run(tauri::generate_context!())
+    let offline = Arc::new(OfflineEmulator::new());
+    let starting = Arc::clone(&offline);
+    let app = tauri::Builder::default()
+        .manage(progress_slot::ProgressSlot::in_data_folder())
+        .manage(Arc::clone(&offline))
+        .setup(move |_app| {
+            tauri::async_runtime::spawn(async move {
+                match starting.start(OfflineOptions::from_environment()).await {
+                    EmulatorStatus::Running { endpoint, warning } => {
+                        eprintln!("awslab: offline emulator running at {endpoint}");
+                        if let Some(warning) = warning {
+                            eprintln!("awslab: warning: {warning}");
+                        }
+                    }
+                    EmulatorStatus::Failed { message } => eprintln!("awslab: {message}"),
+                    EmulatorStatus::Starting => {}
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::list_labs, commands::emulator_status])
+        .build(tauri::generate_context!())?;
+    app.run(move |_app, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Let requests in flight finish and the emulator's state files close cleanly.
+            tauri::async_runtime::block_on(offline.stop());
+        }
+    });
+    Ok(())
 }

@@ -4,8 +4,10 @@
 //! every use case is tested without Tauri. See DESIGN.md §3.
 //!
 //! ## Layout
-//! - `catalog`: find the labs folder and summarise its labs for a catalog view.
+//! - `catalog`: find the labs folder and summarise its labs, with the learner's standing in each,
+//!   for a catalog view.
 //! - `data_dir`: where progress and the emulator's state are kept.
+//! - `offline`: the bundled emulator the app starts at launch, and its status.
 //! - `engine`: running a step (validate the form, act on the target, check) and checking a lab.
 //! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
@@ -17,6 +19,7 @@
 pub mod catalog;
 pub mod data_dir;
 pub mod engine;
+pub mod offline;
 pub mod progress;
 pub mod report;
 pub mod status;

@@ -367,6 +367,20 @@ impl ProgressStore {
         })
     }
 
+    /// When the learner last worked on the lab: the latest `at_ms` of a check result or a skip,
+    /// or `None` when neither was recorded. (Revealing a hint records no time.)
+    pub fn last_worked_ms(&self, lab_id: &str) -> Result<Option<i64>, ProgressError> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT max(at_ms) FROM (
+                     SELECT at_ms FROM check_result WHERE lab_id = ?1
+                     UNION ALL SELECT at_ms FROM skipped_step WHERE lab_id = ?1
+                 )",
+            )?
+            .query_row([lab_id], |row| row.get(0))
+        })
+    }
+
     fn read<T>(
         &self,
         query: impl FnOnce(&Connection) -> rusqlite::Result<T>,

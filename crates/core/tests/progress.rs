@@ -131,6 +131,25 @@ fn reopening_keeps_everything_recorded() {
 }
 
 #[test]
+fn last_worked_is_the_latest_check_or_skip_of_that_lab_only() {
+    let mut store = ProgressStore::open_in_memory().expect("in-memory store");
+    assert_eq!(store.last_worked_ms("serverless-api").expect("query"), None);
+
+    store.record_checks("serverless-api", &[check("s1", "policy", true, 2_000)]).expect("record");
+    store.reveal_hint("serverless-api", "s2").expect("hint");
+    assert_eq!(store.last_worked_ms("serverless-api").expect("query"), Some(2_000));
+
+    // A later skip counts; an earlier result recorded afterwards does not move it back.
+    store.skip_step("serverless-api", "s3", 5_000).expect("skip");
+    store.record_checks("serverless-api", &[check("s1", "policy", false, 3_000)]).expect("record");
+    assert_eq!(store.last_worked_ms("serverless-api").expect("query"), Some(5_000));
+
+    store.record_checks("cloudwatch-alarm", &[check("a", "b", true, 9_000)]).expect("record");
+    assert_eq!(store.last_worked_ms("serverless-api").expect("query"), Some(5_000));
+    assert_eq!(store.last_worked_ms("cloudwatch-alarm").expect("query"), Some(9_000));
+}
+
+#[test]
 fn a_file_from_a_newer_version_is_refused_and_left_untouched() {
     let dir = temp_dir();
     let path = dir.path().join(FILE_NAME);

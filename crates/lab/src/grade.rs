@@ -7,7 +7,7 @@ use crate::model::Lab;
 use serde::Serialize;
 
 /// A learner's standing in one lab.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
 pub struct Score {
     pub earned: u32,
     pub possible: u32,

@@ -50,7 +50,7 @@ impl FromStr for Lang {
 }
 
 /// The same text in Korean and English.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Localized {
     pub ko: String,
     pub en: String,

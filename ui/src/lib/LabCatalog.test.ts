@@ -2,32 +2,30 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import type { ApiError, AwslabApi } from './api';
+import { fakeApi, labSummary, listing } from './testing';
 import type { CatalogListing } from './types';
 
-const twoLabs: CatalogListing = {
-  labs: [
-    {
-      id: 'serverless-api',
-      title: { ko: '서버리스 API 만들기', en: 'Build a serverless API' },
-      estimated_minutes: 60,
-      step_count: 11,
-    },
-    {
-      id: 'cloudwatch-alarm',
-      title: { ko: 'CloudWatch 경보', en: 'CloudWatch alarms' },
-      estimated_minutes: 45,
-      step_count: 1,
-    },
-  ],
-  problems: [],
-};
+const twoLabs: CatalogListing = listing([
+  labSummary('serverless-api', {
+    title: { ko: '서버리스 API 만들기', en: 'Build a serverless API' },
+    estimated_minutes: 60,
+    step_count: 11,
+    total_points: 160,
+  }),
+  labSummary('cloudwatch-alarm', {
+    title: { ko: 'CloudWatch 경보', en: 'CloudWatch alarms' },
+    estimated_minutes: 45,
+    step_count: 1,
+    total_points: 10,
+  }),
+]);
 
 function apiReturning(listing: CatalogListing): AwslabApi {
-  return { listLabs: async () => listing };
+  return fakeApi({ listLabs: async () => listing });
 }
 
 function apiFailingWith(rejection: unknown): AwslabApi {
-  return { listLabs: async () => Promise.reject(rejection) };
+  return fakeApi({ listLabs: async () => Promise.reject(rejection) });
 }
 
 async function titles(): Promise<string[]> {
@@ -75,7 +73,7 @@ describe('lab catalog', () => {
   });
 
   it('says so when there are no labs', async () => {
-    render(App, { api: apiReturning({ labs: [], problems: [] }) });
+    render(App, { api: apiReturning(listing([])) });
 
     expect((await screen.findByTestId('catalog-empty')).textContent).toBe('아직 실습이 없습니다.');
   });
@@ -104,18 +102,95 @@ describe('lab catalog', () => {
 
   it('loads again when asked after a failure', async () => {
     let calls = 0;
-    const api: AwslabApi = {
+    const api = fakeApi({
       listLabs: async () => {
         calls += 1;
         if (calls === 1) throw { code: 'labs_unavailable', message: 'not there yet' };
         return twoLabs;
       },
-    };
+    });
     render(App, { api });
     await screen.findByTestId('catalog-error');
 
     await fireEvent.click(screen.getByTestId('catalog-reload'));
     expect(await titles()).toHaveLength(2);
     expect(screen.queryByTestId('catalog-error')).toBeNull();
+  });
+
+  it('shows each lab\'s score, progress bar and steps passed', async () => {
+    const halfway = labSummary('serverless-api', {
+      step_count: 11,
+      total_points: 160,
+      standing: {
+        score: { earned: 120, possible: 160, percent: 75, pass_percent: 70, passed: true },
+        steps_passed: 8,
+        last_worked_ms: Date.UTC(2025, 2, 14, 9, 30),
+      },
+    });
+    render(App, { api: apiReturning(listing([halfway, labSummary('untouched')])) });
+    await titles();
+
+    const [first, second] = screen.getAllByTestId('lab-card');
+    const within = (card: HTMLElement, id: string) =>
+      card.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
+    expect(within(first, 'lab-score')?.textContent).toBe('120 / 160점');
+    expect(within(first, 'lab-percent')?.textContent).toBe('75%');
+    expect((within(first, 'lab-progress') as HTMLProgressElement).value).toBe(75);
+    expect(within(first, 'lab-steps-passed')?.textContent?.trim()).toBe('11단계 중 8단계 통과');
+    expect(within(first, 'lab-passed')?.textContent).toBe('합격');
+    expect(within(first, 'lab-last-worked')?.textContent).toContain('마지막 학습:');
+    expect(within(first, 'lab-last-worked')?.textContent).toContain('2025');
+
+    expect(within(second, 'lab-score')?.textContent).toBe('0 / 40점');
+    expect((within(second, 'lab-progress') as HTMLProgressElement).value).toBe(0);
+    expect(within(second, 'lab-passed')).toBeNull();
+    expect(within(second, 'lab-last-worked')?.textContent?.trim()).toBe('아직 시작하지 않음');
+
+    await fireEvent.click(screen.getByTestId('locale-en'));
+    expect(within(first, 'lab-score')?.textContent).toBe('120 / 160 points');
+    expect(within(first, 'lab-steps-passed')?.textContent?.trim()).toBe('8 of 11 steps passed');
+    expect(within(first, 'lab-last-worked')?.textContent).toContain('Last worked on');
+  });
+
+  it('marks only the lab to continue, and keeps the order it was given', async () => {
+    const labs = [labSummary('first'), labSummary('second'), labSummary('third')];
+    render(App, { api: apiReturning(listing(labs, { continue_lab_id: 'second' })) });
+    await titles();
+
+    const cards = screen.getAllByTestId('lab-card');
+    expect(cards.map((card) => card.dataset.labId)).toEqual(['first', 'second', 'third']);
+    const markers = screen.getAllByTestId('lab-continue');
+    expect(markers).toHaveLength(1);
+    expect(markers[0].closest('[data-testid="lab-card"]')).toBe(cards[1]);
+    expect(markers[0].textContent).toBe('이어서 하기');
+  });
+
+  it('shows no continue marker when no lab was worked on', async () => {
+    render(App, { api: apiReturning(twoLabs) });
+    await titles();
+
+    expect(screen.queryByTestId('lab-continue')).toBeNull();
+  });
+
+  it('says when a damaged progress file was replaced, and where it was kept', async () => {
+    const notice = 'Your progress file was damaged (not a database). It was kept as /d/p.corrupt-1';
+    render(App, { api: apiReturning({ ...twoLabs, progress_recovered: notice }) });
+
+    const panel = await screen.findByTestId('progress-recovered');
+    expect(panel.textContent).toContain('진도 파일이 손상되어');
+    expect(panel.textContent).toContain('/d/p.corrupt-1');
+  });
+
+  it('explains a progress file that cannot be opened', async () => {
+    const error: ApiError = {
+      code: 'progress_unavailable',
+      message: 'the progress file /d/progress.sqlite3 was written by a newer version of awslab',
+    };
+    render(App, { api: apiFailingWith(error) });
+
+    const panel = await screen.findByTestId('catalog-error');
+    expect(panel.dataset.code).toBe('progress_unavailable');
+    expect(panel.textContent).toContain('진도 파일을 열 수 없습니다.');
+    expect(panel.textContent).toContain('newer version of awslab');
   });
 });

@@ -1,13 +1,13 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tauriApi, toApiError } from './api';
-import type { CatalogListing } from './types';
+import { listing as makeListing, running } from './testing';
 
 afterEach(() => clearMocks());
 
 describe('tauriApi', () => {
   it('calls the list_labs command and returns its listing', async () => {
-    const listing: CatalogListing = { labs: [], problems: ['labs/x/lab.toml:1:1: bad'] };
+    const listing = makeListing([], { problems: ['labs/x/lab.toml:1:1: bad'] });
     const called: string[] = [];
     mockIPC((command) => {
       called.push(command);
@@ -16,6 +16,17 @@ describe('tauriApi', () => {
 
     await expect(tauriApi.listLabs()).resolves.toEqual(listing);
     expect(called).toEqual(['list_labs']);
+  });
+
+  it('calls the emulator_status command and returns the status', async () => {
+    const called: string[] = [];
+    mockIPC((command) => {
+      called.push(command);
+      return running;
+    });
+
+    await expect(tauriApi.emulatorStatus()).resolves.toEqual(running);
+    expect(called).toEqual(['emulator_status']);
   });
 
   it('passes a command error through with its code', async () => {
@@ -47,6 +58,15 @@ describe('toApiError', () => {
       code: 'ipc_failed',
       message: '{"code":"surprise","message":"m"}',
     });
+  });
+
+  it('accepts every code of the closed set generated from Rust', () => {
+    const error = { code: 'progress_unavailable', message: 'cannot open /p' } as const;
+    expect(toApiError(error)).toEqual(error);
+  });
+
+  it('does not take a code inherited from Object.prototype', () => {
+    expect(toApiError({ code: 'toString', message: 'm' }).code).toBe('ipc_failed');
   });
 
   it('keeps an ApiError as it is', () => {

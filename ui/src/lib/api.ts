@@ -1,11 +1,13 @@
 // The front end's only door to the Rust side. Components take an `AwslabApi` as a prop, so tests
 // hand them a stand-in instead of a running Tauri app.
 import { invoke } from '@tauri-apps/api/core';
-import type { CatalogListing, IpcError } from './types';
+import type { CatalogListing, EmulatorStatus, IpcError } from './types';
 
 export interface AwslabApi {
   /** Summaries of the labs in the labs folder; rejects with an `ApiError`. */
   listLabs(): Promise<CatalogListing>;
+  /** Where the offline emulator started at launch is; rejects only with `ipc_failed`. */
+  emulatorStatus(): Promise<EmulatorStatus>;
 }
 
 /**
@@ -15,15 +17,24 @@ export interface AwslabApi {
  */
 export type ApiError = IpcError | { code: 'ipc_failed'; message: string };
 
-const apiErrorCodes: readonly ApiError['code'][] = ['labs_unavailable', 'ipc_failed'];
+// A record, not a list, so that TypeScript fails the build when a code generated from Rust is
+// missing here.
+const apiErrorCodes: Record<ApiError['code'], true> = {
+  labs_unavailable: true,
+  progress_unavailable: true,
+  ipc_failed: true,
+};
+
+function isApiErrorCode(code: unknown): code is ApiError['code'] {
+  return typeof code === 'string' && Object.hasOwn(apiErrorCodes, code);
+}
 
 /** Turns whatever `invoke` rejected with into an `ApiError`; an `ApiError` stays as it is. */
 export function toApiError(rejection: unknown): ApiError {
   if (typeof rejection === 'object' && rejection !== null) {
     const { code, message } = rejection as Record<string, unknown>;
-    const known = apiErrorCodes.find((candidate) => candidate === code);
-    if (known !== undefined && typeof message === 'string') {
-      return { code: known, message } as ApiError;
+    if (isApiErrorCode(code) && typeof message === 'string') {
+      return { code, message } as ApiError;
     }
   }
   return { code: 'ipc_failed', message: describeRejection(rejection) };
@@ -50,4 +61,5 @@ async function call<T>(command: string): Promise<T> {
 /** The real API: Tauri commands defined in src-tauri/src/commands.rs. */
 export const tauriApi: AwslabApi = {
   listLabs: () => call<CatalogListing>('list_labs'),
+  emulatorStatus: () => call<EmulatorStatus>('emulator_status'),
 };

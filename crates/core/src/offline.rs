@@ -1,0 +1,248 @@
+//! The offline target inside the app: the bundled emulator, started on a free loopback port when
+//! the app opens, and its status for the window's badge.
+//!
+//! The emulator keeps its state in `data_dir::emulator_dir()` so resources a learner made survive
+//! a restart. When that folder cannot be used (no data folder on this system, a folder that
+//! cannot be created, saved state that cannot be opened), the emulator still starts, with its
+//! state in memory, and the status carries a warning saying so: the learner can work, and knows
+//! their resources vanish when the app closes. Only a server that cannot listen at all is a
+//! failure.
+//!
+//! Not here: pointing SDK clients at it (`awslab-cloud`), or the emulator itself.
+
+use awslab_emulator::{Emulator, EmulatorConfig, StartError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use ts_rs::TS;
+
+/// Where the offline emulator is, as the window's badge shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum EmulatorStatus {
+    /// Launched, not listening yet.
+    Starting,
+    /// Listening on `endpoint` (`http://127.0.0.1:PORT`).
+    Running {
+        endpoint: String,
+        /// Set when the state could not be kept on disk and lives in memory: why, for the
+        /// learner.
+        warning: Option<String>,
+    },
+    /// Could not start; `message` says why, for the learner. Offline steps cannot run.
+    Failed { message: String },
+}
+
+/// What to start: where to keep state (`None`: in memory, with a warning that there is no data
+/// folder) and which port (0 picks a free one).
+#[derive(Debug, Clone)]
+pub struct OfflineOptions {
+    pub state_dir: Option<PathBuf>,
+    pub port: u16,
+}
+
+impl OfflineOptions {
+    /// The app's defaults: state in `data_dir::emulator_dir()`, any free port.
+    pub fn from_environment() -> Self {
+        Self { state_dir: crate::data_dir::emulator_dir(), port: 0 }
+    }
+}
+
+/// The app's one offline emulator: its status, and the running server while there is one.
+/// Shared between the task that starts it and the commands that ask about it.
+#[derive(Default)]
+pub struct OfflineEmulator {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    status: Option<EmulatorStatus>,
+    server: Option<Emulator>,
+}
+
+impl OfflineEmulator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The current status (`Starting` until [`start`](Self::start) finishes).
+    pub fn status(&self) -> EmulatorStatus {
+        self.lock().status.clone().unwrap_or(EmulatorStatus::Starting)
+    }
+
+    /// Starts the emulator in the current tokio runtime and records the outcome.
+    pub async fn start(&self, options: OfflineOptions) -> EmulatorStatus {
+        let (server, status) = launch(options).await;
+        let mut inner = self.lock();
+        inner.status = Some(status.clone());
+        inner.server = server;
+        status
+    }
+
+    /// Stops the server, letting requests in flight finish. The status stays as it was.
+    pub async fn stop(&self) {
+        let server = self.lock().server.take();
+        if let Some(server) = server {
+            server.shutdown().await;
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A std Mutex: it is held only to copy or swap a value, never across an await. A panic
+        // while holding it cannot leave `Inner` half-written, so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+async fn launch(options: OfflineOptions) -> (Option<Emulator>, EmulatorStatus) {
+    let in_memory = |port| EmulatorConfig { port, data_dir: None, ..EmulatorConfig::default() };
+    let (config, warning) = match &options.state_dir {
+        None => (
+            in_memory(options.port),
+            Some(
+                "awslab found no data folder on this system, so the offline emulator keeps its \
+                 resources in memory: they vanish when the app closes. Set AWSLAB_DATA_DIR to \
+                 keep them."
+                    .to_owned(),
+            ),
+        ),
+        Some(dir) => match std::fs::create_dir_all(dir) {
+            Ok(()) => (
+                EmulatorConfig {
+                    port: options.port,
+                    data_dir: Some(dir.clone()),
+                    ..EmulatorConfig::default()
+                },
+                None,
+            ),
+            Err(error) => (in_memory(options.port), Some(memory_warning(dir, &error))),
+        },
+    };
+    match Emulator::start(config).await {
+        Ok(server) => {
+            let endpoint = server.endpoint().to_owned();
+            (Some(server), EmulatorStatus::Running { endpoint, warning })
+        }
+        // The saved state is unusable (damaged, locked, unreadable): start without it.
+        Err(StartError::State { path, source }) => {
+            let warning = memory_warning(&path, &*source);
+            match Emulator::start(in_memory(options.port)).await {
+                Ok(server) => {
+                    let endpoint = server.endpoint().to_owned();
+                    (Some(server), EmulatorStatus::Running { endpoint, warning: Some(warning) })
+                }
+                Err(error) => (None, failed(&error)),
+            }
+        }
+        Err(error @ StartError::Bind { .. }) => (None, failed(&error)),
+    }
+}
+
+fn memory_warning(path: &Path, error: &dyn std::fmt::Display) -> String {
+    format!(
+        "the offline emulator cannot keep its state in {} ({error}), so it keeps its resources \
+         in memory: they vanish when the app closes",
+        path.display()
+    )
+}
+
+fn failed(error: &StartError) -> EmulatorStatus {
+    EmulatorStatus::Failed { message: format!("the offline emulator could not start: {error}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn health(endpoint: &str) -> reqwest::StatusCode {
+        reqwest::get(format!("{endpoint}/_awslab/health")).await.expect("GET health").status()
+    }
+
+    #[test]
+    fn before_it_starts_it_is_starting() {
+        assert_eq!(OfflineEmulator::new().status(), EmulatorStatus::Starting);
+    }
+
+    #[tokio::test]
+    async fn it_listens_on_loopback_keeping_state_in_the_folder() {
+        let data = tempfile::tempdir().expect("temporary folder");
+        let state_dir = data.path().join("emulator");
+        let offline = OfflineEmulator::new();
+
+        let status =
+            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+
+        let EmulatorStatus::Running { endpoint, warning: None } = &status else {
+            panic!("expected running without a warning: {status:?}");
+        };
+        assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
+        assert_eq!(offline.status(), status);
+        assert!(health(endpoint).await.is_success());
+        assert!(state_dir.is_dir(), "the state folder is created");
+        offline.stop().await;
+        assert!(reqwest::get(format!("{endpoint}/_awslab/health")).await.is_err(), "stopped");
+    }
+
+    #[tokio::test]
+    async fn an_unusable_state_folder_falls_back_to_memory_with_a_warning_naming_it() {
+        let data = tempfile::tempdir().expect("temporary folder");
+        let blocker = data.path().join("not-a-folder");
+        std::fs::write(&blocker, "a file where the folder should be").expect("write");
+        let offline = OfflineEmulator::new();
+
+        let status = offline
+            .start(OfflineOptions { state_dir: Some(blocker.join("emulator")), port: 0 })
+            .await;
+
+        let EmulatorStatus::Running { endpoint, warning: Some(warning) } = &status else {
+            panic!("expected running with a warning: {status:?}");
+        };
+        assert!(warning.contains("not-a-folder"), "{warning}");
+        assert!(warning.contains("in memory"), "{warning}");
+        assert!(health(endpoint).await.is_success());
+        offline.stop().await;
+    }
+
+    #[tokio::test]
+    async fn no_data_folder_runs_in_memory_and_says_how_to_keep_state() {
+        let offline = OfflineEmulator::new();
+
+        let status = offline.start(OfflineOptions { state_dir: None, port: 0 }).await;
+
+        let EmulatorStatus::Running { warning: Some(warning), .. } = &status else {
+            panic!("expected running with a warning: {status:?}");
+        };
+        assert!(warning.contains("AWSLAB_DATA_DIR"), "{warning}");
+        offline.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_port_in_use_is_a_failure_naming_the_port() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+        let port = taken.local_addr().expect("address").port();
+        let offline = OfflineEmulator::new();
+
+        let status = offline.start(OfflineOptions { state_dir: None, port }).await;
+
+        let EmulatorStatus::Failed { message } = &status else {
+            panic!("expected a failure: {status:?}");
+        };
+        assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+        assert_eq!(offline.status(), status);
+    }
+
+    #[test]
+    fn the_status_crosses_the_boundary_tagged_by_state() {
+        let running =
+            EmulatorStatus::Running { endpoint: "http://127.0.0.1:1".into(), warning: None };
+        assert_eq!(
+            serde_json::to_value(&running).expect("serializable"),
+            serde_json::json!({ "state": "running", "endpoint": "http://127.0.0.1:1", "warning": null })
+        );
+        assert_eq!(
+            serde_json::to_value(EmulatorStatus::Starting).expect("serializable"),
+            serde_json::json!({ "state": "starting" })
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! The learner's progress store, opened on first use and then kept open for the app's life.
+//!
+//! Opening lazily, from a command, means a progress file that cannot be opened reaches the UI
+//! as an `IpcError` it can show (and retry), rather than stopping the window from opening.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use awslab_core::progress::{ProgressError, ProgressStore};
+
+/// Where the store is, and the store once it has been opened.
+pub struct ProgressSlot {
+    /// `None`: `ProgressStore::default_path()`, resolved when first needed.
+    path: Option<PathBuf>,
+    open: Mutex<Option<OpenStore>>,
+}
+
+struct OpenStore {
+    store: ProgressStore,
+    /// The sentence saying a damaged file was moved aside when this store was opened.
+    recovered: Option<String>,
+}
+
+impl ProgressSlot {
+    /// The store in the data folder (`$AWSLAB_DATA_DIR` or the platform's).
+    pub fn in_data_folder() -> Self {
+        Self { path: None, open: Mutex::new(None) }
+    }
+
+    /// The store at `path` (tests).
+    #[cfg(test)]
+    pub fn at(path: PathBuf) -> Self {
+        Self { path: Some(path), open: Mutex::new(None) }
+    }
+
+    /// Runs `use_store` with the store, opening it first if needed, and with the recovery
+    /// notice if opening it moved a damaged file aside.
+    pub fn with_store<T>(
+        &self,
+        use_store: impl FnOnce(&ProgressStore, Option<&str>) -> T,
+    ) -> Result<T, ProgressError> {
+        // A std Mutex: held for a short SQLite call, never across an await. A panic inside
+        // `use_store` leaves the connection usable (every write is one transaction).
+        let mut slot = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let open = match &mut *slot {
+            Some(open) => open,
+            empty => empty.insert(self.open_store()?),
+        };
+        Ok(use_store(&open.store, open.recovered.as_deref()))
+    }
+
+    fn open_store(&self) -> Result<OpenStore, ProgressError> {
+        let path = match &self.path {
+            Some(path) => path.clone(),
+            None => ProgressStore::default_path()?,
+        };
+        let opened = ProgressStore::open(&path, now_ms())?;
+        let recovered = opened.recovered.map(|recovery| recovery.to_string());
+        Ok(OpenStore { store: opened.store, recovered })
+    }
+}
+
+fn now_ms() -> i64 {
+    // Only names a damaged file moved aside; a clock before 1970 names it `...-0`.
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
