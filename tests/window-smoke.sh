@@ -8,6 +8,13 @@ set -euo pipefail
 app=$(realpath "$1")
 artifacts=$(realpath -m "${2:-test-artifacts}")
 mkdir -p "$artifacts"
+# The app keeps progress and the emulator's state in its data folder: a test uses its own, never
+# the learner's.
+if [ -z "${AWSLAB_DATA_DIR:-}" ]; then
+  AWSLAB_DATA_DIR=$(mktemp -d)
+  trap 'rm -rf "$AWSLAB_DATA_DIR"' EXIT
+fi
+export AWSLAB_DATA_DIR
 
 attempt() {
   xvfb-run -a -s "-screen 0 1280x900x24" bash -c '
