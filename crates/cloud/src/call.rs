@@ -37,6 +37,23 @@ impl CallBuilder {
         self
     }
 
+    /// A text argument when there is one.
+    pub fn optional_text(self, flag: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(value) => self.text(flag, value),
+            None => self,
+        }
+    }
+
+    /// Key/value pairs as a JSON object (`--variables '{"k":"v"}'`), when there are any.
+    pub fn pairs(self, flag: &str, pairs: &[(String, String)]) -> Self {
+        if pairs.is_empty() {
+            return self;
+        }
+        let object = pairs.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+        self.json(flag, &Value::Object(object))
+    }
+
     /// A number argument.
     pub fn number(mut self, flag: &str, value: impl Into<serde_json::Number>) -> Self {
         let value = value.into();

@@ -37,9 +37,7 @@ pub async fn create_rest_api(
     let mut call = CallBuilder::new("apigateway", "apigateway", "CreateRestApi")
         .text("name", name)
         .json("endpoint-configuration", &json!({ "types": [endpoint] }));
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
+    call = call.optional_text("description", description);
     recorder.call(call);
     let mut request = ctx
         .clients
@@ -326,12 +324,8 @@ pub async fn create_deployment(
     let mut call = CallBuilder::new("apigateway", "apigateway", "CreateDeployment")
         .text("rest-api-id", api)
         .text("stage-name", stage);
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
-    if !variables.is_empty() {
-        call = call.json("variables", &pairs_json(&variables));
-    }
+    call = call.optional_text("description", description);
+    call = call.pairs("variables", &variables);
     recorder.call(call);
     let mut request = ctx
         .clients
@@ -368,12 +362,8 @@ pub async fn create_stage(
         .text("rest-api-id", api)
         .text("stage-name", stage)
         .text("deployment-id", deployment);
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
-    if !variables.is_empty() {
-        call = call.json("variables", &pairs_json(&variables));
-    }
+    call = call.optional_text("description", description);
+    call = call.pairs("variables", &variables);
     recorder.call(call);
     let mut request = ctx
         .clients
@@ -573,9 +563,7 @@ pub async fn test_invoke_method(
     if let Some(body) = &body {
         call = call.text("body", body);
     }
-    if !variables.is_empty() {
-        call = call.json("stage-variables", &pairs_json(&variables));
-    }
+    call = call.pairs("stage-variables", &variables);
     recorder.call(call);
     let mut request = ctx
         .clients

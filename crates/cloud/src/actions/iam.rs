@@ -25,9 +25,7 @@ pub async fn create_policy(
     let mut call = CallBuilder::new("iam", "iam", "CreatePolicy")
         .text("policy-name", name)
         .json("policy-document", &document);
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
+    call = call.optional_text("description", description);
     recorder.call(call);
     let answer = ctx
         .clients
@@ -63,9 +61,7 @@ pub async fn create_role(
     let mut call = CallBuilder::new("iam", "iam", "CreateRole")
         .text("role-name", name)
         .json("assume-role-policy-document", &trust);
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
+    call = call.optional_text("description", description);
     recorder.call(call);
     let answer = ctx
         .clients

@@ -74,9 +74,7 @@ pub async fn create_function(
     if let Some(memory) = memory {
         call = call.number("memory-size", memory);
     }
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
+    call = call.optional_text("description", description);
     if !environment.is_empty() {
         let variables: serde_json::Map<String, Value> =
             environment.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
@@ -177,9 +175,7 @@ pub async fn publish_version(
     let description = params.optional_text("description")?;
     let mut call =
         CallBuilder::new("lambda", "lambda", "PublishVersion").text("function-name", name);
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
+    call = call.optional_text("description", description);
     recorder.call(call);
     let answer = ctx
         .clients
@@ -210,9 +206,7 @@ pub async fn create_alias(
         .text("function-name", name)
         .text("name", alias)
         .text("function-version", version);
-    if let Some(description) = description {
-        call = call.text("description", description);
-    }
+    call = call.optional_text("description", description);
     recorder.call(call);
     let answer = ctx
         .clients
@@ -241,9 +235,7 @@ pub async fn update_alias(
     let mut call = CallBuilder::new("lambda", "lambda", "UpdateAlias")
         .text("function-name", name)
         .text("name", alias);
-    if let Some(version) = version {
-        call = call.text("function-version", version);
-    }
+    call = call.optional_text("function-version", version);
     let routing = match (additional, weight) {
         (Some(extra), Some(weight)) => {
             call = call
@@ -287,12 +279,8 @@ pub async fn add_permission(
         .text("statement-id", statement_id)
         .text("action", action)
         .text("principal", principal);
-    if let Some(source_arn) = source_arn {
-        call = call.text("source-arn", source_arn);
-    }
-    if let Some(qualifier) = qualifier {
-        call = call.text("qualifier", qualifier);
-    }
+    call = call.optional_text("source-arn", source_arn);
+    call = call.optional_text("qualifier", qualifier);
     recorder.call(call);
     let answer = ctx
         .clients
@@ -325,9 +313,7 @@ pub async fn invoke(
         .text("payload", &payload.to_string())
         .text("cli-binary-format", "raw-in-base64-out")
         .text("log-type", "Tail");
-    if let Some(qualifier) = qualifier {
-        call = call.text("qualifier", qualifier);
-    }
+    call = call.optional_text("qualifier", qualifier);
     recorder.call(call.positional("response.json"));
     let answer = ctx
         .clients

@@ -14,9 +14,7 @@ pub async fn filter_log_events(
     let pattern = params.optional_text("filter_pattern")?;
     let mut call =
         CallBuilder::new("logs", "logs", "FilterLogEvents").text("log-group-name", group);
-    if let Some(pattern) = pattern {
-        call = call.text("filter-pattern", pattern);
-    }
+    call = call.optional_text("filter-pattern", pattern);
     recorder.call(call);
     let mut pages = ctx
         .clients

@@ -24,6 +24,17 @@ async fn resource_id(
     Ok(resource_by_path(clients, api, path).await?.and_then(|r| r.id().map(str::to_string)))
 }
 
+/// The API id, resource id and HTTP method a selector names (`api`, `path`, `method`);
+/// `None` when the API or the resource does not exist.
+async fn method_of(
+    clients: &Clients,
+    selector: &Selector<'_>,
+) -> Result<Option<(String, String, String)>, Failure> {
+    let Some(api) = api_id(clients, selector).await? else { return Ok(None) };
+    let Some(resource) = resource_id(clients, &api, selector).await? else { return Ok(None) };
+    Ok(Some((api, resource, selector.text("method")?.to_ascii_uppercase())))
+}
+
 fn absent(failure: Failure) -> Result<Option<Value>, Failure> {
     super::absent_or(failure)
 }
@@ -68,9 +79,9 @@ pub async fn resource(
 }
 
 pub async fn method(clients: &Clients, selector: &Selector<'_>) -> Result<Option<Value>, Failure> {
-    let Some(api) = api_id(clients, selector).await? else { return Ok(None) };
-    let Some(resource) = resource_id(clients, &api, selector).await? else { return Ok(None) };
-    let http_method = selector.text("method")?.to_ascii_uppercase();
+    let Some((api, resource, http_method)) = method_of(clients, selector).await? else {
+        return Ok(None);
+    };
     let answer = clients
         .apigateway
         .get_method()
@@ -106,9 +117,9 @@ pub async fn integration(
     clients: &Clients,
     selector: &Selector<'_>,
 ) -> Result<Option<Value>, Failure> {
-    let Some(api) = api_id(clients, selector).await? else { return Ok(None) };
-    let Some(resource) = resource_id(clients, &api, selector).await? else { return Ok(None) };
-    let http_method = selector.text("method")?.to_ascii_uppercase();
+    let Some((api, resource, http_method)) = method_of(clients, selector).await? else {
+        return Ok(None);
+    };
     let answer = clients
         .apigateway
         .get_integration()
@@ -202,9 +213,9 @@ pub async fn test_invoke(
     clients: &Clients,
     selector: &Selector<'_>,
 ) -> Result<Option<Value>, Failure> {
-    let Some(api) = api_id(clients, selector).await? else { return Ok(None) };
-    let Some(resource) = resource_id(clients, &api, selector).await? else { return Ok(None) };
-    let http_method = selector.text("method")?.to_ascii_uppercase();
+    let Some((api, resource, http_method)) = method_of(clients, selector).await? else {
+        return Ok(None);
+    };
     let mut request = clients
         .apigateway
         .test_invoke_method()

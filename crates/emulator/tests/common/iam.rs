@@ -4,8 +4,6 @@
 
 use super::sdk_config;
 use aws_sdk_iam::Client;
-use aws_sdk_iam::config::http::HttpResponse;
-use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use awslab_emulator::Emulator;
 use serde_json::Value;
 
@@ -26,13 +24,8 @@ pub async fn client(emulator: &Emulator) -> Client {
     Client::new(&sdk_config(emulator, "ap-northeast-2").await)
 }
 
-/// An error as AWS reports it: code, message, HTTP status.
-pub fn failure<E: ProvideErrorMetadata>(error: SdkError<E, HttpResponse>) -> (String, String, u16) {
-    let status = error.raw_response().map_or(0, |r| r.status().as_u16());
-    let code = error.code().unwrap_or_default().to_string();
-    let message = error.message().unwrap_or_default().to_string();
-    (code, message, status)
-}
+#[allow(unused_imports)] // not every suite that includes this module uses it
+pub use super::failure;
 
 /// IAM's documents come back URL-encoded; this is what boto3 and the CLI do to read them.
 pub fn decoded(document: &str) -> Value {

@@ -5,8 +5,6 @@
 
 use super::sdk_config;
 use aws_sdk_cloudwatchlogs::Client;
-use aws_sdk_cloudwatchlogs::config::http::HttpResponse;
-use aws_sdk_cloudwatchlogs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use awslab_emulator::{ACCOUNT_ID, Emulator};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -29,13 +27,8 @@ pub fn event(timestamp: i64, message: &str) -> InputLogEvent {
     InputLogEvent::builder().timestamp(timestamp).message(message).build().expect("an event")
 }
 
-/// An error as AWS reports it: code, message, HTTP status.
-pub fn failure<E: ProvideErrorMetadata>(error: SdkError<E, HttpResponse>) -> (String, String, u16) {
-    let status = error.raw_response().map_or(0, |r| r.status().as_u16());
-    let code = error.code().unwrap_or_default().to_string();
-    let message = error.message().unwrap_or_default().to_string();
-    (code, message, status)
-}
+#[allow(unused_imports)] // not every suite that includes this module uses it
+pub use super::failure;
 
 pub fn invalid(message: &str) -> (String, String, u16) {
     ("InvalidParameterException".into(), message.into(), 400)

@@ -7,6 +7,7 @@ pub mod iam;
 pub mod lambda;
 pub mod logs;
 
+use aws_sdk_iam::error::ProvideErrorMetadata;
 use awslab_emulator::{Emulator, EmulatorConfig};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -29,6 +30,16 @@ pub async fn sdk_config(emulator: &Emulator, region: &'static str) -> aws_config
         ))
         .load()
         .await
+}
+
+/// An error as AWS reports it through an SDK: code, message, HTTP status.
+pub fn failure<E: ProvideErrorMetadata>(
+    error: aws_sdk_iam::error::SdkError<E, aws_sdk_iam::config::http::HttpResponse>,
+) -> (String, String, u16) {
+    let status = error.raw_response().map_or(0, |r| r.status().as_u16());
+    let code = error.code().unwrap_or_default().to_string();
+    let message = error.message().unwrap_or_default().to_string();
+    (code, message, status)
 }
 
 /// A raw HTTP response: status, headers (lowercase names) and body.

@@ -107,12 +107,7 @@ pub fn update_alias(
     if let Some(given) = &input.revision_id
         && *given != current.revision_id
     {
-        return Err(LambdaError::PreconditionFailed(
-            "The Revision Id provided does not match the latest Revision Id. Call the \
-             GetFunction/GetAlias API to retrieve the latest Revision Id"
-                .to_string(),
-        )
-        .into());
+        return Err(LambdaError::revision_mismatch("GetFunction/GetAlias").into());
     }
     let version = input.function_version.unwrap_or_else(|| current.function_version.clone());
     check_version(function, &arn, &version)?;

@@ -691,11 +691,9 @@ fn check_role_trusts_lambda(
 
 fn check_revision(given: Option<&str>, current: &str) -> Result<(), LambdaError> {
     match given {
-        Some(given) if given != current => Err(LambdaError::PreconditionFailed(
-            "The Revision Id provided does not match the latest Revision Id. Call the \
-             GetFunction/GetAlias API to retrieve the latest Revision Id"
-                .to_string(),
-        )),
+        Some(given) if given != current => {
+            Err(LambdaError::revision_mismatch("GetFunction/GetAlias"))
+        }
         _ => Ok(()),
     }
 }

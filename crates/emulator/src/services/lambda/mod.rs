@@ -185,6 +185,15 @@ impl LambdaError {
         ))
     }
 
+    /// A `RevisionId` that is not the current one; `reread` names the API that gives it
+    /// (`GetFunction/GetAlias`, `GetPolicy`).
+    pub fn revision_mismatch(reread: &str) -> Self {
+        Self::PreconditionFailed(format!(
+            "The Revision Id provided does not match the latest Revision Id. Call the {reread} \
+             API to retrieve the latest Revision Id"
+        ))
+    }
+
     pub fn function_not_found(arn: &str) -> Self {
         Self::ResourceNotFound(format!("Function not found: {arn}"))
     }

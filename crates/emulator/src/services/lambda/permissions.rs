@@ -44,12 +44,7 @@ pub fn add_permission(
         && !policy.revision_id.is_empty()
         && *given != policy.revision_id
     {
-        return Err(LambdaError::PreconditionFailed(
-            "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy \
-             API to retrieve the latest Revision Id"
-                .to_string(),
-        )
-        .into());
+        return Err(LambdaError::revision_mismatch("GetPolicy").into());
     }
     if policy.statements.iter().any(|statement| statement["Sid"] == input.statement_id.as_str()) {
         return Err(LambdaError::ResourceConflict(format!(
@@ -106,12 +101,7 @@ pub fn remove_permission(
     if let Some(given) = request.query_param("RevisionId")
         && given != policy.revision_id
     {
-        return Err(LambdaError::PreconditionFailed(
-            "The Revision Id provided does not match the latest Revision Id. Call the GetPolicy \
-             API to retrieve the latest Revision Id"
-                .to_string(),
-        )
-        .into());
+        return Err(LambdaError::revision_mismatch("GetPolicy").into());
     }
     let before = policy.statements.len();
     policy.statements.retain(|statement| statement["Sid"] != statement_id);
