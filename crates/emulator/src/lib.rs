@@ -30,6 +30,7 @@ mod config;
 mod control;
 mod error;
 mod identity;
+pub mod metrics;
 mod persist;
 mod policy;
 pub mod protocol;
