@@ -6,7 +6,17 @@ use tauri_build::{AppManifest, Attributes};
 
 fn main() {
     let attributes = Attributes::new()
-        .app_manifest(AppManifest::new().commands(&["list_labs", "emulator_status"]));
+        .app_manifest(AppManifest::new().commands(&[
+        "list_labs",
+        "emulator_status",
+        "open_lab",
+        "validate_form",
+        "run_step",
+        "check_step",
+        "reveal_hint",
+        "skip_step",
+        "reset_lab",
+    ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.
         panic!("tauri-build failed: {error:#}");

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use awslab_cloud::checks::CheckResult;
 use awslab_cloud::{Clients, Identity, Target};
 use awslab_core::engine::{self, FormValues};
-use awslab_core::progress::{CheckRecord, ProgressStore, TargetKind};
+use awslab_core::progress::{ProgressStore, TargetKind};
 use awslab_emulator::{Emulator, EmulatorConfig};
 use awslab_lab::{Lab, Lang};
 use std::path::Path;
@@ -328,27 +328,8 @@ fn record(
         Target::Emulator { .. } => TargetKind::Emulator,
         Target::Aws { .. } => TargetKind::Aws,
     };
-    let at_ms = now_ms();
-    let records: Vec<CheckRecord> = results
-        .iter()
-        .map(|result| CheckRecord {
-            step_id: step_id.to_string(),
-            check_id: result.id.clone(),
-            passed: result.passed,
-            points: result.points,
-            max_points: result.possible,
-            target: kind,
-            at_ms,
-            detail: serde_json::to_string(&serde_json::json!({
-                "differences": result.differences,
-                "missing": result.missing,
-                "failure": result.failure,
-            }))
-            .ok(),
-        })
-        .collect();
-    store.record_checks(&lab.id, &records).context("recording the results")?;
-    Ok(())
+    engine::record_checks(store, lab, step_id, results, kind, now_ms())
+        .context("recording the results")
 }
 
 fn print_score(lab: &Lab, store: &ProgressStore, lang: Lang) -> Result<awslab_lab::grade::Score> {

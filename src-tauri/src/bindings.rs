@@ -15,10 +15,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use awslab_core::catalog::CatalogListing;
+use awslab_core::engine::FieldProblem;
+use awslab_core::lab_view::OpenedLab;
 use awslab_core::offline::EmulatorStatus;
+use awslab_core::status::LabProgress;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::IpcError;
+use crate::lab_commands::StepOutcome;
 
 /// The folder the UI imports the generated types from.
 pub fn bindings_dir() -> PathBuf {
@@ -31,6 +35,10 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     CatalogListing::export_all(&config)?;
     EmulatorStatus::export_all(&config)?;
     IpcError::export_all(&config)?;
+    OpenedLab::export_all(&config)?;
+    FieldProblem::export_all(&config)?;
+    LabProgress::export_all(&config)?;
+    StepOutcome::export_all(&config)?;
     Ok(())
 }
 

@@ -17,6 +17,15 @@ pub enum IpcErrorCode {
     /// The progress file cannot be opened or read (a newer format, no permission, no data
     /// folder): the message says which file and what the learner can do.
     ProgressUnavailable,
+    /// No lab with that id in the labs folder.
+    LabNotFound,
+    /// The lab has no step with that id (the lab changed under the window).
+    StepNotFound,
+    /// The target cannot be reached: the offline emulator is starting or failed, or AWS does
+    /// not answer with the chosen credentials. The message says which and what to do.
+    TargetUnavailable,
+    /// Some of the lab's resources could not be deleted, so its progress was kept.
+    ResetFailed,
 }
 
 /// A command's error as the UI receives it.

@@ -5,8 +5,11 @@
 //! live in `awslab-core` (DESIGN.md §3), so they run without a window.
 //!
 //! ## Layout
-//! - `commands`: one `#[tauri::command]` per use case the UI may call. Each must also be listed
-//!   in `build.rs` and granted in `capabilities/default.json`.
+//! - `commands`: the catalog's commands; `lab_commands`: the lab view's (open, validate, run,
+//!   check, hint, skip, reset). One `#[tauri::command]` per use case the UI may call; each must
+//!   also be listed in `build.rs` and granted in `capabilities/default.json`.
+//! - `workbench`: the labs folder and the connection to the current target, shared by the
+//!   lab commands; `lab_scheme`: the `awslab-lab://` scheme that serves lesson images.
 //! - `ipc_error`: `IpcError`, the one error shape that crosses the IPC boundary, with its closed
 //!   set of codes.
 //! - `progress_slot`: the progress store, opened on first use and kept for the app's life.
@@ -22,7 +25,10 @@
 mod bindings;
 mod commands;
 mod ipc_error;
+mod lab_commands;
+mod lab_scheme;
 mod progress_slot;
+mod workbench;
 
 use std::sync::Arc;
 
@@ -38,6 +44,8 @@ pub fn run() -> tauri::Result<()> {
     let app = tauri::Builder::default()
         .manage(progress_slot::ProgressSlot::in_data_folder())
         .manage(Arc::clone(&offline))
+        .manage(workbench::Workbench::new(awslab_core::catalog::default_labs_dir()))
+        .register_uri_scheme_protocol(workbench::LAB_SCHEME, lab_scheme::serve)
         .setup(move |_app| {
             tauri::async_runtime::spawn(async move {
                 match starting.start(OfflineOptions::from_environment()).await {
@@ -53,7 +61,17 @@ pub fn run() -> tauri::Result<()> {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::list_labs, commands::emulator_status])
+        .invoke_handler(tauri::generate_handler![
+            commands::list_labs,
+            commands::emulator_status,
+            lab_commands::open_lab,
+            lab_commands::validate_form,
+            lab_commands::run_step,
+            lab_commands::check_step,
+            lab_commands::reveal_hint,
+            lab_commands::skip_step,
+            lab_commands::reset_lab,
+        ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {
         if let tauri::RunEvent::Exit = event {

@@ -38,7 +38,7 @@ impl ProgressSlot {
     /// notice if opening it moved a damaged file aside.
     pub fn with_store<T>(
         &self,
-        use_store: impl FnOnce(&ProgressStore, Option<&str>) -> T,
+        use_store: impl FnOnce(&mut ProgressStore, Option<&str>) -> T,
     ) -> Result<T, ProgressError> {
         // A std Mutex: held for a short SQLite call, never across an await. A panic inside
         // `use_store` leaves the connection usable (every write is one transaction).
@@ -47,14 +47,27 @@ impl ProgressSlot {
             Some(open) => open,
             empty => empty.insert(self.open_store()?),
         };
-        Ok(use_store(&open.store, open.recovered.as_deref()))
+        Ok(use_store(&mut open.store, open.recovered.as_deref()))
+    }
+
+    /// A second connection to the same progress file, for a command that must keep a store
+    /// across awaits (SQLite serialises the two connections' writes).
+    pub fn open_another(&self) -> Result<ProgressStore, ProgressError> {
+        // Open the shared one first, so a damaged file is recovered once, by it.
+        self.with_store(|_, _| ())?;
+        let path = self.path()?;
+        Ok(ProgressStore::open(&path, now_ms())?.store)
+    }
+
+    fn path(&self) -> Result<PathBuf, ProgressError> {
+        match &self.path {
+            Some(path) => Ok(path.clone()),
+            None => ProgressStore::default_path(),
+        }
     }
 
     fn open_store(&self) -> Result<OpenStore, ProgressError> {
-        let path = match &self.path {
-            Some(path) => path.clone(),
-            None => ProgressStore::default_path()?,
-        };
+        let path = self.path()?;
         let opened = ProgressStore::open(&path, now_ms())?;
         let recovered = opened.recovered.map(|recovery| recovery.to_string());
         Ok(OpenStore { store: opened.store, recovered })

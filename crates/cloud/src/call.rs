@@ -5,7 +5,7 @@ use crate::target::Target;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ApiCall {
     pub service: String,
     pub operation: String,

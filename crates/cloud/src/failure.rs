@@ -4,7 +4,7 @@ use aws_sdk_iam::error::ProvideErrorMetadata;
 use awslab_lab::Localized;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{service} {operation} failed: {code}: {message}")]
 pub struct Failure {
     pub service: String,

@@ -5,7 +5,7 @@
 //! fill the placeholders (looking names up on the target), act, then check. Check results are
 //! what progress records.
 
-use crate::progress::{LedgerEntry, ProgressError, ProgressStore, TargetKind};
+use crate::progress::{CheckRecord, LedgerEntry, ProgressError, ProgressStore, TargetKind};
 use awslab_cloud::actions::{self, ActionContext, ActionRun, Created};
 use awslab_cloud::checks::{self, CheckResult, CheckSpec};
 use awslab_cloud::cleanup::{self, CleanupReport};
@@ -21,14 +21,14 @@ use serde_json::{Map, Value};
 pub type FormValues = IndexMap<String, Value>;
 
 /// A field whose value breaks a rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct FieldProblem {
     pub field: String,
     pub message: Localized,
 }
 
 /// What running one step did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct StepRun {
     pub step_id: String,
     /// Problems in the form; when there are any, nothing was sent.
@@ -297,6 +297,36 @@ pub fn target_kind(clients: &Clients) -> TargetKind {
         awslab_cloud::Target::Emulator { .. } => TargetKind::Emulator,
         awslab_cloud::Target::Aws { .. } => TargetKind::Aws,
     }
+}
+
+/// Records a step's check results as progress, with what failed and why (the report shows it).
+pub fn record_checks(
+    store: &mut ProgressStore,
+    lab: &Lab,
+    step_id: &str,
+    results: &[CheckResult],
+    target: TargetKind,
+    at_ms: i64,
+) -> Result<(), ProgressError> {
+    let records: Vec<CheckRecord> = results
+        .iter()
+        .map(|result| CheckRecord {
+            step_id: step_id.to_string(),
+            check_id: result.id.clone(),
+            passed: result.passed,
+            points: result.points,
+            max_points: result.possible,
+            target,
+            at_ms,
+            detail: serde_json::to_string(&serde_json::json!({
+                "differences": result.differences,
+                "missing": result.missing,
+                "failure": result.failure,
+            }))
+            .ok(),
+        })
+        .collect();
+    store.record_checks(&lab.id, &records)
 }
 
 /// Records in the ledger what a step's action created.

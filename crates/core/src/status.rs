@@ -12,7 +12,7 @@ use awslab_lab::grade::Score;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     NotStarted,
@@ -21,7 +21,7 @@ pub enum StepStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct StepProgress {
     pub step_id: String,
     pub status: StepStatus,
@@ -30,7 +30,7 @@ pub struct StepProgress {
     pub hints_revealed: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct LabProgress {
     pub lab_id: String,
     pub steps: Vec<StepProgress>,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// An AWS naming rule for a text field, as the service itself enforces it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Naming {
     /// 1–64 characters: letters, digits and `+=,.@_-`.
@@ -179,7 +179,7 @@ fn email(address: &str) -> Result<(), FieldError> {
 }
 
 /// The rules of a key/value field's names and values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyValueRules {
     /// API Gateway stage variables: names `[A-Za-z0-9_]+`, values of `A–Z a–z 0–9 -._~:/?#&=,`
@@ -255,7 +255,7 @@ impl KeyValueRules {
 }
 
 /// The language of a code field, for the editor's highlighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum CodeLanguage {
     Python,
@@ -275,7 +275,7 @@ impl CodeLanguage {
 }
 
 /// A known shape a JSON field must have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum JsonSchema {
     /// An IAM policy document (identity or trust policy): `Statement` with `Effect` and

@@ -98,7 +98,7 @@ impl Step {
 }
 
 /// Which targets a step's action can run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Targets {
     Both,
@@ -131,7 +131,7 @@ impl Field {
 }
 
 /// What a field holds and how it is checked as the learner types.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FieldKind {
     /// One line of text, optionally following an AWS naming rule.
@@ -186,7 +186,7 @@ impl FieldKind {
 }
 
 /// One option of a select or multi-select field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Choice {
     pub value: String,
     /// Shown instead of the value when given.
@@ -200,7 +200,7 @@ impl Choice {
 }
 
 /// What a resource picker lists, filled from the target when the step is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub enum ResourceKind {
     #[serde(rename = "iam.role")]
     IamRole,

@@ -35,14 +35,14 @@ impl ActionContext<'_> {
 
 /// A resource an action created, for the ledger: its kind in the lab format's terms
 /// (`iam.role`, `lambda.function`, …) and its ARN or name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Created {
     pub kind: String,
     pub id: String,
 }
 
 /// The outcome of one action.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ActionRun {
     pub action: String,
     pub calls: Vec<ApiCall>,

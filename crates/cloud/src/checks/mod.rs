@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// One property that differs from what the lab expects.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Difference {
     pub path: String,
     pub expected: String,
@@ -33,7 +33,7 @@ impl std::fmt::Display for Difference {
 }
 
 /// How one check came out.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CheckResult {
     pub id: String,
     pub kind: String,

@@ -1,0 +1,200 @@
+//! A lab as the lab view shows it: every text rendered to safe HTML in both languages, each
+//! step's form fields with their rules and defaults, its checks and hints, and the learner's
+//! standing.
+//!
+//! Both languages travel together so the learner can switch language without a round trip.
+//! The view never carries a field's reference solution: hints are the way to the answer.
+
+use crate::progress::{ProgressError, ProgressStore};
+use crate::status::{self, LabProgress};
+use awslab_lab::render::markdown_to_html;
+use awslab_lab::model::Targets;
+use awslab_lab::{Field, FieldKind, Lab, Localized, Step};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+use url::Url;
+
+/// The whole lab for the lab view.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LabView {
+    pub id: String,
+    pub title: Localized,
+    pub estimated_minutes: u32,
+    pub pass_percent: u8,
+    /// Upper estimate in US dollars for doing the lab once on AWS and cleaning up.
+    pub cost_usd: f64,
+    pub cost_note: Localized,
+    /// The introduction, as HTML.
+    pub intro_html: Localized,
+    pub steps: Vec<StepView>,
+    /// The closing section (what was built, what to clean up), as HTML.
+    pub summary: Option<SectionView>,
+    pub total_points: u32,
+}
+
+/// A titled section of HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SectionView {
+    pub title: Localized,
+    pub html: Localized,
+}
+
+/// One step: its lesson, its form, what it checks.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StepView {
+    pub id: String,
+    pub title: Localized,
+    /// The lesson, as HTML.
+    pub html: Localized,
+    pub fields: Vec<FieldView>,
+    /// Whether **Run** does something on the target (a reading step only has **Check**).
+    pub has_action: bool,
+    /// Which targets the step can run on.
+    pub targets: Targets,
+    pub checks: Vec<CheckView>,
+    /// Every hint, in order; the view shows as many as the learner has revealed.
+    pub hints: Vec<Localized>,
+}
+
+/// A form field: what it is called, what it holds, what it starts with.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FieldView {
+    pub id: String,
+    pub label: Localized,
+    pub help: Option<Localized>,
+    pub required: bool,
+    pub kind: FieldKind,
+    /// The value the form starts with, if any.
+    pub default: Option<Value>,
+}
+
+/// A check as the step lists it before it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CheckView {
+    pub id: String,
+    pub points: u32,
+    /// What the check wants, said as the failure message says it.
+    pub message: Localized,
+}
+
+/// A lab with the learner's standing in it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OpenedLab {
+    pub lab: LabView,
+    pub progress: LabProgress,
+}
+
+/// Builds the view of `lab`; relative links and images in its text resolve against `base`
+/// (the URL under which the app serves the lab's folder, ending in `/`).
+pub fn lab_view(lab: &Lab, base: &Url) -> LabView {
+    let html = |text: &Localized| Localized {
+        ko: markdown_to_html(&text.ko, base),
+        en: markdown_to_html(&text.en, base),
+    };
+    LabView {
+        id: lab.id.clone(),
+        title: lab.title.clone(),
+        estimated_minutes: lab.estimated_minutes,
+        pass_percent: lab.pass_percent,
+        cost_usd: lab.cost.usd,
+        cost_note: lab.cost.note.clone(),
+        intro_html: html(&lab.intro),
+        steps: lab.steps.iter().map(|step| step_view(step, &html)).collect(),
+        summary: lab
+            .summary
+            .as_ref()
+            .map(|section| SectionView { title: section.title.clone(), html: html(&section.text) }),
+        total_points: lab.total_points(),
+    }
+}
+
+fn step_view(step: &Step, html: &impl Fn(&Localized) -> Localized) -> StepView {
+    StepView {
+        id: step.id.clone(),
+        title: step.title.clone(),
+        html: html(&step.text),
+        fields: step.fields.iter().map(field_view).collect(),
+        has_action: step.action.is_some(),
+        targets: step.targets,
+        checks: step
+            .checks
+            .iter()
+            .map(|check| CheckView {
+                id: check.id.clone(),
+                points: check.points,
+                message: check.message.clone(),
+            })
+            .collect(),
+        hints: step.hints.iter().map(html).collect(),
+    }
+}
+
+fn field_view(field: &Field) -> FieldView {
+    FieldView {
+        id: field.id.clone(),
+        label: field.label.clone(),
+        help: field.help.clone(),
+        required: field.required,
+        kind: field.kind.clone(),
+        default: field.default.clone(),
+    }
+}
+
+/// Opens `lab` for the lab view: its view and the learner's standing.
+pub fn open_lab(lab: &Lab, base: &Url, store: &ProgressStore) -> Result<OpenedLab, ProgressError> {
+    Ok(OpenedLab { lab: lab_view(lab, base), progress: status::lab_progress(lab, store)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn serverless_api() -> Lab {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs");
+        let catalog = crate::catalog::load_catalog(&dir).expect("the labs load");
+        catalog.lab("serverless-api").expect("serverless-api is a lab").clone()
+    }
+
+    fn base() -> Url {
+        Url::parse("awslab-lab://localhost/serverless-api/").unwrap()
+    }
+
+    #[test]
+    fn lesson_images_resolve_under_the_lab_folder_url() {
+        let view = lab_view(&serverless_api(), &base());
+        assert!(
+            view.intro_html.en.contains("src=\"awslab-lab://localhost/serverless-api/images/"),
+            "{}",
+            view.intro_html.en
+        );
+    }
+
+    #[test]
+    fn the_view_never_carries_a_solution() {
+        let lab = serverless_api();
+        let view = lab_view(&lab, &base());
+        let json = serde_json::to_string(&view).unwrap();
+        let function = lab.steps.iter().find(|step| step.id == "create-function").expect("function step");
+        let code = function.fields.iter().find_map(|field| field.solution.clone());
+        let code = code.expect("the function step has a solution").to_string();
+        assert!(!json.contains(&code[1..code.len() - 1]), "the solution leaked into the view");
+        assert!(!json.contains("\"solution\""));
+    }
+
+    #[test]
+    fn steps_keep_fields_checks_and_hints_in_lab_order() {
+        let lab = serverless_api();
+        let view = lab_view(&lab, &base());
+        assert_eq!(view.steps.len(), lab.steps.len());
+        for (shown, step) in view.steps.iter().zip(&lab.steps) {
+            assert_eq!(shown.id, step.id);
+            assert_eq!(shown.fields.len(), step.fields.len());
+            assert_eq!(shown.hints.len(), step.hints.len());
+            assert_eq!(shown.checks.iter().map(|c| c.points).sum::<u32>(), step.points());
+        }
+        assert_eq!(view.total_points, 160);
+        assert!(view.steps.iter().all(|step| step.has_action));
+    }
+}

@@ -1,0 +1,176 @@
+//! The lab view's commands: open a lab, validate a form as the learner types, run or check a
+//! step, reveal a hint, skip a step, reset the lab. Each is a thin adapter over
+//! `awslab_core::engine`; results are recorded as progress before they are returned, so what
+//! the window shows is what a restart will show.
+//!
+//! The progress store's lock is a std mutex: it is taken only after the target answered, never
+//! across an `await`.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use awslab_core::engine::{self, FieldProblem, FormValues, StepRun};
+use awslab_core::lab_view::{self, OpenedLab};
+use awslab_core::offline::OfflineEmulator;
+use awslab_core::status::{self, LabProgress};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+use url::Url;
+
+use crate::progress_slot::ProgressSlot;
+use crate::workbench::{self, LAB_SCHEME, Workbench};
+use crate::{IpcError, IpcErrorCode};
+
+/// What running or checking a step did, and the standing after it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StepOutcome {
+    pub run: StepRun,
+    pub progress: LabProgress,
+}
+
+/// The lab with its lesson HTML, forms and checks, and the learner's standing in it.
+#[tauri::command]
+pub async fn open_lab(
+    lab_id: String,
+    workbench: State<'_, Workbench>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<OpenedLab, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let base = lab_base_url(&lab.id);
+    Ok(progress.with_store(|store, _| lab_view::open_lab(&lab, &base, store))??)
+}
+
+/// The problems of a form's values (empty when every field is valid); nothing is sent.
+#[tauri::command]
+pub async fn validate_form(
+    lab_id: String,
+    step_id: String,
+    values: FormValues,
+    workbench: State<'_, Workbench>,
+) -> Result<Vec<FieldProblem>, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let step = workbench::step(&lab, &step_id)?;
+    Ok(engine::validate(step, &values))
+}
+
+/// Runs a step on the current target: validate, act, check; records the checks.
+#[tauri::command]
+pub async fn run_step(
+    lab_id: String,
+    step_id: String,
+    values: FormValues,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<StepOutcome, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let step = workbench::step(&lab, &step_id)?;
+    let connection = workbench.connection(&offline).await?;
+    let run =
+        engine::run_step(&connection.clients, &connection.identity, &lab, step, &values).await;
+    let kind = engine::target_kind(&connection.clients);
+    let outcome = progress.with_store(|store, _| {
+        if run.field_problems.is_empty() && run.failure.is_none() {
+            engine::record_checks(store, &lab, &step.id, &run.checks, kind, now_ms())?;
+        }
+        engine::record_created(store, &connection.clients, &lab, &run, now_ms())?;
+        Ok::<_, IpcError>(StepOutcome { progress: status::lab_progress(&lab, store)?, run })
+    })??;
+    Ok(outcome)
+}
+
+/// Runs a step's checks only, on the current target; records them.
+#[tauri::command]
+pub async fn check_step(
+    lab_id: String,
+    step_id: String,
+    values: FormValues,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<StepOutcome, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let step = workbench::step(&lab, &step_id)?;
+    let connection = workbench.connection(&offline).await?;
+    let checks =
+        engine::check_step(&connection.clients, &connection.identity, &lab, step, &values).await;
+    let kind = engine::target_kind(&connection.clients);
+    let run = StepRun {
+        step_id: step.id.clone(),
+        field_problems: Vec::new(),
+        action: None,
+        failure: None,
+        checks,
+    };
+    let outcome = progress.with_store(|store, _| {
+        engine::record_checks(store, &lab, &step.id, &run.checks, kind, now_ms())?;
+        Ok::<_, IpcError>(StepOutcome { progress: status::lab_progress(&lab, store)?, run })
+    })??;
+    Ok(outcome)
+}
+
+/// Reveals the step's next hint (counted in the progress); the standing says how many show.
+#[tauri::command]
+pub async fn reveal_hint(
+    lab_id: String,
+    step_id: String,
+    workbench: State<'_, Workbench>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<LabProgress, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let step = workbench::step(&lab, &step_id)?;
+    Ok(progress.with_store(|store, _| {
+        engine::next_hint(store, &lab, step)?;
+        status::lab_progress(&lab, store)
+    })??)
+}
+
+/// Skips a step: recorded as skipped, never as passed.
+#[tauri::command]
+pub async fn skip_step(
+    lab_id: String,
+    step_id: String,
+    workbench: State<'_, Workbench>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<LabProgress, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let step = workbench::step(&lab, &step_id)?;
+    Ok(progress.with_store(|store, _| {
+        engine::skip_step(store, &lab, step, now_ms())?;
+        status::lab_progress(&lab, store)
+    })??)
+}
+
+/// Starts the lab over: its resources on the target go, then its progress.
+#[tauri::command]
+pub async fn reset_lab(
+    lab_id: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<LabProgress, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let connection = workbench.connection(&offline).await?;
+    // The reset awaits the target while it reads the ledger and clears the progress, so it
+    // works on a connection of its own to the same progress file rather than holding the
+    // shared one's lock across those awaits.
+    let mut store = progress.open_another()?;
+    engine::reset_lab(&connection.clients, &mut store, &lab).await.map_err(|error| IpcError {
+        code: IpcErrorCode::ResetFailed,
+        message: error.to_string(),
+    })?;
+    Ok(status::lab_progress(&lab, &store)?)
+}
+
+/// `awslab-lab://localhost/<lab>/`: the base of a lab's relative links and images.
+pub fn lab_base_url(lab_id: &str) -> Url {
+    Url::parse(&format!("{LAB_SCHEME}://localhost/{lab_id}/")).expect("a lab id is a URL path")
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
