@@ -5,8 +5,7 @@
 use tauri_build::{AppManifest, Attributes};
 
 fn main() {
-    let attributes = Attributes::new()
-        .app_manifest(AppManifest::new().commands(&[
+    let attributes = Attributes::new().app_manifest(AppManifest::new().commands(&[
         "list_labs",
         "emulator_status",
         "open_lab",

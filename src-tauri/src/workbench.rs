@@ -57,17 +57,24 @@ impl Workbench {
         let endpoint = match offline.status() {
             EmulatorStatus::Running { endpoint, .. } => endpoint,
             EmulatorStatus::Starting => {
-                return Err(target_unavailable("the offline emulator is still starting; try again in a moment".into()));
+                return Err(target_unavailable(
+                    "the offline emulator is still starting; try again in a moment".into(),
+                ));
             }
             EmulatorStatus::Failed { message } => {
-                return Err(target_unavailable(format!("the offline emulator is not running: {message}")));
+                return Err(target_unavailable(format!(
+                    "the offline emulator is not running: {message}"
+                )));
             }
         };
         let target =
             Target::Emulator { endpoint, region: awslab_cloud::DEFAULT_EMULATOR_REGION.into() };
         let clients = Clients::connect(&target).await;
         let identity = clients.whoami().await.map_err(|failure| {
-            target_unavailable(format!("{target} does not answer: {}: {}", failure.code, failure.message))
+            target_unavailable(format!(
+                "{target} does not answer: {}: {}",
+                failure.code, failure.message
+            ))
         })?;
         let connection = Connection { clients, identity };
         *slot = Some(connection.clone());

@@ -7,8 +7,8 @@
 
 use crate::progress::{ProgressError, ProgressStore};
 use crate::status::{self, LabProgress};
-use awslab_lab::render::markdown_to_html;
 use awslab_lab::model::Targets;
+use awslab_lab::render::markdown_to_html;
 use awslab_lab::{Field, FieldKind, Lab, Localized, Step};
 use serde::Serialize;
 use serde_json::Value;
@@ -176,7 +176,8 @@ mod tests {
         let lab = serverless_api();
         let view = lab_view(&lab, &base());
         let json = serde_json::to_string(&view).unwrap();
-        let function = lab.steps.iter().find(|step| step.id == "create-function").expect("function step");
+        let function =
+            lab.steps.iter().find(|step| step.id == "create-function").expect("function step");
         let code = function.fields.iter().find_map(|field| field.solution.clone());
         let code = code.expect("the function step has a solution").to_string();
         assert!(!json.contains(&code[1..code.len() - 1]), "the solution leaked into the view");

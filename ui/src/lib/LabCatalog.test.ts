@@ -194,3 +194,25 @@ describe('lab catalog', () => {
     expect(panel.textContent).toContain('newer version of awslab');
   });
 });
+
+describe('opening a lab', () => {
+  it('opens the lab view from a card, and comes back to the catalog', async () => {
+    const opened: string[] = [];
+    const api = fakeApi({
+      listLabs: async () => twoLabs,
+      openLab: async (labId) => {
+        opened.push(labId);
+        throw { code: 'lab_not_found', message: `there is no lab \`${labId}\`` };
+      },
+    });
+    render(App, { api });
+    const [, second] = await screen.findAllByTestId('lab-open');
+
+    await fireEvent.click(second);
+
+    expect((await screen.findByTestId('lab-error')).textContent).toContain('there is no lab `cloudwatch-alarm`');
+    expect(opened).toEqual(['cloudwatch-alarm']);
+    await fireEvent.click(screen.getByTestId('lab-back'));
+    expect(await titles()).toEqual(['서버리스 API 만들기', 'CloudWatch 경보']);
+  });
+});

@@ -1,13 +1,36 @@
 // The front end's only door to the Rust side. Components take an `AwslabApi` as a prop, so tests
 // hand them a stand-in instead of a running Tauri app.
 import { invoke } from '@tauri-apps/api/core';
-import type { CatalogListing, EmulatorStatus, IpcError } from './types';
+import type {
+  CatalogListing,
+  EmulatorStatus,
+  FieldProblem,
+  FormValues,
+  IpcError,
+  LabProgress,
+  OpenedLab,
+  StepOutcome,
+} from './types';
 
 export interface AwslabApi {
   /** Summaries of the labs in the labs folder; rejects with an `ApiError`. */
   listLabs(): Promise<CatalogListing>;
   /** Where the offline emulator started at launch is; rejects only with `ipc_failed`. */
   emulatorStatus(): Promise<EmulatorStatus>;
+  /** A lab's lesson, forms and checks, with the learner's standing in it. */
+  openLab(labId: string): Promise<OpenedLab>;
+  /** What is wrong with a form's values (empty when nothing is); sends nothing to the target. */
+  validateForm(labId: string, stepId: string, values: FormValues): Promise<FieldProblem[]>;
+  /** Runs a step on the current target: validate, act, check; the checks are recorded. */
+  runStep(labId: string, stepId: string, values: FormValues): Promise<StepOutcome>;
+  /** Runs a step's checks only; they are recorded. */
+  checkStep(labId: string, stepId: string, values: FormValues): Promise<StepOutcome>;
+  /** Reveals the step's next hint; the standing says how many are shown. */
+  revealHint(labId: string, stepId: string): Promise<LabProgress>;
+  /** Marks the step skipped (never passed). */
+  skipStep(labId: string, stepId: string): Promise<LabProgress>;
+  /** Deletes the lab's resources on the target, then its progress. */
+  resetLab(labId: string): Promise<LabProgress>;
 }
 
 /**
@@ -22,6 +45,10 @@ export type ApiError = IpcError | { code: 'ipc_failed'; message: string };
 const apiErrorCodes: Record<ApiError['code'], true> = {
   labs_unavailable: true,
   progress_unavailable: true,
+  lab_not_found: true,
+  step_not_found: true,
+  target_unavailable: true,
+  reset_failed: true,
   ipc_failed: true,
 };
 
@@ -50,9 +77,9 @@ function describeRejection(rejection: unknown): string {
   }
 }
 
-async function call<T>(command: string): Promise<T> {
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invoke<T>(command);
+    return await invoke<T>(command, args);
   } catch (rejection) {
     throw toApiError(rejection);
   }
@@ -62,4 +89,13 @@ async function call<T>(command: string): Promise<T> {
 export const tauriApi: AwslabApi = {
   listLabs: () => call<CatalogListing>('list_labs'),
   emulatorStatus: () => call<EmulatorStatus>('emulator_status'),
+  openLab: (labId) => call<OpenedLab>('open_lab', { labId }),
+  validateForm: (labId, stepId, values) =>
+    call<FieldProblem[]>('validate_form', { labId, stepId, values }),
+  runStep: (labId, stepId, values) => call<StepOutcome>('run_step', { labId, stepId, values }),
+  checkStep: (labId, stepId, values) =>
+    call<StepOutcome>('check_step', { labId, stepId, values }),
+  revealHint: (labId, stepId) => call<LabProgress>('reveal_hint', { labId, stepId }),
+  skipStep: (labId, stepId) => call<LabProgress>('skip_step', { labId, stepId }),
+  resetLab: (labId) => call<LabProgress>('reset_lab', { labId }),
 };

@@ -1,5 +1,5 @@
 // The interface's own words in both languages of the course. Lab text comes from the labs.
-import type { Localized } from './types';
+import type { Localized, StepStatus } from './types';
 
 export type Locale = keyof Localized;
 
@@ -34,6 +34,52 @@ export interface Messages {
   emulatorInMemory: string;
   emulatorFailed: string;
   emulatorUnknown: string;
+  openLab: string;
+  continueLab: string;
+  loadingLab: string;
+  backToCatalog: string;
+  stepsHeading: string;
+  introduction: string;
+  start: string;
+  totalPoints(points: number): string;
+  awsCost(usd: number): string;
+  stepOf(number: number, total: number): string;
+  status: Record<StepStatus, string>;
+  formHeading: string;
+  chooseOption: string;
+  pairName: string;
+  pairValue: string;
+  removePair: string;
+  run: string;
+  running: string;
+  check: string;
+  checking: string;
+  hint(shown: number, total: number): string;
+  hintsHeading: string;
+  skip: string;
+  nextStep: string;
+  resetLab: string;
+  resetConfirm: string;
+  resetYes: string;
+  resetting: string;
+  cancel: string;
+  targetUnavailable: string;
+  resetFailed: string;
+  labChanged: string;
+  formHasProblems(count: number): string;
+  apiCalls: string;
+  copyCli: string;
+  copied: string;
+  response: string;
+  logLines: string;
+  checkResults(earned: number, possible: number): string;
+  points(earned: number, possible: number): string;
+  checkPassed: string;
+  checkFailed: string;
+  resourceMissing: string;
+  property: string;
+  expected: string;
+  found: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -72,6 +118,52 @@ export const messages: Record<Locale, Messages> = {
     emulatorInMemory: '상태를 메모리에만 보관합니다',
     emulatorFailed: '오프라인 에뮬레이터를 시작하지 못했습니다',
     emulatorUnknown: '에뮬레이터 상태를 알 수 없습니다',
+    openLab: '실습 시작',
+    continueLab: '이어서 하기',
+    loadingLab: '실습을 여는 중…',
+    backToCatalog: '실습 목록',
+    stepsHeading: '단계',
+    introduction: '소개',
+    start: '첫 단계로',
+    totalPoints: (points) => `총 ${points}점`,
+    awsCost: (usd) => `AWS 예상 비용 약 $${usd.toFixed(2)}`,
+    stepOf: (number, total) => `${total}단계 중 ${number}단계`,
+    status: { passed: '통과', failed: '실패', skipped: '건너뜀', not_started: '시작 전' },
+    formHeading: '실행할 내용',
+    chooseOption: '선택하세요',
+    pairName: '이름',
+    pairValue: '값',
+    removePair: '이 줄 삭제',
+    run: '실행',
+    running: '실행 중…',
+    check: '확인',
+    checking: '확인 중…',
+    hint: (shown, total) => `힌트 (${shown}/${total})`,
+    hintsHeading: '힌트',
+    skip: '건너뛰기',
+    nextStep: '다음 단계',
+    resetLab: '실습 초기화',
+    resetConfirm: '이 실습의 리소스와 진도를 모두 지울까요?',
+    resetYes: '초기화',
+    resetting: '초기화 중…',
+    cancel: '취소',
+    targetUnavailable: '대상(에뮬레이터 또는 AWS)에 연결할 수 없습니다.',
+    resetFailed: '일부 리소스를 지우지 못해 진도를 그대로 두었습니다.',
+    labChanged: '실습 파일이 바뀌었습니다. 실습 목록에서 다시 여세요.',
+    formHasProblems: (count) => `입력값 ${count}개를 고쳐야 합니다. 아무것도 보내지 않았습니다.`,
+    apiCalls: 'API 호출',
+    copyCli: 'CLI 복사',
+    copied: '복사됨',
+    response: '응답',
+    logLines: 'Lambda 로그',
+    checkResults: (earned, possible) => `채점 결과 ${earned} / ${possible}점`,
+    points: (earned, possible) => `${earned}/${possible}점`,
+    checkPassed: '통과',
+    checkFailed: '실패',
+    resourceMissing: '찾는 리소스가 없습니다.',
+    property: '속성',
+    expected: '기대값',
+    found: '실제값',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -102,5 +194,52 @@ export const messages: Record<Locale, Messages> = {
     emulatorInMemory: 'state kept in memory only',
     emulatorFailed: 'The offline emulator could not start',
     emulatorUnknown: 'Emulator status unknown',
+    openLab: 'Start lab',
+    continueLab: 'Continue',
+    loadingLab: 'Opening the lab…',
+    backToCatalog: 'Labs',
+    stepsHeading: 'Steps',
+    introduction: 'Introduction',
+    start: 'First step',
+    totalPoints: (points) => `${points} points`,
+    awsCost: (usd) => `about $${usd.toFixed(2)} on AWS`,
+    stepOf: (number, total) => `Step ${number} of ${total}`,
+    status: { passed: 'passed', failed: 'failed', skipped: 'skipped', not_started: 'not started' },
+    formHeading: 'What to do',
+    chooseOption: 'Choose…',
+    pairName: 'Name',
+    pairValue: 'Value',
+    removePair: 'Remove this row',
+    run: 'Run',
+    running: 'Running…',
+    check: 'Check',
+    checking: 'Checking…',
+    hint: (shown, total) => `Hint (${shown}/${total})`,
+    hintsHeading: 'Hints',
+    skip: 'Skip',
+    nextStep: 'Next step',
+    resetLab: 'Reset lab',
+    resetConfirm: "Delete this lab's resources and progress?",
+    resetYes: 'Reset',
+    resetting: 'Resetting…',
+    cancel: 'Cancel',
+    targetUnavailable: 'The target (emulator or AWS) cannot be reached.',
+    resetFailed: 'Some resources could not be deleted, so your progress was kept.',
+    labChanged: 'The lab files changed. Open the lab again from the catalog.',
+    formHasProblems: (count) =>
+      count === 1 ? 'Fix 1 value in the form; nothing was sent.' : `Fix ${count} values in the form; nothing was sent.`,
+    apiCalls: 'API calls',
+    copyCli: 'Copy CLI',
+    copied: 'Copied',
+    response: 'Response',
+    logLines: 'Lambda log',
+    checkResults: (earned, possible) => `Checks: ${earned} / ${possible} points`,
+    points: (earned, possible) => `${earned}/${possible} pts`,
+    checkPassed: 'passed',
+    checkFailed: 'failed',
+    resourceMissing: 'The resource does not exist.',
+    property: 'Property',
+    expected: 'Expected',
+    found: 'Found',
   },
 };

@@ -32,9 +32,19 @@ export const running: EmulatorStatus = {
 
 /** An API whose calls resolve with the given values (or reject, for functions that throw). */
 export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
+  const unexpected = (name: string) => async () => {
+    throw { code: 'ipc_failed', message: `${name} was not expected in this test` };
+  };
   return {
     listLabs: async () => listing([]),
     emulatorStatus: async () => running,
+    openLab: unexpected('openLab'),
+    validateForm: async () => [],
+    runStep: unexpected('runStep'),
+    checkStep: unexpected('checkStep'),
+    revealHint: unexpected('revealHint'),
+    skipStep: unexpected('skipStep'),
+    resetLab: unexpected('resetLab'),
     ...parts,
   };
 }

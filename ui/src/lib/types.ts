@@ -10,3 +10,26 @@ export type { LabStanding } from './bindings/LabStanding';
 export type { LabSummary } from './bindings/LabSummary';
 export type { Localized } from './bindings/Localized';
 export type { Score } from './bindings/Score';
+export type { ActionRun } from './bindings/ActionRun';
+export type { ApiCall } from './bindings/ApiCall';
+export type { CheckResult } from './bindings/CheckResult';
+export type { CheckView } from './bindings/CheckView';
+export type { Difference } from './bindings/Difference';
+export type { Failure } from './bindings/Failure';
+export type { FieldKind } from './bindings/FieldKind';
+export type { FieldProblem } from './bindings/FieldProblem';
+export type { FieldView } from './bindings/FieldView';
+export type { LabProgress } from './bindings/LabProgress';
+export type { LabView } from './bindings/LabView';
+export type { OpenedLab } from './bindings/OpenedLab';
+export type { StepOutcome } from './bindings/StepOutcome';
+export type { StepProgress } from './bindings/StepProgress';
+export type { StepRun } from './bindings/StepRun';
+export type { StepStatus } from './bindings/StepStatus';
+export type { StepView } from './bindings/StepView';
+export type { JsonValue } from './bindings/serde_json/JsonValue';
+
+import type { JsonValue } from './bindings/serde_json/JsonValue';
+
+/** A step's form values by field id, as the engine reads them (`FormValues` in Rust). */
+export type FormValues = Record<string, JsonValue>;

@@ -1,0 +1,84 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import ResultsPanel from './ResultsPanel.svelte';
+import type { StepRun } from './types';
+
+const invoked: StepRun = {
+  step_id: 'test-function',
+  field_problems: [],
+  action: {
+    action: 'lambda.invoke',
+    calls: [
+      { service: 'lambda', operation: 'Invoke', parameters: {}, cli: "aws lambda invoke --function-name addCustomer out.json" },
+    ],
+    created: [],
+    response: {
+      StatusCode: 200,
+      FunctionError: null,
+      Payload: { code: 200 },
+      LogLines: ['START RequestId: 1 Version: $LATEST', "{'customer_id': '1'}", 'END RequestId: 1'],
+    },
+    failure: null,
+  },
+  failure: null,
+  checks: [],
+};
+
+describe('results panel', () => {
+  it('shows the log lines of the function that ran, apart from the response', () => {
+    render(ResultsPanel, { run: invoked, checks: [], locale: 'en' });
+
+    expect(screen.getByTestId('log-lines').textContent).toBe(
+      "START RequestId: 1 Version: $LATEST\n{'customer_id': '1'}\nEND RequestId: 1",
+    );
+    const response = screen.getByTestId('action-response').textContent ?? '';
+    expect(JSON.parse(response)).toEqual({ StatusCode: 200, Payload: { code: 200 } });
+  });
+
+  it('copies the CLI command and says so', async () => {
+    const copied: string[] = [];
+    render(ResultsPanel, { run: invoked, checks: [], locale: 'ko', copy: async (text: string) => void copied.push(text) });
+
+    await fireEvent.click(screen.getByTestId('copy-cli'));
+
+    expect(copied).toEqual(['aws lambda invoke --function-name addCustomer out.json']);
+    expect(screen.getByTestId('copy-cli').textContent).toBe('복사됨');
+  });
+
+  it('explains an AWS error in plain words next to its code', () => {
+    const refused: StepRun = {
+      ...invoked,
+      action: {
+        ...invoked.action!,
+        response: null,
+        failure: {
+          service: 'lambda',
+          operation: 'Invoke',
+          code: 'ResourceNotFoundException',
+          message: 'Function not found: arn:aws:lambda:ap-northeast-2:000000000000:function:addCustomer',
+          explanation: { ko: '함수가 없습니다.', en: 'The function does not exist yet: create it in the step before.' },
+        },
+      },
+    };
+    render(ResultsPanel, { run: refused, checks: [], locale: 'en' });
+
+    const failure = screen.getByTestId('action-failure');
+    expect(failure.textContent).toContain('ResourceNotFoundException');
+    expect(failure.textContent).toContain('create it in the step before');
+    expect(screen.queryByTestId('action-response')).toBeNull();
+  });
+
+  it('says nothing was sent when the form had problems', () => {
+    const problems: StepRun = {
+      step_id: 'x',
+      field_problems: [{ field: 'name', message: { ko: '필수', en: 'required' } }],
+      action: null,
+      failure: null,
+      checks: [],
+    };
+    render(ResultsPanel, { run: problems, checks: [], locale: 'en' });
+
+    expect(screen.getByTestId('results-form-problems').textContent).toBe('Fix 1 value in the form; nothing was sent.');
+    expect(screen.queryByTestId('api-call')).toBeNull();
+  });
+});
