@@ -15,6 +15,10 @@ fn main() {
         "reveal_hint",
         "skip_step",
         "reset_lab",
+        "current_target",
+        "switch_target",
+        "aws_profiles",
+        "clean_up_lab",
     ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.

@@ -23,6 +23,9 @@ use ts_rs::{Config, ExportError, TS};
 
 use crate::IpcError;
 use crate::lab_commands::StepOutcome;
+use crate::workbench::TargetView;
+use awslab_cloud::cleanup::CleanupReport;
+use awslab_cloud::profiles::AwsProfile;
 
 /// The folder the UI imports the generated types from.
 pub fn bindings_dir() -> PathBuf {
@@ -39,6 +42,9 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     FieldProblem::export_all(&config)?;
     LabProgress::export_all(&config)?;
     StepOutcome::export_all(&config)?;
+    TargetView::export_all(&config)?;
+    AwsProfile::export_all(&config)?;
+    CleanupReport::export_all(&config)?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The lab view's commands: open a lab, validate a form as the learner types, run or check a
-//! step, reveal a hint, skip a step, reset the lab. Each is a thin adapter over
+//! step, reveal a hint, skip a step, reset the lab; and the target switcher's: the current
+//! target, switching, the AWS profiles, cleaning a lab up. Each is a thin adapter over
 //! `awslab_core::engine`; results are recorded as progress before they are returned, so what
 //! the window shows is what a restart will show.
 //!
@@ -9,6 +10,9 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use awslab_cloud::Target;
+use awslab_cloud::cleanup::CleanupReport;
+use awslab_cloud::profiles::AwsProfile;
 use awslab_core::engine::{self, FieldProblem, FormValues, StepRun};
 use awslab_core::lab_view::{self, OpenedLab};
 use awslab_core::offline::OfflineEmulator;
@@ -19,7 +23,7 @@ use ts_rs::TS;
 use url::Url;
 
 use crate::progress_slot::ProgressSlot;
-use crate::workbench::{self, LAB_SCHEME, Workbench};
+use crate::workbench::{self, LAB_SCHEME, TargetView, Workbench};
 use crate::{IpcError, IpcErrorCode};
 
 /// What running or checking a step did, and the standing after it.
@@ -173,4 +177,61 @@ fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// The current target and who it says we are (the offline emulator unless the learner chose
+/// AWS).
+#[tauri::command]
+pub async fn current_target(
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<TargetView, IpcError> {
+    workbench.target(&offline).await
+}
+
+/// Switches to the offline emulator (`aws: false`) or to AWS with a profile and region.
+#[tauri::command]
+pub async fn switch_target(
+    aws: bool,
+    profile: Option<String>,
+    region: Option<String>,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<TargetView, IpcError> {
+    let target = match (aws, region) {
+        (false, _) => None,
+        (true, Some(region)) if !region.trim().is_empty() => {
+            Some(Target::Aws { profile: profile.filter(|p| !p.is_empty()), region })
+        }
+        (true, _) => {
+            return Err(IpcError {
+                code: IpcErrorCode::TargetUnavailable,
+                message: "choose a region for AWS (the labs are written for ap-northeast-2)".into(),
+            });
+        }
+    };
+    workbench.switch(target, &offline).await
+}
+
+/// The profiles of the learner's AWS configuration (names and regions only).
+#[tauri::command]
+pub async fn aws_profiles() -> Result<Vec<AwsProfile>, IpcError> {
+    awslab_cloud::profiles::aws_profiles()
+        .await
+        .map_err(|message| IpcError { code: IpcErrorCode::TargetUnavailable, message })
+}
+
+/// Deletes what the lab created on the current target (its ledger and tagged resources, in
+/// dependency order) and proves nothing of it is left; touches nothing else.
+#[tauri::command]
+pub async fn clean_up_lab(
+    lab_id: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<CleanupReport, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let connection = workbench.connection(&offline).await?;
+    let mut store = progress.open_another()?;
+    Ok(engine::clean_up(&connection.clients, &mut store, &lab).await?)
 }

@@ -71,6 +71,10 @@ pub fn run() -> tauri::Result<()> {
             lab_commands::reveal_hint,
             lab_commands::skip_step,
             lab_commands::reset_lab,
+            lab_commands::current_target,
+            lab_commands::switch_target,
+            lab_commands::aws_profiles,
+            lab_commands::clean_up_lab,
         ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {

@@ -204,5 +204,10 @@ test('a learner completes serverless-api in the window and keeps the progress', 
   const again = await browser.$(`${byTestId('lab-card')}[data-lab-id="serverless-api"]`);
   await again.waitForExist({ timeout: 30_000 });
   assert.equal(await (await again.$(byTestId('lab-percent'))).getText(), '100%');
+  const restartedBadge = await browser.$(byTestId('emulator-status'));
+  await browser.waitUntil(async () => (await restartedBadge.getAttribute('data-state')) === 'running', {
+    timeout: 30_000,
+    timeoutMsg: 'the offline emulator did not start again',
+  });
   await shot('catalog-after-restart');
 });

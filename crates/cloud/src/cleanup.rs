@@ -15,7 +15,7 @@ use serde::Serialize;
 const TAG: &str = "awslab:lab";
 
 /// What a clean-up did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct CleanupReport {
     pub deleted: Vec<Created>,
     /// Resources that could not be deleted, and why.

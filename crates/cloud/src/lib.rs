@@ -18,6 +18,7 @@
 //!   and proving nothing of it is left.
 //! - `apigateway`: API Gateway resources by name and path, and calls to invoke URLs.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
+//! - `profiles`: the profiles of the learner's AWS configuration, for the target switcher.
 //!
 //! Not here: the emulator's state (this crate only talks HTTP to it), Tauri, progress storage
 //! (`awslab-core`).
@@ -34,6 +35,7 @@ pub mod checks;
 pub mod cleanup;
 pub mod clients;
 pub mod failure;
+pub mod profiles;
 mod target;
 pub mod values;
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import LabView from './LabView.svelte';
 import type { AwslabApi } from './api';
 import { fakeApi } from './testing';
-import type { FieldProblem, FormValues, LabProgress, OpenedLab, StepOutcome, StepRun, StepStatus } from './types';
+import type { FieldProblem, FormValues, LabProgress, OpenedLab, StepOutcome, StepRun, StepStatus, TargetView } from './types';
 
 const opened: OpenedLab = {
   lab: {
@@ -250,5 +250,43 @@ describe('lab view', () => {
     await fireEvent.click(screen.getByTestId('reset-confirm'));
     await screen.findByTestId('lab-intro');
     expect(resets).toBe(1);
+  });
+
+  it('on AWS, shows the cost and Clean up before the first Run, and runs only once accepted', async () => {
+    let runs = 0;
+    const runStep = async (): Promise<StepOutcome> => (runs++, { run: failedRun, progress: progressWith('failed', 0) });
+    const target: TargetView = { kind: 'aws', endpoint: null, profile: null, region: 'ap-northeast-2', account: '1', arn: 'arn:aws:iam::1:user/me' };
+    // `props:` because `target` is also a mount option of the testing library.
+    render(LabView, {
+      props: { api: openAt(progressWith('failed', 0), { runStep }), labId: 'serverless-api', locale: 'en', target, onclose: () => {} },
+    });
+
+    await fireEvent.click(await screen.findByTestId('step-run'));
+    const dialog = screen.getByTestId('cost-confirm');
+    expect(dialog.textContent).toContain('about $0.01');
+    expect(dialog.textContent).toContain('Clean up');
+    expect(screen.getByTestId('clean-up')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('cost-cancel'));
+    expect(runs).toBe(0);
+
+    await fireEvent.click(screen.getByTestId('step-run'));
+    await fireEvent.click(screen.getByTestId('cost-accept'));
+    await screen.findByTestId('results');
+    expect(runs).toBe(1);
+
+    await fireEvent.click(screen.getByTestId('step-run'));
+    await waitFor(() => expect(runs).toBe(2));
+    expect(screen.queryByTestId('cost-confirm')).toBeNull();
+  });
+
+  it('offline, runs at once and offers no Clean up', async () => {
+    let runs = 0;
+    const runStep = async (): Promise<StepOutcome> => (runs++, { run: failedRun, progress: progressWith('failed', 0) });
+    render(LabView, { api: openAt(progressWith('failed', 0), { runStep }), labId: 'serverless-api', locale: 'en', onclose: () => {} });
+
+    await fireEvent.click(await screen.findByTestId('step-run'));
+    await waitFor(() => expect(runs).toBe(1));
+    expect(screen.queryByTestId('cost-confirm')).toBeNull();
+    expect(screen.queryByTestId('clean-up')).toBeNull();
   });
 });

@@ -2,7 +2,9 @@
 // hand them a stand-in instead of a running Tauri app.
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AwsProfile,
   CatalogListing,
+  CleanupReport,
   EmulatorStatus,
   FieldProblem,
   FormValues,
@@ -10,6 +12,7 @@ import type {
   LabProgress,
   OpenedLab,
   StepOutcome,
+  TargetView,
 } from './types';
 
 export interface AwslabApi {
@@ -31,6 +34,14 @@ export interface AwslabApi {
   skipStep(labId: string, stepId: string): Promise<LabProgress>;
   /** Deletes the lab's resources on the target, then its progress. */
   resetLab(labId: string): Promise<LabProgress>;
+  /** The current target and who it says we are. */
+  currentTarget(): Promise<TargetView>;
+  /** Switches to the emulator, or to AWS with a profile (null: the default chain) and region. */
+  switchTarget(aws: boolean, profile: string | null, region: string | null): Promise<TargetView>;
+  /** The profiles of the learner's AWS configuration. */
+  awsProfiles(): Promise<AwsProfile[]>;
+  /** Deletes what the lab created on the current target and proves nothing of it is left. */
+  cleanUpLab(labId: string): Promise<CleanupReport>;
 }
 
 /**
@@ -98,4 +109,8 @@ export const tauriApi: AwslabApi = {
   revealHint: (labId, stepId) => call<LabProgress>('reveal_hint', { labId, stepId }),
   skipStep: (labId, stepId) => call<LabProgress>('skip_step', { labId, stepId }),
   resetLab: (labId) => call<LabProgress>('reset_lab', { labId }),
+  currentTarget: () => call<TargetView>('current_target'),
+  switchTarget: (aws, profile, region) => call<TargetView>('switch_target', { aws, profile, region }),
+  awsProfiles: () => call<AwsProfile[]>('aws_profiles'),
+  cleanUpLab: (labId) => call<CleanupReport>('clean_up_lab', { labId }),
 };

@@ -80,6 +80,27 @@ export interface Messages {
   property: string;
   expected: string;
   found: string;
+  targetLabel: string;
+  offlineTarget: string;
+  awsTarget: string;
+  account(id: string): string;
+  changeTarget: string;
+  profile: string;
+  region: string;
+  defaultChain: string;
+  noProfiles: string;
+  awsNote: string;
+  connect: string;
+  connecting: string;
+  costTitle: string;
+  costBody(usd: number, note: string): string;
+  costCleanup: string;
+  costGo: string;
+  cleanUp: string;
+  cleaningUp: string;
+  cleanResult(deleted: number): string;
+  notClean: string;
+  close: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -164,6 +185,27 @@ export const messages: Record<Locale, Messages> = {
     property: '속성',
     expected: '기대값',
     found: '실제값',
+    targetLabel: '대상',
+    offlineTarget: '오프라인 에뮬레이터',
+    awsTarget: '내 AWS 계정',
+    account: (id) => `계정 ${id}`,
+    changeTarget: '대상 바꾸기',
+    profile: '프로필',
+    region: '리전',
+    defaultChain: '기본 자격 증명',
+    noProfiles: 'AWS 설정(~/.aws/config)에 프로필이 없습니다. 환경 변수의 자격 증명을 씁니다.',
+    awsNote: '실제 AWS에서는 요금이 나올 수 있습니다. 이 앱이 만든 리소스에만 손을 댑니다.',
+    connect: '연결',
+    connecting: '연결 중…',
+    costTitle: '실제 AWS에서 실행하기 전에',
+    costBody: (usd, note) => `이 실습의 예상 비용은 약 $${usd.toFixed(2)}입니다. ${note}`,
+    costCleanup: '끝나면 "정리" 버튼으로 이 실습이 만든 리소스를 모두 지울 수 있습니다.',
+    costGo: '알겠습니다, 실행',
+    cleanUp: '정리',
+    cleaningUp: '정리 중…',
+    cleanResult: (deleted) => `${deleted}개를 지웠고, 이 실습이 만든 리소스는 남아 있지 않습니다.`,
+    notClean: '지우지 못한 리소스가 있습니다:',
+    close: '닫기',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -241,5 +283,26 @@ export const messages: Record<Locale, Messages> = {
     property: 'Property',
     expected: 'Expected',
     found: 'Found',
+    targetLabel: 'Target',
+    offlineTarget: 'Offline emulator',
+    awsTarget: 'My AWS account',
+    account: (id) => `account ${id}`,
+    changeTarget: 'Change target',
+    profile: 'Profile',
+    region: 'Region',
+    defaultChain: 'default credentials',
+    noProfiles: 'No profiles in your AWS configuration (~/.aws/config); credentials from the environment are used.',
+    awsNote: 'Real AWS may cost money. The app touches only what it created.',
+    connect: 'Connect',
+    connecting: 'Connecting…',
+    costTitle: 'Before running on real AWS',
+    costBody: (usd, note) => `This lab costs about $${usd.toFixed(2)} on AWS. ${note}`,
+    costCleanup: 'When you are done, Clean up deletes everything this lab created.',
+    costGo: 'Understood, run it',
+    cleanUp: 'Clean up',
+    cleaningUp: 'Cleaning up…',
+    cleanResult: (deleted) => `Deleted ${deleted}; nothing this lab created is left.`,
+    notClean: 'Some resources could not be deleted:',
+    close: 'Close',
   },
 };

@@ -45,6 +45,10 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     revealHint: unexpected('revealHint'),
     skipStep: unexpected('skipStep'),
     resetLab: unexpected('resetLab'),
+    currentTarget: unexpected('currentTarget'),
+    switchTarget: unexpected('switchTarget'),
+    awsProfiles: async () => [],
+    cleanUpLab: unexpected('cleanUpLab'),
     ...parts,
   };
 }

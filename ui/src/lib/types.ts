@@ -28,6 +28,10 @@ export type { StepRun } from './bindings/StepRun';
 export type { StepStatus } from './bindings/StepStatus';
 export type { StepView } from './bindings/StepView';
 export type { JsonValue } from './bindings/serde_json/JsonValue';
+export type { AwsProfile } from './bindings/AwsProfile';
+export type { CleanupReport } from './bindings/CleanupReport';
+export type { Created } from './bindings/Created';
+export type { TargetView } from './bindings/TargetView';
 
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 
