@@ -19,6 +19,7 @@ fn main() {
         "switch_target",
         "aws_profiles",
         "clean_up_lab",
+        "export_report",
     ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.

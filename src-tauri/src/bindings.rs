@@ -22,7 +22,7 @@ use awslab_core::status::LabProgress;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::IpcError;
-use crate::lab_commands::StepOutcome;
+use crate::lab_commands::{SavedReport, StepOutcome};
 use crate::workbench::TargetView;
 use awslab_cloud::cleanup::CleanupReport;
 use awslab_cloud::profiles::AwsProfile;
@@ -45,6 +45,7 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     TargetView::export_all(&config)?;
     AwsProfile::export_all(&config)?;
     CleanupReport::export_all(&config)?;
+    SavedReport::export_all(&config)?;
     Ok(())
 }
 

@@ -26,6 +26,9 @@ pub enum IpcErrorCode {
     TargetUnavailable,
     /// Some of the lab's resources could not be deleted, so its progress was kept.
     ResetFailed,
+    /// The report could not be written where the learner chose (a wrong extension, a folder
+    /// without permission).
+    ExportFailed,
 }
 
 /// A command's error as the UI receives it.

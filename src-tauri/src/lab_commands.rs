@@ -17,6 +17,7 @@ use awslab_core::engine::{self, FieldProblem, FormValues, StepRun};
 use awslab_core::lab_view::{self, OpenedLab};
 use awslab_core::offline::OfflineEmulator;
 use awslab_core::status::{self, LabProgress};
+use awslab_lab::Lang;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -234,4 +235,103 @@ pub async fn clean_up_lab(
     let connection = workbench.connection(&offline).await?;
     let mut store = progress.open_another()?;
     Ok(engine::clean_up(&connection.clients, &mut store, &lab).await?)
+}
+
+/// Where a report was saved, and the integrity hash it carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SavedReport {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Writes the lab's grading report to `path` (chosen by the learner in a save dialog): a
+/// self-contained HTML page for `.html`, the same content as JSON for `.json`.
+#[tauri::command]
+pub async fn export_report(
+    lab_id: String,
+    path: std::path::PathBuf,
+    lang: String,
+    workbench: State<'_, Workbench>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<SavedReport, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let lang: Lang = lang.parse().map_err(export_failed)?;
+    progress.with_store(|store, _| save_report(&lab, store, &path, lang, now_ms()))?
+}
+
+/// Builds the report from the store and writes it to `path` (`.html` or `.json`).
+fn save_report(
+    lab: &awslab_lab::Lab,
+    store: &awslab_core::progress::ProgressStore,
+    path: &std::path::Path,
+    lang: Lang,
+    at_ms: i64,
+) -> Result<SavedReport, IpcError> {
+    let html = match path.extension().and_then(|ext| ext.to_str()).map(str::to_ascii_lowercase) {
+        Some(ext) if ext == "html" || ext == "htm" => true,
+        Some(ext) if ext == "json" => false,
+        _ => {
+            return Err(export_failed(format!(
+                "a report is saved as .html or .json, not {}",
+                path.display()
+            )));
+        }
+    };
+    let report = awslab_core::report::Report::build(lab, store, lang, at_ms)?;
+    let text = if html { report.to_html() } else { report.to_json() };
+    std::fs::write(path, text)
+        .map_err(|error| export_failed(format!("cannot write {}: {error}", path.display())))?;
+    Ok(SavedReport { path: path.display().to_string(), sha256: report.sha256 })
+}
+
+fn export_failed(message: String) -> IpcError {
+    IpcError { code: IpcErrorCode::ExportFailed, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use awslab_core::progress::ProgressStore;
+
+    fn serverless_api() -> awslab_lab::Lab {
+        let labs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../labs");
+        let catalog = awslab_core::catalog::load_catalog(&labs).expect("the labs load");
+        catalog.lab("serverless-api").expect("serverless-api").clone()
+    }
+
+    #[test]
+    fn saves_the_report_as_html_or_json_by_extension_with_its_hash() {
+        let lab = serverless_api();
+        let store = ProgressStore::open_in_memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+
+        let html = save_report(&lab, &store, &dir.path().join("r.html"), Lang::En, 1).unwrap();
+        let page = std::fs::read_to_string(&html.path).unwrap();
+        assert!(
+            page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"),
+            "{page:.80}"
+        );
+        assert!(page.contains(&html.sha256));
+
+        let json = save_report(&lab, &store, &dir.path().join("r.JSON"), Lang::Ko, 1).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json.path).unwrap()).unwrap();
+        assert_eq!(value["sha256"], serde_json::json!(json.sha256));
+    }
+
+    #[test]
+    fn refuses_other_extensions_and_names_an_unwritable_path() {
+        let lab = serverless_api();
+        let store = ProgressStore::open_in_memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+
+        let wrong = save_report(&lab, &store, &dir.path().join("r.pdf"), Lang::En, 1).unwrap_err();
+        assert_eq!(wrong.code, IpcErrorCode::ExportFailed);
+        assert!(wrong.message.contains(".html or .json"), "{}", wrong.message);
+
+        let nowhere = dir.path().join("missing-folder/r.html");
+        let error = save_report(&lab, &store, &nowhere, Lang::En, 1).unwrap_err();
+        assert_eq!(error.code, IpcErrorCode::ExportFailed);
+        assert!(error.message.contains("missing-folder"), "{}", error.message);
+    }
 }

@@ -42,6 +42,7 @@ pub fn run() -> tauri::Result<()> {
     let offline = Arc::new(OfflineEmulator::new());
     let starting = Arc::clone(&offline);
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(progress_slot::ProgressSlot::in_data_folder())
         .manage(Arc::clone(&offline))
         .manage(workbench::Workbench::new(awslab_core::catalog::default_labs_dir()))
@@ -75,6 +76,7 @@ pub fn run() -> tauri::Result<()> {
             lab_commands::switch_target,
             lab_commands::aws_profiles,
             lab_commands::clean_up_lab,
+            lab_commands::export_report,
         ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {

@@ -289,4 +289,26 @@ describe('lab view', () => {
     expect(screen.queryByTestId('cost-confirm')).toBeNull();
     expect(screen.queryByTestId('clean-up')).toBeNull();
   });
+
+  it('saves the report where the learner chose, in their language, and says where', async () => {
+    const asked: string[][] = [];
+    const exportReport = async (labId: string, lang: string) => {
+      asked.push([labId, lang]);
+      return asked.length === 1 ? null : { path: '/home/me/serverless-api-report.html', sha256: 'ab12cd34ef56ab12cd34' };
+    };
+    render(LabView, { api: openAt(progressWith('failed', 0), { exportReport }), labId: 'serverless-api', locale: 'ko', onclose: () => {} });
+
+    await fireEvent.click(await screen.findByTestId('export-report'));
+    await waitFor(() => expect(asked).toHaveLength(1));
+    expect(screen.queryByTestId('report-saved')).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('export-report'));
+    const saved = await screen.findByTestId('report-saved');
+    expect(saved.textContent).toContain('/home/me/serverless-api-report.html');
+    expect(saved.textContent).toContain('ab12cd34ef56');
+    expect(asked).toEqual([
+      ['serverless-api', 'ko'],
+      ['serverless-api', 'ko'],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 // The front end's only door to the Rust side. Components take an `AwslabApi` as a prop, so tests
 // hand them a stand-in instead of a running Tauri app.
 import { invoke } from '@tauri-apps/api/core';
+import { save } from '@tauri-apps/plugin-dialog';
 import type {
   AwsProfile,
   CatalogListing,
@@ -11,6 +12,7 @@ import type {
   IpcError,
   LabProgress,
   OpenedLab,
+  SavedReport,
   StepOutcome,
   TargetView,
 } from './types';
@@ -42,6 +44,11 @@ export interface AwslabApi {
   awsProfiles(): Promise<AwsProfile[]>;
   /** Deletes what the lab created on the current target and proves nothing of it is left. */
   cleanUpLab(labId: string): Promise<CleanupReport>;
+  /**
+   * Asks where to save the lab's grading report (a save dialog), then writes it there: HTML or
+   * JSON by the extension chosen. `null` when the learner cancelled the dialog.
+   */
+  exportReport(labId: string, lang: 'ko' | 'en'): Promise<SavedReport | null>;
 }
 
 /**
@@ -60,6 +67,7 @@ const apiErrorCodes: Record<ApiError['code'], true> = {
   step_not_found: true,
   target_unavailable: true,
   reset_failed: true,
+  export_failed: true,
   ipc_failed: true,
 };
 
@@ -113,4 +121,19 @@ export const tauriApi: AwslabApi = {
   switchTarget: (aws, profile, region) => call<TargetView>('switch_target', { aws, profile, region }),
   awsProfiles: () => call<AwsProfile[]>('aws_profiles'),
   cleanUpLab: (labId) => call<CleanupReport>('clean_up_lab', { labId }),
+  exportReport: async (labId, lang) => {
+    let path: string | null;
+    try {
+      path = await save({
+        defaultPath: `${labId}-report.html`,
+        filters: [
+          { name: 'HTML', extensions: ['html'] },
+          { name: 'JSON', extensions: ['json'] },
+        ],
+      });
+    } catch (rejection) {
+      throw toApiError(rejection);
+    }
+    return path === null ? null : call<SavedReport>('export_report', { labId, path, lang });
+  },
 };

@@ -101,6 +101,10 @@ export interface Messages {
   cleanResult(deleted: number): string;
   notClean: string;
   close: string;
+  exportReport: string;
+  exporting: string;
+  reportSaved(path: string, sha256: string): string;
+  exportFailed: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -206,6 +210,10 @@ export const messages: Record<Locale, Messages> = {
     cleanResult: (deleted) => `${deleted}개를 지웠고, 이 실습이 만든 리소스는 남아 있지 않습니다.`,
     notClean: '지우지 못한 리소스가 있습니다:',
     close: '닫기',
+    exportReport: '보고서 저장',
+    exporting: '저장 중…',
+    reportSaved: (path, sha256) => `보고서를 저장했습니다: ${path} (SHA-256 ${sha256.slice(0, 12)}…)`,
+    exportFailed: '보고서를 저장하지 못했습니다.',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -304,5 +312,9 @@ export const messages: Record<Locale, Messages> = {
     cleanResult: (deleted) => `Deleted ${deleted}; nothing this lab created is left.`,
     notClean: 'Some resources could not be deleted:',
     close: 'Close',
+    exportReport: 'Save report',
+    exporting: 'Saving…',
+    reportSaved: (path, sha256) => `Report saved to ${path} (SHA-256 ${sha256.slice(0, 12)}…)`,
+    exportFailed: 'The report could not be saved.',
   },
 };

@@ -49,6 +49,7 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     switchTarget: unexpected('switchTarget'),
     awsProfiles: async () => [],
     cleanUpLab: unexpected('cleanUpLab'),
+    exportReport: unexpected('exportReport'),
     ...parts,
   };
 }

@@ -32,6 +32,7 @@ export type { AwsProfile } from './bindings/AwsProfile';
 export type { CleanupReport } from './bindings/CleanupReport';
 export type { Created } from './bindings/Created';
 export type { TargetView } from './bindings/TargetView';
+export type { SavedReport } from './bindings/SavedReport';
 
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 

@@ -3,4 +3,4 @@
 /**
  * Why a command failed, as the UI branches on it. Serialized in snake_case.
  */
-export type IpcErrorCode = "labs_unavailable" | "progress_unavailable" | "lab_not_found" | "step_not_found" | "target_unavailable" | "reset_failed";
+export type IpcErrorCode = "labs_unavailable" | "progress_unavailable" | "lab_not_found" | "step_not_found" | "target_unavailable" | "reset_failed" | "export_failed";
