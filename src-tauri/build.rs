@@ -20,6 +20,7 @@ fn main() {
         "aws_profiles",
         "clean_up_lab",
         "export_report",
+        "score_chart",
     ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.

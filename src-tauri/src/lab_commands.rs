@@ -13,11 +13,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use awslab_cloud::Target;
 use awslab_cloud::cleanup::CleanupReport;
 use awslab_cloud::profiles::AwsProfile;
+use awslab_core::charts;
 use awslab_core::engine::{self, FieldProblem, FormValues, StepRun};
 use awslab_core::lab_view::{self, OpenedLab};
 use awslab_core::offline::OfflineEmulator;
 use awslab_core::status::{self, LabProgress};
-use awslab_lab::Lang;
+use awslab_lab::{Lang, Localized};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -32,6 +33,52 @@ use crate::{IpcError, IpcErrorCode};
 pub struct StepOutcome {
     pub run: StepRun,
     pub progress: LabProgress,
+    /// Charts of what the checks saw (a canary's traffic split), in both languages.
+    pub charts: Vec<CheckChart>,
+}
+
+/// An SVG chart of one check's observation.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CheckChart {
+    pub check_id: String,
+    pub svg: Localized,
+}
+
+/// The charts of a run's checks: a bar per answer for each traffic-split check.
+fn check_charts(run: &StepRun) -> Vec<CheckChart> {
+    run.checks
+        .iter()
+        .filter(|check| check.kind == "http.traffic_split")
+        .filter_map(|check| {
+            let requests = check.observed["Requests"].as_u64()?;
+            let shares: Vec<(String, f64)> = check.observed["Shares"]
+                .as_object()?
+                .iter()
+                .filter_map(|(answer, share)| Some((answer.clone(), share.as_f64()?)))
+                .collect();
+            Some(CheckChart {
+                check_id: check.id.clone(),
+                svg: Localized {
+                    ko: charts::traffic_split_svg(&shares, requests, Lang::Ko)?,
+                    en: charts::traffic_split_svg(&shares, requests, Lang::En)?,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The lab's score over time as an SVG chart; `null` before the first check.
+#[tauri::command]
+pub async fn score_chart(
+    lab_id: String,
+    lang: String,
+    workbench: State<'_, Workbench>,
+    progress: State<'_, ProgressSlot>,
+) -> Result<Option<String>, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let lang: Lang = lang.parse().map_err(export_failed)?;
+    let history = progress.with_store(|store, _| charts::score_history(&lab, store))??;
+    Ok(charts::score_chart_svg(&history, lang))
 }
 
 /// The lab with its lesson HTML, forms and checks, and the learner's standing in it.
@@ -80,7 +127,11 @@ pub async fn run_step(
             engine::record_checks(store, &lab, &step.id, &run.checks, kind, now_ms())?;
         }
         engine::record_created(store, &connection.clients, &lab, &run, now_ms())?;
-        Ok::<_, IpcError>(StepOutcome { progress: status::lab_progress(&lab, store)?, run })
+        Ok::<_, IpcError>(StepOutcome {
+            progress: status::lab_progress(&lab, store)?,
+            charts: check_charts(&run),
+            run,
+        })
     })??;
     Ok(outcome)
 }
@@ -110,7 +161,11 @@ pub async fn check_step(
     };
     let outcome = progress.with_store(|store, _| {
         engine::record_checks(store, &lab, &step.id, &run.checks, kind, now_ms())?;
-        Ok::<_, IpcError>(StepOutcome { progress: status::lab_progress(&lab, store)?, run })
+        Ok::<_, IpcError>(StepOutcome {
+            progress: status::lab_progress(&lab, store)?,
+            charts: check_charts(&run),
+            run,
+        })
     })??;
     Ok(outcome)
 }

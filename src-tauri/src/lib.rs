@@ -77,6 +77,7 @@ pub fn run() -> tauri::Result<()> {
             lab_commands::aws_profiles,
             lab_commands::clean_up_lab,
             lab_commands::export_report,
+            lab_commands::score_chart,
         ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {

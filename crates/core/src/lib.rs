@@ -6,6 +6,7 @@
 //! ## Layout
 //! - `catalog`: find the labs folder and summarise its labs, with the learner's standing in each,
 //!   for a catalog view.
+//! - `charts`: SVG charts drawn with plotters (score over time, a canary's traffic split).
 //! - `data_dir`: where progress and the emulator's state are kept.
 //! - `offline`: the bundled emulator the app starts at launch, and its status.
 //! - `engine`: running a step (validate the form, act on the target, check) and checking a lab.
@@ -18,6 +19,7 @@
 //! (`awslab-lab`).
 
 pub mod catalog;
+pub mod charts;
 pub mod data_dir;
 pub mod engine;
 pub mod lab_view;

@@ -216,3 +216,30 @@ describe('opening a lab', () => {
     expect(await titles()).toEqual(['서버리스 API 만들기', 'CloudWatch 경보']);
   });
 });
+
+describe('score chart', () => {
+  it('draws the score over time on the card of a lab worked on, and none on a new one', async () => {
+    const worked = listing([
+      labSummary('serverless-api', {
+        standing: {
+          score: { earned: 80, possible: 160, percent: 50, pass_percent: 70, passed: false },
+          steps_passed: 6,
+          last_worked_ms: 1_700_000_000_000,
+        },
+      }),
+      labSummary('cloudwatch-alarm'),
+    ]);
+    const asked: string[] = [];
+    const api = fakeApi({
+      listLabs: async () => worked,
+      scoreChart: async (labId, lang) => (asked.push(`${labId}/${lang}`), '<svg data-points="2"></svg>'),
+    });
+    render(App, { api });
+
+    const chart = await screen.findByTestId('score-chart');
+    expect(chart.closest('[data-testid="lab-card"]')?.getAttribute('data-lab-id')).toBe('serverless-api');
+    expect(chart.querySelector('svg')?.dataset.points).toBe('2');
+    expect(screen.getAllByTestId('score-chart')).toHaveLength(1);
+    expect(asked).toEqual(['serverless-api/ko']);
+  });
+});

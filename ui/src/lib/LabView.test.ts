@@ -190,7 +190,7 @@ describe('lab view', () => {
     const sent: FormValues[] = [];
     const runStep = async (_lab: string, _step: string, values: FormValues): Promise<StepOutcome> => {
       sent.push(values);
-      return { run: failedRun, progress: progressWith('failed', 0) };
+      return { run: failedRun, progress: progressWith('failed', 0), charts: [] };
     };
     render(LabView, { api: openAt(progressWith('not_started', 0), { runStep }), labId: 'serverless-api', locale: 'en', onclose: () => {} });
     await fireEvent.click(await screen.findByTestId('lab-start'));
@@ -254,7 +254,7 @@ describe('lab view', () => {
 
   it('on AWS, shows the cost and Clean up before the first Run, and runs only once accepted', async () => {
     let runs = 0;
-    const runStep = async (): Promise<StepOutcome> => (runs++, { run: failedRun, progress: progressWith('failed', 0) });
+    const runStep = async (): Promise<StepOutcome> => (runs++, { run: failedRun, progress: progressWith('failed', 0), charts: [] });
     const target: TargetView = { kind: 'aws', endpoint: null, profile: null, region: 'ap-northeast-2', account: '1', arn: 'arn:aws:iam::1:user/me' };
     // `props:` because `target` is also a mount option of the testing library.
     render(LabView, {
@@ -281,7 +281,7 @@ describe('lab view', () => {
 
   it('offline, runs at once and offers no Clean up', async () => {
     let runs = 0;
-    const runStep = async (): Promise<StepOutcome> => (runs++, { run: failedRun, progress: progressWith('failed', 0) });
+    const runStep = async (): Promise<StepOutcome> => (runs++, { run: failedRun, progress: progressWith('failed', 0), charts: [] });
     render(LabView, { api: openAt(progressWith('failed', 0), { runStep }), labId: 'serverless-api', locale: 'en', onclose: () => {} });
 
     await fireEvent.click(await screen.findByTestId('step-run'));

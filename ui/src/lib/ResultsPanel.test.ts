@@ -82,3 +82,21 @@ describe('results panel', () => {
     expect(screen.queryByTestId('api-call')).toBeNull();
   });
 });
+
+describe('charts in the results', () => {
+  it('shows the chart of a traffic-split check in the learner’s language', () => {
+    const split: StepRun = {
+      step_id: 'canary',
+      field_problems: [],
+      action: null,
+      failure: null,
+      checks: [
+        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null },
+      ],
+    };
+    const charts = [{ check_id: 'split', svg: { ko: '<svg><text>요청 100번</text></svg>', en: '<svg><text>Answers to 100 requests</text></svg>' } }];
+    render(ResultsPanel, { run: split, checks: [], charts, locale: 'en' });
+
+    expect(screen.getByTestId('check-chart').textContent).toBe('Answers to 100 requests');
+  });
+});

@@ -49,6 +49,8 @@ export interface AwslabApi {
    * JSON by the extension chosen. `null` when the learner cancelled the dialog.
    */
   exportReport(labId: string, lang: 'ko' | 'en'): Promise<SavedReport | null>;
+  /** The lab's score over time as an SVG chart; `null` before the first check. */
+  scoreChart(labId: string, lang: 'ko' | 'en'): Promise<string | null>;
 }
 
 /**
@@ -121,6 +123,7 @@ export const tauriApi: AwslabApi = {
   switchTarget: (aws, profile, region) => call<TargetView>('switch_target', { aws, profile, region }),
   awsProfiles: () => call<AwsProfile[]>('aws_profiles'),
   cleanUpLab: (labId) => call<CleanupReport>('clean_up_lab', { labId }),
+  scoreChart: (labId, lang) => call<string | null>('score_chart', { labId, lang }),
   exportReport: async (labId, lang) => {
     let path: string | null;
     try {

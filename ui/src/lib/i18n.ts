@@ -105,6 +105,7 @@ export interface Messages {
   exporting: string;
   reportSaved(path: string, sha256: string): string;
   exportFailed: string;
+  scoreOverTime: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -214,6 +215,7 @@ export const messages: Record<Locale, Messages> = {
     exporting: '저장 중…',
     reportSaved: (path, sha256) => `보고서를 저장했습니다: ${path} (SHA-256 ${sha256.slice(0, 12)}…)`,
     exportFailed: '보고서를 저장하지 못했습니다.',
+    scoreOverTime: '시간에 따른 점수',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -316,5 +318,6 @@ export const messages: Record<Locale, Messages> = {
     exporting: 'Saving…',
     reportSaved: (path, sha256) => `Report saved to ${path} (SHA-256 ${sha256.slice(0, 12)}…)`,
     exportFailed: 'The report could not be saved.',
+    scoreOverTime: 'Score over time',
   },
 };

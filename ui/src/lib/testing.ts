@@ -50,6 +50,7 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     awsProfiles: async () => [],
     cleanUpLab: unexpected('cleanUpLab'),
     exportReport: unexpected('exportReport'),
+    scoreChart: async () => null,
     ...parts,
   };
 }

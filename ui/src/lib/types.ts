@@ -33,6 +33,7 @@ export type { CleanupReport } from './bindings/CleanupReport';
 export type { Created } from './bindings/Created';
 export type { TargetView } from './bindings/TargetView';
 export type { SavedReport } from './bindings/SavedReport';
+export type { CheckChart } from './bindings/CheckChart';
 
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 

@@ -1,0 +1,234 @@
+//! Charts the app shows, drawn with plotters as SVG text: a lab's score over time (on the
+//! catalog), and a canary's traffic split after a burst of requests (in a step's results).
+//!
+//! Only numbers and our own labels go into the SVG, so the web view can insert it as it is.
+
+use crate::progress::{ProgressError, ProgressStore};
+use awslab_lab::{Lab, Lang};
+use plotters::prelude::*;
+use std::collections::HashMap;
+
+const ACCENT: RGBColor = RGBColor(0xe0, 0x7b, 0x00);
+const NAVY: RGBColor = RGBColor(0x23, 0x2f, 0x3e);
+const GRID: RGBColor = RGBColor(0xdd, 0xe2, 0xea);
+const FONT: &str = "sans-serif";
+
+/// A lab's score (percent) after each time the learner ran checks: `(unix ms, percent)`, one
+/// point per moment, in time order.
+pub fn score_history(lab: &Lab, store: &ProgressStore) -> Result<Vec<(i64, f64)>, ProgressError> {
+    let points: HashMap<(&str, &str), u32> = lab
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.checks
+                .iter()
+                .map(move |check| ((step.id.as_str(), check.id.as_str()), check.points))
+        })
+        .collect();
+    let total: u32 = points.values().sum();
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    let mut records = store.check_history(&lab.id)?;
+    records.sort_by_key(|record| record.at_ms);
+    let mut passing: HashMap<(String, String), bool> = HashMap::new();
+    let mut history: Vec<(i64, f64)> = Vec::new();
+    for record in records {
+        let key = (record.step_id.clone(), record.check_id.clone());
+        if !points.contains_key(&(key.0.as_str(), key.1.as_str())) {
+            continue; // a check the lab no longer has
+        }
+        passing.insert(key, record.passed);
+        let earned: u32 = passing
+            .iter()
+            .filter(|(_, passed)| **passed)
+            .filter_map(|((step, check), _)| points.get(&(step.as_str(), check.as_str())))
+            .sum();
+        let percent = (f64::from(earned) * 1000.0 / f64::from(total)).floor() / 10.0;
+        match history.last_mut() {
+            Some(last) if last.0 == record.at_ms => last.1 = percent,
+            _ => history.push((record.at_ms, percent)),
+        }
+    }
+    Ok(history)
+}
+
+/// The score over time as an SVG line chart, or `None` before the first check.
+pub fn score_chart_svg(history: &[(i64, f64)], lang: Lang) -> Option<String> {
+    let (&(first, _), &(last, _)) = (history.first()?, history.last()?);
+    // A single moment still gets a readable span.
+    let span = (last - first).max(60_000);
+    let x_range = first - span / 20..first + span + span / 20;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (360, 160)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(22)
+            .y_label_area_size(34)
+            .build_cartesian_2d(x_range, 0f64..100f64)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID.mix(0.5))
+            .bold_line_style(GRID)
+            .axis_style(GRID)
+            .x_labels(4)
+            .y_labels(5)
+            .x_label_formatter(&|ms| clock_label(*ms, span))
+            .y_label_formatter(&|percent| format!("{percent:.0}%"))
+            .label_style((FONT, 13).into_font().color(&NAVY))
+            .y_desc(match lang {
+                Lang::Ko => "점수",
+                Lang::En => "score",
+            })
+            .axis_desc_style((FONT, 13).into_font().color(&NAVY))
+            .draw()
+            .ok()?;
+        chart.draw_series(LineSeries::new(history.iter().copied(), ACCENT.stroke_width(2))).ok()?;
+        chart
+            .draw_series(history.iter().map(|&point| Circle::new(point, 3, ACCENT.filled())))
+            .ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+/// `HH:MM` for a span within a day, else `MM-DD` (UTC).
+fn clock_label(ms: i64, span: i64) -> String {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        return String::new();
+    };
+    if span <= 86_400_000 {
+        format!("{:02}:{:02}", at.hour(), at.minute())
+    } else {
+        format!("{:02}-{:02}", u8::from(at.month()), at.day())
+    }
+}
+
+/// A canary's traffic split: each answer's share of the requests, as horizontal bars.
+pub fn traffic_split_svg(shares: &[(String, f64)], requests: u64, lang: Lang) -> Option<String> {
+    if shares.is_empty() {
+        return None;
+    }
+    let height = 50 + 34 * shares.len() as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (480, height)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let title = match lang {
+            Lang::Ko => format!("요청 {requests}번의 응답 비율"),
+            Lang::En => format!("Answers to {requests} requests"),
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .caption(title, (FONT, 16).into_font().color(&NAVY))
+            .x_label_area_size(22)
+            .y_label_area_size(0)
+            .build_cartesian_2d(0f64..100f64, 0f64..shares.len() as f64)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(GRID.mix(0.5))
+            .bold_line_style(GRID)
+            .axis_style(GRID)
+            .x_labels(5)
+            .x_label_formatter(&|percent| format!("{percent:.0}%"))
+            .label_style((FONT, 13).into_font().color(&NAVY))
+            .draw()
+            .ok()?;
+        let colors = [ACCENT, RGBColor(0x2f, 0x6f, 0xb3), RGBColor(0x1e, 0x6b, 0x2b), NAVY];
+        for (index, (answer, share)) in shares.iter().enumerate() {
+            let row = (shares.len() - 1 - index) as f64;
+            let color = colors[index % colors.len()];
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, row + 0.2), (*share, row + 0.8)],
+                    color.filled(),
+                )))
+                .ok()?;
+            let label = format!("{share:.0}%  {}", shorten(answer, 48));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (1.0, row + 0.95),
+                    (FONT, 14).into_font().color(&NAVY),
+                )))
+                .ok()?;
+        }
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{CheckRecord, TargetKind};
+
+    fn lab() -> Lab {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs");
+        crate::catalog::load_catalog(&dir).unwrap().lab("serverless-api").unwrap().clone()
+    }
+
+    fn record(step: &str, check: &str, passed: bool, at_ms: i64) -> CheckRecord {
+        CheckRecord {
+            step_id: step.into(),
+            check_id: check.into(),
+            passed,
+            points: if passed { 10 } else { 0 },
+            max_points: 10,
+            target: TargetKind::Emulator,
+            at_ms,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn the_history_follows_the_latest_result_of_each_check() {
+        let lab = lab();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        let (step, check) = (&lab.steps[0], &lab.steps[0].checks[0]);
+        let points = f64::from(check.points);
+        let total = f64::from(lab.total_points());
+        store.record_checks(&lab.id, &[record(&step.id, &check.id, false, 1_000)]).unwrap();
+        store.record_checks(&lab.id, &[record(&step.id, &check.id, true, 2_000)]).unwrap();
+        store.record_checks(&lab.id, &[record("gone-step", "gone-check", true, 3_000)]).unwrap();
+
+        let history = score_history(&lab, &store).unwrap();
+
+        let expected = (points * 1000.0 / total).floor() / 10.0;
+        assert_eq!(history, vec![(1_000, 0.0), (2_000, expected)]);
+    }
+
+    #[test]
+    fn the_score_chart_is_an_svg_with_the_points_and_percent_labels() {
+        let svg = score_chart_svg(&[(0, 0.0), (600_000, 50.0), (1_200_000, 100.0)], Lang::En)
+            .expect("a chart");
+        assert!(svg.starts_with("<svg"), "{svg:.60}");
+        assert_eq!(svg.matches("<circle").count(), 3, "one dot per moment");
+        // plotters writes each label on a line of its own inside `<text>`.
+        assert!(svg.contains("\n100%\n</text>") && svg.contains("\nscore\n</text>"), "{svg}");
+        assert_eq!(score_chart_svg(&[], Lang::En), None);
+    }
+
+    #[test]
+    fn the_traffic_chart_has_a_bar_and_a_label_per_answer() {
+        let shares =
+            vec![("Version 1".to_string(), 48.0), ("Hello from version 2".to_string(), 52.0)];
+        let svg = traffic_split_svg(&shares, 100, Lang::En).expect("a chart");
+        assert!(svg.contains("Answers to 100 requests"));
+        assert!(svg.contains("48%  Version 1") && svg.contains("52%  Hello from version 2"));
+        assert_eq!(svg.matches("<rect").count() - 1, 2, "two bars besides the background");
+    }
+}
