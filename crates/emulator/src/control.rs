@@ -4,17 +4,23 @@
 //! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region, Lambda,
 //!   CloudWatch Logs, API Gateway).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
-//!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs), leaving the
-//!   learner's other work alone.
+//!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs, EC2
+//!   instances with their root volumes), leaving the learner's other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
 //!   `DELETE /_awslab/snapshots/{name}`.
 //! - `GET /_awslab/lambda/code/{sha256}.zip`: a function's code, where `GetFunction`'s
 //!   `Code.Location` points.
+//! - `POST /_awslab/ec2/instances/{instance_id}/shell` with `{"command": "wget URL"}`: runs a
+//!   command in a running instance's simulated shell and answers
+//!   `{"output": "…", "exit_code": 0, "prompt": "[ec2-user@ip-172-31-37-173 ~]$ "}`; an
+//!   unknown instance is 404 and one that is not running 409, both
+//!   `{"code": "InstanceNotFound" | "InstanceNotRunning", "message": "…"}`.
 
 use crate::error::AwsError;
 use crate::services::apigateway::ApiGatewayState;
+use crate::services::ec2::{Ec2State, ShellError};
 use crate::services::iam::IamState;
 use crate::services::lambda::LambdaState;
 use crate::state::{Shared, lock};
@@ -29,6 +35,7 @@ use std::sync::Arc;
 const IAM_FILE: &str = "iam.json";
 const LAMBDA_FILE: &str = "lambda.json";
 const APIGATEWAY_FILE: &str = "apigateway.json";
+const EC2_FILE: &str = "ec2.json";
 const DYNAMODB_FOLDER: &str = "dynamodb";
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {
@@ -64,10 +71,12 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 deleted.push(arn);
             }
             deleted.extend(lock(&shared.apigateway).delete_lab_apis(&lab));
+            deleted.extend(lock(&shared.ec2).delete_lab_instances(&lab));
             let saved = shared
                 .save_iam()
                 .and_then(|()| shared.save_lambda())
-                .and_then(|()| shared.save_apigateway());
+                .and_then(|()| shared.save_apigateway())
+                .and_then(|()| shared.save_ec2());
             if let Err(error) = saved {
                 return failed(error);
             }
@@ -77,6 +86,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             *lock(&shared.iam) = IamState::default();
             *lock(&shared.lambda) = LambdaState::default();
             *lock(&shared.apigateway) = ApiGatewayState::default();
+            *lock(&shared.ec2) = Ec2State::default();
             // Workers hold keys of sessions that no longer exist.
             shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
@@ -87,7 +97,8 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 .and_then(|()| shared.logs.reset())
                 .and_then(|()| shared.save_iam())
                 .and_then(|()| shared.save_lambda())
-                .and_then(|()| shared.save_apigateway());
+                .and_then(|()| shared.save_apigateway())
+                .and_then(|()| shared.save_ec2());
             match result {
                 Ok(()) => answer(StatusCode::OK, json!({ "reset": "all" })),
                 Err(error) => failed(error),
@@ -109,9 +120,10 @@ pub async fn save_snapshot(
     let documents = serde_json::to_vec(&*lock(&shared.iam)).and_then(|iam| {
         let lambda = serde_json::to_vec(&*lock(&shared.lambda))?;
         let apigateway = serde_json::to_vec(&*lock(&shared.apigateway))?;
-        Ok((iam, lambda, apigateway))
+        let ec2 = serde_json::to_vec(&*lock(&shared.ec2))?;
+        Ok((iam, lambda, apigateway, ec2))
     });
-    let (iam, lambda, apigateway) = match documents {
+    let (iam, lambda, apigateway, ec2) = match documents {
         Ok(documents) => documents,
         Err(error) => return failed(AwsError::receiver("ServiceFailure", 500, error.to_string())),
     };
@@ -119,6 +131,7 @@ pub async fn save_snapshot(
         .and_then(|()| std::fs::write(folder.join(IAM_FILE), iam))
         .and_then(|()| std::fs::write(folder.join(LAMBDA_FILE), lambda))
         .and_then(|()| std::fs::write(folder.join(APIGATEWAY_FILE), apigateway))
+        .and_then(|()| std::fs::write(folder.join(EC2_FILE), ec2))
         .map_err(|error| {
             AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
         })
@@ -179,6 +192,20 @@ pub async fn restore_snapshot(
             }
         },
     };
+    // And snapshots saved before EC2 existed have no instances.
+    let ec2: Ec2State = match std::fs::read(folder.join(EC2_FILE)) {
+        Err(_) => Ec2State::default(),
+        Ok(text) => match serde_json::from_slice(&text) {
+            Ok(ec2) => ec2,
+            Err(error) => {
+                return failed(AwsError::receiver(
+                    "ServiceFailure",
+                    500,
+                    format!("snapshot {name} cannot be read: {error}"),
+                ));
+            }
+        },
+    };
     let restored = shared
         .snapshots
         .empty_dynamodb()
@@ -190,12 +217,14 @@ pub async fn restore_snapshot(
     *lock(&shared.iam) = iam;
     *lock(&shared.lambda) = lambda;
     *lock(&shared.apigateway) = apigateway;
+    *lock(&shared.ec2) = ec2;
     shared.lambda_runtime.stop_all();
     lock(&shared.sessions).clear();
     let saved = shared
         .save_iam()
         .and_then(|()| shared.save_lambda())
-        .and_then(|()| shared.save_apigateway());
+        .and_then(|()| shared.save_apigateway())
+        .and_then(|()| shared.save_ec2());
     match saved {
         Ok(()) => answer(StatusCode::OK, json!({ "restored": name })),
         Err(error) => failed(error),
@@ -231,5 +260,45 @@ pub async fn lambda_code(State(shared): State<Arc<Shared>>, Path(file): Path<Str
     match found {
         Some(zip) => ([(axum::http::header::CONTENT_TYPE, "application/zip")], zip).into_response(),
         None => answer(StatusCode::NOT_FOUND, json!({ "message": format!("no code {file}") })),
+    }
+}
+
+/// A command for an instance's simulated shell.
+#[derive(Deserialize)]
+struct ShellCommand {
+    command: String,
+}
+
+/// Runs one command in an instance's simulated shell (see the module's list for the shapes).
+pub async fn ec2_shell(
+    State(shared): State<Arc<Shared>>,
+    Path(instance_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let command: ShellCommand = match serde_json::from_slice(&body) {
+        Ok(command) => command,
+        Err(error) => {
+            return answer(
+                StatusCode::BAD_REQUEST,
+                json!({
+                    "code": "BadRequest",
+                    "message": format!("the body must be JSON {{\"command\": \"…\"}}: {error}"),
+                }),
+            );
+        }
+    };
+    match crate::services::ec2::run_shell(&shared, &instance_id, &command.command) {
+        Ok(shell) => answer(
+            StatusCode::OK,
+            json!({ "output": shell.output, "exit_code": shell.exit_code, "prompt": shell.prompt }),
+        ),
+        Err(error @ ShellError::NoInstance(_)) => answer(
+            StatusCode::NOT_FOUND,
+            json!({ "code": "InstanceNotFound", "message": error.to_string() }),
+        ),
+        Err(error @ ShellError::NotRunning { .. }) => answer(
+            StatusCode::CONFLICT,
+            json!({ "code": "InstanceNotRunning", "message": error.to_string() }),
+        ),
     }
 }

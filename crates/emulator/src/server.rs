@@ -65,6 +65,10 @@ impl Emulator {
                 axum::routing::post(control::restore_snapshot),
             )
             .route("/_awslab/lambda/code/{file}", get(control::lambda_code))
+            .route(
+                "/_awslab/ec2/instances/{instance_id}/shell",
+                axum::routing::post(control::ec2_shell),
+            )
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
             .fallback(dispatch)
             .with_state(shared);
@@ -263,8 +267,19 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             }
         }
         Protocol::Ec2Query => {
-            let operation = route.operation.as_deref().unwrap_or(parts.uri.path());
-            answer.error(&services::not_implemented(route.service, operation))
+            let request = match query::decode(&body, url_query) {
+                Ok(request) => request,
+                Err(error) => return answer.error(&error),
+            };
+            match services::ec2_query(&shared, &ctx, &request) {
+                Ok(result) => answer.xml(query::encode_ec2_response(
+                    route.service.xmlns(),
+                    &request.action,
+                    &result,
+                    &request_id,
+                )),
+                Err(error) => answer.error(&error),
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::identity::Sessions;
 use crate::persist::StateStore;
 use crate::services::apigateway::ApiGatewayState;
 use crate::services::dynamodb::RegionalDatabases;
+use crate::services::ec2::Ec2State;
 use crate::services::iam::IamState;
 use crate::services::lambda::LambdaState;
 use crate::services::lambda::code::CodeStore;
@@ -39,6 +40,8 @@ pub struct Shared {
     pub lambda_runtime: Runtime,
     /// API Gateway's REST APIs with their deployments and stages.
     pub apigateway: Mutex<ApiGatewayState>,
+    /// EC2's instances and volumes, by region.
+    pub ec2: Mutex<Ec2State>,
     /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
     endpoint: OnceLock<String>,
 }
@@ -73,6 +76,9 @@ impl Shared {
         let apigateway = store.load::<ApiGatewayState>("apigateway").map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
         })?;
+        let ec2 = store.load::<Ec2State>("ec2").map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
+        })?;
         let lambda_code = CodeStore::open(config.data_dir.as_deref()).map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default().join("lambda"), error)
         })?;
@@ -84,6 +90,7 @@ impl Shared {
             lambda_code,
             lambda_runtime,
             apigateway: Mutex::new(apigateway),
+            ec2: Mutex::new(ec2),
             endpoint: OnceLock::new(),
             config,
             clock,
@@ -118,6 +125,14 @@ impl Shared {
         let state = lock(&self.apigateway);
         self.store.save("apigateway", &*state).map_err(|error| {
             crate::error::AwsError::receiver("InternalFailure", 500, error.to_string())
+        })
+    }
+
+    /// Saves EC2's state after a change (instances, volumes, tags, the shell's files).
+    pub fn save_ec2(&self) -> Result<(), crate::error::AwsError> {
+        let state = lock(&self.ec2);
+        self.store.save("ec2", &*state).map_err(|error| {
+            crate::error::AwsError::receiver("InternalError", 500, error.to_string())
         })
     }
 

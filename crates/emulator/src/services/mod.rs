@@ -7,6 +7,7 @@
 pub mod apigateway;
 mod authorize;
 pub mod dynamodb;
+pub mod ec2;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
@@ -52,7 +53,8 @@ pub fn operations(service: Service) -> &'static [Operation] {
         Service::Lambda => lambda::OPERATIONS,
         Service::Logs => logs::OPERATIONS,
         Service::ApiGateway => apigateway::OPERATIONS,
-        Service::CloudWatch | Service::Sns | Service::Ec2 => &[],
+        Service::Ec2 => ec2::OPERATIONS,
+        Service::CloudWatch | Service::Sns => &[],
     }
 }
 
@@ -191,8 +193,27 @@ pub fn not_implemented(service: Service, operation: &str) -> AwsError {
             400,
             format!("{} has no operation {operation}", service.name()),
         ),
+        // EC2 words an unknown action its own way.
+        Service::Ec2 => AwsError::sender(
+            "InvalidAction",
+            400,
+            format!("The action {operation} is not valid for this web service."),
+        ),
         _ => AwsError::invalid_action(operation, service.api_version()),
     }
+}
+
+/// Serves an ec2Query request, saving EC2's state after a change that succeeded.
+pub fn ec2_query(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &QueryRequest,
+) -> Result<Value, AwsError> {
+    let result = ec2::handle(shared, ctx, request)?;
+    if ec2::changes_state(&request.action) {
+        shared.save_ec2()?;
+    }
+    Ok(result)
 }
 
 /// A typed output as the value protocols encode.

@@ -1,0 +1,134 @@
+//! EC2's errors, with AWS's codes and words, turned into [`AwsError`] in one exhaustive `match`.
+//! EC2 answers every client error with HTTP 400, not-found ones included.
+//!
+//! Messages seen in recorded AWS responses are written exactly; those marked `inferred` follow
+//! EC2's style where no recording was at hand.
+
+use crate::error::AwsError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ec2Error {
+    /// A required parameter is absent.
+    MissingParameter(String),
+    /// A parameter that cannot be read as its type (inferred wording).
+    InvalidParameter {
+        name: String,
+        value: String,
+    },
+    InvalidInstanceType(String),
+    /// Any other `InvalidParameterValue`, with its whole message.
+    InvalidParameterValue(String),
+    InvalidFilter(String),
+    InstanceNotFound(Vec<String>),
+    InstanceMalformed(String),
+    ImageNotFound(Vec<String>),
+    ImageMalformed(String),
+    VolumeNotFound(Vec<String>),
+    VolumeMalformed(String),
+    /// A resource id of no known kind (`CreateTags`).
+    InvalidId(String),
+    /// Starting or stopping an instance in a state that does not allow it; the whole message.
+    IncorrectInstanceState(String),
+    /// A root volume smaller than the image's snapshot.
+    VolumeTooSmall {
+        size: u32,
+        snapshot: String,
+        minimum: u32,
+    },
+}
+
+impl From<Ec2Error> for AwsError {
+    fn from(error: Ec2Error) -> Self {
+        use Ec2Error::*;
+        let (code, message) = match error {
+            MissingParameter(name) => {
+                ("MissingParameter", format!("The request must contain the parameter {name}"))
+            }
+            InvalidParameter { name, value } => (
+                "InvalidParameterValue",
+                format!("Value ({value}) for parameter {name} is invalid."),
+            ),
+            InvalidInstanceType(name) => {
+                ("InvalidParameterValue", format!("Invalid value '{name}' for InstanceType."))
+            }
+            InvalidParameterValue(message) => ("InvalidParameterValue", message),
+            InvalidFilter(name) => {
+                ("InvalidParameterValue", format!("The filter '{name}' is invalid"))
+            }
+            InstanceNotFound(ids) => (
+                "InvalidInstanceID.NotFound",
+                match ids.as_slice() {
+                    [id] => format!("The instance ID '{id}' does not exist"),
+                    _ => format!("The instance IDs '{}' do not exist", ids.join(", ")),
+                },
+            ),
+            InstanceMalformed(id) => {
+                ("InvalidInstanceID.Malformed", format!("Invalid id: \"{id}\""))
+            }
+            ImageNotFound(ids) => (
+                "InvalidAMIID.NotFound",
+                match ids.as_slice() {
+                    [id] => format!("The image id '[{id}]' does not exist"),
+                    _ => format!("The image ids '[{}]' do not exist", ids.join(", ")),
+                },
+            ),
+            ImageMalformed(id) => {
+                ("InvalidAMIID.Malformed", format!("Invalid id: \"{id}\" (expecting \"ami-...\")"))
+            }
+            VolumeNotFound(ids) => (
+                "InvalidVolume.NotFound",
+                match ids.as_slice() {
+                    [id] => format!("The volume '{id}' does not exist."),
+                    _ => format!("The volumes '{}' do not exist.", ids.join(", ")),
+                },
+            ),
+            VolumeMalformed(id) => (
+                "InvalidVolumeID.Malformed",
+                format!("Invalid id: \"{id}\" (expecting \"vol-...\")"),
+            ),
+            InvalidId(id) => ("InvalidID", format!("The ID '{id}' is not valid")),
+            IncorrectInstanceState(message) => ("IncorrectInstanceState", message),
+            VolumeTooSmall { size, snapshot, minimum } => (
+                "InvalidBlockDeviceMapping",
+                format!(
+                    "Volume of size {size}GB is smaller than snapshot '{snapshot}', expect size \
+                     >= {minimum}GB"
+                ),
+            ),
+        };
+        AwsError::sender(code, 400, message)
+    }
+}
+
+/// Checks an id's shape: the prefix, a dash, 8 or 17 hex digits.
+pub fn well_formed(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-')).is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_match_aws() {
+        let error = AwsError::from(Ec2Error::InstanceNotFound(vec!["i-0123456789abcdef0".into()]));
+        assert_eq!(error.code, "InvalidInstanceID.NotFound");
+        assert_eq!(error.message, "The instance ID 'i-0123456789abcdef0' does not exist");
+        assert_eq!(error.status, 400);
+        let error = AwsError::from(Ec2Error::InvalidInstanceType("t2.micr".into()));
+        assert_eq!(error.message, "Invalid value 't2.micr' for InstanceType.");
+        let error = AwsError::from(Ec2Error::ImageMalformed("ami-x".into()));
+        assert_eq!(error.message, "Invalid id: \"ami-x\" (expecting \"ami-...\")");
+    }
+
+    #[test]
+    fn id_shapes() {
+        assert!(well_formed("i-0123456789abcdef0", "i"));
+        assert!(well_formed("i-12345678", "i"));
+        assert!(!well_formed("i-xyz", "i"));
+        assert!(!well_formed("vol-0123456789abcdef0", "i"));
+        assert!(!well_formed("i-0123456789abcdef", "i"));
+    }
+}

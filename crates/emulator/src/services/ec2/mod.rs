@@ -1,0 +1,249 @@
+//! EC2: simulated instances of Amazon Linux with their root EBS volumes, answering the ec2Query
+//! protocol as AWS does (element names, `<item>` lists, error codes and words), plus the
+//! simulated shell the lab connects to and the metrics its activity makes.
+//!
+//! ## Layout
+//! - `mod.rs`: [`Ec2State`] access, the dispatch, lab reset, and the shell and metrics entry
+//!   points the control endpoints and `crate::metrics` call.
+//! - `model`: instances (lifecycle derived from timestamps), volumes, tags, ids and addresses.
+//! - `catalog`: Amazon's Amazon Linux images and the instance types.
+//! - `launch` (`RunInstances`), `instances` (describe, status, start, stop, terminate),
+//!   `volumes`, `images`, `tags`: the operations, by resource.
+//! - `filters`: `Filter.N` and wildcards. `errors`: [`Ec2Error`]. `operations`: the API's list.
+//! - `shell/`: the simulated terminal. `metrics`: `AWS/EC2` and `AWS/EBS` statistic sets.
+//!
+//! Not here: key pairs, VPCs, subnets and security groups as resources (every instance goes to
+//! the region's default ones, whose ids are fixed per region), volumes other than root volumes,
+//! snapshots, spot, pagination (every describe answers in one page).
+
+mod catalog;
+mod errors;
+mod filters;
+mod images;
+mod instances;
+mod launch;
+pub mod metrics;
+pub mod model;
+mod operations;
+pub mod shell;
+mod tags;
+mod volumes;
+
+pub use errors::Ec2Error;
+pub use model::Ec2State;
+pub use operations::OPERATIONS;
+
+use super::RequestContext;
+use crate::error::AwsError;
+use crate::metrics::ServiceDatum;
+use crate::protocol::Service;
+use crate::protocol::query::QueryRequest;
+use crate::state::{Shared, lock};
+use model::{Millis, millis};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Whether an action changes the state (the persistence layer saves after those).
+pub fn changes_state(action: &str) -> bool {
+    !action.starts_with("Describe")
+}
+
+pub fn handle(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &QueryRequest,
+) -> Result<Value, AwsError> {
+    if request.params.get("DryRun").and_then(Value::as_str) == Some("true") {
+        // What AWS answers when the caller would have been allowed (the learner always is).
+        return Err(AwsError::sender(
+            "DryRunOperation",
+            412,
+            "Request would have succeeded, but DryRun flag is set.",
+        ));
+    }
+    authorize(shared, ctx, request)?;
+    let now = millis(ctx.now);
+    let region = ctx.region.as_str();
+    let mut state = lock(&shared.ec2);
+    let state = state.regions.entry(region.to_string()).or_default();
+    if changes_state(&request.action) {
+        state.purge(now);
+    }
+    let result = match request.action.as_str() {
+        "RunInstances" => launch::run_instances(state, region, input(request)?, now),
+        "DescribeInstances" => instances::describe_instances(state, region, input(request)?, now),
+        "DescribeInstanceStatus" => {
+            instances::describe_instance_status(state, input(request)?, now)
+        }
+        "StartInstances" => instances::start_instances(state, input(request)?, now),
+        "StopInstances" => instances::stop_instances(state, input(request)?, now),
+        "TerminateInstances" => instances::terminate_instances(state, input(request)?, now),
+        "DescribeVolumes" => volumes::describe_volumes(state, input(request)?, now),
+        "DescribeImages" => images::describe_images(region, input(request)?),
+        "CreateTags" => tags::create_tags(state, input(request)?, now),
+        "DeleteTags" => tags::delete_tags(state, input(request)?, now),
+        "DescribeTags" => tags::describe_tags(state, input(request)?, now),
+        other => return Err(super::not_implemented(Service::Ec2, other)),
+    };
+    Ok(result?)
+}
+
+/// A role session (a Lambda function's, say) needs `ec2:ACTION` on each instance it names
+/// (`arn:aws:ec2:REGION:ACCOUNT:instance/ID`), or on `*` when it names none; it is refused with
+/// EC2's `UnauthorizedOperation`.
+fn authorize(
+    shared: &Shared,
+    ctx: &RequestContext,
+    request: &QueryRequest,
+) -> Result<(), AwsError> {
+    let action = format!("ec2:{}", request.action);
+    let instances: Vec<String> = match request.params.get("InstanceId") {
+        Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).map(String::from).collect(),
+        Some(Value::String(id)) => vec![id.clone()],
+        _ => Vec::new(),
+    };
+    let resources = if instances.is_empty() {
+        vec!["*".to_string()]
+    } else {
+        (instances.iter())
+            .map(|id| format!("arn:aws:ec2:{}:{}:instance/{id}", ctx.region, ctx.caller.account()))
+            .collect()
+    };
+    for resource in resources {
+        super::authorize(shared, ctx, Service::Ec2, &action, &resource).map_err(|denied| {
+            AwsError::sender(
+                "UnauthorizedOperation",
+                403,
+                format!("You are not authorized to perform this operation. {}", denied.message),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// The parameters as an operation's input, with EC2's errors for what does not fit.
+fn input<T: DeserializeOwned>(request: &QueryRequest) -> Result<T, Ec2Error> {
+    serde_json::from_value(request.params.clone()).map_err(|error| {
+        let text = error.to_string();
+        let reason = text.split(" at line ").next().unwrap_or(&text).to_string();
+        Ec2Error::InvalidParameterValue(format!("The request could not be read: {reason}"))
+    })
+}
+
+impl Ec2State {
+    /// Deletes the instances tagged `awslab:lab` = `lab` and their root volumes at once (no
+    /// `shutting-down`: a reset leaves nothing behind); returns their ids.
+    pub fn delete_lab_instances(&mut self, lab: &str) -> Vec<String> {
+        let mut deleted = Vec::new();
+        for region in self.regions.values_mut() {
+            let ids: Vec<String> = (region.instances.values())
+                .filter(|instance| instance.tag("awslab:lab") == Some(lab))
+                .map(|instance| instance.id.clone())
+                .collect();
+            for id in ids {
+                if let Some(instance) = region.instances.remove(&id) {
+                    region.volumes.remove(&instance.root_volume_id);
+                    deleted.push(id);
+                }
+            }
+        }
+        deleted
+    }
+}
+
+/// Why the shell cannot run a command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShellError {
+    #[error("there is no instance {0} (it may have been terminated more than an hour ago)")]
+    NoInstance(String),
+    #[error("instance {id} is {state}: connect once it is running")]
+    NotRunning { id: String, state: &'static str },
+}
+
+/// What the shell answers: the command's output, its status, and the prompt that follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellAnswer {
+    pub output: String,
+    pub exit_code: i32,
+    pub prompt: String,
+}
+
+/// Runs a command in an instance's shell, in whichever region the instance is.
+pub fn run_shell(
+    shared: &Shared,
+    instance_id: &str,
+    command: &str,
+) -> Result<ShellAnswer, ShellError> {
+    let now = millis(shared.clock.now());
+    let answer = {
+        let mut state = lock(&shared.ec2);
+        let Some((region, region_state)) = (state.regions.iter_mut())
+            .find(|(_, region)| region.instances.contains_key(instance_id))
+        else {
+            return Err(ShellError::NoInstance(instance_id.to_string()));
+        };
+        let disk_bytes = (region_state.instances.get(instance_id))
+            .and_then(|instance| region_state.volumes.get(&instance.root_volume_id))
+            .map_or(8, |volume| u64::from(volume.size_gib))
+            * 1024
+            * 1024
+            * 1024;
+        let Some(instance) = region_state.instances.get_mut(instance_id) else {
+            return Err(ShellError::NoInstance(instance_id.to_string()));
+        };
+        let current = instance.state_at(now);
+        if current != model::InstanceState::Running {
+            return Err(ShellError::NotRunning {
+                id: instance_id.to_string(),
+                state: current.name(),
+            });
+        }
+        let kind = catalog::instance_type(&instance.instance_type);
+        let machine = shell::Machine {
+            region: region.clone(),
+            os: instance.os,
+            vcpus: kind.map_or(1, |k| k.vcpus),
+            memory_mib: kind.map_or(1024, |k| k.memory_mib),
+            disk_bytes,
+            nitro: kind.is_some_and(|k| k.nitro),
+            host_name: instance.host_name(),
+            architecture: instance.architecture.clone(),
+        };
+        let output = shell::run(instance, &machine, command, now);
+        ShellAnswer {
+            output: output.output,
+            exit_code: output.exit_code,
+            prompt: shell::prompt(instance),
+        }
+    };
+    if let Err(error) = shared.save_ec2() {
+        eprintln!("awslab emulator: saving EC2 after a shell command: {error}");
+    }
+    Ok(answer)
+}
+
+/// The statistic sets of every instance's completed periods up to `now`, each once.
+pub fn collect_metrics(shared: &Shared, now: Millis) -> Vec<ServiceDatum> {
+    let data = {
+        let mut state = lock(&shared.ec2);
+        let mut data = Vec::new();
+        for (region, region_state) in state.regions.iter_mut() {
+            let model::RegionState { instances, volumes, .. } = region_state;
+            for instance in instances.values_mut() {
+                let volume = volumes.get(&instance.root_volume_id).map(|volume| volume.id.clone());
+                let vcpus = catalog::instance_type(&instance.instance_type).map_or(1, |k| k.vcpus);
+                data.extend(metrics::collect(instance, region, volume.as_deref(), vcpus, now));
+            }
+        }
+        data
+    };
+    if !data.is_empty()
+        && let Err(error) = shared.save_ec2()
+    {
+        eprintln!("awslab emulator: saving EC2 after collecting metrics: {error}");
+    }
+    data
+}
+
+#[cfg(test)]
+mod tests;

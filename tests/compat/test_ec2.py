@@ -1,0 +1,220 @@
+"""EC2 through boto3 and the AWS CLI: the CloudWatch lab's instance (Amazon Linux 2, t2.micro,
+8 GB gp2), its root volume, state changes with their codes, AWS's errors, and the simulated
+shell the lab connects to.
+
+This module runs its own emulator with the clock 600 times faster than real time, so an
+instance is running after the first poll; nothing waits for a length of time."""
+
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+NAME = "aws-lab-cloudwatch-instance"
+AL2 = "amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2"
+RATINGS = "https://raw.githubusercontent.com/e9t/nsmc/master/ratings_train.txt"
+ANACONDA = "https://repo.anaconda.com/archive/Anaconda3-2023.07-2-Windows-x86_64.exe"
+ROOT_VOLUME = [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType": "gp2"}}]
+
+
+@pytest.fixture(scope="module")
+def fast_endpoint():
+    binary = os.environ.get("AWSLAB_BIN")
+    if not binary:
+        pytest.fail("AWSLAB_BIN must name the awslab binary (./dev test sets it)")
+    server = subprocess.Popen(
+        [binary, "emulator", "serve", "--port", "0", "--in-memory", "--clock-speed", "600"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = server.stdout.readline()
+    prefix = "awslab emulator listening on "
+    if not line.startswith(prefix):
+        server.kill()
+        pytest.fail(f"unexpected first line from the emulator: {line!r}")
+    yield line[len(prefix):].strip()
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def ec2(session, fast_endpoint):
+    return session.client("ec2", endpoint_url=fast_endpoint)
+
+
+@pytest.fixture(scope="module")
+def aws_ec2(aws_env, fast_endpoint):
+    def run(*args):
+        result = subprocess.run(
+            ["aws", "--endpoint-url", fast_endpoint, "--output", "json", "ec2", *args],
+            env=aws_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"aws ec2 {' '.join(args)} failed: {result.stderr.strip()}")
+        return json.loads(result.stdout) if result.stdout.strip() else None
+
+    return run
+
+
+def shell(endpoint, instance_id, command):
+    request = urllib.request.Request(
+        f"{endpoint}/_awslab/ec2/instances/{instance_id}/shell",
+        data=json.dumps({"command": command}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def amazon_linux_2(ec2):
+    images = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": [AL2]}])
+    assert [i["Name"] for i in images["Images"]] == [
+        "amzn2-ami-kernel-5.10-hvm-2.0.20241113.1-x86_64-gp2"
+    ]
+    return images["Images"][0]["ImageId"]
+
+
+def launch(ec2, lab="cloudwatch-alarm"):
+    answer = ec2.run_instances(
+        ImageId=amazon_linux_2(ec2),
+        InstanceType="t2.micro",
+        MinCount=1,
+        MaxCount=1,
+        BlockDeviceMappings=ROOT_VOLUME,
+        TagSpecifications=[
+            {
+                "ResourceType": "instance",
+                "Tags": [{"Key": "Name", "Value": NAME}, {"Key": "awslab:lab", "Value": lab}],
+            }
+        ],
+    )
+    return answer["Instances"][0]
+
+
+def wait_running(ec2, instance_id):
+    ec2.get_waiter("instance_running").wait(
+        InstanceIds=[instance_id], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
+
+
+def test_boto3_runs_the_lab_instance_with_its_gp2_root_volume(ec2):
+    instance = launch(ec2)
+    instance_id = instance["InstanceId"]
+    assert instance["State"] == {"Code": 0, "Name": "pending"}
+    assert instance["InstanceType"] == "t2.micro"
+    ip = instance["PrivateIpAddress"]
+    assert ip.startswith("172.31.")
+    assert instance["PrivateDnsName"] == f"ip-{ip.replace('.', '-')}.ap-northeast-2.compute.internal"
+    wait_running(ec2, instance_id)
+
+    found = ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": [NAME]}])
+    ids = [i["InstanceId"] for r in found["Reservations"] for i in r["Instances"]]
+    assert instance_id in ids
+    volumes = ec2.describe_volumes(
+        Filters=[{"Name": "attachment.instance-id", "Values": [instance_id]}]
+    )["Volumes"]
+    assert [(v["Size"], v["VolumeType"], v["State"]) for v in volumes] == [(8, "gp2", "in-use")]
+    assert volumes[0]["Attachments"][0]["Device"] == "/dev/xvda"
+    assert volumes[0]["Attachments"][0]["DeleteOnTermination"] is True
+
+    stopping = ec2.stop_instances(InstanceIds=[instance_id])["StoppingInstances"][0]
+    assert (stopping["PreviousState"]["Code"], stopping["CurrentState"]["Code"]) == (16, 64)
+    ec2.get_waiter("instance_stopped").wait(
+        InstanceIds=[instance_id], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
+    starting = ec2.start_instances(InstanceIds=[instance_id])["StartingInstances"][0]
+    assert (starting["PreviousState"]["Code"], starting["CurrentState"]["Code"]) == (80, 0)
+    wait_running(ec2, instance_id)
+    ending = ec2.terminate_instances(InstanceIds=[instance_id])["TerminatingInstances"][0]
+    assert (ending["PreviousState"]["Code"], ending["CurrentState"]["Code"]) == (16, 32)
+    ec2.get_waiter("instance_terminated").wait(
+        InstanceIds=[instance_id], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
+
+
+def test_boto3_gets_aws_errors(ec2):
+    with pytest.raises(ClientError) as missing:
+        ec2.describe_instances(InstanceIds=["i-0123456789abcdef0"])
+    assert missing.value.response["Error"] == {
+        "Code": "InvalidInstanceID.NotFound",
+        "Message": "The instance ID 'i-0123456789abcdef0' does not exist",
+    }
+    with pytest.raises(ClientError) as malformed:
+        ec2.stop_instances(InstanceIds=["my-instance"])
+    assert malformed.value.response["Error"]["Code"] == "InvalidInstanceID.Malformed"
+    with pytest.raises(ClientError) as bad_type:
+        ec2.run_instances(
+            ImageId=amazon_linux_2(ec2), InstanceType="t2.micr", MinCount=1, MaxCount=1
+        )
+    assert bad_type.value.response["Error"] == {
+        "Code": "InvalidParameterValue",
+        "Message": "Invalid value 't2.micr' for InstanceType.",
+    }
+    with pytest.raises(ClientError) as no_image:
+        ec2.run_instances(ImageId="ami-0123456789abcdef0", MinCount=1, MaxCount=1)
+    assert no_image.value.response["Error"]["Code"] == "InvalidAMIID.NotFound"
+
+
+def test_cli_runs_and_describes_the_instance_and_its_volume(ec2, aws_ec2):
+    image_id = amazon_linux_2(ec2)
+    launched = aws_ec2(
+        "run-instances",
+        "--image-id", image_id,
+        "--instance-type", "t2.micro",
+        "--count", "1",
+        "--block-device-mappings", json.dumps(ROOT_VOLUME),
+        "--tag-specifications",
+        f"ResourceType=instance,Tags=[{{Key=Name,Value={NAME}-cli}}]",
+    )
+    instance_id = launched["Instances"][0]["InstanceId"]
+    assert launched["Instances"][0]["State"]["Name"] == "pending"
+    described = aws_ec2(
+        "describe-instances", "--filters", f"Name=tag:Name,Values={NAME}-cli"
+    )
+    instances = [i for r in described["Reservations"] for i in r["Instances"]]
+    assert [i["InstanceId"] for i in instances] == [instance_id]
+    assert instances[0]["Tags"] == [{"Key": "Name", "Value": f"{NAME}-cli"}]
+    volumes = aws_ec2(
+        "describe-volumes", "--filters", f"Name=attachment.instance-id,Values={instance_id}"
+    )["Volumes"]
+    assert [(v["Size"], v["VolumeType"]) for v in volumes] == [(8, "gp2")]
+
+
+def test_the_shell_downloads_the_handouts_files(ec2, fast_endpoint):
+    instance_id = launch(ec2)["InstanceId"]
+    wait_running(ec2, instance_id)
+
+    status, small = shell(fast_endpoint, instance_id, f"wget {RATINGS}")
+    assert status == 200 and small["exit_code"] == 0
+    assert small["prompt"].startswith("[ec2-user@ip-172-31-")
+    assert "Length: 14628807 (14M) [text/plain]" in small["output"]
+    assert "‘ratings_train.txt’ saved [14628807/14628807]" in small["output"]
+
+    _, typo = shell(fast_endpoint, instance_id, f"wget wget {ANACONDA}")
+    assert "Resolving wget (wget)... failed: Name or service not known." in typo["output"]
+    assert "Length: 942216640 (899M) [application/octet-stream]" in typo["output"]
+    assert "saved [942216640/942216640]" in typo["output"]
+    assert typo["exit_code"] == 4
+
+    _, listing = shell(fast_endpoint, instance_id, "ls")
+    assert listing["output"] == "Anaconda3-2023.07-2-Windows-x86_64.exe  ratings_train.txt\n"
+    _, df = shell(fast_endpoint, instance_id, "df -h")
+    assert "/dev/xvda1      8.0G  2.5G  5.6G  31% /\n" in df["output"]
+    _, missing = shell(fast_endpoint, instance_id, f"wget {RATINGS}.bak")
+    assert missing["exit_code"] == 8 and "404 Not Found" in missing["output"]
+    _, unknown = shell(fast_endpoint, instance_id, "top")
+    assert (unknown["output"], unknown["exit_code"]) == ("-bash: top: command not found\n", 127)
+    status, nobody = shell(fast_endpoint, "i-0123456789abcdef0", "ls")
+    assert (status, nobody["code"]) == (404, "InstanceNotFound")
