@@ -1,30 +1,60 @@
 //! The emulator's clock. Time is injected so tests are deterministic and so the clock can run
-//! faster than real time (alarms evaluate in seconds, not five-minute periods).
+//! faster than real time (alarms evaluate in seconds, not five-minute periods), and be moved
+//! forward at once (`POST /_awslab/clock/advance`), so a lab or a test never waits for a period.
 
+use std::sync::Mutex;
 use std::time::Instant;
 use time::OffsetDateTime;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> OffsetDateTime;
+
+    /// Moves the clock forward by `by` (never backward: stored data would come from the
+    /// future) and answers the new time.
+    fn advance(&self, by: time::Duration) -> OffsetDateTime;
+
+    /// How many emulated seconds pass per real second.
+    fn speed(&self) -> f64;
 }
 
-/// Real time, sped up by a factor from the moment the emulator starts.
+/// Real time, sped up by a factor from the moment the emulator starts, plus whatever it was
+/// advanced by.
 pub struct ScaledClock {
     started_at: OffsetDateTime,
     started: Instant,
     speed: f64,
+    /// The sum of every `advance`. Not saved: a restarted emulator is back on real time.
+    offset: Mutex<time::Duration>,
 }
 
 impl ScaledClock {
     pub fn new(speed: f64) -> Self {
-        Self { started_at: OffsetDateTime::now_utc(), started: Instant::now(), speed }
+        Self {
+            started_at: OffsetDateTime::now_utc(),
+            started: Instant::now(),
+            speed,
+            offset: Mutex::new(time::Duration::ZERO),
+        }
     }
 }
 
 impl Clock for ScaledClock {
     fn now(&self) -> OffsetDateTime {
         let elapsed = self.started.elapsed().as_secs_f64() * self.speed;
-        self.started_at + time::Duration::seconds_f64(elapsed)
+        let offset = *self.offset.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.started_at + time::Duration::seconds_f64(elapsed) + offset
+    }
+
+    fn advance(&self, by: time::Duration) -> OffsetDateTime {
+        {
+            let mut offset = self.offset.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *offset += by.max(time::Duration::ZERO);
+        }
+        self.now()
+    }
+
+    fn speed(&self) -> f64 {
+        self.speed
     }
 }
 
@@ -53,6 +83,16 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         let elapsed = clock.now() - first;
         assert!(elapsed >= time::Duration::seconds(10), "{elapsed}");
+    }
+
+    #[test]
+    fn advancing_moves_now_forward_only() {
+        let clock = ScaledClock::new(1.0);
+        let before = clock.now();
+        let after = clock.advance(time::Duration::minutes(10));
+        assert!(after - before >= time::Duration::minutes(10));
+        assert!(clock.advance(time::Duration::minutes(-5)) >= after);
+        assert_eq!(clock.speed(), 1.0);
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! rather than of an AWS service. Unsigned, loopback only, JSON in and out.
 //!
 //! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region, Lambda,
-//!   CloudWatch Logs, API Gateway).
+//!   CloudWatch Logs, API Gateway, CloudWatch, SNS and its mailbox).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
 //!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs, EC2
-//!   instances with their root volumes), leaving the learner's other work alone.
+//!   instances with their root volumes, CloudWatch alarms, SNS topics), leaving the learner's
+//!   other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
@@ -17,12 +18,19 @@
 //!   `{"output": "…", "exit_code": 0, "prompt": "[ec2-user@ip-172-31-37-173 ~]$ "}`; an
 //!   unknown instance is 404 and one that is not running 409, both
 //!   `{"code": "InstanceNotFound" | "InstanceNotRunning", "message": "…"}`.
+//! - `GET /_awslab/clock`: the emulator's time and speed; `POST /_awslab/clock/advance?seconds=N`
+//!   (or a JSON body `{"seconds": N}`): move it forward, evaluate the alarms that came due, and
+//!   answer the new time.
+//! - `GET /_awslab/mailbox`: the e-mails SNS delivered, oldest first; `GET
+//!   /_awslab/mailbox/{id}`: one; `DELETE /_awslab/mailbox`: empty it.
 
 use crate::error::AwsError;
 use crate::services::apigateway::ApiGatewayState;
+use crate::services::cloudwatch::CloudWatchState;
 use crate::services::ec2::{Ec2State, ShellError};
 use crate::services::iam::IamState;
 use crate::services::lambda::LambdaState;
+use crate::services::sns::SnsState;
 use crate::state::{Shared, lock};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -36,6 +44,8 @@ const IAM_FILE: &str = "iam.json";
 const LAMBDA_FILE: &str = "lambda.json";
 const APIGATEWAY_FILE: &str = "apigateway.json";
 const EC2_FILE: &str = "ec2.json";
+const CLOUDWATCH_FILE: &str = "cloudwatch.json";
+const SNS_FILE: &str = "sns.json";
 const DYNAMODB_FOLDER: &str = "dynamodb";
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {
@@ -72,11 +82,15 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             }
             deleted.extend(lock(&shared.apigateway).delete_lab_apis(&lab));
             deleted.extend(lock(&shared.ec2).delete_lab_instances(&lab));
+            deleted.extend(lock(&shared.cloudwatch).delete_lab_alarms(&lab));
+            deleted.extend(lock(&shared.sns).delete_lab_topics(&lab));
             let saved = shared
                 .save_iam()
                 .and_then(|()| shared.save_lambda())
                 .and_then(|()| shared.save_apigateway())
-                .and_then(|()| shared.save_ec2());
+                .and_then(|()| shared.save_ec2())
+                .and_then(|()| shared.save_cloudwatch())
+                .and_then(|()| shared.save_sns());
             if let Err(error) = saved {
                 return failed(error);
             }
@@ -87,6 +101,8 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             *lock(&shared.lambda) = LambdaState::default();
             *lock(&shared.apigateway) = ApiGatewayState::default();
             *lock(&shared.ec2) = Ec2State::default();
+            *lock(&shared.cloudwatch) = CloudWatchState::default();
+            *lock(&shared.sns) = SnsState::default();
             // Workers hold keys of sessions that no longer exist.
             shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
@@ -98,7 +114,9 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 .and_then(|()| shared.save_iam())
                 .and_then(|()| shared.save_lambda())
                 .and_then(|()| shared.save_apigateway())
-                .and_then(|()| shared.save_ec2());
+                .and_then(|()| shared.save_ec2())
+                .and_then(|()| shared.save_cloudwatch())
+                .and_then(|()| shared.save_sns());
             match result {
                 Ok(()) => answer(StatusCode::OK, json!({ "reset": "all" })),
                 Err(error) => failed(error),
@@ -121,9 +139,11 @@ pub async fn save_snapshot(
         let lambda = serde_json::to_vec(&*lock(&shared.lambda))?;
         let apigateway = serde_json::to_vec(&*lock(&shared.apigateway))?;
         let ec2 = serde_json::to_vec(&*lock(&shared.ec2))?;
-        Ok((iam, lambda, apigateway, ec2))
+        let cloudwatch = serde_json::to_vec(&*lock(&shared.cloudwatch))?;
+        let sns = serde_json::to_vec(&*lock(&shared.sns))?;
+        Ok((iam, lambda, apigateway, ec2, cloudwatch, sns))
     });
-    let (iam, lambda, apigateway, ec2) = match documents {
+    let (iam, lambda, apigateway, ec2, cloudwatch, sns) = match documents {
         Ok(documents) => documents,
         Err(error) => return failed(AwsError::receiver("ServiceFailure", 500, error.to_string())),
     };
@@ -132,6 +152,8 @@ pub async fn save_snapshot(
         .and_then(|()| std::fs::write(folder.join(LAMBDA_FILE), lambda))
         .and_then(|()| std::fs::write(folder.join(APIGATEWAY_FILE), apigateway))
         .and_then(|()| std::fs::write(folder.join(EC2_FILE), ec2))
+        .and_then(|()| std::fs::write(folder.join(CLOUDWATCH_FILE), cloudwatch))
+        .and_then(|()| std::fs::write(folder.join(SNS_FILE), sns))
         .map_err(|error| {
             AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
         })
@@ -206,6 +228,15 @@ pub async fn restore_snapshot(
             }
         },
     };
+    // Snapshots saved before CloudWatch and SNS existed have neither: no alarms, no topics.
+    let cloudwatch: CloudWatchState = match read_optional(&folder.join(CLOUDWATCH_FILE), &name) {
+        Ok(state) => state,
+        Err(response) => return *response,
+    };
+    let sns: SnsState = match read_optional(&folder.join(SNS_FILE), &name) {
+        Ok(state) => state,
+        Err(response) => return *response,
+    };
     let restored = shared
         .snapshots
         .empty_dynamodb()
@@ -218,13 +249,17 @@ pub async fn restore_snapshot(
     *lock(&shared.lambda) = lambda;
     *lock(&shared.apigateway) = apigateway;
     *lock(&shared.ec2) = ec2;
+    *lock(&shared.cloudwatch) = cloudwatch;
+    *lock(&shared.sns) = sns;
     shared.lambda_runtime.stop_all();
     lock(&shared.sessions).clear();
     let saved = shared
         .save_iam()
         .and_then(|()| shared.save_lambda())
         .and_then(|()| shared.save_apigateway())
-        .and_then(|()| shared.save_ec2());
+        .and_then(|()| shared.save_ec2())
+        .and_then(|()| shared.save_cloudwatch())
+        .and_then(|()| shared.save_sns());
     match saved {
         Ok(()) => answer(StatusCode::OK, json!({ "restored": name })),
         Err(error) => failed(error),
@@ -241,6 +276,23 @@ pub async fn delete_snapshot(
         Err(_) => {
             answer(StatusCode::NOT_FOUND, json!({ "message": format!("no snapshot named {name}") }))
         }
+    }
+}
+
+/// A service's document in a snapshot, or its default when the snapshot predates the service.
+fn read_optional<T: serde::de::DeserializeOwned + Default>(
+    path: &std::path::Path,
+    name: &str,
+) -> Result<T, Box<Response>> {
+    match std::fs::read(path) {
+        Err(_) => Ok(T::default()),
+        Ok(text) => serde_json::from_slice(&text).map_err(|error| {
+            Box::new(failed(AwsError::receiver(
+                "ServiceFailure",
+                500,
+                format!("snapshot {name} cannot be read: {error}"),
+            )))
+        }),
     }
 }
 
@@ -300,5 +352,97 @@ pub async fn ec2_shell(
             StatusCode::CONFLICT,
             json!({ "code": "InstanceNotRunning", "message": error.to_string() }),
         ),
+    }
+}
+
+fn clock_answer(shared: &Shared, now: time::OffsetDateTime) -> serde_json::Value {
+    json!({
+        "now": crate::protocol::shape::iso8601_millis(now.unix_timestamp_nanos() as f64 / 1e9),
+        "epoch_seconds": now.unix_timestamp(),
+        "speed": shared.clock.speed(),
+    })
+}
+
+/// `GET /_awslab/clock`: `{"now": "2026-11-22T10:55:00.000Z", "epoch_seconds": …, "speed": 1.0}`.
+pub async fn clock(State(shared): State<Arc<Shared>>) -> Response {
+    let now = shared.clock.now();
+    answer(StatusCode::OK, clock_answer(&shared, now))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AdvanceQuery {
+    seconds: Option<f64>,
+}
+
+/// `POST /_awslab/clock/advance?seconds=N` (or `{"seconds": N}`): moves the clock forward by N
+/// seconds, runs a round of alarm evaluation (so alarms, their history and the e-mails their
+/// actions send are up to date when this answers), and answers the new time.
+pub async fn advance_clock(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<AdvanceQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    let from_body = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|value| value.get("seconds").and_then(serde_json::Value::as_f64));
+    let Some(seconds) = query.seconds.or(from_body) else {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            json!({ "message": "say how far to advance: ?seconds=N or {\"seconds\": N}" }),
+        );
+    };
+    if !seconds.is_finite() || !(0.0..=31_536_000.0).contains(&seconds) {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            json!({ "message": "seconds must be between 0 and 31536000 (a year); the clock never goes back" }),
+        );
+    }
+    let now = shared.clock.advance(time::Duration::seconds_f64(seconds));
+    let ticked = Arc::clone(&shared);
+    // The round takes locks and may write the state file: off the async threads.
+    let _ = tokio::task::spawn_blocking(move || {
+        crate::services::cloudwatch::ticker::tick(&ticked);
+    })
+    .await;
+    answer(StatusCode::OK, clock_answer(&shared, now))
+}
+
+fn mail_json(mail: &crate::services::sns::Mail) -> serde_json::Value {
+    json!({
+        "id": mail.id,
+        "to": mail.to,
+        "from": mail.from,
+        "subject": mail.subject,
+        "body": mail.body,
+        "time": mail.time,
+        "topic": mail.topic,
+        "subscription": mail.subscription,
+        "kind": mail.kind,
+    })
+}
+
+/// `GET /_awslab/mailbox`: `{"messages": [{id, to, from, subject, body, time, topic,
+/// subscription, kind}, …]}`, oldest first.
+pub async fn mailbox(State(shared): State<Arc<Shared>>) -> Response {
+    let messages: Vec<serde_json::Value> =
+        lock(&shared.sns).mailbox.iter().map(mail_json).collect();
+    answer(StatusCode::OK, json!({ "messages": messages }))
+}
+
+/// `GET /_awslab/mailbox/{id}`.
+pub async fn mail(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let state = lock(&shared.sns);
+    match state.mailbox.iter().find(|mail| mail.id == id) {
+        Some(mail) => answer(StatusCode::OK, mail_json(mail)),
+        None => answer(StatusCode::NOT_FOUND, json!({ "message": format!("no e-mail {id}") })),
+    }
+}
+
+/// `DELETE /_awslab/mailbox`.
+pub async fn empty_mailbox(State(shared): State<Arc<Shared>>) -> Response {
+    lock(&shared.sns).mailbox.clear();
+    match shared.save_sns() {
+        Ok(()) => answer(StatusCode::OK, json!({ "messages": [] })),
+        Err(error) => failed(error),
     }
 }

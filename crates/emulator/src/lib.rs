@@ -6,9 +6,10 @@
 //! `docs/emulator.md`.
 //!
 //! ## Layout
-//! - `server`: the HTTP listener on 127.0.0.1 and the dispatch of every AWS request; `control`:
-//!   the endpoints under `/_awslab/` (health, reset, snapshots, kept in `snapshots`, and the EC2
-//!   instances' simulated shell). The only modules that see HTTP types.
+//! - `server`: the HTTP listener on 127.0.0.1 and the dispatch of every AWS request (and of the
+//!   links in SNS e-mails); `control`: the endpoints under `/_awslab/` (health, reset, snapshots
+//!   kept in `snapshots`, the clock, the mailbox, the EC2 instances' simulated shell). The only
+//!   modules that see HTTP types.
 //! - `protocol/`: routing (which service, which protocol) and one decoder/encoder per protocol
 //!   family; errors encoded in each family's exact shape.
 //! - `identity`: the SigV4 credential scope and the caller behind an access key.
@@ -16,11 +17,13 @@
 //! - `policy/`: IAM policy evaluation (identity and resource policies, conditions) and AWS's
 //!   access-denied wording; `services::authorize` applies it to role sessions.
 //! - `services/`: one module per AWS service (IAM, STS, DynamoDB, Lambda, CloudWatch Logs, API
-//!   Gateway, EC2 so far); handlers take typed inputs and return values or [`AwsError`]s. EC2's
-//!   instances have a simulated shell (`services::ec2::shell`) whose activity becomes metrics.
+//!   Gateway, CloudWatch with its alarm ticker, SNS with the mailbox, EC2); handlers take typed
+//!   inputs and return values or [`AwsError`]s. EC2's instances have a simulated shell
+//!   (`services::ec2::shell`) whose activity becomes metrics.
 //! - `metrics`: the seam through which services publish their own `AWS/…` metrics (EC2 and
-//!   EBS, from `services::ec2::metrics`) to CloudWatch.
-//! - `state`: what the emulator holds, one lock per service; `clock`: injected time;
+//!   EBS, from `services::ec2::metrics`) to CloudWatch, whose ticker collects them.
+//! - `state`: what the emulator holds, one lock per service; `clock`: injected time (sped up,
+//!   and advanced on request);
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do).
 //! - `error`: [`AwsError`], the code/message/status every layer speaks.

@@ -28,6 +28,8 @@ pub struct Emulator {
     port: u16,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// CloudWatch's alarm ticker (`services::cloudwatch::ticker`), stopped with the server.
+    ticker: Option<JoinHandle<()>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +54,7 @@ impl Emulator {
             .map_err(|error| StartError::State { path: error.path, source: error.source })?;
         shared.set_endpoint(format!("http://127.0.0.1:{port}"));
         let shared = Arc::new(shared);
+        let ticker = services::cloudwatch::ticker::spawn(Arc::clone(&shared));
         let app = Router::new()
             .route("/_awslab/health", get(health))
             .route("/_awslab/reset", axum::routing::post(control::reset))
@@ -69,6 +72,11 @@ impl Emulator {
                 "/_awslab/ec2/instances/{instance_id}/shell",
                 axum::routing::post(control::ec2_shell),
             )
+            .route("/_awslab/clock", get(control::clock))
+            .route("/_awslab/clock/advance", axum::routing::post(control::advance_clock))
+            .route("/_awslab/mailbox", get(control::mailbox).delete(control::empty_mailbox))
+            .route("/_awslab/mailbox/{id}", get(control::mail))
+            .route("/unsubscribe.html", get(unsubscribe_link))
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
             .fallback(dispatch)
             .with_state(shared);
@@ -86,6 +94,7 @@ impl Emulator {
             port,
             shutdown: Some(shutdown),
             task: Some(task),
+            ticker: Some(ticker),
         })
     }
 
@@ -100,6 +109,9 @@ impl Emulator {
 
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
     pub async fn shutdown(mut self) {
+        if let Some(ticker) = self.ticker.take() {
+            ticker.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -118,6 +130,9 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        if let Some(ticker) = self.ticker.take() {
+            ticker.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -148,6 +163,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     if let Some(target) = apigateway::invoke_url::parse(host, request.uri().path()) {
         return invoke_api(&shared, &target, request).await;
     }
+    if let Some(page) = sns_link(&shared, &request) {
+        return page;
+    }
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
@@ -175,6 +193,13 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     let body = match to_bytes(body, BODY_LIMIT).await {
         Ok(body) => body,
         Err(_) => return answer.error(&AwsError::too_large(BODY_LIMIT)),
+    };
+    let body = match header("content-encoding") {
+        Some(encoding) if encoding.eq_ignore_ascii_case("gzip") => match gunzip(&body) {
+            Ok(body) => body,
+            Err(error) => return answer.error(&error),
+        },
+        _ => body,
     };
     let scope = match scope {
         Ok(scope) => scope,
@@ -229,6 +254,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             };
             let operation = route.operation.as_deref().unwrap_or_default();
             match services::json(&shared, &ctx, route.service, operation, input) {
+                Ok(output) if route.service == Service::CloudWatch => {
+                    answer.json(protocol::shape::lower_for_json(&output))
+                }
                 Ok(output) => answer.json(output),
                 Err(error) => answer.error(&error),
             }
@@ -282,6 +310,63 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             }
         }
     }
+}
+
+/// The largest body a gzip-encoded request may inflate to.
+const INFLATED_LIMIT: u64 = 10 * 1024 * 1024;
+
+/// Inflates a `Content-Encoding: gzip` body (PutMetricData from boto3 and the SDKs).
+fn gunzip(body: &[u8]) -> Result<bytes::Bytes, AwsError> {
+    use std::io::Read;
+    let mut inflated = Vec::new();
+    let mut reader = flate2::read::GzDecoder::new(body).take(INFLATED_LIMIT + 1);
+    reader.read_to_end(&mut inflated).map_err(|error| {
+        AwsError::sender(
+            "MalformedInput",
+            400,
+            format!("The gzip-encoded body cannot be read: {error}"),
+        )
+    })?;
+    if inflated.len() as u64 > INFLATED_LIMIT {
+        return Err(AwsError::too_large(INFLATED_LIMIT as usize));
+    }
+    Ok(bytes::Bytes::from(inflated))
+}
+
+/// The links in SNS e-mails: an unsigned `GET /?Action=ConfirmSubscription…` (or
+/// `Action=Unsubscribe`) answers an HTML page, as sns.REGION.amazonaws.com does.
+fn sns_link(shared: &Shared, request: &Request) -> Option<Response> {
+    let uri = request.uri();
+    if request.method() != axum::http::Method::GET || uri.path() != "/" {
+        return None;
+    }
+    if request.headers().contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let params: Vec<(String, String)> =
+        form_urlencoded::parse(uri.query()?.as_bytes()).into_owned().collect();
+    if params.iter().any(|(key, _)| key == "X-Amz-Credential") {
+        return None;
+    }
+    let action = params.iter().find(|(key, _)| key == "Action").map(|(_, v)| v.as_str())?;
+    let page = match action {
+        "ConfirmSubscription" => services::sns::links::confirm_page(shared, &params),
+        "Unsubscribe" => services::sns::links::unsubscribe_page(shared, &params),
+        _ => return None,
+    };
+    Some(html(page))
+}
+
+async fn unsubscribe_link(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let params: Vec<(String, String)> = (request.uri().query())
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    html(services::sns::links::unsubscribe_page(&shared, &params))
+}
+
+fn html(page: services::sns::links::Page) -> Response {
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page.html).into_response()
 }
 
 /// The largest request body API Gateway accepts.
@@ -414,6 +499,7 @@ impl Answer<'_> {
                 let error = error.for_json_protocol();
                 let wire_type = match service {
                     Service::DynamoDb => services::dynamodb::wire_type(&error.code),
+                    Service::CloudWatch => services::cloudwatch::wire_type(&error.code),
                     _ => error.code.clone(),
                 };
                 let (body, headers) =
@@ -449,11 +535,20 @@ impl Answer<'_> {
             }
             Protocol::RpcV2Cbor => {
                 let error = error.for_json_protocol();
-                let mut response =
-                    self.response(error.status, "application/cbor", cbor::encode_error(&error));
+                // CloudWatch is the one CBOR service, and it is query-compatible: the shape
+                // name in `__type`, the query code in `x-amzn-query-error`.
+                let wire_type = services::cloudwatch::wire_type(&error.code);
+                let (_, headers) = json::encode_error(&error, &wire_type, true);
+                let body = cbor::encode_error_as(&error, &wire_type);
+                let mut response = self.response(error.status, "application/cbor", body);
                 response
                     .headers_mut()
                     .insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
+                for (name, value) in headers {
+                    if let Ok(value) = HeaderValue::from_str(&value) {
+                        response.headers_mut().insert(name, value);
+                    }
+                }
                 response
             }
         }

@@ -9,6 +9,7 @@ use crate::config::EmulatorConfig;
 use crate::identity::Sessions;
 use crate::persist::StateStore;
 use crate::services::apigateway::ApiGatewayState;
+use crate::services::cloudwatch::CloudWatchState;
 use crate::services::dynamodb::RegionalDatabases;
 use crate::services::ec2::Ec2State;
 use crate::services::iam::IamState;
@@ -16,6 +17,7 @@ use crate::services::lambda::LambdaState;
 use crate::services::lambda::code::CodeStore;
 use crate::services::lambda::runtime::Runtime;
 use crate::services::logs::LogStore;
+use crate::services::sns::SnsState;
 use crate::snapshots::Snapshots;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -42,6 +44,13 @@ pub struct Shared {
     pub apigateway: Mutex<ApiGatewayState>,
     /// EC2's instances and volumes, by region.
     pub ec2: Mutex<Ec2State>,
+    /// CloudWatch's metrics, alarms and alarm history.
+    pub cloudwatch: Mutex<CloudWatchState>,
+    /// SNS's topics, subscriptions and the mailbox.
+    pub sns: Mutex<SnsState>,
+    /// Held for a whole round of alarm evaluation, so rounds never overlap (see
+    /// `services::cloudwatch::ticker`). Taken before `cloudwatch` or `sns`, never after.
+    pub alarm_ticks: Mutex<()>,
     /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
     endpoint: OnceLock<String>,
 }
@@ -79,6 +88,12 @@ impl Shared {
         let ec2 = store.load::<Ec2State>("ec2").map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
         })?;
+        let cloudwatch = store.load::<CloudWatchState>("cloudwatch").map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
+        })?;
+        let sns = store.load::<SnsState>("sns").map_err(|error| {
+            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
+        })?;
         let lambda_code = CodeStore::open(config.data_dir.as_deref()).map_err(|error| {
             StateError::new(&config.data_dir.clone().unwrap_or_default().join("lambda"), error)
         })?;
@@ -91,6 +106,9 @@ impl Shared {
             lambda_runtime,
             apigateway: Mutex::new(apigateway),
             ec2: Mutex::new(ec2),
+            cloudwatch: Mutex::new(cloudwatch),
+            sns: Mutex::new(sns),
+            alarm_ticks: Mutex::new(()),
             endpoint: OnceLock::new(),
             config,
             clock,
@@ -132,6 +150,22 @@ impl Shared {
     pub fn save_ec2(&self) -> Result<(), crate::error::AwsError> {
         let state = lock(&self.ec2);
         self.store.save("ec2", &*state).map_err(|error| {
+            crate::error::AwsError::receiver("InternalError", 500, error.to_string())
+        })
+    }
+
+    /// Saves CloudWatch's state after a change (data, alarms, history).
+    pub fn save_cloudwatch(&self) -> Result<(), crate::error::AwsError> {
+        let state = lock(&self.cloudwatch);
+        self.store.save("cloudwatch", &*state).map_err(|error| {
+            crate::error::AwsError::receiver("InternalServiceError", 500, error.to_string())
+        })
+    }
+
+    /// Saves SNS's state after a change (topics, subscriptions, the mailbox).
+    pub fn save_sns(&self) -> Result<(), crate::error::AwsError> {
+        let state = lock(&self.sns);
+        self.store.save("sns", &*state).map_err(|error| {
             crate::error::AwsError::receiver("InternalError", 500, error.to_string())
         })
     }

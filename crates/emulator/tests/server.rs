@@ -150,7 +150,7 @@ async fn cbor_requests_are_answered_in_cbor() {
     let answer = common::send(
         port,
         "POST",
-        "/service/GraniteServiceVersion20100801/operation/DescribeAlarms",
+        "/service/GraniteServiceVersion20100801/operation/PutDashboard",
         &[
             ("Content-Type", "application/cbor"),
             ("smithy-protocol", "rpc-v2-cbor"),
@@ -159,10 +159,11 @@ async fn cbor_requests_are_answered_in_cbor() {
         &[0xa0], // an empty CBOR map
     )
     .await;
-    // CloudWatch is not served yet: a well-formed CBOR error, not a crash or a 404 page.
+    // Dashboards are not served: a well-formed CBOR error, not a crash or a 404 page.
     assert_eq!(answer.status, 501);
     assert_eq!(answer.header("content-type"), Some("application/cbor"));
     assert_eq!(answer.header("smithy-protocol"), Some("rpc-v2-cbor"));
+    assert_eq!(answer.header("x-amzn-query-error"), Some("NotImplemented;Sender"));
     assert!(
         answer.body.contains("__type") && answer.body.contains("NotImplemented"),
         "{}",

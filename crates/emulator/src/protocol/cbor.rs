@@ -77,6 +77,20 @@ fn to_json(value: Cbor) -> Result<Value, AwsError> {
 }
 
 fn from_json(value: &Value) -> Cbor {
+    match super::shape::marked(value) {
+        super::shape::Marked::Timestamp(seconds) => {
+            return Cbor::Tag(1, Box::new(Cbor::Float(seconds)));
+        }
+        super::shape::Marked::Map(entries) => {
+            return Cbor::Map(
+                entries
+                    .iter()
+                    .map(|(key, value)| (Cbor::Text(key.clone()), from_json(value)))
+                    .collect(),
+            );
+        }
+        super::shape::Marked::Plain => {}
+    }
     match value {
         Value::Null => Cbor::Null,
         Value::Bool(flag) => Cbor::Bool(*flag),
@@ -118,7 +132,13 @@ fn base64(bytes: &[u8]) -> String {
 
 /// The CBOR error body of the RPC v2 protocol: `{"__type": code, "message": message}`.
 pub fn encode_error(error: &AwsError) -> Vec<u8> {
-    encode(&serde_json::json!({ "__type": error.code, "message": error.message }))
+    encode_error_as(error, &error.code)
+}
+
+/// [`encode_error`] with the `__type` a query-compatible service gives (the error's shape
+/// name, not its query code; the code travels in `x-amzn-query-error`).
+pub fn encode_error_as(error: &AwsError, wire_type: &str) -> Vec<u8> {
+    encode(&serde_json::json!({ "__type": wire_type, "message": error.message }))
 }
 
 #[cfg(test)]
@@ -193,7 +213,33 @@ mod tests {
         );
     }
 
+    #[test]
+    fn marked_timestamps_are_tag_1_and_maps_are_maps() {
+        let at = time::macros::datetime!(2026-11-22 10:55:00 UTC);
+        let value = json!({"T": crate::protocol::shape::timestamp(at)});
+        let bytes = encode(&value);
+        let cbor: Cbor = ciborium::de::from_reader(bytes.as_slice()).unwrap();
+        let Cbor::Map(entries) = cbor else { panic!("a map") };
+        assert!(
+            matches!(&entries[0].1, Cbor::Tag(1, inner) if **inner == Cbor::Float(1_795_344_900.0))
+        );
+    }
+
     proptest::proptest! {
+        /// CloudWatch-shaped inputs (PutMetricData, PutMetricAlarm) with arbitrary values.
+        #[test]
+        fn cloudwatch_shaped_bodies_never_panic(name in ".{0,20}", value in proptest::prelude::any::<f64>(), period in proptest::prelude::any::<i64>()) {
+            let map = vec![
+                (Cbor::Text("AlarmName".into()), Cbor::Text(name)),
+                (Cbor::Text("Threshold".into()), Cbor::Float(value)),
+                (Cbor::Text("Period".into()), Cbor::Integer(period.into())),
+                (Cbor::Text("Timestamp".into()), Cbor::Tag(1, Box::new(Cbor::Float(value)))),
+            ];
+            let mut body = Vec::new();
+            ciborium::ser::into_writer(&Cbor::Map(map), &mut body).unwrap();
+            let _ = decode(&body);
+        }
+
         #[test]
         fn any_body_decodes_or_errors_without_panicking(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
             let _ = decode(&body);

@@ -7,6 +7,7 @@
 //! - `json`: awsJson 1.0 and 1.1. `cbor`: Smithy RPC v2 CBOR, to and from the same JSON values.
 //! - `rest_json`: restJson1's method + URI-template routing (Lambda, API Gateway).
 //! - `lenient`: inputs that arrive as text in one protocol and as numbers in another.
+//! - `shape`: output members each family writes its own way (timestamps, maps).
 //!
 //! Routing follows DESIGN.md §4, first match wins:
 //! 1. `smithy-protocol: rpc-v2-cbor`, or a `/service/{Service}/operation/{Op}` path: RPC v2 CBOR.
@@ -20,6 +21,7 @@ pub mod json;
 pub mod lenient;
 pub mod query;
 pub mod rest_json;
+pub mod shape;
 
 use crate::error::AwsError;
 

@@ -3,7 +3,8 @@
 //!
 //! Decoding turns the flat form into a JSON tree that typed inputs deserialize from:
 //! `Tags.member.1.Key=a` becomes `{"Tags": [{"Key": "a"}]}`, `Attributes.entry.1.key=k` and
-//! `…entry.1.value=v` become `{"Attributes": {"k": "v"}}`. Leaves stay strings; numeric and
+//! `…entry.1.value=v` become `{"Attributes": {"k": "v"}}` (SNS's message attributes name them
+//! `Name` and `Value`). Leaves stay strings; numeric and
 //! boolean inputs use the lenient helpers in [`super::lenient`].
 //!
 //! Encoding writes `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata>…` (the result
@@ -27,8 +28,14 @@ impl QueryRequest {
     /// The parameters as an operation's typed input; a missing or malformed parameter is AWS's
     /// `ValidationError`.
     pub fn input<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
-        serde_json::from_value(self.params.clone()).map_err(|error| validation_error(&error))
+        typed(self.params.clone())
     }
+}
+
+/// Any decoded body (query, JSON or CBOR) as an operation's typed input; what does not fit is
+/// AWS's `ValidationError`, in the query protocols' words.
+pub fn typed<T: DeserializeOwned>(params: Value) -> Result<T, AwsError> {
+    serde_json::from_value(params).map_err(|error| validation_error(&error))
 }
 
 /// Decodes a form body. Parameters may come from the URL query as well (a GET request).
@@ -102,8 +109,14 @@ impl Node {
         {
             let mut map = Map::new();
             for (_, mut entry) in sorted_numerically(entries.children) {
-                let key = entry.children.remove("key").and_then(|k| k.leaf);
-                let value = entry.children.remove("value").map(Node::into_value);
+                // Most maps name their members `key`/`value`; SNS's message attributes
+                // `Name`/`Value`.
+                let key = (entry.children.remove("key"))
+                    .or_else(|| entry.children.remove("Name"))
+                    .and_then(|k| k.leaf);
+                let value = (entry.children.remove("value"))
+                    .or_else(|| entry.children.remove("Value"))
+                    .map(Node::into_value);
                 if let Some(key) = key {
                     map.insert(key, value.unwrap_or(Value::Null));
                 }
@@ -209,6 +222,24 @@ fn write_children(xml: &mut String, value: &Value, list_item: &str) {
 }
 
 fn write_element(xml: &mut String, name: &str, value: &Value, list_item: &str) {
+    match super::shape::marked(value) {
+        super::shape::Marked::Timestamp(seconds) => {
+            let text = super::shape::iso8601_millis(seconds);
+            xml.push_str(&format!("<{name}>{text}</{name}>"));
+            return;
+        }
+        super::shape::Marked::Map(entries) => {
+            xml.push_str(&format!("<{name}>"));
+            for (key, value) in entries {
+                xml.push_str(&format!("<entry><key>{}</key>", escape(key)));
+                write_element(xml, "value", value, list_item);
+                xml.push_str("</entry>");
+            }
+            xml.push_str(&format!("</{name}>"));
+            return;
+        }
+        super::shape::Marked::Plain => {}
+    }
     match value {
         Value::Null => {}
         Value::Array(items) => {
@@ -243,7 +274,9 @@ mod tests {
         let body = "Action=CreateRole&Version=2010-05-08&RoleName=r\
             &Tags.member.2.Key=b&Tags.member.1.Key=a&Tags.member.1.Value=1\
             &Tags.member.10.Key=j&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=x\
-            &Filter.1.Name=n&Filter.1.Value.1=v";
+            &Filter.1.Name=n&Filter.1.Value.1=v\
+            &MessageAttributes.entry.1.Name=kind&MessageAttributes.entry.1.Value.DataType=String\
+            &MessageAttributes.entry.1.Value.StringValue=alarm";
         let request = decode(body.as_bytes(), None).unwrap();
         assert_eq!(request.action, "CreateRole");
         assert_eq!(request.version.as_deref(), Some("2010-05-08"));
@@ -252,6 +285,7 @@ mod tests {
             json!({
                 "Attributes": {"DisplayName": "x"},
                 "Filter": [{"Name": "n", "Value": ["v"]}],
+                "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "alarm"}},
                 "RoleName": "r",
                 "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b"}, {"Key": "j"}]
             })
@@ -338,10 +372,37 @@ mod tests {
         );
     }
 
+    #[test]
+    fn encodes_marked_maps_as_entries_and_timestamps_as_iso8601() {
+        let mut attributes = Map::new();
+        attributes.insert("DisplayName".into(), json!("a<b"));
+        let at = time::macros::datetime!(2026-11-22 10:55:00 UTC);
+        let result = json!({
+            "Attributes": crate::protocol::shape::map(attributes),
+            "Timestamp": crate::protocol::shape::timestamp(at)
+        });
+        assert_eq!(
+            encode_response("ns", "GetTopicAttributes", Some(&result), "r"),
+            "<GetTopicAttributesResponse xmlns=\"ns\"><GetTopicAttributesResult><Attributes>\
+             <entry><key>DisplayName</key><value>a&lt;b</value></entry></Attributes>\
+             <Timestamp>2026-11-22T10:55:00.000Z</Timestamp></GetTopicAttributesResult>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>\
+             </GetTopicAttributesResponse>"
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn any_body_decodes_or_errors_without_panicking(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
             let _ = decode(&body, None);
+        }
+
+        /// CloudWatch and SNS forms: metric data, alarm and subscription parameters.
+        #[test]
+        fn cloudwatch_and_sns_forms_never_panic(body in "(Action=(PutMetricData|PutMetricAlarm|Subscribe|Publish)|MetricData\\.member\\.[0-9]{1,2}\\.(Value|Values\\.member\\.[0-9]|Dimensions\\.member\\.[0-9]\\.Name)=[%0-9a-z.]{0,6}|Attributes\\.entry\\.[0-9]\\.(key|value)=[a-z]{0,4})(&(MetricData\\.member\\.[0-9]\\.Value|Period|Threshold|TopicArn|Protocol)=[%0-9A-Za-z.:]{0,8}){0,10}") {
+            if let Ok(request) = decode(body.as_bytes(), None) {
+                let _ = request.input::<serde_json::Value>();
+            }
         }
 
         #[test]

@@ -6,11 +6,13 @@
 
 pub mod apigateway;
 mod authorize;
+pub mod cloudwatch;
 pub mod dynamodb;
 pub mod ec2;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub mod sns;
 pub mod sts;
 
 use crate::error::AwsError;
@@ -53,8 +55,9 @@ pub fn operations(service: Service) -> &'static [Operation] {
         Service::Lambda => lambda::OPERATIONS,
         Service::Logs => logs::OPERATIONS,
         Service::ApiGateway => apigateway::OPERATIONS,
+        Service::CloudWatch => cloudwatch::OPERATIONS,
+        Service::Sns => sns::OPERATIONS,
         Service::Ec2 => ec2::OPERATIONS,
-        Service::CloudWatch | Service::Sns => &[],
     }
 }
 
@@ -109,7 +112,7 @@ pub fn coverage_markdown() -> String {
 
 /// Serves a query-protocol request; `Ok(None)` is an operation that returns nothing.
 pub fn query(
-    shared: &Shared,
+    shared: &std::sync::Arc<Shared>,
     ctx: &RequestContext,
     service: Service,
     request: &QueryRequest,
@@ -117,6 +120,12 @@ pub fn query(
     let result = match service {
         Service::Sts => sts::handle(shared, ctx, request)?,
         Service::Iam => iam::handle(shared, ctx, request)?,
+        Service::Sns => sns::handle(shared, ctx, request)?,
+        Service::CloudWatch => {
+            // Operations that return nothing answer without a Result element, as AWS does.
+            let output = cloudwatch::handle(shared, ctx, &request.action, request.params.clone())?;
+            Some(output).filter(|output| output.as_object().is_none_or(|o| !o.is_empty()))
+        }
         other => return Err(not_implemented(other, &request.action)),
     };
     // Save what changed, once it succeeded: IAM's changes, and AssumeRole's record of the
@@ -134,7 +143,7 @@ pub fn query(
 
 /// Serves a JSON-protocol request.
 pub fn json(
-    shared: &Shared,
+    shared: &std::sync::Arc<Shared>,
     ctx: &RequestContext,
     service: Service,
     operation: &str,
@@ -143,6 +152,7 @@ pub fn json(
     match service {
         Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
         Service::Logs => logs::handle(shared, ctx, operation, input),
+        Service::CloudWatch => cloudwatch::handle(shared, ctx, operation, input),
         other => Err(not_implemented(other, operation)),
     }
 }
@@ -188,7 +198,7 @@ pub fn not_implemented(service: Service, operation: &str) -> AwsError {
         return AwsError::not_implemented(service.name(), operation);
     }
     match service {
-        Service::DynamoDb | Service::Logs => AwsError::sender(
+        Service::DynamoDb | Service::Logs | Service::CloudWatch => AwsError::sender(
             "UnknownOperationException",
             400,
             format!("{} has no operation {operation}", service.name()),

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod alarms;
 pub mod iam;
 pub mod lambda;
 pub mod logs;

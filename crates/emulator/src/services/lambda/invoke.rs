@@ -175,6 +175,37 @@ pub async fn invoke_version(
     Ok(Invoked { payload, function_error, executed_version, outcome })
 }
 
+/// Invokes a function asynchronously on behalf of another service (an SNS `lambda`
+/// subscription): `function_arn` may carry a qualifier. As with an `Event` invocation, a
+/// failure is logged, not returned.
+pub fn invoke_event(shared: &Arc<Shared>, function_arn: &str, payload: Vec<u8>) {
+    // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+    let parts: Vec<&str> = function_arn.split(':').collect();
+    if parts.len() < 7 || parts[5] != "function" {
+        eprintln!("awslab emulator: cannot invoke {function_arn}: not a function ARN");
+        return;
+    }
+    let target =
+        Target { name: parts[6].to_string(), qualifier: parts.get(7).map(|q| q.to_string()) };
+    let Some(config) = resolve_in(shared, parts[3], &target) else {
+        eprintln!("awslab emulator: cannot invoke {function_arn}: no such function");
+        return;
+    };
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    let invocation = Invocation {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        payload: bytes::Bytes::from(payload),
+        invoked_arn: function_arn.to_string(),
+        client_context: None,
+    };
+    let shared = Arc::clone(shared);
+    runtime.spawn(async move {
+        if let Err(error) = run(&shared, config, invocation).await {
+            eprintln!("awslab emulator: an SNS invocation failed to start: {error}");
+        }
+    });
+}
+
 /// Runs an invocation on a worker and writes its log to CloudWatch Logs.
 async fn run(
     shared: &Arc<Shared>,
