@@ -21,6 +21,8 @@ fn main() {
         "clean_up_lab",
         "export_report",
         "score_chart",
+        "explore_lab",
+        "send_request",
     ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.

@@ -46,6 +46,8 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     AwsProfile::export_all(&config)?;
     CleanupReport::export_all(&config)?;
     SavedReport::export_all(&config)?;
+    awslab_cloud::explorer::Explorer::export_all(&config)?;
+    awslab_cloud::apigateway::HttpAnswer::export_all(&config)?;
     Ok(())
 }
 

@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use awslab_cloud::Target;
+use awslab_cloud::apigateway::HttpAnswer;
 use awslab_cloud::cleanup::CleanupReport;
+use awslab_cloud::explorer::Explorer;
 use awslab_cloud::profiles::AwsProfile;
 use awslab_core::charts;
 use awslab_core::engine::{self, FieldProblem, FormValues, StepRun};
@@ -388,5 +390,40 @@ mod tests {
         let error = save_report(&lab, &store, &nowhere, Lang::En, 1).unwrap_err();
         assert_eq!(error.code, IpcErrorCode::ExportFailed);
         assert!(error.message.contains("missing-folder"), "{}", error.message);
+    }
+}
+
+/// What exists on the current target for the lab (its tagged resources, described).
+#[tauri::command]
+pub async fn explore_lab(
+    lab_id: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<Explorer, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let connection = workbench.connection(&offline).await?;
+    awslab_cloud::explorer::explore(&connection.clients, &lab.id).await.map_err(target_failed)
+}
+
+/// Sends one request to a URL on the current target (an invoke URL from the explorer).
+#[tauri::command]
+pub async fn send_request(
+    method: String,
+    url: String,
+    body: Option<String>,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<HttpAnswer, IpcError> {
+    let connection = workbench.connection(&offline).await?;
+    awslab_cloud::explorer::send_request(&connection.clients, &method, &url, body.as_deref())
+        .await
+        .map_err(target_failed)
+}
+
+/// A target's refusal as the UI shows it: AWS's code and message, and what it means.
+fn target_failed(failure: awslab_cloud::Failure) -> IpcError {
+    IpcError {
+        code: IpcErrorCode::TargetUnavailable,
+        message: format!("{}: {}\n{}", failure.code, failure.message, failure.explanation.en),
     }
 }

@@ -78,6 +78,8 @@ pub fn run() -> tauri::Result<()> {
             lab_commands::clean_up_lab,
             lab_commands::export_report,
             lab_commands::score_chart,
+            lab_commands::explore_lab,
+            lab_commands::send_request,
         ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {

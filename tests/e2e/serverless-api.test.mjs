@@ -95,6 +95,8 @@ after(async () => {
 const byTestId = (id) => `[data-testid="${id}"]`;
 
 async function shot(name) {
+  // WebKitWebDriver can capture the frame before the last change is painted.
+  await browser.pause(400);
   await browser.saveScreenshot(path.join(artifacts, `${name}.png`));
 }
 
@@ -188,6 +190,18 @@ test('a learner completes serverless-api in the window and keeps the progress', 
   const score = await browser.$(byTestId('lab-score'));
   assert.equal(await score.getAttribute('data-percent'), '100');
   await shot('finished');
+
+  // The explorer shows the stored customer, and the dev stage answers a request from it.
+  await (await browser.$(byTestId('explorer-toggle'))).click();
+  const items = await browser.$(byTestId('explorer-items'));
+  await items.waitForExist({ timeout: 20_000 });
+  assert.match(await items.getText(), /2024AWS/);
+  await (await browser.$(`${byTestId('explorer-stage')}[data-stage="dev"] ${byTestId('explorer-send')}`)).click();
+  const answer = await browser.$(byTestId('explorer-answer'));
+  await answer.waitForExist({ timeout: 20_000 });
+  assert.match(await answer.getText(), /^403/, 'GET / has no method: API Gateway answers 403');
+  await shot('explorer');
+  await (await browser.$(byTestId('explorer-close'))).click();
 
   // English: the interface and the lesson.
   const koreanTitle = await (await browser.$(byTestId('step-title'))).getText();

@@ -55,7 +55,7 @@ pub fn normalize(path: &str) -> String {
 }
 
 /// An answer from an invoke URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct HttpAnswer {
     pub status: u16,
     pub body: String,
@@ -72,35 +72,7 @@ pub async fn call_stage(
     body: Option<&str>,
 ) -> Result<HttpAnswer, Failure> {
     let url = format!("{}{}", clients.invoke_url(api_id, stage), normalize_keep_root(path));
-    let method =
-        reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).map_err(|_| {
-            Failure::local(
-                "http",
-                "Request",
-                "InvalidParameter",
-                format!("not an HTTP method: {method}"),
-            )
-        })?;
-    let mut request = clients.http.request(method, &url);
-    if let Some(body) = body {
-        request = request.header("content-type", "application/json").body(body.to_string());
-    }
-    let response = request.send().await.map_err(|error| {
-        Failure::local("http", "Request", "ConnectionFailed", format!("{url}: {error}"))
-    })?;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .filter_map(|(name, value)| {
-            Some((
-                name.as_str().to_string(),
-                serde_json::Value::String(value.to_str().ok()?.into()),
-            ))
-        })
-        .collect();
-    let body = response.text().await.unwrap_or_default();
-    Ok(HttpAnswer { status, body, headers })
+    crate::explorer::send_request(clients, method, &url, body).await
 }
 
 /// A request path: `/` stays `/`, `houses` becomes `/houses`.

@@ -17,6 +17,7 @@
 //! - `cleanup`: deleting what a lab created (its ledger and its tagged resources), in order,
 //!   and proving nothing of it is left.
 //! - `apigateway`: API Gateway resources by name and path, and calls to invoke URLs.
+//! - `explorer`: what exists on the target for a lab, described for the app's explorer.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //! - `profiles`: the profiles of the learner's AWS configuration, for the target switcher.
 //!
@@ -34,6 +35,7 @@ pub mod call;
 pub mod checks;
 pub mod cleanup;
 pub mod clients;
+pub mod explorer;
 pub mod failure;
 pub mod profiles;
 mod target;

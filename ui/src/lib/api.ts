@@ -6,6 +6,8 @@ import type {
   AwsProfile,
   CatalogListing,
   CleanupReport,
+  Explorer,
+  HttpAnswer,
   EmulatorStatus,
   FieldProblem,
   FormValues,
@@ -51,6 +53,10 @@ export interface AwslabApi {
   exportReport(labId: string, lang: 'ko' | 'en'): Promise<SavedReport | null>;
   /** The lab's score over time as an SVG chart; `null` before the first check. */
   scoreChart(labId: string, lang: 'ko' | 'en'): Promise<string | null>;
+  /** What exists on the current target for the lab. */
+  exploreLab(labId: string): Promise<Explorer>;
+  /** Sends one request to a URL of the target (an invoke URL). */
+  sendRequest(method: string, url: string, body: string | null): Promise<HttpAnswer>;
 }
 
 /**
@@ -124,6 +130,8 @@ export const tauriApi: AwslabApi = {
   awsProfiles: () => call<AwsProfile[]>('aws_profiles'),
   cleanUpLab: (labId) => call<CleanupReport>('clean_up_lab', { labId }),
   scoreChart: (labId, lang) => call<string | null>('score_chart', { labId, lang }),
+  exploreLab: (labId) => call<Explorer>('explore_lab', { labId }),
+  sendRequest: (method, url, body) => call<HttpAnswer>('send_request', { method, url, body }),
   exportReport: async (labId, lang) => {
     let path: string | null;
     try {

@@ -106,6 +106,24 @@ export interface Messages {
   reportSaved(path: string, sha256: string): string;
   exportFailed: string;
   scoreOverTime: string;
+  explorer: string;
+  refresh: string;
+  refreshing: string;
+  explorerEmpty: string;
+  iamRoles: string;
+  iamPolicies: string;
+  trusts: string;
+  policies: string;
+  tables: string;
+  noItems: string;
+  functions: string;
+  noLogs: string;
+  apis: string;
+  method: string;
+  path: string;
+  send: string;
+  requestBody: string;
+  otherResources: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -216,6 +234,24 @@ export const messages: Record<Locale, Messages> = {
     reportSaved: (path, sha256) => `보고서를 저장했습니다: ${path} (SHA-256 ${sha256.slice(0, 12)}…)`,
     exportFailed: '보고서를 저장하지 못했습니다.',
     scoreOverTime: '시간에 따른 점수',
+    explorer: '탐색기',
+    refresh: '새로 고침',
+    refreshing: '읽는 중…',
+    explorerEmpty: '이 실습이 만든 리소스가 아직 없습니다.',
+    iamRoles: 'IAM 역할',
+    iamPolicies: 'IAM 정책',
+    trusts: '신뢰',
+    policies: '정책',
+    tables: 'DynamoDB 테이블',
+    noItems: '항목이 없습니다.',
+    functions: 'Lambda 함수',
+    noLogs: '아직 로그가 없습니다 (한 번도 실행되지 않음).',
+    apis: 'REST API',
+    method: '메서드',
+    path: '경로',
+    send: '보내기',
+    requestBody: '요청 본문',
+    otherResources: '그 밖의 리소스',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -319,5 +355,23 @@ export const messages: Record<Locale, Messages> = {
     reportSaved: (path, sha256) => `Report saved to ${path} (SHA-256 ${sha256.slice(0, 12)}…)`,
     exportFailed: 'The report could not be saved.',
     scoreOverTime: 'Score over time',
+    explorer: 'Explorer',
+    refresh: 'Refresh',
+    refreshing: 'Reading…',
+    explorerEmpty: 'Nothing of this lab exists on the target yet.',
+    iamRoles: 'IAM roles',
+    iamPolicies: 'IAM policies',
+    trusts: 'trusts',
+    policies: 'policies',
+    tables: 'DynamoDB tables',
+    noItems: 'No items.',
+    functions: 'Lambda functions',
+    noLogs: 'No logs yet (it never ran).',
+    apis: 'REST APIs',
+    method: 'Method',
+    path: 'Path',
+    send: 'Send',
+    requestBody: 'Request body',
+    otherResources: 'Other resources',
   },
 };

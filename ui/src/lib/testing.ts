@@ -51,6 +51,8 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     cleanUpLab: unexpected('cleanUpLab'),
     exportReport: unexpected('exportReport'),
     scoreChart: async () => null,
+    exploreLab: unexpected('exploreLab'),
+    sendRequest: unexpected('sendRequest'),
     ...parts,
   };
 }

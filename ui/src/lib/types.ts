@@ -39,3 +39,5 @@ import type { JsonValue } from './bindings/serde_json/JsonValue';
 
 /** A step's form values by field id, as the engine reads them (`FormValues` in Rust). */
 export type FormValues = Record<string, JsonValue>;
+export type { Explorer } from './bindings/Explorer';
+export type { HttpAnswer } from './bindings/HttpAnswer';
