@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use awslab_core::catalog::{self, CatalogListing};
 use awslab_core::offline::{EmulatorStatus, OfflineEmulator};
+use awslab_core::progress::ProgressStore;
 use tauri::State;
 
 use crate::IpcError;
@@ -28,13 +29,21 @@ pub fn emulator_status(offline: State<'_, Arc<OfflineEmulator>>) -> EmulatorStat
 }
 
 fn list_labs_in(labs_dir: &Path, progress: &ProgressSlot) -> Result<CatalogListing, IpcError> {
-    let listing = progress.with_store(|store, recovered| {
+    match progress.with_store(|store, recovered| {
         catalog::list_labs(labs_dir, store).map(|listing| CatalogListing {
             progress_recovered: recovered.map(str::to_owned),
             ..listing
         })
-    })??;
-    Ok(listing)
+    }) {
+        Ok(listing) => Ok(listing?),
+        // The labs are worth showing without the learner's standing: list them against an
+        // empty store and say why the standing is missing.
+        Err(problem) => {
+            let empty = ProgressStore::open_in_memory()?;
+            let listing = catalog::list_labs(labs_dir, &empty)?;
+            Ok(CatalogListing { progress_unavailable: Some(problem.to_string()), ..listing })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -128,16 +137,18 @@ mod tests {
     }
 
     #[test]
-    fn an_unopenable_progress_file_is_progress_unavailable_naming_it() {
+    fn an_unopenable_progress_file_still_lists_the_labs_and_says_why_naming_it() {
         let data = tempfile::tempdir().expect("temporary folder");
         let blocker = data.path().join("a-file");
         std::fs::write(&blocker, "where a folder should be").expect("write");
         let progress = ProgressSlot::at(blocker.join(FILE_NAME));
 
-        let error = list_labs_in(&fixtures(), &progress).expect_err("the store cannot open");
+        let listing = list_labs_in(&fixtures(), &progress).expect("the labs are listed anyway");
 
-        assert_eq!(error.code, IpcErrorCode::ProgressUnavailable);
-        assert!(error.message.contains("a-file"), "{}", error.message);
+        assert!(!listing.labs.is_empty());
+        assert!(listing.labs.iter().all(|lab| lab.standing.last_worked_ms.is_none()));
+        let why = listing.progress_unavailable.expect("the problem is reported");
+        assert!(why.contains("a-file"), "{why}");
     }
 
     #[test]

@@ -51,6 +51,10 @@ pub struct CatalogListing {
     /// Set when the progress file was damaged and replaced by a fresh one: a sentence for the
     /// learner naming where the damaged file was kept.
     pub progress_recovered: Option<String>,
+    /// Set when the progress file cannot be opened at all: why, for the learner. The labs are
+    /// still listed (with no standing), so they can be read and tried; nothing is recorded
+    /// until the file can be opened.
+    pub progress_unavailable: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +93,7 @@ pub fn list_labs(labs_dir: &Path, store: &ProgressStore) -> Result<CatalogListin
         labs,
         problems: catalog.problems.iter().map(ToString::to_string).collect(),
         progress_recovered: None,
+        progress_unavailable: None,
     })
 }
 

@@ -243,3 +243,20 @@ describe('score chart', () => {
     expect(asked).toEqual(['serverless-api/ko']);
   });
 });
+
+describe('progress file that cannot be opened', () => {
+  it('still lists the labs, and says scores are not kept and why', async () => {
+    const api = fakeApi({
+      listLabs: async () =>
+        listing([labSummary('serverless-api')], {
+          progress_unavailable: 'cannot open the progress file /home/me/.local/share/awslab/progress.sqlite3: permission denied',
+        }),
+    });
+    render(App, { api });
+
+    expect(await titles()).toEqual(['serverless-api 실습']);
+    const panel = screen.getByTestId('progress-unavailable');
+    expect(panel.textContent).toContain('점수가 기록되지 않습니다');
+    expect(panel.textContent).toContain('permission denied');
+  });
+});

@@ -20,6 +20,7 @@ export interface Messages {
   labsUnavailable: string;
   progressUnavailable: string;
   progressRecovered: string;
+  progressNotKept: string;
   ipcFailed: string;
   retry: string;
   score(earned: number, possible: number): string;
@@ -148,6 +149,7 @@ export const messages: Record<Locale, Messages> = {
     labsUnavailable: '실습 폴더를 읽을 수 없습니다.',
     progressUnavailable: '진도 파일을 열 수 없습니다.',
     progressRecovered: '진도 파일이 손상되어 새 파일로 다시 시작했습니다.',
+    progressNotKept: '실습은 볼 수 있지만, 파일을 열 수 있을 때까지 점수가 기록되지 않습니다.',
     ipcFailed: '앱 내부와 통신하지 못했습니다.',
     retry: '다시 불러오기',
     score: (earned, possible) => `${earned} / ${possible}점`,
@@ -267,6 +269,7 @@ export const messages: Record<Locale, Messages> = {
     labsUnavailable: 'The labs folder could not be read.',
     progressUnavailable: 'Your progress file could not be opened.',
     progressRecovered: 'Your progress file was damaged; a new one was started.',
+    progressNotKept: 'You can open the labs, but scores are not recorded until the file can be opened.',
     ipcFailed: 'Could not reach the app.',
     retry: 'Reload',
     score: (earned, possible) => `${earned} / ${possible} points`,

@@ -21,7 +21,7 @@ export function labSummary(id: string, overrides: Partial<LabSummary> = {}): Lab
 }
 
 export function listing(labs: LabSummary[], overrides: Partial<CatalogListing> = {}): CatalogListing {
-  return { labs, problems: [], continue_lab_id: null, progress_recovered: null, ...overrides };
+  return { labs, problems: [], continue_lab_id: null, progress_recovered: null, progress_unavailable: null, ...overrides };
 }
 
 export const running: EmulatorStatus = {

@@ -22,4 +22,10 @@ continue_lab_id: string | null,
  * Set when the progress file was damaged and replaced by a fresh one: a sentence for the
  * learner naming where the damaged file was kept.
  */
-progress_recovered: string | null, };
+progress_recovered: string | null, 
+/**
+ * Set when the progress file cannot be opened at all: why, for the learner. The labs are
+ * still listed (with no standing), so they can be read and tried; nothing is recorded
+ * until the file can be opened.
+ */
+progress_unavailable: string | null, };
