@@ -18,6 +18,7 @@
 //!   and proving nothing of it is left.
 //! - `apigateway`: API Gateway resources by name and path, and calls to invoke URLs.
 //! - `explorer`: what exists on the target for a lab, described for the app's explorer.
+//! - `emulator_control`: the emulator's simulated terminal, mailbox and e-mail links.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //! - `profiles`: the profiles of the learner's AWS configuration, for the target switcher.
 //!
@@ -35,6 +36,7 @@ pub mod call;
 pub mod checks;
 pub mod cleanup;
 pub mod clients;
+pub mod emulator_control;
 pub mod explorer;
 pub mod failure;
 pub mod profiles;

@@ -1,5 +1,6 @@
 //! Charts the app shows, drawn with plotters as SVG text: a lab's score over time (on the
-//! catalog), and a canary's traffic split after a burst of requests (in a step's results).
+//! catalog), a canary's traffic split after a burst of requests (in a step's results), and a
+//! CloudWatch alarm's graph as the console draws it (datapoints, the threshold, state bands).
 //!
 //! Only numbers and our own labels go into the SVG, so the web view can insert it as it is.
 
@@ -163,6 +164,130 @@ pub fn traffic_split_svg(shares: &[(String, f64)], requests: u64, lang: Lang) ->
     Some(svg)
 }
 
+/// What an alarm graph shows: the metric's datapoints, the alarm's threshold, and the alarm's
+/// state over time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmGraph {
+    /// `namespace metric (statistic, period)`, the graph's title.
+    pub title: String,
+    /// `(unix ms, value)`, in time order.
+    pub points: Vec<(i64, f64)>,
+    pub threshold: f64,
+    /// `(from unix ms, state)`: the state from that moment until the next entry (or the end).
+    pub states: Vec<(i64, String)>,
+    /// The graph's time span.
+    pub from_ms: i64,
+    pub to_ms: i64,
+}
+
+/// The alarm's graph: a line of the datapoints, a dashed red threshold, and a band under the
+/// plot coloured by the alarm's state (green OK, red ALARM, grey INSUFFICIENT_DATA).
+pub fn alarm_chart_svg(graph: &AlarmGraph, lang: Lang) -> Option<String> {
+    if graph.to_ms <= graph.from_ms {
+        return None;
+    }
+    let top = graph.points.iter().map(|&(_, value)| value).fold(graph.threshold, f64::max) * 1.15;
+    let top = if top > 0.0 { top } else { 1.0 };
+    let span = graph.to_ms - graph.from_ms;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .caption(&graph.title, (FONT, 15).into_font().color(&NAVY))
+            .x_label_area_size(24)
+            .y_label_area_size(70)
+            .build_cartesian_2d(graph.from_ms..graph.to_ms, 0f64..top)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID.mix(0.5))
+            .bold_line_style(GRID)
+            .axis_style(GRID)
+            .x_labels(6)
+            .y_labels(5)
+            .x_label_formatter(&|ms| clock_label(*ms, span))
+            .y_label_formatter(&|value| short_number(*value))
+            .label_style((FONT, 12).into_font().color(&NAVY))
+            .draw()
+            .ok()?;
+        // The state band, along the bottom 4% of the plot.
+        let band = top * 0.04;
+        for (index, (from, state)) in graph.states.iter().enumerate() {
+            let until = graph.states.get(index + 1).map_or(graph.to_ms, |next| next.0);
+            let (from, until) = ((*from).max(graph.from_ms), until.min(graph.to_ms));
+            if until <= from {
+                continue;
+            }
+            let color = match state.as_str() {
+                "ALARM" => RGBColor(0xd1, 0x32, 0x12),
+                "OK" => RGBColor(0x1d, 0x81, 0x02),
+                _ => RGBColor(0x9b, 0xa7, 0xb6),
+            };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(from, 0.0), (until, band)],
+                    color.mix(0.85).filled(),
+                )))
+                .ok()?;
+        }
+        let threshold = RGBColor(0xd1, 0x32, 0x12);
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(graph.from_ms, graph.threshold), (graph.to_ms, graph.threshold)],
+                6,
+                4,
+                threshold.stroke_width(2),
+            ))
+            .ok()?
+            .label(match lang {
+                Lang::Ko => format!("임계값 {}", short_number(graph.threshold)),
+                Lang::En => format!("threshold {}", short_number(graph.threshold)),
+            })
+            .legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 16, y)], threshold.stroke_width(2))
+            });
+        chart
+            .draw_series(LineSeries::new(graph.points.iter().copied(), ACCENT.stroke_width(2)))
+            .ok()?
+            .label(match lang {
+                Lang::Ko => "데이터 포인트",
+                Lang::En => "datapoints",
+            })
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], ACCENT.stroke_width(2)));
+        chart
+            .draw_series(graph.points.iter().map(|&point| Circle::new(point, 3, ACCENT.filled())))
+            .ok()?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(GRID)
+            .label_font((FONT, 12).into_font().color(&NAVY))
+            .draw()
+            .ok()?;
+        root.present().ok()?;
+    }
+    Some(svg)
+}
+
+/// `950K`, `1.2M`, `42`: an axis label that fits.
+fn short_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 1e9 {
+        format!("{:.1}G", value / 1e9)
+    } else if magnitude >= 1e6 {
+        format!("{:.1}M", value / 1e6)
+    } else if magnitude >= 1e3 {
+        format!("{:.0}K", value / 1e3)
+    } else if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
@@ -230,5 +355,31 @@ mod tests {
         assert!(svg.contains("Answers to 100 requests"));
         assert!(svg.contains("48%  Version 1") && svg.contains("52%  Hello from version 2"));
         assert_eq!(svg.matches("<rect").count() - 1, 2, "two bars besides the background");
+    }
+
+    #[test]
+    fn the_alarm_chart_has_the_threshold_the_points_and_a_band_per_state() {
+        let minute = 60_000;
+        let graph = AlarmGraph {
+            title: "AWS/EBS VolumeWriteBytes (Sum, 300 s)".into(),
+            points: vec![(5 * minute, 40_000.0), (10 * minute, 50_000.0), (15 * minute, 9.4e8)],
+            threshold: 100_000.0,
+            states: vec![
+                (0, "INSUFFICIENT_DATA".into()),
+                (6 * minute, "OK".into()),
+                (16 * minute, "ALARM".into()),
+            ],
+            from_ms: 0,
+            to_ms: 20 * minute,
+        };
+        let svg = alarm_chart_svg(&graph, Lang::En).expect("a chart");
+
+        assert!(svg.contains("AWS/EBS VolumeWriteBytes (Sum, 300 s)"));
+        assert!(svg.contains("threshold 100K"), "the threshold is labelled");
+        assert_eq!(svg.matches("<circle").count(), 3);
+        for color in ["#D13212", "#1D8102", "#9BA7B6"] {
+            assert!(svg.contains(&format!("fill=\"{color}\"")), "a {color} band: {svg}");
+        }
+        assert_eq!(alarm_chart_svg(&AlarmGraph { to_ms: 0, ..graph }, Lang::En), None);
     }
 }
