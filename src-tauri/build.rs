@@ -23,6 +23,10 @@ fn main() {
         "score_chart",
         "explore_lab",
         "send_request",
+        "instance_shell",
+        "mailbox",
+        "follow_mail_link",
+        "lab_instances",
     ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.

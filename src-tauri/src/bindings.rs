@@ -48,6 +48,9 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     SavedReport::export_all(&config)?;
     awslab_cloud::explorer::Explorer::export_all(&config)?;
     awslab_cloud::apigateway::HttpAnswer::export_all(&config)?;
+    awslab_cloud::emulator_control::ShellAnswer::export_all(&config)?;
+    awslab_cloud::emulator_control::Mail::export_all(&config)?;
+    awslab_cloud::emulator_control::LinkAnswer::export_all(&config)?;
     Ok(())
 }
 

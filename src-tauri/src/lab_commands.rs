@@ -13,6 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use awslab_cloud::Target;
 use awslab_cloud::apigateway::HttpAnswer;
 use awslab_cloud::cleanup::CleanupReport;
+use awslab_cloud::emulator_control::{LinkAnswer, Mail, ShellAnswer};
 use awslab_cloud::explorer::Explorer;
 use awslab_cloud::profiles::AwsProfile;
 use awslab_core::charts;
@@ -426,4 +427,55 @@ fn target_failed(failure: awslab_cloud::Failure) -> IpcError {
         code: IpcErrorCode::TargetUnavailable,
         message: format!("{}: {}\n{}", failure.code, failure.message, failure.explanation.en),
     }
+}
+
+/// Runs one command line in the simulated instance's shell (offline emulator only).
+#[tauri::command]
+pub async fn instance_shell(
+    instance_id: String,
+    command: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<ShellAnswer, IpcError> {
+    let connection = workbench.connection(&offline).await?;
+    awslab_cloud::emulator_control::shell(&connection.clients, &instance_id, &command)
+        .await
+        .map_err(target_failed)
+}
+
+/// The e-mails SNS delivered in the offline emulator, oldest first.
+#[tauri::command]
+pub async fn mailbox(
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<Vec<Mail>, IpcError> {
+    let connection = workbench.connection(&offline).await?;
+    awslab_cloud::emulator_control::mailbox(&connection.clients).await.map_err(target_failed)
+}
+
+/// Follows a link from an e-mail in the mailbox (only links to the emulator).
+#[tauri::command]
+pub async fn follow_mail_link(
+    url: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<LinkAnswer, IpcError> {
+    let connection = workbench.connection(&offline).await?;
+    awslab_cloud::emulator_control::follow_link(&connection.clients, &url)
+        .await
+        .map_err(target_failed)
+}
+
+/// The lab's EC2 instances on the current target (for the terminal).
+#[tauri::command]
+pub async fn lab_instances(
+    lab_id: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<Vec<String>, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let connection = workbench.connection(&offline).await?;
+    awslab_cloud::emulator_control::lab_instances(&connection.clients, &lab.id)
+        .await
+        .map_err(target_failed)
 }

@@ -80,6 +80,10 @@ pub fn run() -> tauri::Result<()> {
             lab_commands::score_chart,
             lab_commands::explore_lab,
             lab_commands::send_request,
+            lab_commands::instance_shell,
+            lab_commands::mailbox,
+            lab_commands::follow_mail_link,
+            lab_commands::lab_instances,
         ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {

@@ -28,6 +28,7 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub apigateway: aws_sdk_apigateway::Client,
+    pub ec2: aws_sdk_ec2::Client,
     /// Plain HTTP, for invoke URLs.
     pub http: reqwest::Client,
 }
@@ -62,6 +63,7 @@ impl Clients {
             lambda: aws_sdk_lambda::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             apigateway: aws_sdk_apigateway::Client::new(&config),
+            ec2: aws_sdk_ec2::Client::new(&config),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(35))
                 .build()

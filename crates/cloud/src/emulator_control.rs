@@ -57,6 +57,35 @@ fn endpoint<'a>(clients: &'a Clients, what: &str) -> Result<&'a str, Failure> {
     }
 }
 
+/// The lab's instances that are not terminated (tagged `awslab:lab` = `lab_id`), newest first.
+pub async fn lab_instances(clients: &Clients, lab_id: &str) -> Result<Vec<String>, Failure> {
+    let filter = |name: &str, values: &[&str]| {
+        aws_sdk_ec2::types::Filter::builder()
+            .name(name)
+            .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
+            .build()
+    };
+    let answer = clients
+        .ec2
+        .describe_instances()
+        .filters(filter("tag:awslab:lab", &[lab_id]))
+        .filters(filter("instance-state-name", &["pending", "running", "stopping", "stopped"]))
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("ec2", "DescribeInstances", error))?;
+    let mut instances: Vec<(String, String)> = answer
+        .reservations()
+        .iter()
+        .flat_map(|reservation| reservation.instances())
+        .filter_map(|instance| {
+            let launched = instance.launch_time().map(|t| t.to_string()).unwrap_or_default();
+            Some((launched, instance.instance_id()?.to_string()))
+        })
+        .collect();
+    instances.sort_by(|a, b| b.cmp(a));
+    Ok(instances.into_iter().map(|(_, id)| id).collect())
+}
+
 /// Runs one command line in a running instance's simulated shell.
 pub async fn shell(
     clients: &Clients,

@@ -31,6 +31,9 @@ pub struct LabView {
     /// The closing section (what was built, what to clean up), as HTML.
     pub summary: Option<SectionView>,
     pub total_points: u32,
+    /// The services the lab's actions and checks use (`ec2`, `sns`, `iam`, …), sorted: the
+    /// app offers the terminal for `ec2` and the mailbox for `sns`.
+    pub services: Vec<String>,
 }
 
 /// A titled section of HTML.
@@ -106,7 +109,23 @@ pub fn lab_view(lab: &Lab, base: &Url) -> LabView {
             .as_ref()
             .map(|section| SectionView { title: section.title.clone(), html: html(&section.text) }),
         total_points: lab.total_points(),
+        services: services(lab),
     }
+}
+
+fn services(lab: &Lab) -> Vec<String> {
+    let mut services: Vec<String> = lab
+        .steps
+        .iter()
+        .flat_map(|step| {
+            let action = step.action.iter().map(|action| action.id.as_str());
+            action.chain(step.checks.iter().map(|check| check.kind.as_str()))
+        })
+        .filter_map(|id| id.split_once('.').map(|(service, _)| service.to_string()))
+        .collect();
+    services.sort();
+    services.dedup();
+    services
 }
 
 fn step_view(step: &Step, html: &impl Fn(&Localized) -> Localized) -> StepView {
@@ -196,6 +215,7 @@ mod tests {
             assert_eq!(shown.checks.iter().map(|c| c.points).sum::<u32>(), step.points());
         }
         assert_eq!(view.total_points, 160);
+        assert_eq!(view.services, ["apigateway", "dynamodb", "http", "iam", "lambda"]);
         assert!(view.steps.iter().all(|step| step.has_action));
     }
 }

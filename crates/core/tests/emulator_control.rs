@@ -2,7 +2,7 @@
 //! terminal and mailbox panels use them: a download in the instance's shell, the subscription
 //! confirmed by following the link in its e-mail; foreign links and AWS targets refused.
 
-use awslab_cloud::emulator_control::{follow_link, mailbox, shell};
+use awslab_cloud::emulator_control::{follow_link, lab_instances, mailbox, shell};
 use awslab_cloud::{Clients, Target};
 use awslab_emulator::{Emulator, EmulatorConfig};
 
@@ -29,8 +29,30 @@ async fn the_terminal_downloads_and_the_mailbox_confirms() {
     let ec2 = aws_sdk_ec2::Client::new(&sdk);
     let images = ec2.describe_images().owners("amazon").send().await.expect("images");
     let image = images.images()[0].image_id().unwrap().to_string();
-    let run = ec2.run_instances().image_id(image).min_count(1).max_count(1).send().await.unwrap();
+    let run = ec2.run_instances().image_id(&image).min_count(1).max_count(1).send().await.unwrap();
     let instance = run.instances()[0].instance_id().unwrap().to_string();
+    let tagged = ec2
+        .run_instances()
+        .image_id(images.images()[0].image_id().unwrap())
+        .min_count(1)
+        .max_count(1)
+        .tag_specifications(
+            aws_sdk_ec2::types::TagSpecification::builder()
+                .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
+                .tags(
+                    aws_sdk_ec2::types::Tag::builder()
+                        .key("awslab:lab")
+                        .value("cloudwatch-alarm")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tagged = tagged.instances()[0].instance_id().unwrap().to_string();
+    assert_eq!(lab_instances(&clients, "cloudwatch-alarm").await.expect("listed"), vec![tagged]);
+    assert!(lab_instances(&clients, "serverless-api").await.expect("listed").is_empty());
 
     let mut answer = shell(&clients, &instance, &format!("wget {RATINGS}")).await;
     for _ in 0..100 {

@@ -58,6 +58,7 @@ const opened: OpenedLab = {
     ],
     summary: null,
     total_points: 10,
+    services: ['dynamodb'],
   },
   progress: progressWith('not_started', 0),
 };

@@ -13,8 +13,11 @@ import type {
   FormValues,
   IpcError,
   LabProgress,
+  LinkAnswer,
+  Mail,
   OpenedLab,
   SavedReport,
+  ShellAnswer,
   StepOutcome,
   TargetView,
 } from './types';
@@ -57,6 +60,14 @@ export interface AwslabApi {
   exploreLab(labId: string): Promise<Explorer>;
   /** Sends one request to a URL of the target (an invoke URL). */
   sendRequest(method: string, url: string, body: string | null): Promise<HttpAnswer>;
+  /** The lab's EC2 instances on the current target (ids). */
+  labInstances(labId: string): Promise<string[]>;
+  /** Runs one command line in a simulated instance's shell (offline only). */
+  instanceShell(instanceId: string, command: string): Promise<ShellAnswer>;
+  /** The offline emulator's mailbox, oldest first. */
+  mailbox(): Promise<Mail[]>;
+  /** Follows a link from an e-mail (only links to the emulator). */
+  followMailLink(url: string): Promise<LinkAnswer>;
 }
 
 /**
@@ -132,6 +143,10 @@ export const tauriApi: AwslabApi = {
   scoreChart: (labId, lang) => call<string | null>('score_chart', { labId, lang }),
   exploreLab: (labId) => call<Explorer>('explore_lab', { labId }),
   sendRequest: (method, url, body) => call<HttpAnswer>('send_request', { method, url, body }),
+  labInstances: (labId) => call<string[]>('lab_instances', { labId }),
+  instanceShell: (instanceId, command) => call<ShellAnswer>('instance_shell', { instanceId, command }),
+  mailbox: () => call<Mail[]>('mailbox'),
+  followMailLink: (url) => call<LinkAnswer>('follow_mail_link', { url }),
   exportReport: async (labId, lang) => {
     let path: string | null;
     try {

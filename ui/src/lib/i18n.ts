@@ -125,6 +125,15 @@ export interface Messages {
   send: string;
   requestBody: string;
   otherResources: string;
+  terminal: string;
+  instance: string;
+  noInstance: string;
+  commandLine: string;
+  mailbox: string;
+  noMail: string;
+  mailFrom: string;
+  mailTo: string;
+  opening: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -254,6 +263,15 @@ export const messages: Record<Locale, Messages> = {
     send: '보내기',
     requestBody: '요청 본문',
     otherResources: '그 밖의 리소스',
+    terminal: '터미널',
+    instance: '인스턴스',
+    noInstance: '이 실습의 인스턴스가 아직 없습니다. 인스턴스를 시작하는 단계를 먼저 실행하세요.',
+    commandLine: '명령',
+    mailbox: '메일함',
+    noMail: '아직 받은 메일이 없습니다.',
+    mailFrom: '보낸 사람',
+    mailTo: '받는 사람',
+    opening: '여는 중…',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -376,5 +394,14 @@ export const messages: Record<Locale, Messages> = {
     send: 'Send',
     requestBody: 'Request body',
     otherResources: 'Other resources',
+    terminal: 'Terminal',
+    instance: 'Instance',
+    noInstance: "This lab has no instance yet: run the step that launches it first.",
+    commandLine: 'Command',
+    mailbox: 'Mailbox',
+    noMail: 'No e-mail yet.',
+    mailFrom: 'From',
+    mailTo: 'To',
+    opening: 'Opening…',
   },
 };

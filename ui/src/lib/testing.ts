@@ -53,6 +53,10 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     scoreChart: async () => null,
     exploreLab: unexpected('exploreLab'),
     sendRequest: unexpected('sendRequest'),
+    labInstances: async () => [],
+    instanceShell: unexpected('instanceShell'),
+    mailbox: async () => [],
+    followMailLink: unexpected('followMailLink'),
     ...parts,
   };
 }

@@ -41,3 +41,6 @@ import type { JsonValue } from './bindings/serde_json/JsonValue';
 export type FormValues = Record<string, JsonValue>;
 export type { Explorer } from './bindings/Explorer';
 export type { HttpAnswer } from './bindings/HttpAnswer';
+export type { LinkAnswer } from './bindings/LinkAnswer';
+export type { Mail } from './bindings/Mail';
+export type { ShellAnswer } from './bindings/ShellAnswer';

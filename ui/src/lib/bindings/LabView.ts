@@ -18,4 +18,9 @@ intro_html: Localized, steps: Array<StepView>,
 /**
  * The closing section (what was built, what to clean up), as HTML.
  */
-summary: SectionView | null, total_points: number, };
+summary: SectionView | null, total_points: number, 
+/**
+ * The services the lab's actions and checks use (`ec2`, `sns`, `iam`, …), sorted: the
+ * app offers the terminal for `ec2` and the mailbox for `sns`.
+ */
+services: Array<string>, };
