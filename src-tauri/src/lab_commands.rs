@@ -89,11 +89,20 @@ pub async fn score_chart(
 pub async fn open_lab(
     lab_id: String,
     workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
     progress: State<'_, ProgressSlot>,
 ) -> Result<OpenedLab, IpcError> {
     let lab = workbench.lab(&lab_id)?;
     let base = lab_base_url(&lab.id);
-    Ok(progress.with_store(|store, _| lab_view::open_lab(&lab, &base, store))??)
+    // Commands in the lessons show the learner's own account, region and ids when the target
+    // answers; otherwise readable stand-ins (`<account>`), and the lab opens all the same.
+    let context = match workbench.connection(&offline).await {
+        Ok(connection) => {
+            lab_view::lesson_context(&connection.clients, &connection.identity, &lab).await
+        }
+        Err(_) => lab_view::LessonContext::default(),
+    };
+    Ok(progress.with_store(|store, _| lab_view::open_lab(&lab, &base, &context, store))??)
 }
 
 /// The problems of a form's values (empty when every field is valid); nothing is sent.

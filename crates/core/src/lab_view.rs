@@ -7,11 +7,14 @@
 
 use crate::progress::{ProgressError, ProgressStore};
 use crate::status::{self, LabProgress};
+use awslab_cloud::{Bindings, Clients, Identity};
 use awslab_lab::model::Targets;
 use awslab_lab::render::markdown_to_html;
-use awslab_lab::{Field, FieldKind, Lab, Localized, Step};
+use awslab_lab::template;
+use awslab_lab::{Field, FieldKind, Lab, Lang, Localized, Step};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 use ts_rs::TS;
 use url::Url;
 
@@ -88,12 +91,96 @@ pub struct OpenedLab {
     pub progress: LabProgress,
 }
 
+/// What fills the `{{placeholders}}` of a lesson's text: the learner's account and region
+/// and lookups on the target (`{{rest_api_id:my-first-api}}`), so commands in a lesson can be
+/// copied and run as they are. What is not known shows as `<account>`, `<region>`, `<API id>`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LessonContext {
+    pub account_id: Option<String>,
+    pub region: Option<String>,
+    /// `(name, argument)` to the value found on the target.
+    pub lookups: HashMap<(String, String), String>,
+}
+
+impl LessonContext {
+    /// Fills `text`; placeholders it cannot fill get a readable stand-in, and text whose
+    /// braces are not placeholders stays as written.
+    pub fn fill(&self, lab_id: &str, text: &str, lang: Lang) -> String {
+        let rendered = template::render(text, |placeholder| {
+            let known = match (placeholder.name.as_str(), &placeholder.argument) {
+                ("account_id", None) => self.account_id.clone(),
+                ("region", None) => self.region.clone(),
+                ("lab_id", None) => Some(lab_id.to_string()),
+                (name, Some(argument)) => {
+                    self.lookups.get(&(name.to_string(), argument.clone())).cloned()
+                }
+                _ => None,
+            };
+            Ok::<_, std::convert::Infallible>(
+                known.unwrap_or_else(|| stand_in(&placeholder.name, lang)),
+            )
+        });
+        rendered.unwrap_or_else(|_| text.to_string())
+    }
+}
+
+fn stand_in(name: &str, lang: Lang) -> String {
+    let words = match (name, lang) {
+        ("account_id", Lang::Ko) => "계정",
+        ("account_id", Lang::En) => "account",
+        ("region", Lang::Ko) => "리전",
+        ("region", Lang::En) => "region",
+        ("rest_api_id", Lang::Ko) => "API ID",
+        ("rest_api_id", Lang::En) => "API id",
+        (other, _) => other,
+    };
+    format!("<{words}>")
+}
+
+/// The lesson context of `lab` on a target: the account and region, and every lookup its texts
+/// use, looked up now (one that fails, because the resource does not exist yet, is left out).
+pub async fn lesson_context(clients: &Clients, identity: &Identity, lab: &Lab) -> LessonContext {
+    let mut texts: Vec<&str> = vec![&lab.intro.ko, &lab.intro.en];
+    for step in &lab.steps {
+        texts.extend([step.text.ko.as_str(), step.text.en.as_str()]);
+        texts.extend(step.hints.iter().flat_map(|hint| [hint.ko.as_str(), hint.en.as_str()]));
+    }
+    let mut context = LessonContext {
+        account_id: Some(identity.account.clone()),
+        region: Some(clients.region().to_string()),
+        lookups: HashMap::new(),
+    };
+    for text in texts {
+        for placeholder in template::placeholders(text).unwrap_or_default() {
+            let Some(argument) = placeholder.argument else { continue };
+            let key = (placeholder.name.clone(), argument.clone());
+            if context.lookups.contains_key(&key) {
+                continue;
+            }
+            let wanted = Value::String(format!("{{{{{}:{argument}}}}}", placeholder.name));
+            let mut bindings =
+                Bindings::new(Default::default(), &identity.account, clients.region(), &lab.id);
+            if bindings.look_up(clients, &[&wanted]).await.is_ok()
+                && let Ok(Value::String(found)) = bindings.render(&wanted)
+            {
+                context.lookups.insert(key, found);
+            }
+        }
+    }
+    context
+}
+
 /// Builds the view of `lab`; relative links and images in its text resolve against `base`
 /// (the URL under which the app serves the lab's folder, ending in `/`).
 pub fn lab_view(lab: &Lab, base: &Url) -> LabView {
+    lab_view_in(lab, base, &LessonContext::default())
+}
+
+/// The view of `lab` with its lessons' placeholders filled from `context`.
+pub fn lab_view_in(lab: &Lab, base: &Url, context: &LessonContext) -> LabView {
     let html = |text: &Localized| Localized {
-        ko: markdown_to_html(&text.ko, base),
-        en: markdown_to_html(&text.en, base),
+        ko: markdown_to_html(&context.fill(&lab.id, &text.ko, Lang::Ko), base),
+        en: markdown_to_html(&context.fill(&lab.id, &text.en, Lang::En), base),
     };
     LabView {
         id: lab.id.clone(),
@@ -160,9 +247,18 @@ fn field_view(field: &Field) -> FieldView {
     }
 }
 
-/// Opens `lab` for the lab view: its view and the learner's standing.
-pub fn open_lab(lab: &Lab, base: &Url, store: &ProgressStore) -> Result<OpenedLab, ProgressError> {
-    Ok(OpenedLab { lab: lab_view(lab, base), progress: status::lab_progress(lab, store)? })
+/// Opens `lab` for the lab view: its view (lessons filled from `context`) and the learner's
+/// standing.
+pub fn open_lab(
+    lab: &Lab,
+    base: &Url,
+    context: &LessonContext,
+    store: &ProgressStore,
+) -> Result<OpenedLab, ProgressError> {
+    Ok(OpenedLab {
+        lab: lab_view_in(lab, base, context),
+        progress: status::lab_progress(lab, store)?,
+    })
 }
 
 #[cfg(test)]
@@ -188,6 +284,27 @@ mod tests {
             "{}",
             view.intro_html.en
         );
+    }
+
+    #[test]
+    fn lesson_placeholders_are_filled_or_shown_as_stand_ins() {
+        let mut context = LessonContext {
+            account_id: Some("123456789012".into()),
+            region: Some("ap-northeast-2".into()),
+            lookups: HashMap::new(),
+        };
+        let text = "arn:aws:execute-api:{{region}}:{{account_id}}:{{rest_api_id:my-first-api}}/*/GET/x \
+                    ${stageVariables.lambdaAlias} /houses/{id}";
+        assert_eq!(
+            context.fill("lab", text, Lang::En),
+            "arn:aws:execute-api:ap-northeast-2:123456789012:<API id>/*/GET/x \
+             ${stageVariables.lambdaAlias} /houses/{id}"
+        );
+        context.lookups.insert(("rest_api_id".into(), "my-first-api".into()), "a1b2c3".into());
+        assert!(context.fill("lab", text, Lang::En).contains(":123456789012:a1b2c3/*/GET/x"));
+        assert_eq!(LessonContext::default().fill("lab", "{{region}}", Lang::En), "<region>");
+        assert_eq!(LessonContext::default().fill("lab", "{{region}}", Lang::Ko), "<리전>");
+        assert_eq!(LessonContext::default().fill("lab", "{{ broken", Lang::En), "{{ broken");
     }
 
     #[test]

@@ -1,0 +1,47 @@
+//! Lessons show the learner's own account, region and ids: the add-permission commands of
+//! `api-stages-canary` carry the API id once the API exists, and a stand-in before.
+
+use awslab_cloud::{Clients, Target};
+use awslab_core::lab_view::{lab_view_in, lesson_context};
+use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig};
+use url::Url;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_permission_commands_carry_the_learners_account_region_and_api_id() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
+    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let identity = clients.whoami().await.expect("whoami");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/api-stages-canary");
+    let lab = awslab_lab::load_lab(&dir).expect("the lab loads");
+    let base = Url::parse("awslab-lab://localhost/api-stages-canary/").unwrap();
+    let step = |view: &awslab_core::lab_view::LabView, id: &str| {
+        view.steps.iter().find(|step| step.id == id).expect("the step").html.clone()
+    };
+
+    let before = lab_view_in(&lab, &base, &lesson_context(&clients, &identity, &lab).await);
+    let dev = step(&before, "permission-dev");
+    assert!(
+        dev.en.contains(&format!("arn:aws:lambda:ap-northeast-2:{ACCOUNT_ID}:function:")),
+        "{}",
+        dev.en
+    );
+    assert!(dev.en.contains(":&lt;API id&gt;/*/GET/stagevariables"), "{}", dev.en);
+    assert!(dev.ko.contains(":&lt;API ID&gt;/*/GET/stagevariables"), "{}", dev.ko);
+
+    let api = clients.apigateway.create_rest_api().name("my-first-api").send().await.unwrap();
+    let id = api.id().unwrap().to_string();
+    let after = lab_view_in(&lab, &base, &lesson_context(&clients, &identity, &lab).await);
+    for alias in ["permission-dev", "permission-test", "permission-prod"] {
+        let html = step(&after, alias);
+        assert!(
+            html.en.contains(&format!(":{ACCOUNT_ID}:{id}/*/GET/stagevariables")),
+            "{alias}: {}",
+            html.en
+        );
+        assert!(
+            html.ko.contains(&format!(":{ACCOUNT_ID}:{id}/*/GET/stagevariables")),
+            "{alias}: {}",
+            html.ko
+        );
+    }
+}
