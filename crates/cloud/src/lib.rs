@@ -17,6 +17,8 @@
 //! - `cleanup`: deleting what a lab created (its ledger and its tagged resources), in order,
 //!   and proving nothing of it is left.
 //! - `apigateway`: API Gateway resources by name and path, and calls to invoke URLs.
+//! - `ec2`: instances by their `Name` tag and their root volume; the emulator's control
+//!   endpoints (clock, simulated shell, mailbox) behind the emulator-only actions and checks.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //! - `profiles`: the profiles of the learner's AWS configuration, for the target switcher.
 //!
@@ -34,6 +36,7 @@ pub mod call;
 pub mod checks;
 pub mod cleanup;
 pub mod clients;
+pub mod ec2;
 pub mod failure;
 pub mod profiles;
 mod target;
