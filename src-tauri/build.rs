@@ -27,6 +27,7 @@ fn main() {
         "mailbox",
         "follow_mail_link",
         "lab_instances",
+        "alarm_graphs",
     ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; `{error:#}` keeps the whole cause chain.

@@ -173,3 +173,53 @@ fn cleanup_removes_what_run_made_on_a_served_emulator() {
     assert!(out.ends_with("clean: nothing this lab created is left\n"), "{out}");
     assert!(text(&check).contains("score: 0/160"), "{}", text(&check));
 }
+
+#[test]
+fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start();
+    let endpoint = server.endpoint.clone();
+    let run = awslab(
+        data.path(),
+        &["run", "cloudwatch-alarm", "--solution", "--endpoint", &endpoint, "--lang", "en"],
+    );
+    let out = text(&run);
+    assert!(run.status.success(), "{out}");
+    assert!(out.contains("  $ aws ec2 run-instances --image-id ami-"), "{out}");
+    assert!(
+        out.contains(
+            "  $ wget https://repo.anaconda.com/archive/Anaconda3-2023.07-2-Windows-x86_64.exe"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("--threshold 100000 "), "{out}");
+    assert!(out.contains("  ✓ alarm-went-off  10/10"), "{out}");
+    assert!(out.contains("  ✓ alarm-email-arrived  5/5"), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+    assert!(out.trim_end().ends_with("score: 115/115 (100%) — passed (pass mark 70%)"), "{out}");
+
+    let cleanup = awslab(
+        data.path(),
+        &["cleanup", "cloudwatch-alarm", "--endpoint", &endpoint, "--lang", "en"],
+    );
+    let out = text(&cleanup);
+    assert!(cleanup.status.success(), "{out}");
+    assert!(
+        out.contains("  deleted  cloudwatch.alarm awslab_cloudwatch_toomuch_volume_alarm"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  deleted  sns.topic arn:aws:sns:ap-northeast-2:000000000000:AWSLab_CloudWatch_Volume_Alarms_Topic"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("  deleted  ec2.instance i-"), "{out}");
+    assert!(out.ends_with("clean: nothing this lab created is left\n"), "{out}");
+    let check = awslab(
+        data.path(),
+        &["check", "cloudwatch-alarm", "--endpoint", &endpoint, "--lang", "en"],
+    );
+    drop(server);
+    assert!(text(&check).contains("score: 0/115"), "{}", text(&check));
+}

@@ -51,6 +51,7 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     awslab_cloud::emulator_control::ShellAnswer::export_all(&config)?;
     awslab_cloud::emulator_control::Mail::export_all(&config)?;
     awslab_cloud::emulator_control::LinkAnswer::export_all(&config)?;
+    crate::lab_commands::AlarmGraph::export_all(&config)?;
     Ok(())
 }
 

@@ -488,3 +488,47 @@ pub async fn lab_instances(
         .await
         .map_err(target_failed)
 }
+
+/// One alarm's graph, as the console draws it, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AlarmGraph {
+    pub alarm_name: String,
+    /// The alarm's state now (its last one in the history).
+    pub state: String,
+    pub svg: Localized,
+}
+
+/// The graphs of the lab's CloudWatch alarms: datapoints, threshold, state bands.
+#[tauri::command]
+pub async fn alarm_graphs(
+    lab_id: String,
+    workbench: State<'_, Workbench>,
+    offline: State<'_, Arc<OfflineEmulator>>,
+) -> Result<Vec<AlarmGraph>, IpcError> {
+    let lab = workbench.lab(&lab_id)?;
+    let connection = workbench.connection(&offline).await?;
+    let graphs = awslab_cloud::alarm_graph::lab_alarm_graphs(&connection.clients, &lab.id)
+        .await
+        .map_err(target_failed)?;
+    Ok(graphs
+        .into_iter()
+        .filter_map(|data| {
+            let graph = charts::AlarmGraph {
+                title: data.title,
+                points: data.points,
+                threshold: data.threshold,
+                states: data.states,
+                from_ms: data.from_ms,
+                to_ms: data.to_ms,
+            };
+            Some(AlarmGraph {
+                state: graph.states.last().map(|(_, state)| state.clone()).unwrap_or_default(),
+                svg: Localized {
+                    ko: charts::alarm_chart_svg(&graph, Lang::Ko)?,
+                    en: charts::alarm_chart_svg(&graph, Lang::En)?,
+                },
+                alarm_name: data.alarm_name,
+            })
+        })
+        .collect())
+}

@@ -84,6 +84,7 @@ pub fn run() -> tauri::Result<()> {
             lab_commands::mailbox,
             lab_commands::follow_mail_link,
             lab_commands::lab_instances,
+            lab_commands::alarm_graphs,
         ])
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {

@@ -201,6 +201,37 @@ async fn look_up(clients: &Clients, name: &str, argument: &str) -> Result<Value,
             })?;
             Ok(Value::String(clients.invoke_url(&id, stage)))
         }
+        "topic_arn" => {
+            let arn = crate::checks::topic_arn(clients, argument).await?;
+            arn.map(Value::String).ok_or_else(|| {
+                Failure::local(
+                    "sns",
+                    "ListTopics",
+                    "NotFound",
+                    format!("no SNS topic is named {argument} in {}", clients.region()),
+                )
+            })
+        }
+        "instance_id" => {
+            let instance = crate::ec2::instance_by_name(clients, argument).await?;
+            instance
+                .and_then(|instance| instance.instance_id().map(|id| Value::String(id.into())))
+                .ok_or_else(|| crate::ec2::no_instance(argument))
+        }
+        "volume_id" => {
+            // The root volume of the instance with that Name tag: what the console's
+            // "Storage" tab names, and what AWS/EBS metrics are keyed by.
+            let instance = crate::ec2::instance_by_name(clients, argument).await?;
+            let instance = instance.ok_or_else(|| crate::ec2::no_instance(argument))?;
+            crate::ec2::root_volume_id(&instance).map(Value::String).ok_or_else(|| {
+                Failure::local(
+                    "ec2",
+                    "DescribeInstances",
+                    "InvalidVolume.NotFound",
+                    format!("the instance named {argument} has no EBS root volume"),
+                )
+            })
+        }
         other => Err(Failure::local(
             "awslab",
             "Lookup",

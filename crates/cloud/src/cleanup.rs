@@ -2,7 +2,8 @@
 //! `awslab:lab` = the lab's id), in an order AWS accepts, then list every service again to prove
 //! nothing of the lab is left. Nothing without the lab's tag or a ledger entry is touched.
 //!
-//! Order: REST APIs (with their stages and deployments), Lambda functions (with their versions, aliases and permissions) and their log groups,
+//! Order: CloudWatch alarms (they name topics), SNS topics (their subscriptions go with them),
+//! EC2 instances (terminated; their root volumes go with them), REST APIs (with their stages and deployments), Lambda functions (with their versions, aliases and permissions) and their log groups,
 //! DynamoDB tables, IAM roles (their policies detached and inline policies deleted first),
 //! then IAM policies (their other versions first). A lab policy still attached to a role that
 //! is not the lab's is left alone and reported, since detaching it would change that role.
@@ -40,6 +41,11 @@ fn item(kind: &str, id: &str) -> Created {
 /// Every resource tagged `awslab:lab` = `lab_id` in the target's region (and IAM).
 pub async fn tagged_resources(clients: &Clients, lab_id: &str) -> Result<Vec<Created>, Failure> {
     let mut found = Vec::new();
+    // Credentials made for the API labs may not reach CloudWatch, SNS or EC2; what they cannot
+    // list they could not have made, so a refusal there means nothing of the lab is there.
+    found.extend(unless_refused(tagged_alarms(clients, lab_id).await)?);
+    found.extend(unless_refused(tagged_topics(clients, lab_id).await)?);
+    found.extend(unless_refused(tagged_instances(clients, lab_id).await)?);
     let mut apis = clients.apigateway.get_rest_apis().limit(500).into_paginator().items().send();
     while let Some(api) = apis.next().await {
         let api = api.map_err(|error| Failure::from_sdk("apigateway", "GetRestApis", error))?;
@@ -117,6 +123,46 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
     };
     let lab_roles = of_kind("iam.role");
 
+    let alarms = of_kind("cloudwatch.alarm");
+    if !alarms.is_empty() {
+        // DeleteAlarms succeeds for names that do not exist.
+        match clients.cloudwatch.delete_alarms().set_alarm_names(Some(alarms.clone())).send().await
+        {
+            Ok(_) => report.deleted.extend(alarms.iter().map(|a| item("cloudwatch.alarm", a))),
+            Err(error) => {
+                let failure = Failure::from_sdk("cloudwatch", "DeleteAlarms", error);
+                for alarm in &alarms {
+                    report.failed.push((item("cloudwatch.alarm", alarm), failure.clone()));
+                }
+            }
+        }
+    }
+    for arn in of_kind("sns.topic") {
+        let resource = item("sns.topic", &arn);
+        // DeleteTopic succeeds for a topic that is gone; its subscriptions are deleted with it.
+        match clients.sns.delete_topic().topic_arn(&arn).send().await {
+            Ok(_) => report.deleted.push(resource),
+            Err(error) => {
+                let failure = Failure::from_sdk("sns", "DeleteTopic", error);
+                if !crate::checks::is_not_found(&failure) {
+                    report.failed.push((resource, failure));
+                }
+            }
+        }
+    }
+    for id in of_kind("ec2.instance") {
+        let resource = item("ec2.instance", &id);
+        match clients.ec2.terminate_instances().instance_ids(&id).send().await {
+            Ok(_) => report.deleted.push(resource),
+            Err(error) => {
+                let failure = Failure::from_sdk("ec2", "TerminateInstances", error);
+                if !crate::checks::is_not_found(&failure) {
+                    report.failed.push((resource, failure));
+                }
+            }
+        }
+    }
+
     for api in of_kind("apigateway.rest_api") {
         let resource = item("apigateway.rest_api", &api);
         match clients.apigateway.delete_rest_api().rest_api_id(&api).send().await {
@@ -193,6 +239,87 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
         }
     }
     report
+}
+
+/// An empty list for a listing the credentials may not make.
+fn unless_refused(listed: Result<Vec<Created>, Failure>) -> Result<Vec<Created>, Failure> {
+    match listed {
+        Err(failure)
+            if matches!(
+                failure.code.as_str(),
+                "AccessDenied"
+                    | "AccessDeniedException"
+                    | "UnauthorizedOperation"
+                    | "AuthorizationError"
+            ) =>
+        {
+            Ok(Vec::new())
+        }
+        other => other,
+    }
+}
+
+/// The alarms of the region tagged for the lab.
+async fn tagged_alarms(clients: &Clients, lab_id: &str) -> Result<Vec<Created>, Failure> {
+    let mut found = Vec::new();
+    let mut pages = clients.cloudwatch.describe_alarms().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|error| Failure::from_sdk("cloudwatch", "DescribeAlarms", error))?;
+        for alarm in page.metric_alarms() {
+            let (Some(arn), Some(name)) = (alarm.alarm_arn(), alarm.alarm_name()) else { continue };
+            let tags = (clients.cloudwatch.list_tags_for_resource().resource_arn(arn).send().await)
+                .map_err(|error| Failure::from_sdk("cloudwatch", "ListTagsForResource", error))?;
+            let ours = |tag: &aws_sdk_cloudwatch::types::Tag| {
+                tag.key() == Some(TAG) && tag.value() == Some(lab_id)
+            };
+            if tags.tags().iter().any(ours) {
+                found.push(item("cloudwatch.alarm", name));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The topics of the region tagged for the lab.
+async fn tagged_topics(clients: &Clients, lab_id: &str) -> Result<Vec<Created>, Failure> {
+    let mut found = Vec::new();
+    let mut topics = clients.sns.list_topics().into_paginator().items().send();
+    while let Some(topic) = topics.next().await {
+        let topic = topic.map_err(|error| Failure::from_sdk("sns", "ListTopics", error))?;
+        let Some(arn) = topic.topic_arn() else { continue };
+        let tags = (clients.sns.list_tags_for_resource().resource_arn(arn).send().await)
+            .map_err(|error| Failure::from_sdk("sns", "ListTagsForResource", error))?;
+        if tags.tags().iter().any(|tag| tag.key() == TAG && tag.value() == lab_id) {
+            found.push(item("sns.topic", arn));
+        }
+    }
+    Ok(found)
+}
+
+/// The region's instances tagged for the lab that are not terminated or on their way.
+async fn tagged_instances(clients: &Clients, lab_id: &str) -> Result<Vec<Created>, Failure> {
+    use aws_sdk_ec2::types::{Filter, InstanceStateName};
+    let answer = clients
+        .ec2
+        .describe_instances()
+        .filters(Filter::builder().name(format!("tag:{TAG}")).values(lab_id).build())
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("ec2", "DescribeInstances", error))?;
+    Ok(answer
+        .reservations()
+        .iter()
+        .flat_map(|reservation| reservation.instances())
+        .filter(|instance| {
+            !matches!(
+                instance.state().and_then(|state| state.name()),
+                Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+            )
+        })
+        .filter_map(|instance| instance.instance_id())
+        .map(|id| item("ec2.instance", id))
+        .collect())
 }
 
 /// Deletes a role with what stops its deletion; `false` when it did not exist.
@@ -336,6 +463,40 @@ async fn exists(clients: &Clients, resource: &Created) -> bool {
             .await
             .err()
             .map(|error| Failure::from_sdk("iam", "GetPolicy", error)),
+        "cloudwatch.alarm" => {
+            return clients
+                .cloudwatch
+                .describe_alarms()
+                .alarm_names(&resource.id)
+                .send()
+                .await
+                .map_or(true, |answer| !answer.metric_alarms().is_empty());
+        }
+        "sns.topic" => clients
+            .sns
+            .get_topic_attributes()
+            .topic_arn(&resource.id)
+            .send()
+            .await
+            .err()
+            .map(|error| Failure::from_sdk("sns", "GetTopicAttributes", error)),
+        "ec2.instance" => {
+            use aws_sdk_ec2::types::InstanceStateName;
+            return match clients.ec2.describe_instances().instance_ids(&resource.id).send().await {
+                // Terminated (or on its way) counts as gone: AWS lists it for an hour more.
+                Ok(answer) => answer.reservations().iter().flat_map(|r| r.instances()).any(|i| {
+                    !matches!(
+                        i.state().and_then(|state| state.name()),
+                        Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+                    )
+                }),
+                Err(error) => !crate::checks::is_not_found(&Failure::from_sdk(
+                    "ec2",
+                    "DescribeInstances",
+                    error,
+                )),
+            };
+        }
         _ => return false,
     };
     failure.is_none_or(|failure| !crate::checks::is_not_found(&failure))

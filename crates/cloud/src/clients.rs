@@ -28,6 +28,8 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub apigateway: aws_sdk_apigateway::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub sns: aws_sdk_sns::Client,
     pub ec2: aws_sdk_ec2::Client,
     /// Plain HTTP, for invoke URLs.
     pub http: reqwest::Client,
@@ -63,6 +65,8 @@ impl Clients {
             lambda: aws_sdk_lambda::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             apigateway: aws_sdk_apigateway::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(35))
@@ -84,6 +88,15 @@ impl Clients {
             Target::Aws { region, .. } => {
                 format!("https://{api_id}.execute-api.{region}.amazonaws.com/{stage}")
             }
+        }
+    }
+
+    /// The emulator's address, when the target is the emulator (its control endpoints live
+    /// under `/_awslab/`); `None` on AWS.
+    pub fn emulator_endpoint(&self) -> Option<&str> {
+        match &self.target {
+            Target::Emulator { endpoint, .. } => Some(endpoint.trim_end_matches('/')),
+            Target::Aws { .. } => None,
         }
     }
 

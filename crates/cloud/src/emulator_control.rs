@@ -3,9 +3,9 @@
 //! where SNS e-mails land (`/_awslab/mailbox`), and the links in those e-mails. On AWS none of
 //! this exists: the learner uses the console's Connect and their own inbox.
 
+use crate::ec2::{control, emulator_only};
 use crate::{Clients, Failure, Target};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// One command's result in the simulated shell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -38,22 +38,17 @@ pub struct LinkAnswer {
     pub text: String,
 }
 
+/// The emulator's address, or the failure saying what to do on AWS instead.
 fn endpoint<'a>(clients: &'a Clients, what: &str) -> Result<&'a str, Failure> {
     match &clients.target {
         Target::Emulator { endpoint, .. } => Ok(endpoint),
-        Target::Aws { .. } => Err(Failure::local(
-            "awslab",
-            what,
-            "OfflineOnly",
-            match what {
-                "Shell" => {
-                    "the simulated terminal exists only in the offline emulator: on AWS, connect to the instance from the EC2 console (Connect)"
-                }
-                _ => {
-                    "the mailbox exists only in the offline emulator: on AWS, SNS e-mails go to your real address"
-                }
+        Target::Aws { .. } => Err(Failure {
+            message: match what {
+                "Shell" => "the simulated terminal exists only on the offline emulator: on AWS, connect to the instance from the EC2 console (Connect)".into(),
+                _ => "the mailbox exists only on the offline emulator: on AWS, SNS e-mails go to your real address".into(),
             },
-        )),
+            ..emulator_only(what)
+        }),
     }
 }
 
@@ -92,45 +87,30 @@ pub async fn shell(
     instance_id: &str,
     command: &str,
 ) -> Result<ShellAnswer, Failure> {
-    let base = endpoint(clients, "Shell")?;
-    let url = format!("{base}/_awslab/ec2/instances/{instance_id}/shell");
-    let request = serde_json::json!({ "command": command }).to_string();
-    let response = clients
-        .http
-        .post(&url)
-        .header("content-type", "application/json")
-        .body(request)
-        .send()
-        .await
-        .map_err(|error| {
-            Failure::local("awslab", "Shell", "ConnectionFailed", error.to_string())
-        })?;
-    let status = response.status();
-    let body: Value =
-        serde_json::from_str(&response.text().await.unwrap_or_default()).unwrap_or(Value::Null);
-    if !status.is_success() {
+    endpoint(clients, "Shell")?;
+    let path = format!("/_awslab/ec2/instances/{instance_id}/shell");
+    let body = serde_json::json!({ "command": command });
+    let (status, answer) =
+        control(clients, "Shell", reqwest::Method::POST, &path, Some(body)).await?;
+    if status != 200 {
         return Err(Failure::local(
             "awslab",
             "Shell",
-            body["code"].as_str().unwrap_or("ShellFailed"),
-            body["message"].as_str().unwrap_or("the instance's shell did not answer"),
+            answer["code"].as_str().unwrap_or("ShellFailed"),
+            answer["message"].as_str().unwrap_or("the instance's shell did not answer"),
         ));
     }
-    serde_json::from_value(body).map_err(|error| {
+    serde_json::from_value(answer).map_err(|error| {
         Failure::local("awslab", "Shell", "ShellFailed", format!("an unexpected answer: {error}"))
     })
 }
 
 /// Every e-mail in the emulator's mailbox, oldest first.
 pub async fn mailbox(clients: &Clients) -> Result<Vec<Mail>, Failure> {
-    let base = endpoint(clients, "Mailbox")?;
-    let response =
-        (clients.http.get(format!("{base}/_awslab/mailbox")).send()).await.map_err(|error| {
-            Failure::local("awslab", "Mailbox", "ConnectionFailed", error.to_string())
-        })?;
-    let body: Value =
-        serde_json::from_str(&response.text().await.unwrap_or_default()).unwrap_or(Value::Null);
-    serde_json::from_value(body["messages"].clone()).map_err(|error| {
+    endpoint(clients, "Mailbox")?;
+    let (_, answer) =
+        control(clients, "ReadMailbox", reqwest::Method::GET, "/_awslab/mailbox", None).await?;
+    serde_json::from_value(answer["messages"].clone()).map_err(|error| {
         Failure::local(
             "awslab",
             "Mailbox",

@@ -79,10 +79,12 @@ fn explain(code: &str, message: &str) -> Localized {
             "같은 이름의 리소스가 이미 있습니다. 앞에서 이미 만들었다면 이 단계는 건너뛰고 확인(Check)을 눌러 보세요.",
             "A resource of that name already exists. If you made it earlier, skip ahead and press Check.",
         ),
-        "NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException" => (
-            "필요한 리소스를 찾을 수 없습니다. 이름의 철자와 앞 단계를 마쳤는지 확인하세요.",
-            "A resource this step needs was not found. Check the spelling, and that the earlier steps are done.",
-        ),
+        "NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException" | "ResourceNotFound" => {
+            (
+                "필요한 리소스를 찾을 수 없습니다. 이름의 철자와 앞 단계를 마쳤는지 확인하세요.",
+                "A resource this step needs was not found. Check the spelling, and that the earlier steps are done.",
+            )
+        }
         "MalformedPolicyDocument" => (
             "정책 문서가 올바르지 않습니다. JSON 문법과 Version, Statement, Effect, Action 항목을 확인하세요.",
             "The policy document is not valid: check the JSON and its Version, Statement, Effect and Action.",
@@ -91,6 +93,7 @@ fn explain(code: &str, message: &str) -> Localized {
         | "ValidationError"
         | "InvalidParameterValueException"
         | "InvalidParameterException"
+        | "InvalidFormat"
         | "BadRequestException" => (
             "입력값 중 AWS가 받아들이지 않는 것이 있습니다. 아래 메시지가 어떤 값인지 알려 줍니다.",
             "AWS did not accept one of the values; the message below says which.",
@@ -98,6 +101,65 @@ fn explain(code: &str, message: &str) -> Localized {
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => (
             "이 작업을 할 권한이 없습니다. 어떤 역할(사용자)로 호출했는지와 그 정책을 확인하세요.",
             "This identity is not allowed to do that: check who made the call and what its policies allow.",
+        ),
+        "InvalidAMIID.NotFound" | "InvalidAMIID.Malformed" => (
+            "그런 AMI(이미지)를 찾을 수 없습니다. 이미지 이름과 리전을 확인하세요. AMI ID 는 리전마다 다릅니다.",
+            "No such image (AMI): check its name and the region; AMI ids differ from region to region.",
+        ),
+        "InvalidInstanceID.NotFound" | "InvalidInstanceID.Malformed" => (
+            "그런 EC2 인스턴스가 없습니다. 인스턴스를 먼저 시작했는지, 이름(Name 태그)과 리전이 맞는지 확인하세요.",
+            "No such EC2 instance: launch it first, and check its Name tag and the region.",
+        ),
+        "InvalidVolume.NotFound" => (
+            "그런 EBS 볼륨이 없습니다. 인스턴스가 종료되면 루트 볼륨도 함께 삭제됩니다.",
+            "No such EBS volume. A root volume is deleted when its instance is terminated.",
+        ),
+        "IncorrectInstanceState" | "InstanceNotRunning" => (
+            "인스턴스가 지금 그 작업을 할 수 없는 상태입니다(시작 중, 중지됨 등). 상태가 running 이 될 때까지 기다리세요.",
+            "The instance is not in a state for that (pending, stopped, …): wait until it is running.",
+        ),
+        "StillPending" => (
+            "인스턴스가 아직 시작 중입니다. 1분쯤 뒤에 확인(Check)을 누르세요.",
+            "The instance is still starting: press Check in a minute.",
+        ),
+        "DuplicateInstanceName" => (
+            "같은 이름의 인스턴스가 이미 실행 중입니다. 앞에서 만들었다면 다음 단계로 가세요. 새로 만들려면 먼저 종료하세요.",
+            "An instance of that name is already running. If you launched it earlier, go on; to launch another, terminate it first.",
+        ),
+        "InstanceLimitExceeded" | "VcpuLimitExceeded" | "InsufficientInstanceCapacity" => (
+            "계정의 인스턴스 한도에 걸렸거나 그 유형의 용량이 부족합니다. 쓰지 않는 인스턴스를 종료하거나 다른 가용 영역·유형을 고르세요.",
+            "The account's instance limit is reached, or there is no capacity for that type: terminate unused instances or pick another type or zone.",
+        ),
+        "Unsupported" | "InvalidParameterCombination" => (
+            "이 리전이나 이미지에서는 그 설정을 쓸 수 없습니다. 인스턴스 유형(예: t2.micro)과 이미지의 아키텍처(x86_64)를 확인하세요.",
+            "That combination is not available here: check that the instance type (t2.micro) fits the image's architecture (x86_64).",
+        ),
+        "NotFound" | "NoConfirmationMail" | "NoConfirmationLink" => (
+            "찾는 SNS 주제나 확인 메일이 없습니다. 주제를 만들고 이메일로 구독했는지 먼저 확인하세요.",
+            "The SNS topic or the confirmation e-mail was not found: create the topic and subscribe the address first.",
+        ),
+        "InvalidParameter" | "InvalidParameterValue" | "MissingParameter" => (
+            "값 하나가 올바르지 않습니다(이메일 주소, 인스턴스 유형, 주기, 임계값 등). 아래 메시지가 어떤 값인지 알려 줍니다.",
+            "One of the values is not valid (an e-mail address, instance type, period, threshold…); the message below says which.",
+        ),
+        "AuthorizationError" => (
+            "SNS 에서 이 작업을 할 권한이 없습니다. 자격 증명의 정책에 sns 권한이 있는지 확인하세요.",
+            "SNS refused: the identity's policies do not allow this SNS action.",
+        ),
+        "LimitExceeded"
+        | "LimitExceededException"
+        | "TopicLimitExceeded"
+        | "SubscriptionLimitExceeded" => (
+            "계정 한도에 걸렸습니다(경보, 주제, 구독 수). 쓰지 않는 것을 지운 뒤 다시 하세요.",
+            "An account limit is reached (alarms, topics, subscriptions): delete unused ones and try again.",
+        ),
+        "ConfirmationRefused" | "ConfirmationRequired" => (
+            "구독 확인이 거절되었습니다. 확인 링크는 한 번만, 일정 시간 안에만 쓸 수 있습니다. 다시 구독해서 새 메일의 링크를 누르세요.",
+            "The confirmation was refused: a link works once and for a limited time. Subscribe again and follow the new e-mail's link.",
+        ),
+        "EmulatorOnly" => (
+            "이 동작은 오프라인 에뮬레이터에서만 합니다. AWS 에서는 직접 하세요: 인스턴스는 콘솔의 [연결], 구독 확인은 받은 메일의 링크, 기다리기는 실제로 몇 분 기다리면 됩니다.",
+            "This exists only on the offline emulator. On AWS do it yourself: connect with the console's Connect button, confirm with the link in your real e-mail, and wait real minutes.",
         ),
         "ConnectionFailed" => (
             "대상에 연결하지 못했습니다. 오프라인 에뮬레이터가 실행 중인지, 또는 네트워크와 AWS 자격 증명을 확인하세요.",

@@ -18,7 +18,10 @@
 //!   and proving nothing of it is left.
 //! - `apigateway`: API Gateway resources by name and path, and calls to invoke URLs.
 //! - `explorer`: what exists on the target for a lab, described for the app's explorer.
-//! - `emulator_control`: the emulator's simulated terminal, mailbox and e-mail links.
+//! - `emulator_control`: the emulator's simulated terminal, mailbox and e-mail links for the
+//!   app; `alarm_graph`: an alarm's metric, threshold and states for its graph.
+//! - `ec2`: instances by their `Name` tag and their root volume; the emulator's control
+//!   endpoints (clock, simulated shell, mailbox) behind the emulator-only actions and checks.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //! - `profiles`: the profiles of the learner's AWS configuration, for the target switcher.
 //!
@@ -30,12 +33,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod actions;
+pub mod alarm_graph;
 pub mod apigateway;
 pub mod bindings;
 pub mod call;
 pub mod checks;
 pub mod cleanup;
 pub mod clients;
+pub mod ec2;
 pub mod emulator_control;
 pub mod explorer;
 pub mod failure;

@@ -107,6 +107,6 @@ async fn the_terminal_downloads_and_the_mailbox_confirms() {
     assert_eq!(foreign.code, "ForeignLink");
     let aws =
         Clients::connect(&Target::Aws { profile: None, region: "ap-northeast-2".into() }).await;
-    assert_eq!(mailbox(&aws).await.expect_err("offline only").code, "OfflineOnly");
-    assert_eq!(shell(&aws, &instance, "ls").await.expect_err("offline only").code, "OfflineOnly");
+    assert_eq!(mailbox(&aws).await.expect_err("offline only").code, "EmulatorOnly");
+    assert_eq!(shell(&aws, &instance, "ls").await.expect_err("offline only").code, "EmulatorOnly");
 }

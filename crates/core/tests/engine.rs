@@ -298,3 +298,41 @@ async fn a_quiz_is_graded_from_the_form() {
     let unanswered = graded(None).await;
     assert!(!unanswered.passed && unanswered.missing);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_alarm_lab_with_a_threshold_ten_times_too_low_loses_only_the_condition_check() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("cloudwatch-alarm");
+    let mut lost = Vec::new();
+    for step in &lab.steps {
+        let mut values = engine::solution_values(step);
+        if step.id == "create-alarm" {
+            values.insert("threshold".into(), json!(10000));
+        }
+        let run = engine::run_step(&clients, &identity, &lab, step, &values).await;
+        assert!(run.action.as_ref().is_none_or(|action| action.succeeded()), "{run:#?}");
+        lost.extend(run.checks.iter().filter(|check| !check.passed).cloned());
+        if step.id == "create-alarm" {
+            break;
+        }
+    }
+    assert_eq!(lost.len(), 1, "{lost:#?}");
+    assert_eq!(lost[0].id, "alarm-condition");
+    let text: Vec<String> = lost[0].differences.iter().map(ToString::to_string).collect();
+    assert_eq!(text, ["Threshold: expected 100000, found 10000"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_alarm_lab_form_without_a_threshold_sends_nothing() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("cloudwatch-alarm");
+    let step = lab.step("create-alarm").expect("the alarm step");
+    // The form's defaults: the threshold is the learner's to enter.
+    let run =
+        engine::run_step(&clients, &identity, &lab, step, &engine::default_values(step)).await;
+    assert_eq!(run.field_problems.len(), 1, "{run:#?}");
+    assert_eq!(run.field_problems[0].field, "threshold");
+    assert!(run.action.is_none());
+}

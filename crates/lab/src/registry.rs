@@ -107,18 +107,24 @@ pub const ACTIONS: &[ActionSpec] = &[
     ),
     action_spec("sns.create_topic", &["name"], &[]),
     action_spec("sns.subscribe", &["topic_arn", "protocol", "endpoint"], &[]),
-    action_spec("sns.confirm_subscription", &["topic_arn", "endpoint"], &[]),
+    ActionSpec {
+        id: "sns.confirm_from_mailbox",
+        required: &["topic_arn", "endpoint"],
+        optional: &[],
+        emulator_only: true,
+    },
     action_spec(
         "ec2.run_instance",
         &["name", "image", "instance_type"],
-        &["volume_size_gb", "volume_type"],
+        &["volume_size_gb", "volume_type", "tags"],
     ),
     ActionSpec {
         id: "ec2.shell",
         required: &["instance_id", "command"],
-        optional: &[],
+        optional: &["advance_minutes"],
         emulator_only: true,
     },
+    ActionSpec { id: "emulator.wait", required: &["minutes"], optional: &[], emulator_only: true },
     action_spec(
         "cloudwatch.put_metric_alarm",
         &[
@@ -343,7 +349,14 @@ pub const CHECK_KINDS: &[CheckKindSpec] = &[
             "StateValue",
         ],
     ),
-    check_spec("cloudwatch.alarm_history", &["name"], &[], &["StateTransitions"]),
+    check_spec("cloudwatch.alarm_history", &["name"], &[], &["StateTransitions", "Actions"]),
+    check_spec(
+        "cloudwatch.metric",
+        &["namespace", "metric", "dimension_name", "dimension_value"],
+        &["statistic", "period", "hours"],
+        &["Datapoints", "Maximum", "Minimum", "Values"],
+    ),
+    check_spec("emulator.mail", &["to"], &["kind", "topic"], &["Count", "Subjects", "Messages"]),
     check_spec("quiz.answer", &["field"], &[], &["Answer"]),
 ];
 

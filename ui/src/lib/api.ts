@@ -3,6 +3,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { save } from '@tauri-apps/plugin-dialog';
 import type {
+  AlarmGraph,
   AwsProfile,
   CatalogListing,
   CleanupReport,
@@ -68,6 +69,8 @@ export interface AwslabApi {
   mailbox(): Promise<Mail[]>;
   /** Follows a link from an e-mail (only links to the emulator). */
   followMailLink(url: string): Promise<LinkAnswer>;
+  /** The graphs of the lab's CloudWatch alarms. */
+  alarmGraphs(labId: string): Promise<AlarmGraph[]>;
 }
 
 /**
@@ -147,6 +150,7 @@ export const tauriApi: AwslabApi = {
   instanceShell: (instanceId, command) => call<ShellAnswer>('instance_shell', { instanceId, command }),
   mailbox: () => call<Mail[]>('mailbox'),
   followMailLink: (url) => call<LinkAnswer>('follow_mail_link', { url }),
+  alarmGraphs: (labId) => call<AlarmGraph[]>('alarm_graphs', { labId }),
   exportReport: async (labId, lang) => {
     let path: string | null;
     try {

@@ -134,6 +134,8 @@ export interface Messages {
   mailFrom: string;
   mailTo: string;
   opening: string;
+  alarmGraph: string;
+  noAlarm: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -272,6 +274,8 @@ export const messages: Record<Locale, Messages> = {
     mailFrom: '보낸 사람',
     mailTo: '받는 사람',
     opening: '여는 중…',
+    alarmGraph: '경보 그래프',
+    noAlarm: '이 실습의 경보가 아직 없습니다.',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -403,5 +407,7 @@ export const messages: Record<Locale, Messages> = {
     mailFrom: 'From',
     mailTo: 'To',
     opening: 'Opening…',
+    alarmGraph: 'Alarm graph',
+    noAlarm: 'This lab has no alarm yet.',
   },
 };

@@ -57,6 +57,7 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     instanceShell: unexpected('instanceShell'),
     mailbox: async () => [],
     followMailLink: unexpected('followMailLink'),
+    alarmGraphs: async () => [],
     ...parts,
   };
 }

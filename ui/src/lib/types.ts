@@ -44,3 +44,4 @@ export type { HttpAnswer } from './bindings/HttpAnswer';
 export type { LinkAnswer } from './bindings/LinkAnswer';
 export type { Mail } from './bindings/Mail';
 export type { ShellAnswer } from './bindings/ShellAnswer';
+export type { AlarmGraph } from './bindings/AlarmGraph';

@@ -8,10 +8,14 @@
 //! tags, so that a lab's resources can be found and cleaned up, and nothing else.
 
 mod apigateway;
+mod cloudwatch;
 mod dynamodb;
+mod ec2;
+mod emulator;
 mod iam;
 mod lambda;
 mod logs;
+mod sns;
 
 use crate::call::{ApiCall, CallBuilder};
 use crate::clients::Clients;
@@ -124,6 +128,15 @@ pub async fn run(ctx: &ActionContext<'_>, action: &str, params: &Map<String, Val
             apigateway::test_invoke_method(ctx, &params, &mut recorder).await
         }
         "apigateway.invoke_url" => apigateway::invoke_url(ctx, &params, &mut recorder).await,
+        "sns.create_topic" => sns::create_topic(ctx, &params, &mut recorder).await,
+        "sns.subscribe" => sns::subscribe(ctx, &params, &mut recorder).await,
+        "sns.confirm_from_mailbox" => sns::confirm_from_mailbox(ctx, &params, &mut recorder).await,
+        "ec2.run_instance" => ec2::run_instance(ctx, &params, &mut recorder).await,
+        "ec2.shell" => ec2::shell(ctx, &params, &mut recorder).await,
+        "cloudwatch.put_metric_alarm" => {
+            cloudwatch::put_metric_alarm(ctx, &params, &mut recorder).await
+        }
+        "emulator.wait" => emulator::wait(ctx, &params, &mut recorder).await,
         other => Err(Failure::local(
             "awslab",
             other,

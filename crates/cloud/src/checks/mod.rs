@@ -7,10 +7,14 @@
 //! exist, or carries the error the target answered.
 
 mod apigateway;
+mod cloudwatch;
 mod dynamodb;
+mod ec2;
+mod emulator;
 mod iam;
 mod lambda;
 mod logs;
+mod sns;
 
 use crate::clients::Clients;
 use crate::failure::Failure;
@@ -123,6 +127,14 @@ pub async fn observe(
         "apigateway.test_invoke" => apigateway::test_invoke(clients, selector).await,
         "http.response" => apigateway::response(clients, selector).await,
         "http.traffic_split" => apigateway::traffic_split(clients, selector).await,
+        "sns.topic" => sns::topic(clients, selector).await,
+        "sns.subscription" => sns::subscription(clients, selector).await,
+        "ec2.instance" => ec2::instance(clients, selector).await,
+        "ec2.volume" => ec2::volume(clients, selector).await,
+        "cloudwatch.alarm" => cloudwatch::alarm(clients, selector).await,
+        "cloudwatch.alarm_history" => cloudwatch::alarm_history(clients, selector).await,
+        "cloudwatch.metric" => cloudwatch::metric(clients, selector).await,
+        "emulator.mail" => emulator::mail(clients, selector).await,
         other => Err(Failure::local(
             "awslab",
             other,
@@ -168,11 +180,19 @@ impl Selector<'_> {
     }
 }
 
+pub(crate) use sns::topic_arn;
+
 /// Whether an SDK error means "no such resource".
 pub(crate) fn is_not_found(failure: &Failure) -> bool {
     matches!(
         failure.code.as_str(),
-        "NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException"
+        "NoSuchEntity"
+            | "ResourceNotFoundException"
+            | "NotFoundException"
+            | "NotFound"
+            | "ResourceNotFound"
+            | "InvalidInstanceID.NotFound"
+            | "InvalidVolume.NotFound"
     )
 }
 

@@ -1,0 +1,188 @@
+// The harness of the window tests: tauri-driver (with WebKitWebDriver) on free loopback ports,
+// the app under test with a data folder of its own, and helpers to find things by their
+// `data-testid`, wait for a step to settle, paste into a code editor and save screenshots to
+// test-artifacts/e2e/.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const app = path.resolve(
+  process.env.AWSLAB_APP ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug/awslab-desktop'),
+);
+const artifacts = path.join(root, 'test-artifacts/e2e');
+
+export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** A free loopback port. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port, child, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+/** tauri-driver and the app, with a data folder (progress, emulator state) of their own. */
+export class Harness {
+  async start() {
+    mkdirSync(artifacts, { recursive: true });
+    this.dataDir = mkdtempSync(path.join(os.tmpdir(), 'awslab-e2e-'));
+    this.port = await freePort();
+    const nativePort = await freePort();
+    this.driver = spawn('tauri-driver', ['--port', String(this.port), '--native-port', String(nativePort)], {
+      env: { ...process.env, AWSLAB_DATA_DIR: this.dataDir, AWSLAB_LABS_DIR: path.join(root, 'labs') },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await waitForPort(this.port, this.driver);
+    await this.open();
+  }
+
+  /** Launches the app (again). */
+  async open() {
+    this.browser = await remote({
+      hostname: '127.0.0.1',
+      port: this.port,
+      logLevel: 'error',
+      connectionRetryCount: 0,
+      // WebKitWebDriver speaks classic WebDriver only (no BiDi).
+      capabilities: { 'tauri:options': { application: app }, 'wdio:enforceWebDriverClassic': true },
+    });
+    await this.browser.setTimeout({ implicit: 0 });
+  }
+
+  /** Quits the app. */
+  async close() {
+    await this.browser?.deleteSession();
+    this.browser = undefined;
+  }
+
+  async stop() {
+    await this.close().catch(() => {});
+    this.driver?.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  $(selector) {
+    return this.browser.$(selector);
+  }
+
+  async click(testId) {
+    const element = await this.browser.$(byTestId(testId));
+    await element.waitForClickable({ timeout: 20_000 });
+    await element.click();
+  }
+
+  async shot(name) {
+    // WebKitWebDriver can capture the frame before the last change is painted.
+    await this.browser.pause(400);
+    await this.browser.saveScreenshot(path.join(artifacts, `${name}.png`));
+  }
+
+  /**
+   * Waits for the catalog with the offline emulator running, saves it as `catalogShot` when
+   * given, and opens `labId` at its first step.
+   */
+  async openLab(labId, catalogShot) {
+    const card = await this.browser.$(`${byTestId('lab-card')}[data-lab-id="${labId}"]`);
+    await card.waitForExist({ timeout: 30_000 });
+    const badge = await this.browser.$(byTestId('emulator-status'));
+    await this.browser.waitUntil(async () => (await badge.getAttribute('data-state')) === 'running', {
+      timeout: 30_000,
+      timeoutMsg: 'the offline emulator did not start',
+    });
+    if (catalogShot) await this.shot(catalogShot);
+    await (await card.$(byTestId('lab-open'))).click();
+    await this.click('lab-start');
+  }
+
+  /** The ids of the lab's steps, in order. */
+  async stepIds() {
+    const ids = [];
+    for (const link of await this.browser.$$(byTestId('step-link'))) ids.push(await link.getAttribute('data-step-id'));
+    return ids;
+  }
+
+  async goToStep(stepId) {
+    await (await this.browser.$(`${byTestId('step-link')}[data-step-id="${stepId}"]`)).click();
+    await this.browser.waitUntil(async () => (await (await this.browser.$(byTestId('step-title'))).isExisting()));
+  }
+
+  /** Runs the step (or checks it, when it has no Run) and fails with the results unless it passes. */
+  async runStep(stepId) {
+    const run = await this.browser.$(byTestId('step-run'));
+    await ((await run.isExisting()) ? run : await this.browser.$(byTestId('step-check'))).click();
+    const status = await this.settledStatus(stepId);
+    if (status !== 'passed') {
+      await this.shot(`step-${stepId}-not-passed`);
+      const results = await (await this.browser.$(byTestId('results'))).getText().catch(() => '');
+      assert.fail(`step ${stepId} ended ${status}:\n${results}`);
+    }
+  }
+
+  /** Waits until Run/Check finished and returns the step's status. */
+  async settledStatus(stepId) {
+    const link = await this.browser.$(`${byTestId('step-link')}[data-step-id="${stepId}"]`);
+    await this.browser.waitUntil(async () => (await (await this.browser.$(byTestId('step-check'))).isEnabled()), {
+      timeout: 90_000,
+      timeoutMsg: `step ${stepId} did not finish`,
+    });
+    return link.getAttribute('data-status');
+  }
+
+  /** Types into a text field of the step's form. */
+  async type(fieldId, text) {
+    const input = await this.browser.$(byTestId(`field-${fieldId}-input`));
+    await input.clearValue();
+    await input.setValue(text);
+  }
+
+  /**
+   * Replaces a code editor's text as a paste does: select all with the keyboard, then a paste
+   * event carrying the text (typing it would go through auto-indent; inserting it into the
+   * editable DOM would turn runs of spaces into no-break spaces).
+   */
+  async pasteInto(editorTestId, text) {
+    const selector = `${byTestId(editorTestId)} .cm-content`;
+    await (await this.browser.$(selector)).click();
+    await this.browser.keys(['Control', 'a']);
+    await this.browser.execute(
+      (target, code) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', code);
+        const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+        document.querySelector(target).dispatchEvent(paste);
+      },
+      selector,
+      text,
+    );
+    const lines = await this.browser.execute(
+      (target) => [...document.querySelectorAll(target)].map((line) => line.textContent).join('\n'),
+      `${byTestId(editorTestId)} .cm-line`,
+    );
+    assert.equal(lines.trimEnd(), text.trimEnd(), 'the editor holds what was pasted');
+  }
+}
