@@ -133,19 +133,29 @@ pub async fn run_step(
     let connection = workbench.connection(&offline).await?;
     let run =
         engine::run_step(&connection.clients, &connection.identity, &lab, step, &values).await;
-    let kind = engine::target_kind(&connection.clients);
-    let outcome = progress.with_store(|store, _| {
+    record(&progress, &connection.clients, &lab, run)
+}
+
+/// Records what a Run or Check did (its checks, unless nothing was sent; what it created, for
+/// the ledger) and answers it with the standing after it.
+fn record(
+    progress: &ProgressSlot,
+    clients: &awslab_cloud::Clients,
+    lab: &awslab_lab::Lab,
+    run: StepRun,
+) -> Result<StepOutcome, IpcError> {
+    let kind = engine::target_kind(clients);
+    progress.with_store(|store, _| {
         if run.field_problems.is_empty() && run.failure.is_none() {
-            engine::record_checks(store, &lab, &step.id, &run.checks, kind, now_ms())?;
+            engine::record_checks(store, lab, &run.step_id, &run.checks, kind, now_ms())?;
         }
-        engine::record_created(store, &connection.clients, &lab, &run, now_ms())?;
+        engine::record_created(store, clients, lab, &run, now_ms())?;
         Ok::<_, IpcError>(StepOutcome {
-            progress: status::lab_progress(&lab, store)?,
+            progress: status::lab_progress(lab, store)?,
             charts: check_charts(&run),
             run,
         })
-    })??;
-    Ok(outcome)
+    })?
 }
 
 /// Runs a step's checks only, on the current target; records them.
@@ -163,7 +173,6 @@ pub async fn check_step(
     let connection = workbench.connection(&offline).await?;
     let checks =
         engine::check_step(&connection.clients, &connection.identity, &lab, step, &values).await;
-    let kind = engine::target_kind(&connection.clients);
     let run = StepRun {
         step_id: step.id.clone(),
         field_problems: Vec::new(),
@@ -171,15 +180,7 @@ pub async fn check_step(
         failure: None,
         checks,
     };
-    let outcome = progress.with_store(|store, _| {
-        engine::record_checks(store, &lab, &step.id, &run.checks, kind, now_ms())?;
-        Ok::<_, IpcError>(StepOutcome {
-            progress: status::lab_progress(&lab, store)?,
-            charts: check_charts(&run),
-            run,
-        })
-    })??;
-    Ok(outcome)
+    record(&progress, &connection.clients, &lab, run)
 }
 
 /// Reveals the step's next hint (counted in the progress); the standing says how many show.

@@ -134,13 +134,14 @@ impl Report {
     /// not script) so the page alone can be verified.
     pub fn to_html(&self) -> String {
         let c = &self.content;
+        let words = Words::of(&c.language);
         let mut rows = String::new();
         for step in &c.steps {
             rows.push_str(&format!(
                 "<tr class=\"step\"><th colspan=\"4\">{} <small>({})</small></th><td>{}</td><td>{}/{}</td></tr>\n",
                 escape(&step.title),
                 escape(&step.id),
-                escape(&step.status),
+                escape(words.status(&step.status)),
                 step.earned,
                 step.possible
             ));
@@ -162,7 +163,7 @@ impl Report {
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
-<title>{title} — awslab report</title>
+<title>{title} — {report_word}</title>
 <style>
 body {{ font-family: system-ui, "Noto Sans CJK KR", sans-serif; margin: 2rem auto; max-width: 60rem; color: #1b1f24; }}
 table {{ border-collapse: collapse; width: 100%; }}
@@ -175,14 +176,14 @@ code {{ word-break: break-all; }}
 </head>
 <body>
 <h1>{title}</h1>
-<p class="score" id="score">{earned}/{possible} ({percent}%) — {verdict} (pass mark {pass}%)</p>
-<p>Lab <code>{lab_id}</code> · awslab {version} · generated {generated}</p>
+<p class="score" id="score">{earned}/{possible} ({percent}%) — {verdict} ({pass_mark} {pass}%)</p>
+<p>{lab_word} <code>{lab_id}</code> · awslab {version} · {generated_word} {generated}</p>
 <table>
-<thead><tr><th></th><th>check</th><th>result</th><th>target</th><th>time (UTC)</th><th>points</th></tr></thead>
+<thead><tr><th></th><th>{check_word}</th><th>{result_word}</th><th>{target_word}</th><th>{time_word}</th><th>{points_word}</th></tr></thead>
 <tbody>
 {rows}</tbody>
 </table>
-<p>Integrity: SHA-256 <code id="sha256">{sha}</code> over the report's content as canonical JSON (below).</p>
+<p>{integrity_word}: SHA-256 <code id="sha256">{sha}</code> {integrity_note}</p>
 <script type="application/json" id="report">{json}</script>
 </body>
 </html>
@@ -192,7 +193,18 @@ code {{ word-break: break-all; }}
             earned = c.earned,
             possible = c.possible,
             percent = c.percent,
-            verdict = if c.passed { "passed" } else { "not passed" },
+            verdict = if c.passed { words.passed } else { words.not_passed },
+            report_word = words.report,
+            pass_mark = words.pass_mark,
+            lab_word = words.lab,
+            generated_word = words.generated,
+            check_word = words.check,
+            result_word = words.result,
+            target_word = words.target,
+            time_word = words.time,
+            points_word = words.points,
+            integrity_word = words.integrity,
+            integrity_note = words.integrity_note,
             pass = c.pass_percent,
             lab_id = escape(&c.lab_id),
             version = escape(&c.app_version),
@@ -201,6 +213,74 @@ code {{ word-break: break-all; }}
             sha = self.sha256,
             json = self.to_json().replace("</", "<\\/"),
         )
+    }
+}
+
+/// The page's own words, in the report's language (the JSON keeps stable English codes).
+struct Words {
+    report: &'static str,
+    passed: &'static str,
+    not_passed: &'static str,
+    pass_mark: &'static str,
+    lab: &'static str,
+    generated: &'static str,
+    check: &'static str,
+    result: &'static str,
+    target: &'static str,
+    time: &'static str,
+    points: &'static str,
+    integrity: &'static str,
+    integrity_note: &'static str,
+    statuses: [&'static str; 4],
+}
+
+impl Words {
+    fn of(language: &str) -> Self {
+        match language {
+            "ko" => Words {
+                report: "awslab 보고서",
+                passed: "합격",
+                not_passed: "불합격",
+                pass_mark: "합격 기준",
+                lab: "실습",
+                generated: "작성",
+                check: "확인 항목",
+                result: "결과",
+                target: "대상",
+                time: "시각 (UTC)",
+                points: "점수",
+                integrity: "무결성",
+                integrity_note: "(아래에 담긴 보고서 내용을 정규화한 JSON의 해시)",
+                statuses: ["시작 전", "통과", "실패", "건너뜀"],
+            },
+            _ => Words {
+                report: "awslab report",
+                passed: "passed",
+                not_passed: "not passed",
+                pass_mark: "pass mark",
+                lab: "Lab",
+                generated: "generated",
+                check: "check",
+                result: "result",
+                target: "target",
+                time: "time (UTC)",
+                points: "points",
+                integrity: "Integrity",
+                integrity_note: "over the report's content as canonical JSON (below).",
+                statuses: ["not started", "passed", "failed", "skipped"],
+            },
+        }
+    }
+
+    /// A step status code of the JSON in the page's language.
+    fn status<'a>(&self, code: &'a str) -> &'a str {
+        match code {
+            "not started" => self.statuses[0],
+            "passed" => self.statuses[1],
+            "failed" => self.statuses[2],
+            "skipped" => self.statuses[3],
+            other => other,
+        }
     }
 }
 

@@ -74,3 +74,23 @@ fn the_page_and_the_json_agree_and_the_hash_catches_an_edit() {
     edited.content.earned = 40;
     assert!(!edited.verify(), "an edited score no longer matches its hash");
 }
+
+#[test]
+fn a_korean_report_speaks_korean_and_keeps_the_codes_of_its_json() {
+    let lab = lab();
+    let mut store = ProgressStore::open_in_memory().unwrap();
+    store
+        .record_checks(
+            &lab.id,
+            &[record("create-policy", "policy-allows-only-putitem", true, 10, 1)],
+        )
+        .unwrap();
+    let report = Report::build(&lab, &store, Lang::Ko, 2).unwrap();
+
+    let html = report.to_html();
+    assert!(html.contains("<title>서버리스 API 만들기 — awslab 보고서</title>"), "{html}");
+    assert!(html.contains("— 불합격 (합격 기준 70%)"), "{html}");
+    assert!(html.contains("<th>확인 항목</th><th>결과</th>"), "{html}");
+    assert!(html.contains("<td>통과</td>"), "the step's status in Korean: {html}");
+    assert_eq!(report.content.steps[0].status, "passed", "the JSON keeps its codes");
+}
