@@ -312,4 +312,17 @@ describe('lab view', () => {
       ['serverless-api', 'ko'],
     ]);
   });
+
+  it('gives every interactive element a data-testid and keeps all of them in the tab order', async () => {
+    render(LabView, { api: openAt(progressWith('failed', 1)), labId: 'serverless-api', locale: 'en', onclose: () => {} });
+    await screen.findByTestId('step-title');
+    await fireEvent.click(screen.getByTestId('reset-lab'));
+
+    const interactive = [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [contenteditable]')];
+    expect(interactive.length).toBeGreaterThan(10);
+    const unnamed = interactive.filter((element) => !element.hasAttribute('data-testid'));
+    expect(unnamed.map((element) => element.outerHTML)).toEqual([]);
+    const untabbable = interactive.filter((element) => element.getAttribute('tabindex') === '-1');
+    expect(untabbable).toEqual([]);
+  });
 });
