@@ -187,46 +187,19 @@ pub async fn restore_snapshot(
         }
     };
     // Snapshots saved before Lambda existed have no Lambda state: no functions then.
-    let lambda: LambdaState = match std::fs::read(folder.join(LAMBDA_FILE)) {
-        Err(_) => LambdaState::default(),
-        Ok(text) => match serde_json::from_slice(&text) {
-            Ok(lambda) => lambda,
-            Err(error) => {
-                return failed(AwsError::receiver(
-                    "ServiceFailure",
-                    500,
-                    format!("snapshot {name} cannot be read: {error}"),
-                ));
-            }
-        },
+    let lambda: LambdaState = match read_optional(&folder.join(LAMBDA_FILE), &name) {
+        Ok(state) => state,
+        Err(response) => return *response,
     };
     // Likewise, snapshots saved before API Gateway existed have no REST APIs.
-    let apigateway: ApiGatewayState = match std::fs::read(folder.join(APIGATEWAY_FILE)) {
-        Err(_) => ApiGatewayState::default(),
-        Ok(text) => match serde_json::from_slice(&text) {
-            Ok(apigateway) => apigateway,
-            Err(error) => {
-                return failed(AwsError::receiver(
-                    "ServiceFailure",
-                    500,
-                    format!("snapshot {name} cannot be read: {error}"),
-                ));
-            }
-        },
+    let apigateway: ApiGatewayState = match read_optional(&folder.join(APIGATEWAY_FILE), &name) {
+        Ok(state) => state,
+        Err(response) => return *response,
     };
     // And snapshots saved before EC2 existed have no instances.
-    let ec2: Ec2State = match std::fs::read(folder.join(EC2_FILE)) {
-        Err(_) => Ec2State::default(),
-        Ok(text) => match serde_json::from_slice(&text) {
-            Ok(ec2) => ec2,
-            Err(error) => {
-                return failed(AwsError::receiver(
-                    "ServiceFailure",
-                    500,
-                    format!("snapshot {name} cannot be read: {error}"),
-                ));
-            }
-        },
+    let ec2: Ec2State = match read_optional(&folder.join(EC2_FILE), &name) {
+        Ok(state) => state,
+        Err(response) => return *response,
     };
     // Snapshots saved before CloudWatch and SNS existed have neither: no alarms, no topics.
     let cloudwatch: CloudWatchState = match read_optional(&folder.join(CLOUDWATCH_FILE), &name) {
