@@ -248,11 +248,20 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             }
         }
         Protocol::AwsJson10 | Protocol::AwsJson11 => {
+            let operation = route.operation.as_deref().unwrap_or_default();
+            if route.service == Service::DynamoDb
+                && let Some(answered) =
+                    services::dynamodb::handle_encoded(&shared, &ctx, operation, &body)
+            {
+                return match answered {
+                    Ok(output) => answer.json_encoded(output),
+                    Err(error) => answer.error(&error),
+                };
+            }
             let input = match json::decode(&body) {
                 Ok(input) => input,
                 Err(error) => return answer.error(&error),
             };
-            let operation = route.operation.as_deref().unwrap_or_default();
             match services::json(&shared, &ctx, route.service, operation, input) {
                 Ok(output) if route.service == Service::CloudWatch => {
                     answer.json(protocol::shape::lower_for_json(&output))
@@ -445,12 +454,16 @@ impl Answer<'_> {
     }
 
     fn json(&self, body: serde_json::Value) -> Response {
+        self.json_encoded(body.to_string().into_bytes())
+    }
+
+    fn json_encoded(&self, body: Vec<u8>) -> Response {
         let content_type = match self.route.protocol {
             Protocol::AwsJson11 => "application/x-amz-json-1.1",
             Protocol::AwsJson10 => "application/x-amz-json-1.0",
             _ => "application/json",
         };
-        self.response(200, content_type, body.to_string().into_bytes())
+        self.response(200, content_type, body)
     }
 
     fn rest(&self, answer: rest_json::RestResponse) -> Response {

@@ -4,7 +4,8 @@
 //! lacks for the emulator:
 //!
 //! - `regions`: one engine per region, in memory or in `<data_dir>/dynamodb/<region>.sqlite3`;
-//! - `engine`: each operation routed through dynoxide's library API (no second server);
+//! - `engine`: each operation routed through dynoxide's library API (no second server), and
+//!   the learner's item operations from bytes to bytes ([`handle_encoded`]);
 //! - `errors`: the engine's and the decoder's errors as [`AwsError`]s with DynamoDB's codes;
 //! - `arns`: ARNs that name the request's region, in responses and for IAM;
 //! - `permissions`: the `(action, resource)` pairs IAM must allow for a request.
@@ -112,6 +113,28 @@ pub fn handle(
         Some(known) if known.implemented => serve(shared, ctx, operation, input),
         Some(_) => Err(super::not_implemented(Service::DynamoDb, operation)),
         None => Err(unknown_operation("DynamoDB_20120810", operation)),
+    }
+}
+
+/// Serves `DynamoDB_20120810.<operation>` from the request's bytes to the answer's, for the
+/// learner's item operations (`engine::ENCODED_OPERATIONS`): the same engine call as [`handle`],
+/// without the JSON tree in between. `None` when this path does not apply (a role session, whose
+/// permissions are worked out from the decoded request; another operation; a body that does not
+/// decode): [`handle`] then serves the request.
+pub fn handle_encoded(
+    shared: &Shared,
+    ctx: &RequestContext,
+    operation: &str,
+    body: &[u8],
+) -> Option<Result<Vec<u8>, AwsError>> {
+    if matches!(ctx.caller, crate::identity::Caller::RoleSession(_))
+        || !engine::ENCODED_OPERATIONS.contains(&operation)
+    {
+        return None;
+    }
+    match shared.dynamodb.region(&ctx.region) {
+        Ok(database) => engine::call_encoded(&database, operation, body),
+        Err(error) => Some(Err(error)),
     }
 }
 
