@@ -44,6 +44,15 @@ async fn the_reference_solution_passes_every_check() {
         earned += run.checks.iter().map(|check| check.points).sum::<u32>();
     }
     assert_eq!(earned, lab.total_points());
+
+    // The checks' own test customers (their `scratch_item`s) are gone again: the table holds the
+    // two customers the learner sent, and nothing else.
+    let scan = clients.dynamodb.scan().table_name("customers").send().await.expect("scan");
+    let mut ids: Vec<String> = (scan.items().iter())
+        .filter_map(|item| item.get("customer_id")?.as_s().ok().cloned())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["1230AWS", "2024AWS"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -723,6 +723,16 @@ impl Builder<'_> {
                 resource.insert(name.to_string(), json);
             }
         }
+        if let Some((_, scratch)) =
+            raw.resource.iter().find(|(key, _)| key.get_ref() == "scratch_item")
+            && !is_item_address(scratch.get_ref())
+        {
+            self.error(
+                &scratch.span(),
+                "`resource.scratch_item` names the item the check's request writes, deleted after \
+                 the check: `{ table = \"…\", key = { attribute = \"value\" } }`",
+            );
+        }
         if kind == "quiz.answer"
             && let Some(field) = raw.resource.iter().find(|(key, _)| key.get_ref() == "field")
             && !field.1.get_ref().as_str().is_some_and(|f| fields.iter().any(|id| id == f))
@@ -961,6 +971,19 @@ fn collect_strings<'v>(value: &'v toml::Value, out: &mut Vec<&'v str>) {
 }
 
 /// TOML to JSON; `None` for what JSON cannot hold (dates, NaN, infinities).
+/// `{ table = "…", key = { name = value, … } }`: a table name and a key of one or two
+/// attributes, each a string or a number.
+fn is_item_address(value: &toml::Value) -> bool {
+    let Some(address) = value.as_table() else { return false };
+    let key = address.get("key").and_then(toml::Value::as_table);
+    address.len() == 2
+        && address.get("table").and_then(toml::Value::as_str).is_some_and(|t| !t.is_empty())
+        && key.is_some_and(|key| {
+            (1..=2).contains(&key.len())
+                && key.values().all(|v| v.is_str() || v.is_integer() || v.is_float())
+        })
+}
+
 fn to_json(value: &toml::Value) -> Option<Value> {
     Some(match value {
         toml::Value::String(text) => Value::String(text.clone()),

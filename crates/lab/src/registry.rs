@@ -234,7 +234,7 @@ pub const CHECK_KINDS: &[CheckKindSpec] = &[
     check_spec(
         "lambda.invocation",
         &["function"],
-        &["qualifier", "payload"],
+        &["qualifier", "payload", "scratch_item"],
         &["StatusCode", "Payload", "FunctionError", "ExecutedVersion"],
     ),
     check_spec("logs.events", &["log_group"], &["filter_pattern"], &["Count", "Messages"]),
@@ -287,13 +287,13 @@ pub const CHECK_KINDS: &[CheckKindSpec] = &[
     check_spec(
         "apigateway.test_invoke",
         &["api", "path", "method"],
-        &["body", "stage_variables"],
+        &["body", "stage_variables", "scratch_item"],
         &["status", "body", "headers", "log"],
     ),
     check_spec(
         "http.response",
         &["api", "stage", "path", "method"],
-        &["body"],
+        &["body", "scratch_item"],
         &["status", "body", "headers"],
     ),
     check_spec(

@@ -636,3 +636,24 @@ fn step_id_with_capitals() {
         ],
     );
 }
+
+#[test]
+fn scratch_item_that_names_no_item() {
+    let lab = Mini::new()
+        .edit("lab.toml", "kind = \"iam.role\"", "kind = \"lambda.invocation\"")
+        .edit(
+            "lab.toml",
+            r#"resource = { name = "aws-lab-dynamodb-role" }"#,
+            r#"resource = { function = "addCustomer", scratch_item = { table = "customers" } }"#,
+        )
+        .edit(
+            "lab.toml",
+            "expect = { RoleName = \"aws-lab-dynamodb-role\" }",
+            "expect = { StatusCode = 200 }",
+        );
+    assert_errors(
+        lab,
+        &["lab.toml:36:55: `resource.scratch_item` names the item the check's request writes, \
+           deleted after the check: `{ table = \"…\", key = { attribute = \"value\" } }`"],
+    );
+}

@@ -54,3 +54,14 @@ pub async fn item(clients: &Clients, selector: &Selector<'_>) -> Result<Option<V
     };
     Ok(answer.item().map(from_attributes))
 }
+
+/// Deletes the item a check's request wrote (`{ "table": …, "key": { … } }`, checked when the lab
+/// was loaded). Best effort: if the function never wrote it, or the table is gone, there is
+/// nothing to tidy, and a refusal here must not change the check's verdict.
+pub async fn delete_scratch_item(clients: &Clients, scratch: &Value) {
+    let (Some(table), Some(key)) = (scratch["table"].as_str(), scratch.get("key")) else {
+        return;
+    };
+    let Ok(key) = to_attributes(key) else { return };
+    let _ = clients.dynamodb.delete_item().table_name(table).set_key(Some(key)).send().await;
+}

@@ -102,8 +102,23 @@ pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     result
 }
 
-/// Describes the resource a check selects; `None` when it does not exist.
+/// Describes the resource a check selects; `None` when it does not exist. A check whose request
+/// writes an item (a test customer sent to a function) names it as `scratch_item`, and the item
+/// is deleted once the answer is in, whatever it was, so the learner's table holds only what
+/// they put there.
 pub async fn observe(
+    clients: &Clients,
+    kind: &str,
+    selector: &Selector<'_>,
+) -> Result<Option<Value>, Failure> {
+    let observed = observe_kind(clients, kind, selector).await;
+    if let Some(scratch) = selector.value("scratch_item") {
+        dynamodb::delete_scratch_item(clients, scratch).await;
+    }
+    observed
+}
+
+async fn observe_kind(
     clients: &Clients,
     kind: &str,
     selector: &Selector<'_>,
