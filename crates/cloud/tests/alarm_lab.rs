@@ -315,3 +315,59 @@ async fn emulator_only_actions_say_so_on_aws_without_calling_it() {
     let mail = check(&clients, "emulator.mail", json!({ "to": EMAIL }), Value::Null).await;
     assert_eq!(mail.failure.map(|f| f.code).as_deref(), Some("EmulatorOnly"));
 }
+
+/// The emulator's clock, moved on to `before` seconds ahead of the end of a five-minute period.
+async fn clock_to_the_end_of_a_period(endpoint: &str, before: i64) {
+    let http = reqwest::Client::new();
+    let clock = http.get(format!("{endpoint}/_awslab/clock")).send().await.unwrap();
+    let clock: Value = serde_json::from_slice(&clock.bytes().await.unwrap()).unwrap();
+    let now = clock["epoch_seconds"].as_f64().expect("the clock's time") as i64;
+    let into_period = now.rem_euclid(300);
+    let seconds = (300 - into_period - before).rem_euclid(300);
+    let moved = http
+        .post(format!("{endpoint}/_awslab/clock/advance?seconds={seconds}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_across_two_periods_is_all_in_cloudwatch_when_the_step_has_waited() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
+    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let launched = act(
+        &clients,
+        "ec2.run_instance",
+        json!({ "name": INSTANCE, "image": "amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2", "instance_type": "t2.micro" }),
+    )
+    .await;
+    assert!(launched.succeeded(), "{launched:#?}");
+    let instance_id = launched.response["InstanceId"].as_str().expect("an id");
+    let volume_id = launched.response["RootVolumeId"].as_str().expect("a volume");
+
+    // The 12-second download starts 3 s before a period ends: most of it lands in the next one,
+    // which must be complete once the step's five minutes have passed.
+    clock_to_the_end_of_a_period(emulator.endpoint(), 3).await;
+    let download = act(
+        &clients,
+        "ec2.shell",
+        json!({ "instance_id": instance_id, "command": format!("wget {ANACONDA}"), "advance_minutes": 5 }),
+    )
+    .await;
+    assert!(download.succeeded(), "{download:#?}");
+    let written = check(
+        &clients,
+        "cloudwatch.metric",
+        json!({
+            "namespace": "AWS/EBS", "metric": "VolumeWriteBytes",
+            "dimension_name": "VolumeId", "dimension_value": volume_id,
+        }),
+        json!({ "Maximum": { "$between": [400_000_000, 1e15] } }),
+    )
+    .await;
+    assert!(written.passed, "{written:#?}");
+    let values = written.observed["Values"].as_array().expect("the values");
+    let total: f64 = values.iter().filter_map(Value::as_f64).sum();
+    assert!(total >= 942_216_640.0, "the whole installer is in the graph: {values:?}");
+}

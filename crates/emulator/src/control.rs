@@ -15,8 +15,10 @@
 //!   `Code.Location` points.
 //! - `POST /_awslab/ec2/instances/{instance_id}/shell` with `{"command": "wget URL"}`: runs a
 //!   command in a running instance's simulated shell and answers
-//!   `{"output": "…", "exit_code": 0, "prompt": "[ec2-user@ip-172-31-37-173 ~]$ "}`; an
-//!   unknown instance is 404 and one that is not running 409, both
+//!   `{"output": "…", "exit_code": 0, "prompt": "[ec2-user@ip-172-31-37-173 ~]$ ",
+//!   "busy_seconds": 11.5}` (how long the command runs on the emulator's clock: the output is
+//!   final at once, the metrics show it over that span); an unknown instance is 404 and one
+//!   that is not running 409, both
 //!   `{"code": "InstanceNotFound" | "InstanceNotRunning", "message": "…"}`.
 //! - `GET /_awslab/clock`: the emulator's time and speed; `POST /_awslab/clock/advance?seconds=N`
 //!   (or a JSON body `{"seconds": N}`): move it forward, evaluate the alarms that came due, and
@@ -315,7 +317,12 @@ pub async fn ec2_shell(
     match crate::services::ec2::run_shell(&shared, &instance_id, &command.command) {
         Ok(shell) => answer(
             StatusCode::OK,
-            json!({ "output": shell.output, "exit_code": shell.exit_code, "prompt": shell.prompt }),
+            json!({
+                "output": shell.output,
+                "exit_code": shell.exit_code,
+                "prompt": shell.prompt,
+                "busy_seconds": shell.busy_ms as f64 / 1000.0,
+            }),
         ),
         Err(error @ ShellError::NoInstance(_)) => answer(
             StatusCode::NOT_FOUND,

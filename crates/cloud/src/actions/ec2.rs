@@ -253,7 +253,11 @@ pub async fn shell(
         "Prompt": answer["prompt"],
     });
     if then_minutes > 0.0 {
-        let clock = advance_clock(ctx.clients, then_minutes.ceil() as u32).await?;
+        // The minutes count from the command's end: a download that starts in the last seconds
+        // of a five-minute period ends in the next one, which must be complete (and so in
+        // CloudWatch) by the time the step's checks look.
+        let busy_minutes = answer["busy_seconds"].as_f64().unwrap_or(0.0) / 60.0;
+        let clock = advance_clock(ctx.clients, (then_minutes + busy_minutes).ceil() as u32).await?;
         response["ClockNow"] = clock["now"].clone();
     }
     // A command that exits non-zero is not a failed call: the terminal shows its output and

@@ -166,6 +166,9 @@ pub struct ShellAnswer {
     pub output: String,
     pub exit_code: i32,
     pub prompt: String,
+    /// How long after the emulator's now the command ends (a download takes simulated time;
+    /// the shell also finishes any command before it first), in milliseconds.
+    pub busy_ms: i64,
 }
 
 /// Runs a command in an instance's shell, in whichever region the instance is.
@@ -214,6 +217,7 @@ pub fn run_shell(
             output: output.output,
             exit_code: output.exit_code,
             prompt: shell::prompt(instance),
+            busy_ms: (instance.shell.busy_until - now).max(0),
         }
     };
     if let Err(error) = shared.save_ec2() {
