@@ -501,6 +501,30 @@ async fn a_handler_whose_boto3_import_fails_is_told_what_to_install() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn everything_printed_while_the_code_loads_comes_before_start() {
+    let emulator = lambda::start().await;
+    let role = lambda::role(&emulator, "r", None).await;
+    let client = lambda::client(&emulator).await;
+    // Much output at import time: the worker asks for its first event at once, while the
+    // emulator may still be reading these lines.
+    let source = "for n in range(3000):\n    print('loading', n)\n\ndef lambda_handler(event, context):\n    print('handled')\n    return 'done'\n";
+    python_function(&client, "loud", &role, source).await;
+    client.invoke().function_name("loud").send().await.expect("invoked");
+    let logs = common::logs::client(&emulator).await;
+    let events = logs
+        .filter_log_events()
+        .log_group_name("/aws/lambda/loud")
+        .send()
+        .await
+        .expect("the events");
+    let messages: Vec<&str> = events.events().iter().filter_map(|e| e.message()).collect();
+    let start = messages.iter().position(|m| m.starts_with("START ")).expect("a START line");
+    assert_eq!(start, 3001, "INIT_START, then the 3,000 lines, then START");
+    assert_eq!(messages[3000], "loading 2999");
+    assert_eq!(messages[start + 1], "handled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn what_a_handler_prints_is_in_cloudwatch_logs() {
     let emulator = lambda::start().await;
     let role = lambda::role(&emulator, "r", None).await;

@@ -7,8 +7,8 @@
 //
 // Output conventions the emulator relies on: console output is written as Lambda's Node runtime
 // writes it (`time\trequest id\tLEVEL\tmessage`, inner line breaks as carriage returns, so one
-// call is one log event), and after each invocation's output a marker line tells the emulator
-// the invocation's output ended.
+// call is one log event), and after each invocation's output (and after loading the code, as
+// "init") a marker line tells the emulator that output ended.
 
 import http from "node:http";
 import fs from "node:fs";
@@ -190,6 +190,8 @@ async function main() {
     });
     process.exit(1);
   }
+  // What the module printed while it loaded comes before the first START.
+  endOfOutput("init");
 
   for (;;) {
     const next = await call("GET", "/invocation/next");

@@ -8,7 +8,8 @@ program never does.
 
 Output conventions the emulator relies on: a record that spans lines (a traceback) is written
 as one line with carriage returns for its inner line breaks, as AWS's runtime writes it, and
-after each invocation's output a marker line tells the emulator the invocation's output ended.
+after each invocation's output (and after loading the code, as "init") a marker line tells the
+emulator that output ended.
 """
 
 import http.client
@@ -214,6 +215,8 @@ def main():
             {"Lambda-Runtime-Function-Error-Type": error.error_type},
         )
         sys.exit(1)
+    # What the module printed while it loaded comes before the first START.
+    end_of_output("init")
 
     while True:
         response, body = client.request("GET", "/invocation/next")

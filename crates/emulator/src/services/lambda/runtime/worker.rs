@@ -18,6 +18,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 const MARK: &str = "\u{1e}awslab:done:";
+/// The marker's id after the code has loaded (the bootstrap writes it before its first
+/// `/invocation/next`, and after an init error).
+const INIT_MARK: &str = "init";
 
 /// How long to wait for a handler's last output lines after its result arrived.
 const OUTPUT_GRACE: Duration = Duration::from_millis(500);
@@ -186,8 +189,9 @@ impl Worker {
             };
         };
         if cold {
-            // Lines printed while the code loaded come before START.
-            log.extend(self.output.take());
+            // Lines printed while the code loaded come before START: all of them, up to the
+            // bootstrap's "init" marker, however late the reader gets to them under load.
+            log.extend(self.output.drain(Some(OUTPUT_GRACE), INIT_MARK));
         }
         log.push(self.line_at(
             started.at,
@@ -331,11 +335,6 @@ impl Output {
         }
         crate::state::lock(&self.state).closed = true;
         self.changed.notify_all();
-    }
-
-    /// Takes the lines written so far, without waiting.
-    fn take(&self) -> Vec<LogLine> {
-        std::mem::take(&mut crate::state::lock(&self.state).lines)
     }
 
     /// Takes the lines written so far; with a grace period, first waits (at most that long)
