@@ -190,8 +190,16 @@ impl Worker {
         };
         if cold {
             // Lines printed while the code loaded come before START: all of them, up to the
-            // bootstrap's "init" marker, however late the reader gets to them under load.
-            log.extend(self.output.drain(Some(OUTPUT_GRACE), INIT_MARK));
+            // bootstrap's "init" marker, however late the reader gets to them under load. A
+            // line is stamped when it is read, so a late one is stamped back to START's time
+            // (CloudWatch Logs orders by time, then by arrival).
+            let start_ms = epoch_ms(started.at);
+            log.extend(
+                self.output
+                    .drain(Some(OUTPUT_GRACE), INIT_MARK)
+                    .into_iter()
+                    .map(|line| LogLine { timestamp: line.timestamp.min(start_ms), ..line }),
+            );
         }
         log.push(self.line_at(
             started.at,
