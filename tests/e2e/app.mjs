@@ -43,7 +43,7 @@ async function waitForPort(port, child, ms = 20_000) {
     if (open) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`tauri-driver did not listen on ${port}`);
+  throw new Error(`tauri-driver (or its WebKitWebDriver) did not listen on ${port}`);
 }
 
 /** tauri-driver and the app, with a data folder (progress, emulator state) of their own. */
@@ -57,7 +57,10 @@ export class Harness {
       env: { ...process.env, AWSLAB_DATA_DIR: this.dataDir, AWSLAB_LABS_DIR: path.join(root, 'labs') },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    // tauri-driver starts WebKitWebDriver on the native port and forwards the session to it:
+    // both must listen before a session is asked for (else "Connection refused" under load).
     await waitForPort(this.port, this.driver);
+    await waitForPort(nativePort, this.driver);
     await this.open();
   }
 
