@@ -93,7 +93,8 @@ pub struct OpenedLab {
 
 /// What fills the `{{placeholders}}` of a lesson's text: the learner's account and region
 /// and lookups on the target (`{{rest_api_id:my-first-api}}`), so commands in a lesson can be
-/// copied and run as they are. What is not known shows as `<account>`, `<region>`, `<API id>`.
+/// copied and run as they are. What is not known shows as `<account>`, `<region>`, `<API id>`,
+/// `<invoke URL>`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LessonContext {
     pub account_id: Option<String>,
@@ -132,6 +133,8 @@ fn stand_in(name: &str, lang: Lang) -> String {
         ("region", Lang::En) => "region",
         ("rest_api_id", Lang::Ko) => "API ID",
         ("rest_api_id", Lang::En) => "API id",
+        ("invoke_url", Lang::Ko) => "호출 URL",
+        ("invoke_url", Lang::En) => "invoke URL",
         (other, _) => other,
     };
     format!("<{words}>")

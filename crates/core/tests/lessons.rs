@@ -45,3 +45,26 @@ async fn the_permission_commands_carry_the_learners_account_region_and_api_id() 
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_curl_command_carries_the_learners_invoke_url() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
+    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let identity = clients.whoami().await.expect("whoami");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/serverless-api");
+    let lab = awslab_lab::load_lab(&dir).expect("the lab loads");
+    let base = Url::parse("awslab-lab://localhost/serverless-api/").unwrap();
+    let call = |view: &awslab_core::lab_view::LabView| {
+        view.steps.iter().find(|step| step.id == "call-api").expect("the step").html.clone()
+    };
+
+    let before = call(&lab_view_in(&lab, &base, &lesson_context(&clients, &identity, &lab).await));
+    assert!(before.en.contains("curl -X POST \"&lt;invoke URL&gt;/customer\""), "{}", before.en);
+    assert!(before.ko.contains("curl -X POST \"&lt;호출 URL&gt;/customer\""), "{}", before.ko);
+
+    let api = clients.apigateway.create_rest_api().name("customer-api").send().await.unwrap();
+    let url = clients.invoke_url(api.id().unwrap(), "dev");
+    let after = call(&lab_view_in(&lab, &base, &lesson_context(&clients, &identity, &lab).await));
+    assert!(after.en.contains(&format!("curl -X POST \"{url}/customer\"")), "{}", after.en);
+    assert!(after.ko.contains(&format!("curl -X POST \"{url}/customer\"")), "{}", after.ko);
+}
