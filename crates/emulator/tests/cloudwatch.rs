@@ -418,6 +418,14 @@ async fn set_alarm_state_fires_actions_and_disabled_actions_do_not() {
         .unwrap();
     let tags = cw.list_tags_for_resource().resource_arn(&arn).send().await.unwrap();
     assert_eq!(tags.tags()[0].value(), Some("cloudwatch-alarm"));
+    // Fifty more would make 51: refused whole, and the alarm keeps its one tag.
+    let many: Vec<_> = (0..50)
+        .map(|n| aws_sdk_cloudwatch::types::Tag::builder().key(format!("k{n}")).value("v").build())
+        .collect();
+    let refused = cw.tag_resource().resource_arn(&arn).set_tags(Some(many)).send().await;
+    assert!(refused.is_err(), "51 tags are too many");
+    let tags = cw.list_tags_for_resource().resource_arn(&arn).send().await.unwrap();
+    assert_eq!(tags.tags().len(), 1, "nothing of a refused request is kept");
     let for_metric = cw
         .describe_alarms_for_metric()
         .namespace(NAMESPACE)

@@ -5,7 +5,7 @@ use super::alarm::{self, Alarm, PutMetricAlarmInput};
 use super::errors::CloudWatchError;
 use super::evaluate::{ALARM, INSUFFICIENT_DATA, OK};
 use super::notify::{self, Fired};
-use super::{DimensionInput, RegionState, TagInput, ms};
+use super::{CloudWatchState, DimensionInput, RegionState, TagInput, ms};
 use crate::protocol::lenient;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
@@ -333,10 +333,16 @@ pub fn set_alarm_state(
     Ok(json!({}))
 }
 
-/// The alarm an ARN names in `region`: `arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`.
-fn alarm_name_of<'a>(arn: &'a str, region: &str) -> Result<&'a str, CloudWatchError> {
+/// The alarm an ARN names in `region` (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`), for the
+/// tagging operations.
+fn alarm_of<'s>(
+    state: &'s mut CloudWatchState,
+    region: &str,
+    arn: &str,
+) -> Result<&'s mut Alarm, CloudWatchError> {
     let prefix = format!("arn:aws:cloudwatch:{region}:{}:alarm:", crate::ACCOUNT_ID);
-    arn.strip_prefix(&prefix)
+    (arn.strip_prefix(&prefix))
+        .and_then(|name| state.region(region).alarms.get_mut(name))
         .ok_or_else(|| CloudWatchError::ResourceNotFound(format!("Resource {arn} not found")))
 }
 
@@ -353,18 +359,20 @@ pub fn tag_resource(
     ctx: &RequestContext,
     input: TagResourceInput,
 ) -> Result<Value, CloudWatchError> {
-    let name = alarm_name_of(&input.resource_arn, &ctx.region)?;
     let mut state = lock(&shared.cloudwatch);
-    let alarm = (state.region(&ctx.region).alarms.get_mut(name)).ok_or_else(|| {
-        CloudWatchError::ResourceNotFound(format!("Resource {} not found", input.resource_arn))
-    })?;
-    for tag in input.tags {
-        alarm.tags.insert(tag.key, tag.value);
-    }
-    if alarm.tags.len() > 50 {
+    let alarm = alarm_of(&mut state, &ctx.region, &input.resource_arn)?;
+    let added = (input.tags.iter().map(|tag| &tag.key))
+        .filter(|key| !alarm.tags.contains_key(*key))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if alarm.tags.len() + added > 50 {
+        // Refused whole: the alarm keeps the tags it had.
         return Err(CloudWatchError::Validation(
             "Too many tags: an alarm may have at most 50".into(),
         ));
+    }
+    for tag in input.tags {
+        alarm.tags.insert(tag.key, tag.value);
     }
     Ok(json!({}))
 }
@@ -382,11 +390,8 @@ pub fn untag_resource(
     ctx: &RequestContext,
     input: UntagResourceInput,
 ) -> Result<Value, CloudWatchError> {
-    let name = alarm_name_of(&input.resource_arn, &ctx.region)?;
     let mut state = lock(&shared.cloudwatch);
-    let alarm = (state.region(&ctx.region).alarms.get_mut(name)).ok_or_else(|| {
-        CloudWatchError::ResourceNotFound(format!("Resource {} not found", input.resource_arn))
-    })?;
+    let alarm = alarm_of(&mut state, &ctx.region, &input.resource_arn)?;
     for key in &input.tag_keys {
         alarm.tags.remove(key);
     }
@@ -405,11 +410,8 @@ pub fn list_tags_for_resource(
     ctx: &RequestContext,
     input: ListTagsInput,
 ) -> Result<Value, CloudWatchError> {
-    let name = alarm_name_of(&input.resource_arn, &ctx.region)?;
     let mut state = lock(&shared.cloudwatch);
-    let alarm = (state.region(&ctx.region).alarms.get(name)).ok_or_else(|| {
-        CloudWatchError::ResourceNotFound(format!("Resource {} not found", input.resource_arn))
-    })?;
+    let alarm = alarm_of(&mut state, &ctx.region, &input.resource_arn)?;
     let tags: Vec<Value> =
         alarm.tags.iter().map(|(key, value)| json!({ "Key": key, "Value": value })).collect();
     Ok(json!({ "Tags": tags }))
