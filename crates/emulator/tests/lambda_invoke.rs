@@ -563,7 +563,8 @@ async fn what_a_handler_prints_is_in_cloudwatch_logs() {
     assert!(messages[0].starts_with("INIT_START Runtime Version: python:3.12"), "{messages:?}");
     assert_eq!(messages[1], "module loaded");
     assert!(
-        messages[2].starts_with("START RequestId: ") && messages[2].ends_with(" Version: $LATEST")
+        messages[2].starts_with("START RequestId: ") && messages[2].ends_with(" Version: $LATEST"),
+        "{messages:?}"
     );
     assert_eq!(messages[3], "event: {'customer_id': '1230AWS'}");
     assert!(

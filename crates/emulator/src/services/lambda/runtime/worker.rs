@@ -182,7 +182,7 @@ impl Worker {
             self.initialized = true;
             return Outcome {
                 ending,
-                log,
+                log: in_time_order(log),
                 log_stream: self.log_stream.clone(),
                 duration,
                 init_duration: None,
@@ -190,16 +190,8 @@ impl Worker {
         };
         if cold {
             // Lines printed while the code loaded come before START: all of them, up to the
-            // bootstrap's "init" marker, however late the reader gets to them under load. A
-            // line is stamped when it is read, so a late one is stamped back to START's time
-            // (CloudWatch Logs orders by time, then by arrival).
-            let start_ms = epoch_ms(started.at);
-            log.extend(
-                self.output
-                    .drain(Some(OUTPUT_GRACE), INIT_MARK)
-                    .into_iter()
-                    .map(|line| LogLine { timestamp: line.timestamp.min(start_ms), ..line }),
-            );
+            // bootstrap's "init" marker, however late the reader gets to them under load.
+            log.extend(self.output.drain(Some(OUTPUT_GRACE), INIT_MARK));
         }
         log.push(self.line_at(
             started.at,
@@ -263,7 +255,7 @@ impl Worker {
         self.last_used = Instant::now();
         Outcome {
             ending,
-            log,
+            log: in_time_order(log),
             log_stream: self.log_stream.clone(),
             duration: reported,
             init_duration,
@@ -298,13 +290,27 @@ impl Worker {
     }
 }
 
+/// The invocation's log with times that never go back. Its lines are in the order things
+/// happened, but they are stamped by different clocks (an instant converted to the epoch for
+/// START, the reader's clock for printed lines, which it may see late), and CloudWatch Logs
+/// orders events by time: a line stamped a millisecond before the one it follows would jump it.
+fn in_time_order(mut log: Vec<LogLine>) -> Vec<LogLine> {
+    let mut latest = i64::MIN;
+    for line in &mut log {
+        latest = latest.max(line.timestamp);
+        line.timestamp = latest;
+    }
+    log
+}
+
 impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
     }
 }
 
-/// Lines a worker wrote, and the invocations whose output has ended.
+/// Lines a worker wrote, and where the output of each finished invocation (or of loading the
+/// code) ends among them.
 #[derive(Default)]
 struct Output {
     state: Mutex<OutputState>,
@@ -314,7 +320,8 @@ struct Output {
 #[derive(Default)]
 struct OutputState {
     lines: Vec<LogLine>,
-    done: Vec<String>,
+    /// A marker's id, and how many of `lines` its output's end follows.
+    done: Vec<(String, usize)>,
     closed: bool,
 }
 
@@ -332,7 +339,10 @@ impl Output {
             let text = text.trim_end_matches(['\n']).trim_end_matches('\r');
             let mut state = crate::state::lock(&self.state);
             match text.strip_prefix(MARK) {
-                Some(request_id) => state.done.push(request_id.to_string()),
+                Some(request_id) => {
+                    let end = state.lines.len();
+                    state.done.push((request_id.to_string(), end));
+                }
                 None => state.lines.push(LogLine {
                     timestamp: epoch_ms(Instant::now()),
                     message: text.replace('\r', "\n"),
@@ -345,13 +355,14 @@ impl Output {
         self.changed.notify_all();
     }
 
-    /// Takes the lines written so far; with a grace period, first waits (at most that long)
-    /// for the marker that ends `request_id`'s output.
+    /// Takes `request_id`'s lines: up to its marker when the reader has seen it (lines after it
+    /// belong to what the worker did next), else all lines so far. With a grace period, first
+    /// waits (at most that long) for the marker.
     fn drain(&self, grace: Option<Duration>, request_id: &str) -> Vec<LogLine> {
         let mut state = crate::state::lock(&self.state);
         let until = Instant::now() + grace.unwrap_or_default();
         if grace.is_some() {
-            while !state.closed && !state.done.iter().any(|done| done == request_id) {
+            while !state.closed && !state.done.iter().any(|(done, _)| done == request_id) {
                 let left = until.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     break;
@@ -369,8 +380,16 @@ impl Output {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             state = next;
         }
-        state.done.retain(|done| done != request_id);
-        std::mem::take(&mut state.lines)
+        let end = match state.done.iter().position(|(done, _)| done == request_id) {
+            Some(index) => state.done.remove(index).1,
+            None => state.lines.len(),
+        };
+        let end = end.min(state.lines.len());
+        let taken: Vec<LogLine> = state.lines.drain(..end).collect();
+        for (_, later) in &mut state.done {
+            *later = later.saturating_sub(taken.len());
+        }
+        taken
     }
 }
 
@@ -504,6 +523,37 @@ mod tests {
         let hex = rest.strip_prefix("[$LATEST]").unwrap();
         assert_eq!(hex.len(), 32);
         assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn a_line_stamped_before_the_one_it_follows_keeps_its_place() {
+        let line = |timestamp, message: &str| LogLine { timestamp, message: message.into() };
+        let log = vec![
+            line(100, "INIT_START"),
+            line(104, "module loaded"),
+            line(103, "START"),
+            line(103, "event"),
+            line(105, "END"),
+        ];
+        let stamps: Vec<i64> = in_time_order(log).iter().map(|line| line.timestamp).collect();
+        assert_eq!(stamps, [100, 104, 104, 104, 105]);
+    }
+
+    #[test]
+    fn each_output_ends_at_its_marker_even_when_more_was_read() {
+        use std::io::Write;
+        let output = Output::default();
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let written = format!("loaded\n{MARK}{INIT_MARK}\nevent\n{MARK}req-1\nnext\n");
+        writer.write_all(written.as_bytes()).unwrap();
+        drop(writer);
+        output.read_from(reader);
+        let messages = |lines: Vec<LogLine>| -> Vec<String> {
+            lines.into_iter().map(|line| line.message).collect()
+        };
+        assert_eq!(messages(output.drain(Some(Duration::ZERO), INIT_MARK)), ["loaded"]);
+        assert_eq!(messages(output.drain(Some(Duration::ZERO), "req-1")), ["event"]);
+        assert_eq!(messages(output.drain(None, "req-2")), ["next"]);
     }
 
     #[test]
