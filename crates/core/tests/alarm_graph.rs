@@ -3,19 +3,19 @@
 //! alarm's states with the move from OK to ALARM; drawn as SVG.
 
 use awslab_cloud::alarm_graph::lab_alarm_graphs;
-use awslab_cloud::{Clients, Target};
 use awslab_core::charts::{AlarmGraph, alarm_chart_svg};
 use awslab_core::engine;
-use awslab_emulator::{Emulator, EmulatorConfig};
 use awslab_lab::Lang;
+
+mod common;
+
+use common::{emulator, lab};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_labs_alarm_graph_shows_the_download_the_threshold_and_the_alarm() {
-    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let (_emulator, clients) = emulator().await;
     let identity = clients.whoami().await.expect("whoami");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/cloudwatch-alarm");
-    let lab = awslab_lab::load_lab(&dir).expect("the lab loads");
+    let lab = lab("cloudwatch-alarm");
     assert!(lab_alarm_graphs(&clients, &lab.id).await.expect("no alarm yet").is_empty());
     for step in &lab.steps {
         let run =

@@ -2,29 +2,12 @@
 //! solution pass every check; a wrong form value fails exactly its check, with the diff; the
 //! checks fail on a fresh emulator.
 
-use awslab_cloud::{Clients, Target};
 use awslab_core::engine::{self, FormValues};
-use awslab_emulator::{Emulator, EmulatorConfig};
-use awslab_lab::Lab;
 use serde_json::json;
 
-fn lab(id: &str) -> Lab {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs").join(id);
-    awslab_lab::load_lab(&dir).unwrap_or_else(|errors| panic!("{id} loads: {errors:?}"))
-}
+mod common;
 
-/// An emulator whose Python has boto3 (the lab's handler needs it): `AWSLAB_PYTHON` as
-/// `./dev test` sets it, else the repository's `.venv` when it exists.
-async fn emulator() -> (Emulator, Clients) {
-    let mut config = EmulatorConfig::default();
-    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
-    if std::env::var_os("AWSLAB_PYTHON").is_none() && std::path::Path::new(venv).exists() {
-        config.interpreters.python = venv.to_string();
-    }
-    let emulator = Emulator::start(config).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
-    (emulator, clients)
-}
+use common::{emulator, lab};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_reference_solution_passes_every_check() {

@@ -7,27 +7,17 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType,
 };
 use awslab_cloud::explorer::{explore, send_request};
-use awslab_cloud::{Clients, Target};
 use awslab_core::engine;
-use awslab_emulator::{Emulator, EmulatorConfig};
 
-async fn emulator() -> (Emulator, Clients) {
-    let mut config = EmulatorConfig::default();
-    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
-    if std::env::var_os("AWSLAB_PYTHON").is_none() && std::path::Path::new(venv).exists() {
-        config.interpreters.python = venv.to_string();
-    }
-    let emulator = Emulator::start(config).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
-    (emulator, clients)
-}
+mod common;
+
+use common::{emulator, lab};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_explorer_shows_what_the_lab_made_and_only_that() {
     let (_emulator, clients) = emulator().await;
     let identity = clients.whoami().await.expect("whoami");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/serverless-api");
-    let lab = awslab_lab::load_lab(&dir).expect("the lab loads");
+    let lab = lab("serverless-api");
     for step in &lab.steps {
         let run =
             engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;

@@ -1,18 +1,19 @@
 //! Lessons show the learner's own account, region and ids: the add-permission commands of
 //! `api-stages-canary` carry the API id once the API exists, and a stand-in before.
 
-use awslab_cloud::{Clients, Target};
 use awslab_core::lab_view::{lab_view_in, lesson_context};
-use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig};
+use awslab_emulator::ACCOUNT_ID;
 use url::Url;
+
+mod common;
+
+use common::{emulator, lab};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_permission_commands_carry_the_learners_account_region_and_api_id() {
-    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let (_emulator, clients) = emulator().await;
     let identity = clients.whoami().await.expect("whoami");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/api-stages-canary");
-    let lab = awslab_lab::load_lab(&dir).expect("the lab loads");
+    let lab = lab("api-stages-canary");
     let base = Url::parse("awslab-lab://localhost/api-stages-canary/").unwrap();
     let step = |view: &awslab_core::lab_view::LabView, id: &str| {
         view.steps.iter().find(|step| step.id == id).expect("the step").html.clone()
@@ -48,11 +49,9 @@ async fn the_permission_commands_carry_the_learners_account_region_and_api_id() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_curl_command_carries_the_learners_invoke_url() {
-    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let (_emulator, clients) = emulator().await;
     let identity = clients.whoami().await.expect("whoami");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/serverless-api");
-    let lab = awslab_lab::load_lab(&dir).expect("the lab loads");
+    let lab = lab("serverless-api");
     let base = Url::parse("awslab-lab://localhost/serverless-api/").unwrap();
     let call = |view: &awslab_core::lab_view::LabView| {
         view.steps.iter().find(|step| step.id == "call-api").expect("the step").html.clone()
