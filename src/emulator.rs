@@ -44,7 +44,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     let config = EmulatorConfig {
         port: args.port,
-        data_dir,
+        data_dir: data_dir.clone(),
         clock_speed: args.clock_speed,
         verify_signatures: args.verify_signatures,
         ..EmulatorConfig::default()
@@ -61,6 +61,15 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         })?;
         // One line, then flush: scripts and tests wait for it to know the port.
         println!("awslab emulator listening on {}", emulator.endpoint());
+        // The control endpoints (/_awslab/…) take a token made at each launch: printed when
+        // nothing is written, else kept (readable by you alone) in the data folder.
+        match &data_dir {
+            None => println!("control token: {}", emulator.control_token()),
+            Some(dir) => println!(
+                "control token: in {}",
+                dir.join(awslab_emulator::CONTROL_TOKEN_FILE).display()
+            ),
+        }
         std::io::stdout().flush().ok();
         tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
         eprintln!("stopping");

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use awslab_cloud::checks::CheckResult;
-use awslab_cloud::{Clients, Identity, Target};
+use awslab_cloud::{Clients, ControlToken, Identity, Target};
 use awslab_core::engine::{self, FormValues};
 use awslab_core::progress::{ProgressStore, TargetKind};
 use awslab_emulator::{Emulator, EmulatorConfig};
@@ -63,17 +63,20 @@ impl TargetArgs {
                 self.region.clone().unwrap_or_else(|| awslab_cloud::DEFAULT_EMULATOR_REGION.into());
             match (&self.endpoint, embedded) {
                 (Some(endpoint), _) => {
-                    (Target::Emulator { endpoint: endpoint.clone(), region }, None)
+                    let token = served_emulator_token();
+                    (Target::Emulator { endpoint: endpoint.clone(), region, token }, None)
                 }
                 (None, true) => {
                     let emulator = Emulator::start(EmulatorConfig::default())
                         .await
                         .context("starting the offline emulator")?;
                     let endpoint = emulator.endpoint().to_string();
-                    (Target::Emulator { endpoint, region }, Some(emulator))
+                    let token = Some(ControlToken::new(emulator.control_token()));
+                    (Target::Emulator { endpoint, region, token }, Some(emulator))
                 }
                 (None, false) => {
-                    (Target::Emulator { endpoint: "http://127.0.0.1:4566".into(), region }, None)
+                    let endpoint = "http://127.0.0.1:4566".into();
+                    (Target::Emulator { endpoint, region, token: served_emulator_token() }, None)
                 }
             }
         };
@@ -88,6 +91,19 @@ impl TargetArgs {
         })?;
         Ok(Connected { clients, identity, _emulator: emulator })
     }
+}
+
+/// The control token of an emulator served by `awslab emulator serve`: `AWSLAB_EMULATOR_TOKEN`
+/// when set, else the `control-token` file it writes into its data folder (the default one:
+/// a server started with `--data-dir` or `--in-memory` needs the variable). Without one, the
+/// AWS APIs still work and the emulator says what is missing when a control endpoint is used.
+fn served_emulator_token() -> Option<ControlToken> {
+    let from_environment = std::env::var("AWSLAB_EMULATOR_TOKEN").ok();
+    let token = from_environment.filter(|token| !token.trim().is_empty()).or_else(|| {
+        let folder = awslab_core::data_dir::emulator_dir()?;
+        std::fs::read_to_string(folder.join(awslab_emulator::CONTROL_TOKEN_FILE)).ok()
+    })?;
+    Some(ControlToken::new(token))
 }
 
 async fn configured_region(profile: Option<&str>) -> Option<String> {

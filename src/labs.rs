@@ -94,7 +94,7 @@ fn prove_all(labs: &[Lab]) -> Result<bool> {
                 .await
                 .context("starting an offline emulator to prove the labs on")?;
             let clients =
-                awslab_cloud::Clients::connect(&awslab_cloud::Target::emulator(emulator.endpoint()))
+                awslab_cloud::Clients::connect(&awslab_cloud::Target::emulator(emulator.endpoint(), Some(emulator.control_token())))
                     .await;
             let identity = clients
                 .whoami()

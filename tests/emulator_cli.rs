@@ -14,7 +14,9 @@ impl Drop for Server {
     }
 }
 
-fn serve(args: &[&str]) -> (Server, String) {
+/// Starts the server; its first two lines (where it listens, and its control token or where
+/// that is kept).
+fn serve(args: &[&str]) -> (Server, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_awslab"))
         .args(["emulator", "serve"])
         .args(args)
@@ -22,15 +24,20 @@ fn serve(args: &[&str]) -> (Server, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start awslab emulator serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("the ready line");
-    (Server(child), line)
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let (mut ready, mut token) = (String::new(), String::new());
+    stdout.read_line(&mut ready).expect("the ready line");
+    stdout.read_line(&mut token).expect("the token line");
+    (Server(child), ready, token)
 }
 
-fn get(port: u16, path: &str) -> String {
+fn get(port: u16, path: &str, headers: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     answer
@@ -39,16 +46,42 @@ fn get(port: u16, path: &str) -> String {
 #[test]
 fn serve_prints_one_ready_line_with_the_port_it_picked() {
     let data = tempfile::tempdir().expect("temporary folder");
-    let (_server, line) = serve(&["--port", "0", "--data-dir", data.path().to_str().unwrap()]);
+    let (_server, line, token_line) =
+        serve(&["--port", "0", "--data-dir", data.path().to_str().unwrap()]);
     let endpoint = line
         .trim_end()
         .strip_prefix("awslab emulator listening on http://127.0.0.1:")
         .unwrap_or_else(|| panic!("unexpected ready line {line:?}"));
     let port: u16 = endpoint.parse().expect("a port number");
     assert_ne!(port, 0);
-    let health = get(port, "/_awslab/health");
+    let health = get(port, "/_awslab/health", "");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"status\":\"ok\""), "{health}");
+
+    // The control token is kept in the data folder, for the learner alone, not printed.
+    let file = data.path().join("control-token");
+    assert_eq!(token_line, format!("control token: in {}\n", file.display()));
+    let token = std::fs::read_to_string(&file).expect("the token file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+    }
+    let refused = get(port, "/_awslab/clock", "");
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    let clock = get(port, "/_awslab/clock", &format!("X-Awslab-Token: {}\r\n", token.trim()));
+    assert!(clock.starts_with("HTTP/1.1 200"), "{clock}");
+}
+
+#[test]
+fn in_memory_the_token_is_printed() {
+    let (_server, line, token_line) = serve(&["--port", "0", "--in-memory"]);
+    let port: u16 = line.trim().rsplit(':').next().unwrap().parse().expect("a port");
+    let token = token_line.trim().strip_prefix("control token: ").expect("the token line");
+    assert_eq!(token.len(), 64, "{token_line}");
+    let mailbox = get(port, "/_awslab/mailbox", &format!("X-Awslab-Token: {token}\r\n"));
+    assert!(mailbox.starts_with("HTTP/1.1 200"), "{mailbox}");
 }
 
 #[test]
@@ -100,7 +133,7 @@ fn verify_signatures_refuses_a_request_signed_long_ago() {
         answer
     };
 
-    let (_checking, line) = serve(&["--in-memory", "--port", "0", "--verify-signatures"]);
+    let (_checking, line, _) = serve(&["--in-memory", "--port", "0", "--verify-signatures"]);
     let answer = old_request(port_of(&line));
     assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
     assert!(
@@ -108,7 +141,7 @@ fn verify_signatures_refuses_a_request_signed_long_ago() {
         "{answer}"
     );
 
-    let (_trusting, line) = serve(&["--in-memory", "--port", "0"]);
+    let (_trusting, line, _) = serve(&["--in-memory", "--port", "0"]);
     let answer = old_request(port_of(&line));
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

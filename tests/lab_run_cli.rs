@@ -4,19 +4,26 @@
 use std::process::{Command, Output};
 
 fn awslab(data_dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_awslab"))
+    command(data_dir, args).output().expect("run awslab")
+}
+
+fn command(data_dir: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_awslab"));
+    command
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("AWSLAB_LABS_DIR")
-        .env("AWSLAB_DATA_DIR", data_dir)
-        .output()
-        .expect("run awslab")
+        .env_remove("AWSLAB_EMULATOR_TOKEN")
+        .env("AWSLAB_DATA_DIR", data_dir);
+    command
 }
 
 /// `awslab emulator serve` in memory on a free port, stopped when dropped.
 struct Served {
     child: std::process::Child,
     endpoint: String,
+    /// The control token it printed.
+    token: String,
 }
 
 impl Served {
@@ -26,14 +33,24 @@ impl Served {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("serve");
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.as_mut().expect("stdout")),
-            &mut line,
-        )
-        .expect("the ready line");
-        let endpoint = line.trim().rsplit(' ').next().expect("an address").to_string();
-        Self { child, endpoint }
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = || {
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut stdout, &mut line).expect("a line");
+            line.trim().to_string()
+        };
+        let (ready, token) = (line(), line());
+        let endpoint = ready.rsplit(' ').next().expect("an address").to_string();
+        let token = token.strip_prefix("control token: ").expect("the token line").to_string();
+        Self { child, endpoint, token }
+    }
+
+    /// `awslab ARGS --endpoint ENDPOINT` with the server's token, as the learner sets it
+    /// (`AWSLAB_EMULATOR_TOKEN`) for a server started with `--in-memory`.
+    fn awslab(&self, data_dir: &std::path::Path, args: &[&str]) -> Output {
+        let mut command = command(data_dir, args);
+        command.args(["--endpoint", &self.endpoint]).env("AWSLAB_EMULATOR_TOKEN", &self.token);
+        command.output().expect("run awslab")
     }
 }
 
@@ -132,9 +149,7 @@ fn check_against_an_emulator_that_is_not_running_says_so() {
 fn check_reads_a_served_emulator_and_fails_on_a_fresh_one() {
     let data = tempfile::tempdir().unwrap();
     let server = Served::start();
-    let endpoint = server.endpoint.clone();
-    let check =
-        awslab(data.path(), &["check", "serverless-api", "--endpoint", &endpoint, "--lang", "en"]);
+    let check = server.awslab(data.path(), &["check", "serverless-api", "--lang", "en"]);
     let out = text(&check);
     drop(server);
     assert!(!check.status.success(), "{out}");
@@ -147,19 +162,11 @@ fn check_reads_a_served_emulator_and_fails_on_a_fresh_one() {
 fn cleanup_removes_what_run_made_on_a_served_emulator() {
     let data = tempfile::tempdir().unwrap();
     let server = Served::start();
-    let endpoint = server.endpoint.clone();
-    let run = awslab(
-        data.path(),
-        &["run", "serverless-api", "--solution", "--endpoint", &endpoint, "--lang", "en"],
-    );
+    let run = server.awslab(data.path(), &["run", "serverless-api", "--solution", "--lang", "en"]);
     assert!(run.status.success(), "{}", text(&run));
-    let cleanup = awslab(
-        data.path(),
-        &["cleanup", "serverless-api", "--endpoint", &endpoint, "--lang", "en"],
-    );
+    let cleanup = server.awslab(data.path(), &["cleanup", "serverless-api", "--lang", "en"]);
     let out = text(&cleanup);
-    let check =
-        awslab(data.path(), &["check", "serverless-api", "--endpoint", &endpoint, "--lang", "en"]);
+    let check = server.awslab(data.path(), &["check", "serverless-api", "--lang", "en"]);
     drop(server);
     assert!(cleanup.status.success(), "{out}");
     assert!(out.contains("  deleted  dynamodb.table customers"), "{out}");
@@ -178,11 +185,8 @@ fn cleanup_removes_what_run_made_on_a_served_emulator() {
 fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     let data = tempfile::tempdir().unwrap();
     let server = Served::start();
-    let endpoint = server.endpoint.clone();
-    let run = awslab(
-        data.path(),
-        &["run", "cloudwatch-alarm", "--solution", "--endpoint", &endpoint, "--lang", "en"],
-    );
+    let run =
+        server.awslab(data.path(), &["run", "cloudwatch-alarm", "--solution", "--lang", "en"]);
     let out = text(&run);
     assert!(run.status.success(), "{out}");
     assert!(out.contains("  $ aws ec2 run-instances --image-id ami-"), "{out}");
@@ -198,10 +202,7 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     assert!(!out.contains('✗'), "{out}");
     assert!(out.trim_end().ends_with("score: 115/115 (100%) — passed (pass mark 70%)"), "{out}");
 
-    let cleanup = awslab(
-        data.path(),
-        &["cleanup", "cloudwatch-alarm", "--endpoint", &endpoint, "--lang", "en"],
-    );
+    let cleanup = server.awslab(data.path(), &["cleanup", "cloudwatch-alarm", "--lang", "en"]);
     let out = text(&cleanup);
     assert!(cleanup.status.success(), "{out}");
     assert!(
@@ -216,10 +217,7 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     );
     assert!(out.contains("  deleted  ec2.instance i-"), "{out}");
     assert!(out.ends_with("clean: nothing this lab created is left\n"), "{out}");
-    let check = awslab(
-        data.path(),
-        &["check", "cloudwatch-alarm", "--endpoint", &endpoint, "--lang", "en"],
-    );
+    let check = server.awslab(data.path(), &["check", "cloudwatch-alarm", "--lang", "en"]);
     drop(server);
     assert!(text(&check).contains("score: 0/115"), "{}", text(&check));
 }

@@ -132,8 +132,7 @@ async fn emulator_connection(offline: &OfflineEmulator) -> Result<Connection, Ip
             )));
         }
     };
-    connect(Target::Emulator { endpoint, region: awslab_cloud::DEFAULT_EMULATOR_REGION.into() })
-        .await
+    connect(Target::emulator(endpoint, offline.control_token().as_deref())).await
 }
 
 /// Builds the target's clients and asks who we are there.

@@ -12,22 +12,39 @@ import pytest
 REGION = "ap-northeast-2"
 
 
-@pytest.fixture(scope="session")
-def endpoint():
+# The control token of each emulator these tests serve, by endpoint: `/_awslab/…` needs it.
+CONTROL_TOKENS = {}
+
+
+def serve(*extra):
+    """Starts `awslab emulator serve --port 0 --in-memory` (plus `extra`); returns the process
+    and its endpoint once it listens. The token it prints goes to `CONTROL_TOKENS`."""
     binary = os.environ.get("AWSLAB_BIN")
     if not binary:
         pytest.fail("AWSLAB_BIN must name the awslab binary (./dev test sets it)")
     server = subprocess.Popen(
-        [binary, "emulator", "serve", "--port", "0", "--in-memory"],
+        [binary, "emulator", "serve", "--port", "0", "--in-memory", *extra],
         stdout=subprocess.PIPE,
         text=True,
     )
-    line = server.stdout.readline()
-    prefix = "awslab emulator listening on "
-    if not line.startswith(prefix):
+    listening, token = server.stdout.readline(), server.stdout.readline()
+    if not listening.startswith("awslab emulator listening on ") or not token.startswith("control token: "):
         server.kill()
-        pytest.fail(f"unexpected first line from the emulator: {line!r}")
-    yield line[len(prefix):].strip()
+        pytest.fail(f"unexpected first lines from the emulator: {listening!r} {token!r}")
+    endpoint = listening.removeprefix("awslab emulator listening on ").strip()
+    CONTROL_TOKENS[endpoint] = token.removeprefix("control token: ").strip()
+    return server, endpoint
+
+
+def control_headers(endpoint):
+    """The header that lets a request use the control endpoints of the emulator at `endpoint`."""
+    return {"X-Awslab-Token": CONTROL_TOKENS[endpoint]}
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    server, endpoint = serve()
+    yield endpoint
     server.terminate()
     server.wait(timeout=10)
 

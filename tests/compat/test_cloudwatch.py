@@ -16,6 +16,8 @@ import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
 
+from conftest import control_headers
+
 ACCOUNT = "000000000000"
 REGION = "ap-northeast-2"
 TOPIC = "AWSLab_CloudWatch_Volume_Alarms_Topic"
@@ -25,7 +27,9 @@ VOLUME = "vol-0123456789abcdef0"
 
 
 def control(endpoint, method, path):
-    request = urllib.request.Request(endpoint + path, method=method, data=b"" if method != "GET" else None)
+    request = urllib.request.Request(
+        endpoint + path, method=method, data=b"" if method != "GET" else None, headers=control_headers(endpoint)
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 

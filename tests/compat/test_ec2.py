@@ -6,7 +6,6 @@ This module runs its own emulator with the clock 600 times faster than real time
 instance is running after the first poll; nothing waits for a length of time."""
 
 import json
-import os
 import subprocess
 import urllib.error
 import urllib.request
@@ -14,6 +13,8 @@ import urllib.request
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+
+from conftest import control_headers, serve
 
 NAME = "aws-lab-cloudwatch-instance"
 AL2 = "amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2"
@@ -24,20 +25,8 @@ ROOT_VOLUME = [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "VolumeType"
 
 @pytest.fixture(scope="module")
 def fast_endpoint():
-    binary = os.environ.get("AWSLAB_BIN")
-    if not binary:
-        pytest.fail("AWSLAB_BIN must name the awslab binary (./dev test sets it)")
-    server = subprocess.Popen(
-        [binary, "emulator", "serve", "--port", "0", "--in-memory", "--clock-speed", "600"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    line = server.stdout.readline()
-    prefix = "awslab emulator listening on "
-    if not line.startswith(prefix):
-        server.kill()
-        pytest.fail(f"unexpected first line from the emulator: {line!r}")
-    yield line[len(prefix):].strip()
+    server, endpoint = serve("--clock-speed", "600")
+    yield endpoint
     server.terminate()
     server.wait(timeout=10)
 
@@ -68,7 +57,7 @@ def shell(endpoint, instance_id, command):
     request = urllib.request.Request(
         f"{endpoint}/_awslab/ec2/instances/{instance_id}/shell",
         data=json.dumps({"command": command}).encode(),
-        headers={"content-type": "application/json"},
+        headers={"content-type": "application/json", **control_headers(endpoint)},
         method="POST",
     )
     try:

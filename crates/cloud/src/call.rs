@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn commands_read_like_the_cli_documentation() {
-        let target = Target::emulator("http://127.0.0.1:4566");
+        let target = Target::emulator("http://127.0.0.1:4566", None);
         let call = CallBuilder::new("iam", "iam", "CreatePolicy")
             .text("policy-name", "aws-lab-dynamodb-putitem-policy")
             .json("policy-document", &serde_json::json!({"Version": "2012-10-17"}))

@@ -100,6 +100,22 @@ impl Clients {
         }
     }
 
+    /// A request to one of the emulator's control endpoints (`path` starts with `/_awslab/`),
+    /// carrying its control token; `None` on AWS.
+    pub fn emulator_control(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Option<reqwest::RequestBuilder> {
+        let Target::Emulator { endpoint, token, .. } = &self.target else { return None };
+        let request =
+            self.http.request(method, format!("{}{path}", endpoint.trim_end_matches('/')));
+        Some(match token {
+            Some(token) => request.header("x-awslab-token", token.as_str()),
+            None => request,
+        })
+    }
+
     /// `GetCallerIdentity`: which account and principal the calls act as.
     pub async fn whoami(&self) -> Result<Identity, Failure> {
         let answer = (self.sts.get_caller_identity().send().await)

@@ -67,10 +67,9 @@ pub async fn control(
     path: &str,
     body: Option<Value>,
 ) -> Result<(u16, Value), Failure> {
-    let Some(endpoint) = clients.emulator_endpoint() else {
+    let Some(mut request) = clients.emulator_control(method, path) else {
         return Err(emulator_only(operation));
     };
-    let mut request = clients.http.request(method, format!("{endpoint}{path}"));
     if let Some(body) = body {
         request = request.header("content-type", "application/json").body(body.to_string());
     }

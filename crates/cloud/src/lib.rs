@@ -53,4 +53,4 @@ pub use bindings::Bindings;
 pub use checks::{CheckResult, CheckSpec};
 pub use clients::{Clients, Identity};
 pub use failure::Failure;
-pub use target::{DEFAULT_EMULATOR_REGION, Target};
+pub use target::{ControlToken, DEFAULT_EMULATOR_REGION, Target};

@@ -9,16 +9,43 @@ pub const DEFAULT_EMULATOR_REGION: &str = "ap-northeast-2";
 /// Where a step's API calls go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// The bundled offline emulator, reached over loopback HTTP.
-    Emulator { endpoint: String, region: String },
+    /// The bundled offline emulator, reached over loopback HTTP. Its control endpoints
+    /// (`/_awslab/…`: the clock, the simulated terminal, the mailbox, lab resets) need the
+    /// token it made at launch; without one, only the AWS APIs can be used.
+    Emulator { endpoint: String, region: String, token: Option<ControlToken> },
     /// The learner's own account, with credentials from the standard AWS chain.
     Aws { profile: Option<String>, region: String },
 }
 
+/// An emulator's control token (see the emulator's `gate`): a secret, so it never shows in
+/// `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ControlToken(String);
+
+impl ControlToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into().trim().to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ControlToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ControlToken(…)")
+    }
+}
+
 impl Target {
-    /// The emulator at `endpoint`, in the default region.
-    pub fn emulator(endpoint: impl Into<String>) -> Self {
-        Target::Emulator { endpoint: endpoint.into(), region: DEFAULT_EMULATOR_REGION.into() }
+    /// The emulator at `endpoint` with its control token, in the default region.
+    pub fn emulator(endpoint: impl Into<String>, token: Option<&str>) -> Self {
+        Target::Emulator {
+            endpoint: endpoint.into(),
+            region: DEFAULT_EMULATOR_REGION.into(),
+            token: token.map(ControlToken::new),
+        }
     }
 
     /// The short name used in progress records and reports: `emulator` or `aws`.
@@ -56,7 +83,8 @@ mod tests {
 
     #[test]
     fn describes_each_target_for_a_learner() {
-        let offline = Target::emulator("http://127.0.0.1:4566");
+        let offline = Target::emulator("http://127.0.0.1:4566", Some("secret-token"));
+        assert!(!format!("{offline:?}").contains("secret-token"), "the token never shows");
         assert_eq!(offline.kind(), "emulator");
         assert_eq!(offline.region(), "ap-northeast-2");
         assert_eq!(offline.to_string(), "offline emulator at http://127.0.0.1:4566");

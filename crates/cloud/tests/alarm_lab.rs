@@ -42,7 +42,9 @@ fn differences(result: &CheckResult) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_alarm_lab_runs_and_is_graded_on_the_emulator() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let clients =
+        Clients::connect(&Target::emulator(emulator.endpoint(), Some(emulator.control_token())))
+            .await;
 
     // Launch: the newest Amazon Linux 2 image, an 8 GiB gp2 root, running when Run returns.
     let launched = act(
@@ -317,15 +319,23 @@ async fn emulator_only_actions_say_so_on_aws_without_calling_it() {
 }
 
 /// The emulator's clock, moved on to `before` seconds ahead of the end of a five-minute period.
-async fn clock_to_the_end_of_a_period(endpoint: &str, before: i64) {
+async fn clock_to_the_end_of_a_period(emulator: &Emulator, before: i64) {
+    let endpoint = emulator.endpoint();
+    let token = (awslab_emulator::CONTROL_TOKEN_HEADER, emulator.control_token());
     let http = reqwest::Client::new();
-    let clock = http.get(format!("{endpoint}/_awslab/clock")).send().await.unwrap();
+    let clock = http
+        .get(format!("{endpoint}/_awslab/clock"))
+        .header(token.0, token.1)
+        .send()
+        .await
+        .unwrap();
     let clock: Value = serde_json::from_slice(&clock.bytes().await.unwrap()).unwrap();
     let now = clock["epoch_seconds"].as_f64().expect("the clock's time") as i64;
     let into_period = now.rem_euclid(300);
     let seconds = (300 - into_period - before).rem_euclid(300);
     let moved = http
         .post(format!("{endpoint}/_awslab/clock/advance?seconds={seconds}"))
+        .header(token.0, token.1)
         .send()
         .await
         .unwrap();
@@ -335,7 +345,9 @@ async fn clock_to_the_end_of_a_period(endpoint: &str, before: i64) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_download_across_two_periods_is_all_in_cloudwatch_when_the_step_has_waited() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let clients =
+        Clients::connect(&Target::emulator(emulator.endpoint(), Some(emulator.control_token())))
+            .await;
     let launched = act(
         &clients,
         "ec2.run_instance",
@@ -348,7 +360,7 @@ async fn a_download_across_two_periods_is_all_in_cloudwatch_when_the_step_has_wa
 
     // The 12-second download starts 3 s before a period ends: most of it lands in the next one,
     // which must be complete once the step's five minutes have passed.
-    clock_to_the_end_of_a_period(emulator.endpoint(), 3).await;
+    clock_to_the_end_of_a_period(&emulator, 3).await;
     let download = act(
         &clients,
         "ec2.shell",

@@ -424,10 +424,12 @@ pub async fn reset_lab(
     store: &mut ProgressStore,
     lab: &Lab,
 ) -> Result<LabReset, ResetError> {
-    let outcome = match &clients.target {
-        awslab_cloud::Target::Emulator { endpoint, .. } => {
-            let url = format!("{endpoint}/_awslab/reset?lab={}", lab.id);
-            let answer = clients.http.post(&url).send().await.map_err(|error| {
+    let reset =
+        clients.emulator_control(reqwest::Method::POST, &format!("/_awslab/reset?lab={}", lab.id));
+    let outcome = match reset {
+        Some(request) => {
+            let answer = request.send().await.map_err(|error| {
+                let endpoint = clients.emulator_endpoint().unwrap_or_default();
                 ResetError::Target(format!("the emulator at {endpoint} did not answer: {error}"))
             })?;
             let status = answer.status();
@@ -445,7 +447,7 @@ pub async fn reset_lab(
                 .unwrap_or_default();
             LabReset::Emulator { deleted }
         }
-        awslab_cloud::Target::Aws { .. } => {
+        None => {
             let report = clean_up(clients, store, lab).await?;
             if !report.clean() {
                 return Err(ResetError::NotClean(report));

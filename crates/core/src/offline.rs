@@ -80,6 +80,12 @@ impl OfflineEmulator {
         status
     }
 
+    /// The running emulator's control token (for its `/_awslab/…` endpoints), if it runs. Kept
+    /// out of [`EmulatorStatus`], which the window sees.
+    pub fn control_token(&self) -> Option<String> {
+        self.lock().server.as_ref().map(|server| server.control_token().to_owned())
+    }
+
     /// Stops the server, letting requests in flight finish. The status stays as it was.
     pub async fn stop(&self) {
         let server = self.lock().server.take();

@@ -13,7 +13,9 @@ async fn the_terminal_downloads_and_the_mailbox_confirms() {
     // A fast clock: the instance is running a moment after it is launched.
     let config = EmulatorConfig { clock_speed: 600.0, ..EmulatorConfig::default() };
     let emulator = Emulator::start(config).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let clients =
+        Clients::connect(&Target::emulator(emulator.endpoint(), Some(emulator.control_token())))
+            .await;
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("ap-northeast-2"))
         .endpoint_url(emulator.endpoint())

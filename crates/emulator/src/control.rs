@@ -1,5 +1,7 @@
 //! The control endpoints under `/_awslab/`: what the app (and tests) ask of the emulator itself,
-//! rather than of an AWS service. Unsigned, loopback only, JSON in and out.
+//! rather than of an AWS service. Unsigned, but `gate` lets through only requests with the
+//! launch's control token (`X-Awslab-Token`); JSON in and out, errors as
+//! `{"code": "…", "message": "…"}`.
 //!
 //! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region, Lambda,
 //!   CloudWatch Logs, API Gateway, CloudWatch, SNS and its mailbox).
@@ -11,7 +13,7 @@
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
 //!   `DELETE /_awslab/snapshots/{name}`.
-//! - `GET /_awslab/lambda/code/{sha256}.zip`: a function's code, where `GetFunction`'s
+//! - `GET /_awslab/lambda/code/{sha256}.zip?signature=…`: a function's code, where `GetFunction`'s
 //!   `Code.Location` points.
 //! - `POST /_awslab/ec2/instances/{instance_id}/shell` with `{"command": "wget URL"}`: runs a
 //!   command in a running instance's simulated shell and answers
@@ -55,7 +57,10 @@ fn answer(status: StatusCode, body: serde_json::Value) -> Response {
 }
 
 fn failed(error: AwsError) -> Response {
-    answer(StatusCode::INTERNAL_SERVER_ERROR, json!({ "message": error.message }))
+    answer(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({ "code": error.code, "message": error.message }),
+    )
 }
 
 #[derive(Deserialize)]
@@ -175,7 +180,7 @@ pub async fn restore_snapshot(
     let Ok(text) = std::fs::read(folder.join(IAM_FILE)) else {
         return answer(
             StatusCode::NOT_FOUND,
-            json!({ "message": format!("no snapshot named {name}") }),
+            json!({ "code": "NoSuchSnapshot", "message": format!("no snapshot named {name}") }),
         );
     };
     let iam: IamState = match serde_json::from_slice(&text) {
@@ -248,9 +253,10 @@ pub async fn delete_snapshot(
     let Some(folder) = shared.snapshots.folder(&name) else { return bad_name(&name) };
     match std::fs::remove_dir_all(&folder) {
         Ok(()) => answer(StatusCode::OK, json!({ "deleted": name })),
-        Err(_) => {
-            answer(StatusCode::NOT_FOUND, json!({ "message": format!("no snapshot named {name}") }))
-        }
+        Err(_) => answer(
+            StatusCode::NOT_FOUND,
+            json!({ "code": "NoSuchSnapshot", "message": format!("no snapshot named {name}") }),
+        ),
     }
 }
 
@@ -274,19 +280,42 @@ fn read_optional<T: serde::de::DeserializeOwned + Default>(
 fn bad_name(name: &str) -> Response {
     answer(
         StatusCode::BAD_REQUEST,
-        json!({ "message": format!(
+        json!({ "code": "InvalidSnapshotName", "message": format!(
             "snapshot name `{name}` may use only letters, digits, `-` and `_` (at most 64)"
         ) }),
     )
 }
 
-/// A function's code, by the file name `GetFunction`'s download link uses.
-pub async fn lambda_code(State(shared): State<Arc<Shared>>, Path(file): Path<String>) -> Response {
+#[derive(Deserialize)]
+pub struct CodeQuery {
+    signature: Option<String>,
+}
+
+/// A function's code, by the file name `GetFunction`'s download link uses, with the link's
+/// signature (see `gate::ControlToken::sign`).
+pub async fn lambda_code(
+    State(shared): State<Arc<Shared>>,
+    Path(file): Path<String>,
+    Query(query): Query<CodeQuery>,
+) -> Response {
+    let signed = query.signature.as_deref();
+    if !signed.is_some_and(|signature| shared.control_token.verifies(&file, signature)) {
+        return answer(
+            StatusCode::FORBIDDEN,
+            json!({
+                "code": "InvalidSignature",
+                "message": "this code link is not signed by this emulator: ask GetFunction for a fresh one",
+            }),
+        );
+    }
     let found =
         shared.lambda_code.zip_by_file_name(&file).and_then(|path| std::fs::read(path).ok());
     match found {
         Some(zip) => ([(axum::http::header::CONTENT_TYPE, "application/zip")], zip).into_response(),
-        None => answer(StatusCode::NOT_FOUND, json!({ "message": format!("no code {file}") })),
+        None => answer(
+            StatusCode::NOT_FOUND,
+            json!({ "code": "NoSuchCode", "message": format!("no code {file}") }),
+        ),
     }
 }
 
@@ -368,13 +397,19 @@ pub async fn advance_clock(
     let Some(seconds) = query.seconds.or(from_body) else {
         return answer(
             StatusCode::BAD_REQUEST,
-            json!({ "message": "say how far to advance: ?seconds=N or {\"seconds\": N}" }),
+            json!({
+                "code": "BadRequest",
+                "message": "say how far to advance: ?seconds=N or {\"seconds\": N}",
+            }),
         );
     };
     if !seconds.is_finite() || !(0.0..=31_536_000.0).contains(&seconds) {
         return answer(
             StatusCode::BAD_REQUEST,
-            json!({ "message": "seconds must be between 0 and 31536000 (a year); the clock never goes back" }),
+            json!({
+                "code": "BadRequest",
+                "message": "seconds must be between 0 and 31536000 (a year); the clock never goes back",
+            }),
         );
     }
     let now = shared.clock.advance(time::Duration::seconds_f64(seconds));
@@ -414,7 +449,10 @@ pub async fn mail(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> 
     let state = lock(&shared.sns);
     match state.mailbox.iter().find(|mail| mail.id == id) {
         Some(mail) => answer(StatusCode::OK, mail_json(mail)),
-        None => answer(StatusCode::NOT_FOUND, json!({ "message": format!("no e-mail {id}") })),
+        None => answer(
+            StatusCode::NOT_FOUND,
+            json!({ "code": "NoSuchMail", "message": format!("no e-mail {id}") }),
+        ),
     }
 }
 

@@ -6,10 +6,14 @@
 //! `docs/emulator.md`.
 //!
 //! ## Layout
+//! - `gate`: who may drive the emulator, decided before anything is routed (loopback `Host`
+//!   with the emulator's port, no web pages, the per-launch control token); read it first.
 //! - `server`: the HTTP listener on 127.0.0.1 and the dispatch of every AWS request (and of the
-//!   links in SNS e-mails); `control`: the endpoints under `/_awslab/` (health, reset, snapshots
-//!   kept in `snapshots`, the clock, the mailbox, the EC2 instances' simulated shell). The only
-//!   modules that see HTTP types.
+//!   links in SNS e-mails); `answer`: responses and errors in each protocol's shape; `control`:
+//!   the endpoints under `/_awslab/` (health, reset, snapshots kept in `snapshots`, the clock,
+//!   the mailbox, the EC2 instances' simulated shell); `connection`: the listener, and hyper's
+//!   own answers to requests it cannot parse, given a body. With `gate`, the only modules that
+//!   see HTTP types.
 //! - `protocol/`: routing (which service, which protocol) and one decoder/encoder per protocol
 //!   family; errors encoded in each family's exact shape.
 //! - `identity`: the SigV4 credential scope and the caller behind an access key.
@@ -31,10 +35,13 @@
 //! Not here: anything from the aws-sdk crates (they are only used by this crate's tests), and
 //! anything of the lab engine: the engine reaches the emulator over HTTP, as it reaches AWS.
 
+mod answer;
 mod clock;
 mod config;
+mod connection;
 mod control;
 mod error;
+mod gate;
 mod identity;
 pub mod metrics;
 mod persist;
@@ -48,4 +55,5 @@ mod state;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;
+pub use gate::{TOKEN_FILE as CONTROL_TOKEN_FILE, TOKEN_HEADER as CONTROL_TOKEN_HEADER};
 pub use server::{BODY_LIMIT, Emulator, StartError};

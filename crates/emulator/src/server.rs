@@ -1,11 +1,15 @@
-//! The HTTP server: 127.0.0.1 only, control endpoints under `/_awslab/`, everything else routed
-//! by protocol family to a service. This is the one module that sees HTTP types.
+//! The HTTP server: 127.0.0.1 only, every request through `gate` first, control endpoints under
+//! `/_awslab/`, everything else routed by protocol family to a service and answered by `answer`.
+//! With `gate`, `answer` and `control`, the only modules that see HTTP types.
 
+use crate::answer::{Answer, unrouted_error};
 use crate::config::EmulatorConfig;
+use crate::connection::Connections;
 use crate::control;
 use crate::error::AwsError;
-use crate::identity;
-use crate::protocol::{self, Protocol, RequestHead, Route, Service, cbor, json, query, rest_json};
+use crate::gate::{self, ControlToken};
+use crate::identity::{self, Caller};
+use crate::protocol::{self, Protocol, RequestHead, Service, cbor, json, query, rest_json};
 use crate::services::{self, RequestContext, apigateway};
 use crate::state::{Shared, lock};
 use axum::Router;
@@ -26,6 +30,9 @@ pub const BODY_LIMIT: usize = 70 * 1024 * 1024;
 pub struct Emulator {
     endpoint: String,
     port: u16,
+    control_token: ControlToken,
+    /// `control-token` in the data folder, removed when the server stops.
+    token_file: Option<std::path::PathBuf>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     /// CloudWatch's alarm ticker (`services::cloudwatch::ticker`), stopped with the server.
@@ -52,7 +59,14 @@ impl Emulator {
             listener.local_addr().map_err(|source| StartError::Bind { port, source })?.port();
         let shared = Shared::new(config)
             .map_err(|error| StartError::State { path: error.path, source: error.source })?;
-        shared.set_endpoint(format!("http://127.0.0.1:{port}"));
+        shared.set_port(port);
+        let control_token = shared.control_token.clone();
+        let token_file = match &shared.config.data_dir {
+            Some(folder) => Some(control_token.write_into(folder).map_err(|source| {
+                StartError::State { path: folder.join(gate::TOKEN_FILE), source: source.into() }
+            })?),
+            None => None,
+        };
         let shared = Arc::new(shared);
         let ticker = services::cloudwatch::ticker::spawn(Arc::clone(&shared));
         let app = Router::new()
@@ -77,12 +91,14 @@ impl Emulator {
             .route("/_awslab/mailbox", get(control::mailbox).delete(control::empty_mailbox))
             .route("/_awslab/mailbox/{id}", get(control::mail))
             .route("/unsubscribe.html", get(unsubscribe_link))
+            .route("/_awslab", axum::routing::any(unknown_control))
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
             .fallback(dispatch)
+            .layer(axum::middleware::from_fn_with_state(Arc::clone(&shared), gate::admit))
             .with_state(shared);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let server = axum::serve(Connections(listener), app).with_graceful_shutdown(async {
                 let _ = stopped.await;
             });
             if let Err(error) = server.await {
@@ -92,6 +108,8 @@ impl Emulator {
         Ok(Emulator {
             endpoint: format!("http://127.0.0.1:{port}"),
             port,
+            control_token,
+            token_file,
             shutdown: Some(shutdown),
             task: Some(task),
             ticker: Some(ticker),
@@ -107,8 +125,25 @@ impl Emulator {
         self.port
     }
 
+    /// This launch's control token: the `X-Awslab-Token` header of requests to `/_awslab/…`.
+    /// Also in the data folder's `control-token` file while the server runs.
+    pub fn control_token(&self) -> &str {
+        self.control_token.as_str()
+    }
+
+    /// Removes the token file, unless another launch has written its own there since.
+    fn forget_token_file(&mut self) {
+        if let Some(path) = self.token_file.take() {
+            let folder = path.parent().unwrap_or(std::path::Path::new("."));
+            if ControlToken::read_from(folder).is_ok_and(|token| token == self.control_token) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits for the end.
     pub async fn shutdown(mut self) {
+        self.forget_token_file();
         if let Some(ticker) = self.ticker.take() {
             ticker.abort();
         }
@@ -130,6 +165,7 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        self.forget_token_file();
         if let Some(ticker) = self.ticker.take() {
             ticker.abort();
         }
@@ -149,11 +185,8 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn unknown_control(request: Request) -> Response {
-    let body = serde_json::json!({
-        "message": format!("unknown control endpoint {} {}", request.method(), request.uri().path()),
-    });
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "application/json")], body.to_string())
-        .into_response()
+    let message = format!("unknown control endpoint {} {}", request.method(), request.uri().path());
+    gate::control_error(404, "UnknownControlEndpoint", &message)
 }
 
 /// Every AWS request: route, read the body, identify the caller, serve, encode. Requests to an
@@ -168,6 +201,11 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     }
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
+    // `gate` has read the body already: this only takes it.
+    let body = match to_bytes(body, BODY_LIMIT).await {
+        Ok(body) => body,
+        Err(_) => return unrouted_error(&AwsError::too_large(BODY_LIMIT), &request_id),
+    };
     let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
     let url_query = parts.uri.query();
     let presigned = url_query.and_then(|q| {
@@ -176,6 +214,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
             .map(|(_, value)| value.into_owned())
     });
     let scope = identity::credential_scope(header("authorization"), presigned.as_deref());
+    let version = protocol::query::version_of(&body, url_query);
     let head = RequestHead {
         path: parts.uri.path(),
         query: url_query,
@@ -183,17 +222,18 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         target: header("x-amz-target"),
         smithy_protocol: header("smithy-protocol"),
         signing_service: scope.as_ref().ok().map(|scope| scope.service.as_str()),
+        query_version: version.as_deref(),
     };
     let route = match protocol::route(&head) {
         Ok(route) => route,
-        Err(error) => return unrouted_error(&error, &request_id),
+        Err(error) => {
+            return match protocol::error_route(&head) {
+                Some(route) => Answer { route: &route, request_id: &request_id }.error(&error),
+                None => unrouted_error(&error, &request_id),
+            };
+        }
     };
     let answer = Answer { route: &route, request_id: &request_id };
-
-    let body = match to_bytes(body, BODY_LIMIT).await {
-        Ok(body) => body,
-        Err(_) => return answer.error(&AwsError::too_large(BODY_LIMIT)),
-    };
     let body = match header("content-encoding") {
         Some(encoding) if encoding.eq_ignore_ascii_case("gzip") => match gunzip(&body) {
             Ok(body) => body,
@@ -210,7 +250,19 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         Ok(caller) => caller,
         Err(error) => return answer.error(&error),
     };
-    if shared.config.verify_signatures {
+    // Credentials in the URL are what a web page can send (a form, an image): they are taken
+    // only from keys the emulator issued, whose signature it can check, and always checked.
+    let in_url = header("authorization").is_none() && presigned.is_some();
+    if in_url && matches!(caller, Caller::Root { .. }) {
+        return answer.error(&AwsError::sender(
+            "AccessDenied",
+            403,
+            "The offline emulator takes credentials in the URL only from keys it issued (role \
+             sessions), signed: send your own keys in the Authorization header, as the AWS CLI \
+             and the SDKs do.",
+        ));
+    }
+    if shared.config.verify_signatures || in_url {
         let headers: Vec<(&str, &str)> = (parts.headers.iter())
             .filter_map(|(name, value)| {
                 Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
@@ -427,158 +479,4 @@ async fn invoke_api(
         }
     }
     response
-}
-
-/// Writes responses in the protocol of the request being answered.
-struct Answer<'a> {
-    route: &'a Route,
-    request_id: &'a str,
-}
-
-impl Answer<'_> {
-    fn response(&self, status: u16, content_type: &str, body: Vec<u8>) -> Response {
-        let mut response = Response::new(Body::from(body));
-        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-        let headers = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(content_type) {
-            headers.insert(header::CONTENT_TYPE, value);
-        }
-        if let Ok(value) = HeaderValue::from_str(self.request_id) {
-            headers.insert("x-amzn-requestid", value);
-        }
-        response
-    }
-
-    fn xml(&self, body: String) -> Response {
-        self.response(200, "text/xml", body.into_bytes())
-    }
-
-    fn json(&self, body: serde_json::Value) -> Response {
-        self.json_encoded(body.to_string().into_bytes())
-    }
-
-    fn json_encoded(&self, body: Vec<u8>) -> Response {
-        let content_type = match self.route.protocol {
-            Protocol::AwsJson11 => "application/x-amz-json-1.1",
-            Protocol::AwsJson10 => "application/x-amz-json-1.0",
-            _ => "application/json",
-        };
-        self.response(200, content_type, body)
-    }
-
-    fn rest(&self, answer: rest_json::RestResponse) -> Response {
-        let content_type = if answer.body.is_empty() { "" } else { "application/json" };
-        let mut response = self.response(answer.status, content_type, answer.body);
-        if content_type.is_empty() {
-            response.headers_mut().remove(header::CONTENT_TYPE);
-        }
-        for (name, value) in answer.headers {
-            if let (Ok(name), Ok(value)) =
-                (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
-            {
-                response.headers_mut().insert(name, value);
-            }
-        }
-        response
-    }
-
-    fn cbor(&self, output: &serde_json::Value) -> Response {
-        let mut response = self.response(200, "application/cbor", cbor::encode(output));
-        response.headers_mut().insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
-        response
-    }
-
-    fn error(&self, error: &AwsError) -> Response {
-        let service = self.route.service;
-        match self.route.protocol {
-            Protocol::Query => self.response(
-                error.status,
-                "text/xml",
-                query::encode_error(service.xmlns(), error, self.request_id).into_bytes(),
-            ),
-            Protocol::Ec2Query => self.response(
-                error.status,
-                "text/xml",
-                format!(
-                    "<Response><Errors><Error><Code>{}</Code><Message>{}</Message></Error>\
-                     </Errors><RequestID>{}</RequestID></Response>",
-                    quick_xml::escape::partial_escape(&error.code),
-                    quick_xml::escape::partial_escape(&error.message),
-                    self.request_id
-                )
-                .into_bytes(),
-            ),
-            Protocol::AwsJson10 | Protocol::AwsJson11 => {
-                let error = error.for_json_protocol();
-                let wire_type = match service {
-                    Service::DynamoDb => services::dynamodb::wire_type(&error.code),
-                    Service::CloudWatch => services::cloudwatch::wire_type(&error.code),
-                    _ => error.code.clone(),
-                };
-                let (body, headers) =
-                    json::encode_error(&error, &wire_type, service == Service::CloudWatch);
-                let content_type = if self.route.protocol == Protocol::AwsJson11 {
-                    "application/x-amz-json-1.1"
-                } else {
-                    "application/x-amz-json-1.0"
-                };
-                let mut response = self.response(error.status, content_type, body);
-                for (name, value) in headers {
-                    if let Ok(value) = HeaderValue::from_str(&value) {
-                        response.headers_mut().insert(name, value);
-                    }
-                }
-                response
-            }
-            Protocol::RestJson1 => {
-                let body = match service {
-                    // Lambda says whose fault it is, as query services do in `<Type>`.
-                    Service::Lambda => serde_json::json!({
-                        "Type": if error.fault == crate::error::Fault::Sender { "User" } else { "Service" },
-                        "message": error.message,
-                    }),
-                    _ => serde_json::json!({ "message": error.message }),
-                };
-                let mut response =
-                    self.response(error.status, "application/json", body.to_string().into_bytes());
-                if let Ok(value) = HeaderValue::from_str(&error.code) {
-                    response.headers_mut().insert("x-amzn-errortype", value);
-                }
-                response
-            }
-            Protocol::RpcV2Cbor => {
-                let error = error.for_json_protocol();
-                // CloudWatch is the one CBOR service, and it is query-compatible: the shape
-                // name in `__type`, the query code in `x-amzn-query-error`.
-                let wire_type = services::cloudwatch::wire_type(&error.code);
-                let (_, headers) = json::encode_error(&error, &wire_type, true);
-                let body = cbor::encode_error_as(&error, &wire_type);
-                let mut response = self.response(error.status, "application/cbor", body);
-                response
-                    .headers_mut()
-                    .insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
-                for (name, value) in headers {
-                    if let Ok(value) = HeaderValue::from_str(&value) {
-                        response.headers_mut().insert(name, value);
-                    }
-                }
-                response
-            }
-        }
-    }
-}
-
-/// An error for a request whose protocol is unknown: JSON, the most widely read shape.
-fn unrouted_error(error: &AwsError, request_id: &str) -> Response {
-    let body = serde_json::json!({ "__type": error.code, "message": error.message });
-    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::HeaderName::from_static("x-amzn-requestid"), request_id),
-        ],
-        body.to_string(),
-    )
-        .into_response()
 }

@@ -53,6 +53,10 @@ pub struct Shared {
     pub alarm_ticks: Mutex<()>,
     /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
     endpoint: OnceLock<String>,
+    /// The port the server listens on, once it does (requests must name it: see `gate`).
+    port: OnceLock<u16>,
+    /// This launch's secret for the control endpoints (see `gate`).
+    pub control_token: crate::gate::ControlToken,
 }
 
 impl Shared {
@@ -110,6 +114,8 @@ impl Shared {
             sns: Mutex::new(sns),
             alarm_ticks: Mutex::new(()),
             endpoint: OnceLock::new(),
+            port: OnceLock::new(),
+            control_token: crate::gate::ControlToken::generate(),
             config,
             clock,
             sessions: Mutex::default(),
@@ -170,9 +176,15 @@ impl Shared {
         })
     }
 
-    /// Records the address the server listens on (once, at start).
-    pub fn set_endpoint(&self, endpoint: String) {
-        let _ = self.endpoint.set(endpoint);
+    /// Records the port the server listens on (once, at start).
+    pub fn set_port(&self, port: u16) {
+        let _ = self.port.set(port);
+        let _ = self.endpoint.set(format!("http://127.0.0.1:{port}"));
+    }
+
+    /// The port on 127.0.0.1 the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port.get().copied().unwrap_or(self.config.port)
     }
 
     /// `http://127.0.0.1:PORT`.

@@ -27,7 +27,7 @@ async fn shell(emulator: &Emulator, instance: &str, command: &str) -> Value {
         emulator.port(),
         "POST",
         &path,
-        &[("content-type", "application/json")],
+        &[("content-type", "application/json"), common::token(emulator)],
         body.as_bytes(),
     )
     .await;

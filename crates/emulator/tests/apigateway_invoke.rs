@@ -262,8 +262,9 @@ async fn apis_survive_a_restart_and_follow_resets_and_snapshots() {
         "the deployed API was saved"
     );
 
+    let token = [common::token(&emulator)];
     let control =
-        |method: &'static str, path: &'static str| common::send(port, method, path, &[], b"");
+        |method: &'static str, path: &'static str| common::send(port, method, path, &token, b"");
     assert_eq!(control("POST", "/_awslab/snapshots/before-lab").await.status, 201);
     let lab_api = mock_api(&client, "of-the-lab", Some("api-stages-canary")).await;
     let reset = control("POST", "/_awslab/reset?lab=api-stages-canary").await;

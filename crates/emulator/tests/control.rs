@@ -12,7 +12,7 @@ const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","P
 async fn control(emulator: &Emulator, method: &'static str, path: &str) -> RawResponse {
     let port = emulator.port();
     let path = path.to_string();
-    common::send(port, method, &path, &[], b"").await
+    common::send(port, method, &path, &[common::token(emulator)], b"").await
 }
 
 struct Clients {
@@ -107,7 +107,7 @@ async fn a_snapshot_brings_back_the_state_it_saved() {
     let missing = control(&emulator, "POST", "/_awslab/snapshots/step-3/restore").await;
     assert_eq!(
         (missing.status, missing.body.as_str()),
-        (404, r#"{"message":"no snapshot named step-3"}"#)
+        (404, r#"{"code":"NoSuchSnapshot","message":"no snapshot named step-3"}"#)
     );
     let bad = control(&emulator, "POST", "/_awslab/snapshots/..").await;
     assert_eq!(bad.status, 400, "{}", bad.body);

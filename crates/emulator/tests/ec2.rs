@@ -112,7 +112,7 @@ async fn shell(emulator: &Emulator, id: &str, command: &str) -> (u16, Value) {
         emulator.port(),
         "POST",
         &path,
-        &[("content-type", "application/json")],
+        &[("content-type", "application/json"), common::token(&emulator)],
         body.as_bytes(),
     )
     .await;
@@ -383,7 +383,7 @@ async fn the_shell_downloads_the_handouts_files() {
         emulator.port(),
         "POST",
         &format!("/_awslab/ec2/instances/{id}/shell"),
-        &[],
+        &[common::token(&emulator)],
         b"ls",
     )
     .await;
@@ -394,9 +394,14 @@ async fn the_shell_downloads_the_handouts_files() {
 async fn reset_of_the_lab_removes_its_instances() {
     let (emulator, ec2) = start().await;
     let id = launch_lab_instance(&ec2).await.instance_id().unwrap().to_string();
-    let answer =
-        common::send(emulator.port(), "POST", "/_awslab/reset?lab=cloudwatch-alarm", &[], b"")
-            .await;
+    let answer = common::send(
+        emulator.port(),
+        "POST",
+        "/_awslab/reset?lab=cloudwatch-alarm",
+        &[common::token(&emulator)],
+        b"",
+    )
+    .await;
     assert_eq!(answer.status, 200);
     assert!(answer.body.contains(&id), "{}", answer.body);
     let gone = ec2.describe_instances().instance_ids(&id).send().await.unwrap_err();
@@ -418,8 +423,14 @@ async fn instances_and_their_files_survive_a_restart_and_come_back_from_a_snapsh
     wait_for(&ec2, &id, InstanceStateName::Running).await;
     let (_, saved) = shell(&emulator, &id, &format!("wget {RATINGS}")).await;
     assert_eq!(saved["exit_code"], 0);
-    let snapshot =
-        common::send(emulator.port(), "POST", "/_awslab/snapshots/downloaded", &[], b"").await;
+    let snapshot = common::send(
+        emulator.port(),
+        "POST",
+        "/_awslab/snapshots/downloaded",
+        &[common::token(&emulator)],
+        b"",
+    )
+    .await;
     assert_eq!(snapshot.status, 201);
     ec2.terminate_instances().instance_ids(&id).send().await.expect("TerminateInstances");
     emulator.shutdown().await;
@@ -427,9 +438,14 @@ async fn instances_and_their_files_survive_a_restart_and_come_back_from_a_snapsh
     let emulator = Emulator::start(config).await.expect("the emulator starts again");
     let ec2 = Client::new(&common::sdk_config(&emulator, REGION).await);
     wait_for(&ec2, &id, InstanceStateName::Terminated).await;
-    let restore =
-        common::send(emulator.port(), "POST", "/_awslab/snapshots/downloaded/restore", &[], b"")
-            .await;
+    let restore = common::send(
+        emulator.port(),
+        "POST",
+        "/_awslab/snapshots/downloaded/restore",
+        &[common::token(&emulator)],
+        b"",
+    )
+    .await;
     assert_eq!(restore.status, 200, "{}", restore.body);
     wait_for(&ec2, &id, InstanceStateName::Running).await;
     let (_, listing) = shell(&emulator, &id, "ls").await;

@@ -54,7 +54,7 @@ async fn create_function_answers_as_aws_and_validates_as_aws_does() {
     assert_eq!(config.logging_config().unwrap().log_group(), Some("/aws/lambda/addCustomer"));
     let location = got.code().unwrap().location().unwrap();
     let path = location.strip_prefix(emulator.endpoint()).expect("served by the emulator");
-    let download = common::raw(emulator.port(), "GET", path, &[], b"");
+    let download = common::raw(emulator.port(), "GET", path, &[common::token(&emulator)], b"");
     assert_eq!(download.status, 200);
     assert_eq!(download.header("content-type"), Some("application/zip"));
 
@@ -554,9 +554,21 @@ async fn reset_of_a_lab_deletes_its_functions_and_snapshots_bring_them_back() {
         .await
         .unwrap();
 
-    let saved = common::raw(emulator.port(), "POST", "/_awslab/snapshots/before", &[], b"");
+    let saved = common::raw(
+        emulator.port(),
+        "POST",
+        "/_awslab/snapshots/before",
+        &[common::token(&emulator)],
+        b"",
+    );
     assert_eq!(saved.status, 201, "{}", saved.body);
-    let reset = common::raw(emulator.port(), "POST", "/_awslab/reset?lab=serverless-api", &[], b"");
+    let reset = common::raw(
+        emulator.port(),
+        "POST",
+        "/_awslab/reset?lab=serverless-api",
+        &[common::token(&emulator)],
+        b"",
+    );
     assert_eq!(reset.status, 200, "{}", reset.body);
     assert!(reset.body.contains(&function_arn("ofLab")), "{}", reset.body);
     let names =
@@ -565,8 +577,13 @@ async fn reset_of_a_lab_deletes_its_functions_and_snapshots_bring_them_back() {
         };
     assert_eq!(names(client.list_functions().send().await.unwrap()), ["mine"]);
 
-    let restored =
-        common::raw(emulator.port(), "POST", "/_awslab/snapshots/before/restore", &[], b"");
+    let restored = common::raw(
+        emulator.port(),
+        "POST",
+        "/_awslab/snapshots/before/restore",
+        &[common::token(&emulator)],
+        b"",
+    );
     assert_eq!(restored.status, 200, "{}", restored.body);
     assert_eq!(names(client.list_functions().send().await.unwrap()), ["mine", "ofLab"]);
     let answer = client
@@ -582,7 +599,8 @@ async fn reset_of_a_lab_deletes_its_functions_and_snapshots_bring_them_back() {
         "the restored function runs, with a fresh role session"
     );
 
-    let all = common::raw(emulator.port(), "POST", "/_awslab/reset", &[], b"");
+    let all =
+        common::raw(emulator.port(), "POST", "/_awslab/reset", &[common::token(&emulator)], b"");
     assert_eq!(all.status, 200);
     assert!(client.list_functions().send().await.unwrap().functions().is_empty());
 }

@@ -181,7 +181,7 @@ async fn a_corrupt_logs_file_stops_the_start_with_its_path() {
 }
 
 async fn control(emulator: &Emulator, path: &str) -> common::RawResponse {
-    common::send(emulator.port(), "POST", path, &[], b"").await
+    common::send(emulator.port(), "POST", path, &[common::token(emulator)], b"").await
 }
 
 async fn group_names(logs: &Client) -> Vec<String> {

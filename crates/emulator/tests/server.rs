@@ -24,9 +24,13 @@ async fn listens_on_loopback_and_answers_health() {
     let health = common::send(port, "GET", "/_awslab/health", &[], b"").await;
     assert_eq!(health.status, 200);
     assert!(health.body.contains("\"status\":\"ok\""), "{}", health.body);
-    let unknown = common::send(port, "POST", "/_awslab/nope", &[], b"").await;
+    let unknown =
+        common::send(port, "POST", "/_awslab/nope", &[common::token(&emulator)], b"").await;
     assert_eq!(unknown.status, 404);
-    assert_eq!(unknown.body, r#"{"message":"unknown control endpoint POST /_awslab/nope"}"#);
+    assert_eq!(
+        unknown.body,
+        r#"{"code":"UnknownControlEndpoint","message":"unknown control endpoint POST /_awslab/nope"}"#
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

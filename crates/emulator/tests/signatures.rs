@@ -266,49 +266,59 @@ async fn a_body_changed_after_signing_is_refused() {
     );
 }
 
+/// A presigned `GetCallerIdentity` URL (path and query) for `access_key` with `secret`.
+fn presigned_url(port: u16, access_key: &str, secret: &str, token: Option<&str>) -> String {
+    let host = format!("127.0.0.1:{port}");
+    let mut settings = SigningSettings::default();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(Duration::from_secs(900));
+    let identity = aws_credential_types::Credentials::new(
+        access_key,
+        secret,
+        token.map(str::to_string),
+        None,
+        "test",
+    )
+    .into();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(REGION)
+        .name("sts")
+        .time(SystemTime::now())
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let base = "/?Action=GetCallerIdentity&Version=2011-06-15";
+    let request = SignableRequest::new(
+        "GET",
+        format!("http://{host}{base}"),
+        [("host", host.as_str())].into_iter(),
+        SignableBody::Bytes(b""),
+    )
+    .unwrap();
+    let (instructions, _) = sign(request, &params).unwrap().into_parts();
+    let mut url = base.to_string();
+    for (name, value) in instructions.params() {
+        let value: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        url.push_str(&format!("&{name}={value}"));
+    }
+    url
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn a_presigned_url_is_checked_too() {
-    let emulator = start(true).await;
+async fn a_presigned_url_is_checked_even_when_signatures_are_not() {
+    for verify_signatures in [true, false] {
+        presigned_urls_are_checked(verify_signatures).await;
+    }
+}
+
+async fn presigned_urls_are_checked(verify_signatures: bool) {
+    let emulator = start(verify_signatures).await;
     let port = emulator.port();
     let keys = assume_lab_role(&emulator).await;
-    let host = format!("127.0.0.1:{port}");
-    let presign = |secret: &str| {
-        let mut settings = SigningSettings::default();
-        settings.signature_location = SignatureLocation::QueryParams;
-        settings.expires_in = Some(Duration::from_secs(900));
-        let identity = aws_credential_types::Credentials::new(
-            keys.access_key_id(),
-            secret,
-            Some(keys.session_token().to_string()),
-            None,
-            "test",
-        )
-        .into();
-        let params = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region(REGION)
-            .name("sts")
-            .time(SystemTime::now())
-            .settings(settings)
-            .build()
-            .unwrap()
-            .into();
-        let base = "/?Action=GetCallerIdentity&Version=2011-06-15";
-        let request = SignableRequest::new(
-            "GET",
-            format!("http://{host}{base}"),
-            [("host", host.as_str())].into_iter(),
-            SignableBody::Bytes(b""),
-        )
-        .unwrap();
-        let (instructions, _) = sign(request, &params).unwrap().into_parts();
-        let mut url = base.to_string();
-        for (name, value) in instructions.params() {
-            let value: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
-            url.push_str(&format!("&{name}={value}"));
-        }
-        url
-    };
+    let session = Some(keys.session_token());
+    let presign = |secret: &str| presigned_url(port, keys.access_key_id(), secret, session);
     let get = |url: String| tokio::task::spawn_blocking(move || raw(port, "GET", &url, &[], b""));
 
     let valid = get(presign(keys.secret_access_key())).await.unwrap();
@@ -321,6 +331,11 @@ async fn a_presigned_url_is_checked_too() {
         "{}",
         forged.body
     );
+    // The learner's own keys cannot be checked, so they are never taken from a URL (a web
+    // page can put anything in one), however well signed.
+    let learner = get(presigned_url(port, LEARNER.0, LEARNER.1, None)).await.unwrap();
+    assert_eq!(learner.status, 403, "{}", learner.body);
+    assert!(learner.body.contains("<Code>AccessDenied</Code>"), "{}", learner.body);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -33,7 +33,12 @@ pub async fn wait(
         service: "emulator".into(),
         operation: "AdvanceClock".into(),
         parameters: json!({ "Minutes": minutes }),
-        cli: format!("curl -X POST '{endpoint}/_awslab/clock/advance?seconds={}'", minutes * 60),
+        // The control endpoints take the emulator's token (docs/emulator.md says where it is).
+        cli: format!(
+            "curl -X POST -H \"X-Awslab-Token: $AWSLAB_EMULATOR_TOKEN\" \
+             '{endpoint}/_awslab/clock/advance?seconds={}'",
+            minutes * 60
+        ),
     });
     let clock = advance_clock(ctx.clients, minutes).await?;
     Ok(json!({ "Minutes": minutes, "Now": clock["now"] }))

@@ -21,6 +21,8 @@ pub async fn emulator() -> (Emulator, Clients) {
         config.interpreters.python = venv.to_string();
     }
     let emulator = Emulator::start(config).await.expect("the emulator");
-    let clients = Clients::connect(&Target::emulator(emulator.endpoint())).await;
+    let clients =
+        Clients::connect(&Target::emulator(emulator.endpoint(), Some(emulator.control_token())))
+            .await;
     (emulator, clients)
 }

@@ -111,6 +111,8 @@ pub struct RequestHead<'a> {
     pub smithy_protocol: Option<&'a str>,
     /// The SigV4 signing name, when the request is signed.
     pub signing_service: Option<&'a str>,
+    /// A form's `Version` parameter (see [`query::version_of`]).
+    pub query_version: Option<&'a str>,
 }
 
 /// Decides which service and protocol a request is for.
@@ -168,22 +170,42 @@ pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
         });
     }
 
-    let is_form =
-        head.content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
-            || head.query.is_some_and(|q| q.contains("Action="));
-    if is_form {
-        let (service, protocol) = match head.signing_service {
-            Some("iam") => (Service::Iam, Protocol::Query),
-            Some("sts") => (Service::Sts, Protocol::Query),
-            Some("sns") => (Service::Sns, Protocol::Query),
-            Some("monitoring") => (Service::CloudWatch, Protocol::Query),
-            Some("ec2") => (Service::Ec2, Protocol::Ec2Query),
-            Some(other) => return Err(unknown(&format!("service {other}"))),
-            None => return Err(AwsError::missing_authentication()),
+    if is_form(head) {
+        // The signing name says which service; a form without a signature (which its service
+        // then refuses) is known by its API version.
+        let (service, protocol) = match (head.signing_service, head.query_version) {
+            (Some("iam"), _) | (None, Some("2010-05-08")) => (Service::Iam, Protocol::Query),
+            (Some("sts"), _) | (None, Some("2011-06-15")) => (Service::Sts, Protocol::Query),
+            (Some("sns"), _) | (None, Some("2010-03-31")) => (Service::Sns, Protocol::Query),
+            (Some("monitoring"), _) | (None, Some("2010-08-01")) => {
+                (Service::CloudWatch, Protocol::Query)
+            }
+            (Some("ec2"), _) | (None, Some("2016-11-15")) => (Service::Ec2, Protocol::Ec2Query),
+            (Some(other), _) => return Err(unknown(&format!("service {other}"))),
+            (None, _) => return Err(AwsError::missing_authentication()),
         };
         return Ok(Route { service, protocol, operation: None });
     }
     Err(unknown(&format!("request {path}")))
+}
+
+/// Where to answer a request from, even one that cannot be routed: its route, or, for a form
+/// that names neither its service nor its version (unsigned, say), a query service's shape,
+/// so that its refusal is XML as the form's client expects. `None`: no protocol is known.
+pub fn error_route(head: &RequestHead<'_>) -> Option<Route> {
+    route(head).ok().or_else(|| {
+        is_form(head).then_some(Route {
+            service: Service::Sts,
+            protocol: Protocol::Query,
+            operation: None,
+        })
+    })
+}
+
+/// Whether the request is an awsQuery or ec2Query form: a form body, or `Action=` in the URL.
+pub fn is_form(head: &RequestHead<'_>) -> bool {
+    head.content_type.is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+        || head.query.is_some_and(|q| q.contains("Action="))
 }
 
 /// API Gateway's REST paths. Tag operations carry an ARN, percent-encoded by most clients.
@@ -231,6 +253,7 @@ mod tests {
             target: None,
             smithy_protocol: None,
             signing_service: None,
+            query_version: None,
         }
     }
 
@@ -295,5 +318,8 @@ mod tests {
         let unsigned_form =
             RequestHead { content_type: Some("application/x-www-form-urlencoded"), ..head("/") };
         assert_eq!(route(&unsigned_form).unwrap_err().code, "MissingAuthenticationToken");
+        // Unsigned, but naming its API version: answered (refused) in its service's shape.
+        let unsigned_iam = RequestHead { query_version: Some("2010-05-08"), ..unsigned_form };
+        assert_eq!(route(&unsigned_iam).unwrap().service, Service::Iam);
     }
 }

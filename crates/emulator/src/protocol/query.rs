@@ -69,6 +69,15 @@ pub fn decode(body: &[u8], url_query: Option<&str>) -> Result<QueryRequest, AwsE
     Ok(QueryRequest { action, version, params })
 }
 
+/// The `Version` a form names (in the URL query or the body), which tells the query services
+/// apart when the request carries no signature to name its service.
+pub fn version_of(body: &[u8], url_query: Option<&str>) -> Option<String> {
+    let from = |bytes: &[u8]| {
+        form_urlencoded::parse(bytes).find(|(key, _)| key == "Version").map(|(_, v)| v.into_owned())
+    };
+    url_query.and_then(|query| from(query.as_bytes())).or_else(|| from(body))
+}
+
 /// A parameter tree while it is being built.
 #[derive(Debug, Default)]
 struct Node {

@@ -35,7 +35,7 @@ pub fn volume() -> Dimension {
 
 /// A control endpoint's JSON answer.
 pub async fn control(emulator: &Emulator, method: &str, path: &str) -> (u16, Value) {
-    let response = send(emulator.port(), method, path, &[], b"").await;
+    let response = send(emulator.port(), method, path, &[super::token(emulator)], b"").await;
     let body = serde_json::from_str(&response.body).unwrap_or(Value::Null);
     (response.status, body)
 }

@@ -43,6 +43,11 @@ pub fn failure<E: ProvideErrorMetadata>(
     (code, message, status)
 }
 
+/// The header that carries the emulator's control token, for requests to `/_awslab/…`.
+pub fn token(emulator: &Emulator) -> (&'static str, &str) {
+    (awslab_emulator::CONTROL_TOKEN_HEADER, emulator.control_token())
+}
+
 /// A raw HTTP response: status, headers (lowercase names) and body.
 pub struct RawResponse {
     pub status: u16,

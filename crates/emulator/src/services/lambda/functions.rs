@@ -627,10 +627,13 @@ fn reported_arn(config: &Config, target: &Target) -> String {
     }
 }
 
-/// Where `GetFunction` says the code can be downloaded: the emulator serves the zip itself.
+/// Where `GetFunction` says the code can be downloaded: the emulator serves the zip itself, at
+/// a link signed with this launch's control token (as AWS's is a presigned S3 URL), so only a
+/// caller of `GetFunction` learns it.
 fn code_location(shared: &Shared, sha256: &str) -> String {
     let file = CodeStore::file_name(sha256).unwrap_or_default();
-    format!("{}/_awslab/lambda/code/{file}", shared.endpoint())
+    let signature = shared.control_token.sign(&file);
+    format!("{}/_awslab/lambda/code/{file}?signature={signature}", shared.endpoint())
 }
 
 fn check_request_size(request: &RestRequest, operation: &str) -> Result<(), LambdaError> {
