@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
+import { freePort } from './webkit.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const app = path.resolve(
@@ -19,18 +20,6 @@ const app = path.resolve(
 const artifacts = path.join(root, 'test-artifacts/e2e');
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
-
-/** A free loopback port. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function waitForPort(port, child, ms = 20_000) {
   const deadline = Date.now() + ms;
