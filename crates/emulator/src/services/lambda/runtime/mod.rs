@@ -20,6 +20,7 @@ use super::LambdaError;
 use super::model::Config;
 use crate::config::Interpreters;
 use crate::identity::RoleSession;
+use crate::temp_folders::TempFolder;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -89,7 +90,7 @@ pub struct Runtime {
     pools: Mutex<HashMap<String, Arc<Pool>>>,
     bootstrap_dir: PathBuf,
     interpreters: Interpreters,
-    _temporary: tempfile::TempDir,
+    _temporary: TempFolder,
 }
 
 struct Pool {
@@ -98,9 +99,11 @@ struct Pool {
 }
 
 impl Runtime {
-    /// Writes the bootstrap programs to a temporary folder.
+    /// Writes the bootstrap programs to a temporary folder. First removes the temp folders
+    /// that emulators which no longer run left behind.
     pub fn new(interpreters: Interpreters) -> std::io::Result<Self> {
-        let temporary = tempfile::Builder::new().prefix("awslab-lambda-runtime-").tempdir()?;
+        crate::temp_folders::remove_stale();
+        let temporary = TempFolder::create("lambda-runtime")?;
         let bootstrap_dir = temporary.path().to_path_buf();
         std::fs::write(bootstrap_dir.join("python.py"), PYTHON_BOOTSTRAP)?;
         std::fs::write(bootstrap_dir.join("node.mjs"), NODE_BOOTSTRAP)?;
