@@ -8,12 +8,14 @@
 //! Code or configuration changes retire the pools of the function ([`Runtime::retire`]), as
 //! AWS starts new execution environments after an update.
 //!
-//! - `worker`: spawning a worker (its environment, its interpreter) and its output capture.
+//! - `worker`: spawning a worker (its environment, its interpreter).
+//! - `output`: the worker's output turned into log events, within AWS's limits.
 //! - `api`: the Runtime API listener a worker talks to.
 //! - `python.py`, `node.mjs`: the bootstrap programs, embedded here and written to a temporary
 //!   folder at start.
 
 mod api;
+mod output;
 mod worker;
 
 use super::LambdaError;

@@ -1,23 +1,18 @@
 //! One worker: a `python3` or `node` process running our bootstrap, its Runtime API listener,
-//! and the capture of its output (stdout and stderr share one pipe, so lines keep their order).
-//!
-//! The bootstrap writes a marker line (`\x1eawslab:done:<request id>`) after a handler's output
-//! and before it posts the result, so once the result arrives the emulator knows which lines
-//! belong to the invocation. Multi-line records (a traceback) arrive with `\r` for their inner
-//! line breaks, as AWS's runtimes write them, and become one log event.
+//! and the capture of its output (`output`: stdout and stderr share one pipe, so lines keep
+//! their order).
 
 use super::api::{RuntimeApi, Started};
+use super::output::Output;
 use super::{Ending, Invocation, Launch, Outcome, epoch_ms};
 use crate::config::Interpreters;
 use crate::services::lambda::LambdaError;
 use crate::services::lambda::functions::{NODE_RUNTIMES, PYTHON_RUNTIMES};
 use crate::services::lambda::model::Config;
-use std::io::BufRead;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const MARK: &str = "\u{1e}awslab:done:";
 /// The marker's id after the code has loaded (the bootstrap writes it before its first
 /// `/invocation/next`, and after an init error).
 const INIT_MARK: &str = "init";
@@ -309,90 +304,6 @@ impl Drop for Worker {
     }
 }
 
-/// Lines a worker wrote, and where the output of each finished invocation (or of loading the
-/// code) ends among them.
-#[derive(Default)]
-struct Output {
-    state: Mutex<OutputState>,
-    changed: Condvar,
-}
-
-#[derive(Default)]
-struct OutputState {
-    lines: Vec<LogLine>,
-    /// A marker's id, and how many of `lines` its output's end follows.
-    done: Vec<(String, usize)>,
-    closed: bool,
-}
-
-impl Output {
-    fn read_from(&self, reader: std::io::PipeReader) {
-        let mut reader = std::io::BufReader::new(reader);
-        let mut buffer = Vec::new();
-        loop {
-            buffer.clear();
-            match reader.read_until(b'\n', &mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-            let text = String::from_utf8_lossy(&buffer);
-            let text = text.trim_end_matches(['\n']).trim_end_matches('\r');
-            let mut state = crate::state::lock(&self.state);
-            match text.strip_prefix(MARK) {
-                Some(request_id) => {
-                    let end = state.lines.len();
-                    state.done.push((request_id.to_string(), end));
-                }
-                None => state.lines.push(LogLine {
-                    timestamp: epoch_ms(Instant::now()),
-                    message: text.replace('\r', "\n"),
-                }),
-            }
-            drop(state);
-            self.changed.notify_all();
-        }
-        crate::state::lock(&self.state).closed = true;
-        self.changed.notify_all();
-    }
-
-    /// Takes `request_id`'s lines: up to its marker when the reader has seen it (lines after it
-    /// belong to what the worker did next), else all lines so far. With a grace period, first
-    /// waits (at most that long) for the marker.
-    fn drain(&self, grace: Option<Duration>, request_id: &str) -> Vec<LogLine> {
-        let mut state = crate::state::lock(&self.state);
-        let until = Instant::now() + grace.unwrap_or_default();
-        if grace.is_some() {
-            while !state.closed && !state.done.iter().any(|(done, _)| done == request_id) {
-                let left = until.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                state = match self.changed.wait_timeout(state, left) {
-                    Ok((state, _)) => state,
-                    Err(poisoned) => poisoned.into_inner().0,
-                };
-            }
-        } else if !state.closed {
-            // The process was just stopped: give the reader a moment to see the last lines.
-            let (next, _) = self
-                .changed
-                .wait_timeout_while(state, Duration::from_millis(200), |state| !state.closed)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            state = next;
-        }
-        let end = match state.done.iter().position(|(done, _)| done == request_id) {
-            Some(index) => state.done.remove(index).1,
-            None => state.lines.len(),
-        };
-        let end = end.min(state.lines.len());
-        let taken: Vec<LogLine> = state.lines.drain(..end).collect();
-        for (_, later) in &mut state.done {
-            *later = later.saturating_sub(taken.len());
-        }
-        taken
-    }
-}
-
 /// The interpreter, bootstrap file and runtime label for a runtime.
 fn interpreter_for(
     runtime: &str,
@@ -537,23 +448,6 @@ mod tests {
         ];
         let stamps: Vec<i64> = in_time_order(log).iter().map(|line| line.timestamp).collect();
         assert_eq!(stamps, [100, 104, 104, 104, 105]);
-    }
-
-    #[test]
-    fn each_output_ends_at_its_marker_even_when_more_was_read() {
-        use std::io::Write;
-        let output = Output::default();
-        let (reader, mut writer) = std::io::pipe().unwrap();
-        let written = format!("loaded\n{MARK}{INIT_MARK}\nevent\n{MARK}req-1\nnext\n");
-        writer.write_all(written.as_bytes()).unwrap();
-        drop(writer);
-        output.read_from(reader);
-        let messages = |lines: Vec<LogLine>| -> Vec<String> {
-            lines.into_iter().map(|line| line.message).collect()
-        };
-        assert_eq!(messages(output.drain(Some(Duration::ZERO), INIT_MARK)), ["loaded"]);
-        assert_eq!(messages(output.drain(Some(Duration::ZERO), "req-1")), ["event"]);
-        assert_eq!(messages(output.drain(None, "req-2")), ["next"]);
     }
 
     #[test]
