@@ -29,7 +29,7 @@
 //! - `error`: [`AwsError`], the code/message/status every layer speaks.
 //! - `temp_folders`: the emulator's temporary folders, named with its pid so that the next
 //!   emulator removes what a killed one left; `procfs`: what Linux's `/proc` says about
-//!   processes.
+//!   processes (the Lambda sandboxes and the temp folders use it).
 //!
 //! Not here: anything from the aws-sdk crates (they are only used by this crate's tests), and
 //! anything of the lab engine: the engine reaches the emulator over HTTP, as it reaches AWS.
