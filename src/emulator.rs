@@ -1,4 +1,8 @@
 //! `awslab emulator serve`: the offline AWS on its own, for the AWS CLI, boto3 or an SDK.
+//!
+//! It runs until Ctrl-C (SIGINT), SIGTERM or SIGHUP (its terminal closed), then shuts down
+//! gracefully: Lambda workers and everything they started are killed, and the emulator's temp
+//! folders are removed, before the process exits.
 
 use anyhow::{Context, Result, bail};
 use awslab_emulator::{Emulator, EmulatorConfig};
@@ -62,9 +66,23 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         // One line, then flush: scripts and tests wait for it to know the port.
         println!("awslab emulator listening on {}", emulator.endpoint());
         std::io::stdout().flush().ok();
-        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
-        eprintln!("stopping");
+        let signal = stop_signal().await.context("waiting for a signal to stop")?;
+        eprintln!("stopping ({signal})");
         emulator.shutdown().await;
         Ok(ExitCode::SUCCESS)
     })
+    // The runtime is dropped here, and with it any task that still held the emulator's state:
+    // what was left of it (temp folders) goes before the process exits.
+}
+
+/// Waits for SIGINT, SIGTERM or SIGHUP, and names the one that came.
+async fn stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted.map(|()| "SIGINT"),
+        _ = terminate.recv() => Ok("SIGTERM"),
+        _ = hangup.recv() => Ok("SIGHUP"),
+    }
 }
