@@ -99,12 +99,12 @@ pub fn resident_bytes(pid: u32) -> Option<u64> {
 /// pages it shares with others (a forked child's copy-on-write pages count half in each).
 /// Summed over processes, it counts every page once, as a memory cgroup does.
 pub fn proportional_bytes(pid: u32) -> Option<u64> {
-    kib_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:")
+    kib_field(format!("/proc/{pid}/smaps_rollup"), "Pss:")
 }
 
 /// The peak resident memory of a process over its life, in bytes (`VmHWM`).
 pub fn peak_resident_bytes(pid: u32) -> Option<u64> {
-    kib_field(&format!("/proc/{pid}/status"), "VmHWM:")
+    kib_field(format!("/proc/{pid}/status"), "VmHWM:")
 }
 
 fn kib_field(path: impl AsRef<Path>, name: &str) -> Option<u64> {
