@@ -1,4 +1,8 @@
 //! `awslab emulator serve`: the offline AWS on its own, for the AWS CLI, boto3 or an SDK.
+//!
+//! It runs until Ctrl-C (SIGINT), SIGTERM or SIGHUP (its terminal closed), then shuts down
+//! gracefully: Lambda workers and everything they started are killed, and the emulator's temp
+//! folders are removed, before the process exits.
 
 use anyhow::{Context, Result, bail};
 use awslab_emulator::{Emulator, EmulatorConfig};
@@ -59,21 +63,38 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             ),
             error => anyhow::Error::new(error),
         })?;
-        // One line, then flush: scripts and tests wait for it to know the port.
-        println!("awslab emulator listening on {}", emulator.endpoint());
-        // The control endpoints (/_awslab/…) take a token made at each launch: printed when
-        // nothing is written, else kept (readable by you alone) in the data folder.
-        match &data_dir {
-            None => println!("control token: {}", emulator.control_token()),
-            Some(dir) => println!(
-                "control token: in {}",
-                dir.join(awslab_emulator::CONTROL_TOKEN_FILE).display()
-            ),
-        }
-        std::io::stdout().flush().ok();
-        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
-        eprintln!("stopping");
+        // Two lines in one write, then flush: scripts and tests wait for the first to know the
+        // port. The control endpoints (/_awslab/…) take a token made at each launch: printed
+        // when nothing is written, else kept (readable by you alone) in the data folder. A
+        // reader that stops reading after the first line must not make this fail.
+        let token = match &data_dir {
+            None => emulator.control_token().to_string(),
+            Some(dir) => format!("in {}", dir.join(awslab_emulator::CONTROL_TOKEN_FILE).display()),
+        };
+        let mut stdout = std::io::stdout().lock();
+        let ready = format!(
+            "awslab emulator listening on {}\ncontrol token: {token}\n",
+            emulator.endpoint()
+        );
+        let _ = stdout.write_all(ready.as_bytes()).and_then(|()| stdout.flush());
+        drop(stdout);
+        let signal = stop_signal().await.context("waiting for a signal to stop")?;
+        eprintln!("stopping ({signal})");
         emulator.shutdown().await;
         Ok(ExitCode::SUCCESS)
     })
+    // The runtime is dropped here, and with it any task that still held the emulator's state:
+    // what was left of it (temp folders) goes before the process exits.
+}
+
+/// Waits for SIGINT, SIGTERM or SIGHUP, and names the one that came.
+async fn stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted.map(|()| "SIGINT"),
+        _ = terminate.recv() => Ok("SIGTERM"),
+        _ = hangup.recv() => Ok("SIGHUP"),
+    }
 }

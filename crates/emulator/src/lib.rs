@@ -31,6 +31,9 @@
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do).
 //! - `error`: [`AwsError`], the code/message/status every layer speaks.
+//! - `temp_folders`: the emulator's temporary folders, named with its pid so that the next
+//!   emulator removes what a killed one left; `procfs`: what Linux's `/proc` says about
+//!   processes (the Lambda sandboxes and the temp folders use it).
 //!
 //! Not here: anything from the aws-sdk crates (they are only used by this crate's tests), and
 //! anything of the lab engine: the engine reaches the emulator over HTTP, as it reaches AWS.
@@ -46,12 +49,14 @@ mod identity;
 pub mod metrics;
 mod persist;
 mod policy;
+mod procfs;
 pub mod protocol;
 mod server;
 pub mod services;
 mod signature;
 mod snapshots;
 mod state;
+mod temp_folders;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;

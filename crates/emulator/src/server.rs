@@ -37,6 +37,9 @@ pub struct Emulator {
     task: Option<JoinHandle<()>>,
     /// CloudWatch's alarm ticker (`services::cloudwatch::ticker`), stopped with the server.
     ticker: Option<JoinHandle<()>>,
+    /// The state, to stop its Lambda workers when the server stops (not owned: the state goes
+    /// when the last request and task using it end).
+    shared: std::sync::Weak<Shared>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +71,7 @@ impl Emulator {
             None => None,
         };
         let shared = Arc::new(shared);
+        let weak_shared = Arc::downgrade(&shared);
         let ticker = services::cloudwatch::ticker::spawn(Arc::clone(&shared));
         let app = Router::new()
             .route("/_awslab/health", get(health))
@@ -113,6 +117,7 @@ impl Emulator {
             shutdown: Some(shutdown),
             task: Some(task),
             ticker: Some(ticker),
+            shared: weak_shared,
         })
     }
 
@@ -141,17 +146,32 @@ impl Emulator {
         }
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and waits for the end.
+    /// Stops accepting connections, kills the Lambda workers (invocations in flight end as if
+    /// their runtime died), lets requests in flight finish, and waits for the end: when this
+    /// returns, the state is dropped (its temp folders removed), unless a background task
+    /// still holds it after a few seconds.
     pub async fn shutdown(mut self) {
         self.forget_token_file();
+        self.stop_lambda_workers();
         if let Some(ticker) = self.ticker.take() {
             ticker.abort();
+            let _ = ticker.await;
         }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
         if let Some(task) = self.task.take() {
             let _ = task.await;
+        }
+        let until = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while self.shared.strong_count() > 0 && tokio::time::Instant::now() < until {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    fn stop_lambda_workers(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            shared.lambda_runtime.close();
         }
     }
 
@@ -166,6 +186,7 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.forget_token_file();
+        self.stop_lambda_workers();
         if let Some(ticker) = self.ticker.take() {
             ticker.abort();
         }

@@ -1,13 +1,15 @@
 //! Where named snapshots are kept: `snapshots/<name>/` in the data folder, or a temporary
-//! folder that disappears with an in-memory emulator.
+//! folder (`awslab-snapshots-<pid>-…`, see `temp_folders`) that disappears with an in-memory
+//! emulator.
 
 use crate::error::AwsError;
+use crate::temp_folders::TempFolder;
 use std::path::{Path, PathBuf};
 
 pub struct Snapshots {
     root: PathBuf,
     /// Keeps an in-memory emulator's temporary folder alive (and removes it at the end).
-    _temporary: Option<tempfile::TempDir>,
+    _temporary: Option<TempFolder>,
 }
 
 impl Snapshots {
@@ -19,7 +21,7 @@ impl Snapshots {
                 Ok(Self { root, _temporary: None })
             }
             None => {
-                let temporary = tempfile::Builder::new().prefix("awslab-snapshots-").tempdir()?;
+                let temporary = TempFolder::create("snapshots")?;
                 Ok(Self { root: temporary.path().to_path_buf(), _temporary: Some(temporary) })
             }
         }

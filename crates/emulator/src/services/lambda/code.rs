@@ -1,10 +1,13 @@
 //! Function code: zip files kept by the hash of their content (`lambda/code/<sha256>.zip` in
-//! the data folder), and unpacked copies that workers run (`<sha256>/` in a temporary folder).
+//! the data folder, or an `awslab-lambda-code-<pid>-…` temporary folder in memory), and unpacked
+//! copies that workers run (`<sha256>/` in an `awslab-lambda-task-<pid>-…` temporary folder,
+//! removed when the emulator stops, by the next one if it was killed: see `temp_folders`).
 //!
 //! Content addressing means versions and snapshots share one file per distinct zip, and a
 //! snapshot restored later still finds its code. Files are never deleted while the emulator runs.
 
 use super::LambdaError;
+use crate::temp_folders::TempFolder;
 use base64::Engine;
 use sha2::Digest;
 use std::io::Cursor;
@@ -23,15 +26,15 @@ pub struct StoredCode {
 pub struct CodeStore {
     zips: PathBuf,
     unpacked: PathBuf,
-    _temporary: Vec<tempfile::TempDir>,
+    _temporary: Vec<TempFolder>,
 }
 
 impl CodeStore {
     /// Zips under `data_dir/lambda/code`, or in a temporary folder for an in-memory emulator.
     pub fn open(data_dir: Option<&Path>) -> std::io::Result<Self> {
         let mut temporary = Vec::new();
-        let mut make_temporary = |prefix: &str| -> std::io::Result<PathBuf> {
-            let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
+        let mut make_temporary = |kind: &str| -> std::io::Result<PathBuf> {
+            let dir = TempFolder::create(kind)?;
             let path = dir.path().to_path_buf();
             temporary.push(dir);
             Ok(path)
@@ -42,9 +45,9 @@ impl CodeStore {
                 std::fs::create_dir_all(&zips)?;
                 zips
             }
-            None => make_temporary("awslab-lambda-code-")?,
+            None => make_temporary("lambda-code")?,
         };
-        let unpacked = make_temporary("awslab-lambda-task-")?;
+        let unpacked = make_temporary("lambda-task")?;
         Ok(Self { zips, unpacked, _temporary: temporary })
     }
 

@@ -295,9 +295,19 @@ fn decode_client_context(encoded: &str) -> Option<String> {
 
 /// The last 4 KB of an invocation's log, base64-encoded, as `X-Amz-Log-Result` carries it.
 pub fn log_tail(outcome: &Outcome) -> String {
-    let mut text = String::new();
-    for line in &outcome.log {
-        text.push_str(&line.message);
+    // Only the last lines are joined: a log may hold megabytes of output.
+    let mut last = Vec::new();
+    let mut size = 0;
+    for line in outcome.log.iter().rev() {
+        last.push(line.message.as_str());
+        size += line.message.len() + 1;
+        if size > TAIL_BYTES {
+            break;
+        }
+    }
+    let mut text = String::with_capacity(size);
+    for message in last.into_iter().rev() {
+        text.push_str(message);
         text.push('\n');
     }
     let mut start = text.len().saturating_sub(TAIL_BYTES);

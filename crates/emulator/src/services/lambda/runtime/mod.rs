@@ -5,23 +5,35 @@
 //!
 //! A worker serves one invocation at a time and is kept warm between invocations; a pool grows
 //! to [`WORKERS_PER_VERSION`] workers for concurrent invocations, and the rest wait their turn.
-//! Code or configuration changes retire the pools of the function ([`Runtime::retire`]), as
-//! AWS starts new execution environments after an update.
+//! Code or configuration changes retire the pools of the function ([`Runtime::retire`]): idle
+//! workers are killed at once, busy ones when their invocation ends, as AWS starts new
+//! execution environments after an update. [`Runtime::stop_all`] (a reset) and
+//! [`Runtime::close`] (the emulator stopping) kill busy workers too.
 //!
-//! - `worker`: spawning a worker (its environment, its interpreter) and its output capture.
+//! Each worker runs in a sandbox (its process tree, `MemorySize`, a temp folder of its own)
+//! that is killed whole whenever the worker ends, however it ends; dropping the [`Runtime`]
+//! kills every sandbox and removes the runtime's temp folder.
+//!
+//! - `worker`: one worker (its environment, its interpreter) and an invocation on it.
+//! - `sandbox`: the worker's processes, measured and killed as one.
+//! - `output`: the worker's output turned into log events, within AWS's limits.
 //! - `api`: the Runtime API listener a worker talks to.
 //! - `python.py`, `node.mjs`: the bootstrap programs, embedded here and written to a temporary
 //!   folder at start.
 
 mod api;
+mod output;
+pub mod sandbox;
 mod worker;
 
 use super::LambdaError;
 use super::model::Config;
 use crate::config::Interpreters;
 use crate::identity::RoleSession;
+use crate::temp_folders::TempFolder;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 pub use worker::LogLine;
@@ -86,25 +98,55 @@ pub struct Outcome {
 
 /// The worker pools, by function version and revision.
 pub struct Runtime {
+    /// First, so that dropping the runtime kills the workers before their folder goes.
     pools: Mutex<HashMap<String, Arc<Pool>>>,
     bootstrap_dir: PathBuf,
+    /// Where the workers' temp folders are made (inside the runtime's own).
+    workers_dir: PathBuf,
     interpreters: Interpreters,
-    _temporary: tempfile::TempDir,
+    /// Set by [`Runtime::close`]: no worker starts any more.
+    closed: AtomicBool,
+    _temporary: TempFolder,
 }
 
 struct Pool {
     idle: Mutex<Vec<Worker>>,
+    /// The workers running an invocation, to kill them on a stop.
+    busy: Mutex<HashMap<u64, sandbox::SandboxHandle>>,
+    next_busy: AtomicU64,
     slots: Arc<tokio::sync::Semaphore>,
+    /// Becomes true when the pool's workers must stop, busy ones included.
+    stopped: tokio::sync::watch::Sender<bool>,
+}
+
+impl Pool {
+    /// Resolves once the pool is stopped.
+    fn stopped(&self) -> impl std::future::Future<Output = ()> + use<> {
+        let mut stopped = self.stopped.subscribe();
+        async move {
+            let _ = stopped.wait_for(|stopped| *stopped).await;
+        }
+    }
 }
 
 impl Runtime {
-    /// Writes the bootstrap programs to a temporary folder.
+    /// Writes the bootstrap programs to a temporary folder. First removes what emulators that
+    /// no longer run left behind: their temp folders and their handlers' processes.
     pub fn new(interpreters: Interpreters) -> std::io::Result<Self> {
-        let temporary = tempfile::Builder::new().prefix("awslab-lambda-runtime-").tempdir()?;
+        crate::temp_folders::remove_stale();
+        sandbox::kill_leftovers();
+        let temporary = TempFolder::create("lambda-runtime")?;
         let bootstrap_dir = temporary.path().to_path_buf();
         std::fs::write(bootstrap_dir.join("python.py"), PYTHON_BOOTSTRAP)?;
         std::fs::write(bootstrap_dir.join("node.mjs"), NODE_BOOTSTRAP)?;
-        Ok(Self { pools: Mutex::default(), bootstrap_dir, interpreters, _temporary: temporary })
+        Ok(Self {
+            pools: Mutex::default(),
+            workers_dir: bootstrap_dir.join("workers"),
+            bootstrap_dir,
+            interpreters,
+            closed: AtomicBool::new(false),
+            _temporary: temporary,
+        })
     }
 
     /// Runs one invocation of `config`'s version, on a warm worker if one is idle, else on a new
@@ -115,45 +157,93 @@ impl Runtime {
         invocation: Invocation,
         launch: impl FnOnce() -> Result<Launch, LambdaError>,
     ) -> Result<Outcome, LambdaError> {
+        let stopping = || LambdaError::Service("the emulator is stopping".into());
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(stopping());
+        }
         let key = pool_key(config);
         let pool = {
             let mut pools = crate::state::lock(&self.pools);
             let pool = pools.entry(key).or_insert_with(|| {
                 Arc::new(Pool {
                     idle: Mutex::default(),
+                    busy: Mutex::default(),
+                    next_busy: AtomicU64::new(0),
                     slots: Arc::new(tokio::sync::Semaphore::new(WORKERS_PER_VERSION)),
+                    stopped: tokio::sync::watch::Sender::new(false),
                 })
             });
             Arc::clone(pool)
         };
         let _slot = (pool.slots.clone().acquire_owned().await)
             .map_err(|_| LambdaError::Service("the function's workers were stopped".into()))?;
-        let warm = {
+        let (warm, expired) = {
             let mut idle = crate::state::lock(&pool.idle);
-            idle.retain(|worker| worker.idle_for() < IDLE_LIMIT);
-            idle.pop()
+            let (fresh, expired): (Vec<Worker>, Vec<Worker>) =
+                idle.drain(..).partition(|worker| worker.idle_for() < IDLE_LIMIT);
+            *idle = fresh;
+            (idle.pop(), expired)
         };
+        // Killed outside the lock.
+        drop(expired);
         let mut worker = match warm {
             Some(worker) => worker,
-            None => Worker::spawn(launch()?, &self.bootstrap_dir, &self.interpreters)?,
+            None if self.closed.load(Ordering::SeqCst) => return Err(stopping()),
+            None => Worker::spawn(
+                launch()?,
+                &self.bootstrap_dir,
+                &self.workers_dir,
+                &self.interpreters,
+            )?,
         };
-        let outcome = worker.run(config, invocation, INIT_LIMIT).await;
-        if worker.reusable() {
+        let busy = pool.next_busy.fetch_add(1, Ordering::Relaxed);
+        crate::state::lock(&pool.busy).insert(busy, worker.sandbox_handle());
+        let outcome = worker.run(config, invocation, INIT_LIMIT, pool.stopped()).await;
+        crate::state::lock(&pool.busy).remove(&busy);
+        if worker.reusable() && !*pool.stopped.borrow() {
             crate::state::lock(&pool.idle).push(worker);
         }
         Ok(outcome)
     }
 
-    /// Stops the workers of every version of a function (after an update or a delete): the
-    /// next invocation starts afresh with the new code and settings.
+    /// Retires the workers of every version of a function (after an update or a delete): idle
+    /// ones are killed now, busy ones when their invocation ends; the next invocation starts
+    /// afresh with the new code and settings.
     pub fn retire(&self, function_arn: &str) {
         let prefix = format!("{function_arn}:");
-        crate::state::lock(&self.pools).retain(|key, _| !key.starts_with(&prefix));
+        let retired: Vec<Arc<Pool>> = {
+            let mut pools = crate::state::lock(&self.pools);
+            let keys: Vec<String> =
+                pools.keys().filter(|key| key.starts_with(&prefix)).cloned().collect();
+            keys.iter().filter_map(|key| pools.remove(key)).collect()
+        };
+        // Dropped outside the lock: each idle worker's sandbox is killed as it goes.
+        drop(retired);
     }
 
-    /// Stops every worker (a reset, a restored snapshot: their keys are no longer valid).
+    /// Kills every worker, busy ones included (a reset, a restored snapshot: their keys are no
+    /// longer valid). Invocations in progress end as if their runtime had died.
     pub fn stop_all(&self) {
-        crate::state::lock(&self.pools).clear();
+        let pools: Vec<Arc<Pool>> =
+            crate::state::lock(&self.pools).drain().map(|(_, pool)| pool).collect();
+        for pool in &pools {
+            pool.stopped.send_replace(true);
+            let idle = std::mem::take(&mut *crate::state::lock(&pool.idle));
+            drop(idle);
+            // Busy workers are killed here and now; their invocations see them end.
+            let busy: Vec<sandbox::SandboxHandle> =
+                crate::state::lock(&pool.busy).values().cloned().collect();
+            for sandbox in busy {
+                sandbox.kill();
+            }
+        }
+    }
+
+    /// Stops for good: no worker starts any more, and every worker is killed. For an emulator
+    /// that is shutting down.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        self.stop_all();
     }
 
     /// How many workers are idle (for tests and the app's status).

@@ -1,26 +1,31 @@
-//! One worker: a `python3` or `node` process running our bootstrap, its Runtime API listener,
-//! and the capture of its output (stdout and stderr share one pipe, so lines keep their order).
+//! One worker: a `python3` or `node` process running our bootstrap in a sandbox of its own
+//! (`sandbox`: its process tree, memory limit and temp folder), its Runtime API listener
+//! (`api`), and the capture of its output (`output`).
 //!
-//! The bootstrap writes a marker line (`\x1eawslab:done:<request id>`) after a handler's output
-//! and before it posts the result, so once the result arrives the emulator knows which lines
-//! belong to the invocation. Multi-line records (a traceback) arrive with `\r` for their inner
-//! line breaks, as AWS's runtimes write them, and become one log event.
+//! An invocation races the handler's result against the function's timeout, the sandbox's
+//! watchdog (the worker ended, or went over `MemorySize`) and a stop of the runtime (a reset).
+//! Every ending but a result kills the whole sandbox; the log and `REPORT` line say which, as
+//! AWS writes them.
 
 use super::api::{RuntimeApi, Started};
+use super::output::Output;
+use super::sandbox::{Sample, Sandbox, SandboxHandle};
 use super::{Ending, Invocation, Launch, Outcome, epoch_ms};
 use crate::config::Interpreters;
 use crate::services::lambda::LambdaError;
 use crate::services::lambda::functions::{NODE_RUNTIMES, PYTHON_RUNTIMES};
 use crate::services::lambda::model::Config;
-use std::io::BufRead;
+use std::future::Future;
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const MARK: &str = "\u{1e}awslab:done:";
 /// The marker's id after the code has loaded (the bootstrap writes it before its first
 /// `/invocation/next`, and after an init error).
 const INIT_MARK: &str = "init";
+
+/// How AWS words the end of a runtime killed with SIGKILL (out of memory, or stopped).
+const KILLED: &str = "signal: killed";
 
 /// How long to wait for a handler's last output lines after its result arrived.
 const OUTPUT_GRACE: Duration = Duration::from_millis(500);
@@ -33,7 +38,8 @@ pub struct LogLine {
 }
 
 pub struct Worker {
-    child: tokio::process::Child,
+    /// First, so that dropping a worker kills its processes before anything else goes.
+    sandbox: Sandbox,
     api: RuntimeApi,
     output: Arc<Output>,
     log_stream: String,
@@ -48,10 +54,12 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the interpreter for `launch.config.runtime` on the bootstrap.
+    /// Starts the interpreter for `launch.config.runtime` on the bootstrap, in a new sandbox
+    /// whose temp folder is made under `temp_parent`.
     pub fn spawn(
         launch: Launch,
         bootstrap_dir: &Path,
+        temp_parent: &Path,
         interpreters: &Interpreters,
     ) -> Result<Self, LambdaError> {
         let config = &launch.config;
@@ -59,7 +67,7 @@ impl Worker {
         let api = RuntimeApi::start()?;
         let log_stream = log_stream_name(&config.version);
         let (reader, writer) = std::io::pipe().map_err(spawn_error)?;
-        let mut command = tokio::process::Command::new(&interpreter);
+        let mut command = std::process::Command::new(&interpreter);
         command
             .arg(bootstrap_dir.join(bootstrap))
             .current_dir(&launch.task_root)
@@ -67,18 +75,16 @@ impl Worker {
             .envs(environment(&launch, &api.address(), &log_stream))
             .stdin(std::process::Stdio::null())
             .stdout(writer.try_clone().map_err(spawn_error)?)
-            .stderr(writer)
-            .kill_on_drop(true);
-        let child = match command.spawn() {
-            Ok(child) => child,
+            .stderr(writer);
+        // The command (and its copies of the pipe's write end) is dropped once the worker has
+        // started, so the reader sees the end of the output when the sandbox's processes end.
+        let sandbox = match Sandbox::spawn(command, config.memory_size, temp_parent) {
+            Ok(sandbox) => sandbox,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Err(missing_interpreter(&config.runtime, &interpreter));
             }
             Err(error) => return Err(spawn_error(error)),
         };
-        // The command holds copies of the pipe's write end; drop them so the reader sees the
-        // end of the output when the process ends.
-        drop(command);
         let output = Arc::new(Output::default());
         let capture = Arc::clone(&output);
         std::thread::Builder::new()
@@ -86,7 +92,7 @@ impl Worker {
             .spawn(move || capture.read_from(reader))
             .map_err(spawn_error)?;
         Ok(Self {
-            child,
+            sandbox,
             api,
             output,
             log_stream,
@@ -99,6 +105,11 @@ impl Worker {
         })
     }
 
+    /// Kills the worker's sandbox from elsewhere (a reset while it is busy).
+    pub fn sandbox_handle(&self) -> SandboxHandle {
+        self.sandbox.handle()
+    }
+
     pub fn idle_for(&self) -> Duration {
         self.last_used.elapsed()
     }
@@ -108,13 +119,16 @@ impl Worker {
         self.alive
     }
 
-    /// Runs one invocation and gathers its log.
+    /// Runs one invocation and gathers its log. `stop` ends it early (the runtime is being
+    /// stopped): the sandbox is killed and the invocation ends as if the runtime had died.
     pub async fn run(
         &mut self,
         config: &Config,
         invocation: Invocation,
         init_limit: Duration,
+        stop: impl Future<Output = ()>,
     ) -> Outcome {
+        tokio::pin!(stop);
         let cold = !self.initialized;
         let request_id = invocation.request_id.clone();
         let timeout = Duration::from_secs(u64::from(config.timeout));
@@ -132,61 +146,22 @@ impl Worker {
 
         // Phase 1: the worker takes the invocation (on a cold start, after loading the code).
         let picked_up = tokio::select! {
-            started = started => started.ok(),
-            status = self.child.wait() => {
-                let _ = status;
-                None
-            }
-            () = tokio::time::sleep(init_limit) => None,
+            started = started => started.map_err(|_| Interrupted::Exited),
+            watched = self.sandbox.watch() => Err(Interrupted::from(watched)),
+            () = tokio::time::sleep(init_limit) => Err(Interrupted::TimedOut),
+            () = &mut stop => Err(Interrupted::Stopped),
         };
         let init_duration = cold.then(|| {
             picked_up.as_ref().map_or_else(
-                || self.spawned.elapsed(),
+                |_| self.spawned.elapsed(),
                 |started: &Started| started.at - self.spawned,
             )
         });
-        let Some(started) = picked_up else {
-            // The code failed to load (the bootstrap reported it and exited), or took too long.
-            self.stop().await;
-            let init_error = self.api.init_error();
-            log.extend(self.output.drain(None, &request_id));
-            let duration = init_duration.unwrap_or_default();
-            let (ending, error_type) = match init_error {
-                Some((body, error_type)) => {
-                    let ending = Ending::FunctionError { body, error_type: error_type.clone() };
-                    (ending, error_type)
-                }
-                None if self.spawned.elapsed() >= init_limit => {
-                    (Ending::TimedOut, "Sandbox.Timedout".into())
-                }
-                None => (
-                    Ending::Exited("Runtime exited without providing a reason".into()),
-                    "Runtime.ExitError".to_string(),
-                ),
-            };
-            log.push(self.line(format!(
-                "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {error_type}",
-                ms(duration)
-            )));
-            log.push(
-                self.line(format!("START RequestId: {request_id} Version: {}", config.version)),
-            );
-            log.push(self.line(format!("END RequestId: {request_id}")));
-            log.push(self.line(format!(
-                "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\tStatus: error\tError Type: {error_type}",
-                ms(duration),
-                billed(duration),
-                config.memory_size,
-                self.max_memory_mb()
-            )));
-            self.initialized = true;
-            return Outcome {
-                ending,
-                log: in_time_order(log),
-                log_stream: self.log_stream.clone(),
-                duration,
-                init_duration: None,
-            };
+        let started = match picked_up {
+            Ok(started) => started,
+            Err(interrupted) => {
+                return self.failed_init(config, &request_id, interrupted, init_duration, log);
+            }
         };
         if cold {
             // Lines printed while the code loaded come before START: all of them, up to the
@@ -198,27 +173,34 @@ impl Worker {
             format!("START RequestId: {request_id} Version: {}", config.version),
         ));
 
-        // Phase 2: the handler runs, within the function's timeout.
+        // Phase 2: the handler runs, within the function's timeout and memory.
         let deadline = tokio::time::Instant::from_std(started.at + timeout);
-        let ending = tokio::select! {
+        let mut ending = tokio::select! {
             reply = replied => match reply {
                 Ok(ending) => ending,
                 Err(_) => Ending::Exited("Runtime exited without providing a reason".into()),
             },
-            status = self.child.wait() => Ending::Exited(match status {
-                Ok(status) => exit_reason(status),
-                Err(error) => error.to_string(),
-            }),
+            watched = self.sandbox.watch() => match watched {
+                Sample::OverLimit => Ending::Exited(KILLED.into()),
+                _ => Ending::Exited(self.exit_reason()),
+            },
             () = tokio::time::sleep_until(deadline) => Ending::TimedOut,
+            () = &mut stop => Ending::Exited(KILLED.into()),
         };
         let duration = started.at.elapsed();
-        let max_memory = self.max_memory_mb();
+        // The memory at the end counts too: a handler that went over its limit just before it
+        // answered was over its limit.
+        if matches!(ending, Ending::Response(_) | Ending::FunctionError { .. })
+            && self.sandbox.sample() == Sample::OverLimit
+        {
+            ending = Ending::Exited(KILLED.into());
+        }
         match &ending {
             Ending::Response(_) | Ending::FunctionError { .. } => {
                 log.extend(self.output.drain(Some(OUTPUT_GRACE), &request_id));
             }
             Ending::TimedOut => {
-                self.stop().await;
+                self.stop();
                 log.extend(self.output.drain(None, &request_id));
                 log.push(self.line(format!(
                     "{} {request_id} Task timed out after {:.2} seconds",
@@ -227,7 +209,7 @@ impl Worker {
                 )));
             }
             Ending::Exited(reason) => {
-                self.stop().await;
+                self.stop();
                 log.extend(self.output.drain(None, &request_id));
                 log.push(self.line(format!(
                     "RequestId: {request_id} Error: Runtime exited with error: {reason}\nRuntime.ExitError"
@@ -237,10 +219,11 @@ impl Worker {
         log.push(self.line(format!("END RequestId: {request_id}")));
         let reported = if ending == Ending::TimedOut { timeout } else { duration };
         let mut report = format!(
-            "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {max_memory} MB\t",
+            "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\t",
             ms(reported),
             billed(reported + init_duration.unwrap_or_default()),
             config.memory_size,
+            self.sandbox.peak_mb(),
         );
         if let Some(init) = init_duration {
             report.push_str(&format!("Init Duration: {:.2} ms\t", ms(init)));
@@ -262,23 +245,72 @@ impl Worker {
         }
     }
 
-    async fn stop(&mut self) {
-        self.alive = false;
-        let _ = self.child.start_kill();
-        let _ = tokio::time::timeout(Duration::from_secs(2), self.child.wait()).await;
+    /// The outcome of an invocation whose worker never took it: the code failed to load (the
+    /// bootstrap reported it and exited), took too long, went over the memory limit, or the
+    /// runtime was stopped.
+    fn failed_init(
+        &mut self,
+        config: &Config,
+        request_id: &str,
+        interrupted: Interrupted,
+        init_duration: Option<Duration>,
+        mut log: Vec<LogLine>,
+    ) -> Outcome {
+        self.stop();
+        let init_error = self.api.init_error();
+        log.extend(self.output.drain(None, request_id));
+        let duration = init_duration.unwrap_or_default();
+        let exited =
+            |reason: &str| (Ending::Exited(reason.into()), "Runtime.ExitError".to_string());
+        let (ending, error_type) = match (init_error, interrupted) {
+            (Some((body, error_type)), _) => {
+                (Ending::FunctionError { body, error_type: error_type.clone() }, error_type)
+            }
+            (None, Interrupted::TimedOut) => (Ending::TimedOut, "Sandbox.Timedout".into()),
+            (None, Interrupted::OverLimit | Interrupted::Stopped) => {
+                log.push(self.line(format!(
+                    "RequestId: {request_id} Error: Runtime exited with error: {KILLED}\nRuntime.ExitError"
+                )));
+                exited(KILLED)
+            }
+            (None, Interrupted::Exited) => exited("Runtime exited without providing a reason"),
+        };
+        log.push(self.line(format!(
+            "INIT_REPORT Init Duration: {:.2} ms\tPhase: init\tStatus: error\tError Type: {error_type}",
+            ms(duration)
+        )));
+        log.push(self.line(format!("START RequestId: {request_id} Version: {}", config.version)));
+        log.push(self.line(format!("END RequestId: {request_id}")));
+        log.push(self.line(format!(
+            "REPORT RequestId: {request_id}\tDuration: {:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB\tStatus: error\tError Type: {error_type}",
+            ms(duration),
+            billed(duration),
+            config.memory_size,
+            self.sandbox.peak_mb()
+        )));
+        self.initialized = true;
+        Outcome {
+            ending,
+            log: in_time_order(log),
+            log_stream: self.log_stream.clone(),
+            duration,
+            init_duration: None,
+        }
     }
 
-    /// The peak resident memory of the process, in MB (`VmHWM`).
-    fn max_memory_mb(&self) -> u64 {
-        let Some(pid) = self.child.id() else { return 0 };
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let kib: u64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|value| value.parse().ok())
-            .unwrap_or(0);
-        kib.div_ceil(1024)
+    /// Kills the sandbox; the worker is not used again.
+    fn stop(&mut self) {
+        self.alive = false;
+        self.sandbox.kill();
+    }
+
+    /// How the worker process ended, in the words of AWS's runtime interface (Go's).
+    fn exit_reason(&mut self) -> String {
+        self.alive = false;
+        match self.sandbox.kill() {
+            Some(status) => exit_reason(status),
+            None => "Runtime exited without providing a reason".into(),
+        }
     }
 
     fn line(&self, message: String) -> LogLine {
@@ -303,93 +335,20 @@ fn in_time_order(mut log: Vec<LogLine>) -> Vec<LogLine> {
     log
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-    }
+/// Why a worker never took an invocation.
+enum Interrupted {
+    Exited,
+    OverLimit,
+    TimedOut,
+    Stopped,
 }
 
-/// Lines a worker wrote, and where the output of each finished invocation (or of loading the
-/// code) ends among them.
-#[derive(Default)]
-struct Output {
-    state: Mutex<OutputState>,
-    changed: Condvar,
-}
-
-#[derive(Default)]
-struct OutputState {
-    lines: Vec<LogLine>,
-    /// A marker's id, and how many of `lines` its output's end follows.
-    done: Vec<(String, usize)>,
-    closed: bool,
-}
-
-impl Output {
-    fn read_from(&self, reader: std::io::PipeReader) {
-        let mut reader = std::io::BufReader::new(reader);
-        let mut buffer = Vec::new();
-        loop {
-            buffer.clear();
-            match reader.read_until(b'\n', &mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-            let text = String::from_utf8_lossy(&buffer);
-            let text = text.trim_end_matches(['\n']).trim_end_matches('\r');
-            let mut state = crate::state::lock(&self.state);
-            match text.strip_prefix(MARK) {
-                Some(request_id) => {
-                    let end = state.lines.len();
-                    state.done.push((request_id.to_string(), end));
-                }
-                None => state.lines.push(LogLine {
-                    timestamp: epoch_ms(Instant::now()),
-                    message: text.replace('\r', "\n"),
-                }),
-            }
-            drop(state);
-            self.changed.notify_all();
+impl From<Sample> for Interrupted {
+    fn from(sample: Sample) -> Self {
+        match sample {
+            Sample::OverLimit => Self::OverLimit,
+            Sample::Exited | Sample::Running(_) => Self::Exited,
         }
-        crate::state::lock(&self.state).closed = true;
-        self.changed.notify_all();
-    }
-
-    /// Takes `request_id`'s lines: up to its marker when the reader has seen it (lines after it
-    /// belong to what the worker did next), else all lines so far. With a grace period, first
-    /// waits (at most that long) for the marker.
-    fn drain(&self, grace: Option<Duration>, request_id: &str) -> Vec<LogLine> {
-        let mut state = crate::state::lock(&self.state);
-        let until = Instant::now() + grace.unwrap_or_default();
-        if grace.is_some() {
-            while !state.closed && !state.done.iter().any(|(done, _)| done == request_id) {
-                let left = until.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                state = match self.changed.wait_timeout(state, left) {
-                    Ok((state, _)) => state,
-                    Err(poisoned) => poisoned.into_inner().0,
-                };
-            }
-        } else if !state.closed {
-            // The process was just stopped: give the reader a moment to see the last lines.
-            let (next, _) = self
-                .changed
-                .wait_timeout_while(state, Duration::from_millis(200), |state| !state.closed)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            state = next;
-        }
-        let end = match state.done.iter().position(|(done, _)| done == request_id) {
-            Some(index) => state.done.remove(index).1,
-            None => state.lines.len(),
-        };
-        let end = end.min(state.lines.len());
-        let taken: Vec<LogLine> = state.lines.drain(..end).collect();
-        for (_, later) in &mut state.done {
-            *later = later.saturating_sub(taken.len());
-        }
-        taken
     }
 }
 
@@ -479,13 +438,37 @@ fn log_stream_name(version: &str) -> String {
     )
 }
 
+/// `exit status 1`, `signal: killed`: how Go (AWS's runtime interface) words a process's end.
 fn exit_reason(status: std::process::ExitStatus) -> String {
     use std::os::unix::process::ExitStatusExt;
     match (status.code(), status.signal()) {
         (Some(code), _) => format!("exit status {code}"),
-        (None, Some(signal)) => format!("signal: {signal}"),
+        (None, Some(signal)) => format!("signal: {}", signal_name(signal)),
         _ => status.to_string(),
     }
+}
+
+/// Go's names of the signals a runtime may die of (its `syscall` table on Linux).
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        1 => "hangup",
+        2 => "interrupt",
+        3 => "quit",
+        4 => "illegal instruction",
+        5 => "trace/breakpoint trap",
+        6 => "aborted",
+        7 => "bus error",
+        8 => "floating point exception",
+        9 => "killed",
+        10 => "user defined signal 1",
+        11 => "segmentation fault",
+        12 => "user defined signal 2",
+        13 => "broken pipe",
+        14 => "alarm clock",
+        15 => "terminated",
+        other => return format!("signal {other}"),
+    };
+    name.to_string()
 }
 
 fn iso_now() -> String {
@@ -540,20 +523,15 @@ mod tests {
     }
 
     #[test]
-    fn each_output_ends_at_its_marker_even_when_more_was_read() {
-        use std::io::Write;
-        let output = Output::default();
-        let (reader, mut writer) = std::io::pipe().unwrap();
-        let written = format!("loaded\n{MARK}{INIT_MARK}\nevent\n{MARK}req-1\nnext\n");
-        writer.write_all(written.as_bytes()).unwrap();
-        drop(writer);
-        output.read_from(reader);
-        let messages = |lines: Vec<LogLine>| -> Vec<String> {
-            lines.into_iter().map(|line| line.message).collect()
-        };
-        assert_eq!(messages(output.drain(Some(Duration::ZERO), INIT_MARK)), ["loaded"]);
-        assert_eq!(messages(output.drain(Some(Duration::ZERO), "req-1")), ["event"]);
-        assert_eq!(messages(output.drain(None, "req-2")), ["next"]);
+    fn signals_are_named_as_go_names_them() {
+        use std::os::unix::process::ExitStatusExt;
+        let killed = std::process::ExitStatus::from_raw(9);
+        assert_eq!(exit_reason(killed), "signal: killed");
+        assert_eq!(
+            exit_reason(std::process::ExitStatus::from_raw(11)),
+            "signal: segmentation fault"
+        );
+        assert_eq!(exit_reason(std::process::ExitStatus::from_raw(3 << 8)), "exit status 3");
     }
 
     #[test]
