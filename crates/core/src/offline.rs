@@ -124,9 +124,14 @@ async fn launch(options: OfflineOptions) -> (Option<Emulator>, EmulatorStatus) {
             let endpoint = server.endpoint().to_owned();
             (Some(server), EmulatorStatus::Running { endpoint, warning })
         }
-        // The saved state is unusable (damaged, locked, unreadable): start without it.
-        Err(StartError::State { path, source }) => {
-            let warning = memory_warning(&path, &*source);
+        // The saved state is unusable for a reason other than damage (unreadable, held by
+        // another program, saved by a newer awslab): start without it. The message names the
+        // file and says what to do.
+        Err(StartError::State { message, .. }) => {
+            let warning = format!(
+                "{message}; meanwhile the offline emulator keeps its resources in memory: they \
+                 vanish when the app closes"
+            );
             match Emulator::start(in_memory(options.port)).await {
                 Ok(server) => {
                     let endpoint = server.endpoint().to_owned();
@@ -195,12 +200,37 @@ mod tests {
             .start(OfflineOptions { state_dir: Some(blocker.join("emulator")), port: 0 })
             .await;
 
-        let EmulatorStatus::Running { endpoint, warning: Some(warning) } = &status else {
+        let EmulatorStatus::Running { endpoint, warning: Some(warning), .. } = &status else {
             panic!("expected running with a warning: {status:?}");
         };
         assert!(warning.contains("not-a-folder"), "{warning}");
         assert!(warning.contains("in memory"), "{warning}");
         assert!(health(endpoint).await.is_success());
+        offline.stop().await;
+    }
+
+    #[tokio::test]
+    async fn state_that_cannot_be_used_falls_back_to_memory_saying_why_once() {
+        let data = tempfile::tempdir().expect("temporary folder");
+        let state_dir = data.path().join("emulator");
+        std::fs::create_dir_all(state_dir.join("state.sqlite3")).expect("a folder in its place");
+        let offline = OfflineEmulator::new();
+
+        let status =
+            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+
+        let EmulatorStatus::Running { warning: Some(warning), .. } = &status else {
+            panic!("expected running in memory with a warning: {status:?}");
+        };
+        let file = state_dir.join("state.sqlite3").display().to_string();
+        assert_eq!(
+            warning,
+            &format!(
+                "the emulator cannot use {file}: it is not a file; move it away, then start the \
+                 emulator again; meanwhile the offline emulator keeps its resources in memory: \
+                 they vanish when the app closes"
+            )
+        );
         offline.stop().await;
     }
 

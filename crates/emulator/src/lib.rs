@@ -25,7 +25,8 @@
 //! - `state`: what the emulator holds, one lock per service; `clock`: injected time (sped up,
 //!   and advanced on request);
 //!   `persist`: the state file of the services that keep no SQLite database of their own
-//!   (DynamoDB and CloudWatch Logs do).
+//!   (DynamoDB and CloudWatch Logs do); `state_files`: every SQLite state file checked before
+//!   it is opened, and set aside when damaged (see [`Emulator::notices`]).
 //! - `error`: [`AwsError`], the code/message/status every layer speaks.
 //!
 //! Not here: anything from the aws-sdk crates (they are only used by this crate's tests), and
@@ -45,6 +46,7 @@ pub mod services;
 mod signature;
 mod snapshots;
 mod state;
+mod state_files;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;

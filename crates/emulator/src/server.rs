@@ -30,15 +30,19 @@ pub struct Emulator {
     task: Option<JoinHandle<()>>,
     /// CloudWatch's alarm ticker (`services::cloudwatch::ticker`), stopped with the server.
     ticker: Option<JoinHandle<()>>,
+    /// What the server serves, kept for [`Emulator::notices`].
+    shared: Arc<Shared>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
-    /// A file or folder of the emulator's saved state (under `data_dir`) cannot be opened.
-    #[error("cannot open the emulator's saved state {}: {source}", path.display())]
-    State { path: std::path::PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
+    /// A file or folder of the emulator's saved state (under `data_dir`) cannot be used for a
+    /// reason that is not damage (damaged files are set aside: see [`Emulator::notices`]).
+    /// `message` is one sentence that names the file and says what to do.
+    #[error("{message}")]
+    State { path: std::path::PathBuf, message: String },
 }
 
 impl Emulator {
@@ -51,7 +55,7 @@ impl Emulator {
         let port =
             listener.local_addr().map_err(|source| StartError::Bind { port, source })?.port();
         let shared = Shared::new(config)
-            .map_err(|error| StartError::State { path: error.path, source: error.source })?;
+            .map_err(|error| StartError::State { path: error.path, message: error.message })?;
         shared.set_endpoint(format!("http://127.0.0.1:{port}"));
         let shared = Arc::new(shared);
         let ticker = services::cloudwatch::ticker::spawn(Arc::clone(&shared));
@@ -79,7 +83,7 @@ impl Emulator {
             .route("/unsubscribe.html", get(unsubscribe_link))
             .route("/_awslab/{*rest}", axum::routing::any(unknown_control))
             .fallback(dispatch)
-            .with_state(shared);
+            .with_state(Arc::clone(&shared));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -95,7 +99,17 @@ impl Emulator {
             shutdown: Some(shutdown),
             task: Some(task),
             ticker: Some(ticker),
+            shared,
         })
+    }
+
+    /// One sentence per damaged state file that was set aside rather than loaded: which file,
+    /// where it was moved, why, and what it held (for example "…/state.sqlite3 is damaged (it is
+    /// not a SQLite database), so it was moved to …/state.sqlite3.damaged-20261206T081500Z and
+    /// the emulator started without the IAM roles and policies, … saved in it."). Empty when
+    /// every file was sound. Callers show them to the learner.
+    pub fn notices(&self) -> Vec<String> {
+        self.shared.notices()
     }
 
     /// `http://127.0.0.1:PORT`: what SDK clients take as their endpoint URL.
@@ -111,6 +125,9 @@ impl Emulator {
     pub async fn shutdown(mut self) {
         if let Some(ticker) = self.ticker.take() {
             ticker.abort();
+            // Until the aborted task is dropped it holds the state, and with it the SQLite
+            // connections: waiting for it means the files are closed when this returns.
+            let _ = ticker.await;
         }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
