@@ -408,3 +408,60 @@ async fn a_document_this_awslab_cannot_read_is_refused_in_one_sentence_and_left_
         .count();
     assert_eq!(aside, 0);
 }
+
+async fn table_names(emulator: &Emulator, region: &'static str) -> Vec<String> {
+    let sdk = sdk_config(emulator, region).await;
+    let tables = aws_sdk_dynamodb::Client::new(&sdk).list_tables().send().await.unwrap();
+    tables.table_names().to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_snapshot_is_refused_whole_and_the_live_state_is_left_alone() {
+    let folder = tempfile::tempdir().unwrap();
+    let emulator = Emulator::start(config(folder.path())).await.unwrap();
+    for region in ["us-east-1", "us-west-2"] {
+        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk_config(&emulator, region).await);
+        common::create_table(&dynamodb, "customers", "customer_id").send().await.unwrap();
+    }
+    let saved = common::send(emulator.port(), "POST", "/_awslab/snapshots/step-1", &[], b"").await;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+    let dynamodb = aws_sdk_dynamodb::Client::new(&sdk_config(&emulator, "us-east-1").await);
+    common::create_table(&dynamodb, "orders", "order_id").send().await.unwrap();
+
+    // us-east-1 comes first: without a check of every file before the first restore, it would
+    // be rolled back before us-west-2's copy is found damaged.
+    let snapshot = folder.path().join("snapshots").join("step-1");
+    let copy = snapshot.join("dynamodb").join("us-west-2.sqlite3");
+    std::fs::write(&copy, b"overwritten by mistake".repeat(100)).unwrap();
+    let refused =
+        common::send(emulator.port(), "POST", "/_awslab/snapshots/step-1/restore", &[], b"").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(body["code"], "SnapshotDamaged");
+    assert_eq!(
+        body["message"],
+        format!(
+            "snapshot step-1 cannot be restored: its copy of the DynamoDB tables of us-west-2 \
+             and their items ({}) is damaged (it is not a SQLite database); nothing was changed",
+            copy.display()
+        )
+    );
+    assert_eq!(table_names(&emulator, "us-east-1").await, ["customers", "orders"]);
+    assert_eq!(std::fs::read(&copy).unwrap(), b"overwritten by mistake".repeat(100), "kept");
+
+    // CloudWatch Logs' copy, cut short, is refused the same way.
+    std::fs::remove_file(&copy).unwrap();
+    let logs = snapshot.join("logs.sqlite3");
+    let length = std::fs::metadata(&logs).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&logs).unwrap().set_len(length / 2).unwrap();
+    let refused =
+        common::send(emulator.port(), "POST", "/_awslab/snapshots/step-1/restore", &[], b"").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("its copy of the CloudWatch Logs' log groups, streams and events"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(table_names(&emulator, "us-east-1").await, ["customers", "orders"]);
+    emulator.shutdown().await;
+}
