@@ -59,6 +59,11 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             ),
             error => anyhow::Error::new(error),
         })?;
+        // Damaged state files that were set aside, before the ready line: the learner reads
+        // what is missing before using it.
+        for notice in emulator.notices() {
+            eprintln!("warning: {notice}");
+        }
         // One line, then flush: scripts and tests wait for it to know the port.
         println!("awslab emulator listening on {}", emulator.endpoint());
         std::io::stdout().flush().ok();
