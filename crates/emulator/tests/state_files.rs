@@ -465,3 +465,29 @@ async fn a_damaged_snapshot_is_refused_whole_and_the_live_state_is_left_alone() 
     assert_eq!(table_names(&emulator, "us-east-1").await, ["customers", "orders"]);
     emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_region_written_by_a_newer_engine_is_refused_in_one_sentence_and_left_alone() {
+    let images = learner_folder().await;
+    let folder = images.copy(&images.closed, "newer-engine");
+    let file = Store::DynamoDb.file(&folder);
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.execute("UPDATE _config SET value = '999' WHERE key = 'schema_version'", []).unwrap();
+    drop(conn);
+    let before = std::fs::read(&file).unwrap();
+
+    let error = Emulator::start(config(&folder)).await.err().expect("refused");
+    let message = error.to_string();
+    let prefix = format!(
+        "the emulator cannot open {}, which holds the DynamoDB tables of {REGION}: this database \
+         was written by a newer version of Dynoxide (schema version 999; ",
+        file.display()
+    );
+    assert!(message.starts_with(&prefix), "{message}");
+    assert!(
+        message.ends_with("); update awslab, or move the file aside to start afresh"),
+        "one sentence, without the engine's advice to its developers: {message}"
+    );
+    assert!(std::error::Error::source(&error).is_none());
+    assert!(std::fs::read(&file).unwrap() == before, "the file is left as it was");
+}
