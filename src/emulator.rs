@@ -63,6 +63,11 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             ),
             error => anyhow::Error::new(error),
         })?;
+        // Damaged state files that were set aside, before the ready lines: the learner reads
+        // what is missing before using it.
+        for notice in emulator.notices() {
+            eprintln!("warning: {notice}");
+        }
         // Two lines in one write, then flush: scripts and tests wait for the first to know the
         // port. The control endpoints (/_awslab/…) take a token made at each launch: printed
         // when nothing is written, else kept (readable by you alone) in the data folder. A

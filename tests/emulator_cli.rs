@@ -365,3 +365,70 @@ fn what_a_killed_emulator_left_is_cleaned_up_by_the_next_one() {
     let own = format!("-{}-", _next.0.id());
     assert!(left.iter().all(|name| name.contains(&own)), "leftovers: {left:?}");
 }
+
+#[test]
+fn a_damaged_state_file_is_set_aside_and_serve_says_so_before_it_is_ready() {
+    let data = tempfile::tempdir().expect("temporary folder");
+    let file = data.path().join("state.sqlite3");
+    let notes = b"the learner's notes, saved over the wrong file\n".repeat(100);
+    std::fs::write(&file, &notes).expect("write");
+
+    let (mut server, line, _) =
+        serve(&["--port", "0", "--data-dir", data.path().to_str().expect("a UTF-8 path")]);
+
+    assert!(line.starts_with("awslab emulator listening on http://127.0.0.1:"), "{line}");
+    // Read on a thread: without a notice, the running server would keep the read waiting.
+    let stderr = server.0.stderr.take().expect("stderr");
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stderr).read_line(&mut line);
+        let _ = sender.send(line);
+    });
+    let notice = received
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("a notice on stderr, printed before the ready line");
+    let file = file.display();
+    let start = format!(
+        "warning: {file} is damaged (it is not a SQLite database), so it was moved to \
+         {file}.damaged-"
+    );
+    assert!(notice.starts_with(&start), "{notice}");
+    assert!(
+        notice.ends_with(
+            " and the emulator started without the IAM roles and policies, Lambda functions, \
+             API Gateway APIs, EC2 instances, CloudWatch alarms and SNS topics saved in it.\n"
+        ),
+        "{notice}"
+    );
+    let moved: Vec<_> = std::fs::read_dir(data.path())
+        .expect("list the folder")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().contains("state.sqlite3.damaged-"))
+        .collect();
+    let [moved] = moved.as_slice() else { panic!("one file set aside: {moved:?}") };
+    assert!(notice.contains(&format!(" moved to {} and ", moved.display())), "{notice}");
+    assert_eq!(std::fs::read(moved).expect("the file set aside"), notes);
+}
+
+#[test]
+fn state_that_cannot_be_used_is_refused_in_one_sentence() {
+    let data = tempfile::tempdir().expect("temporary folder");
+    let file = data.path().join("state.sqlite3");
+    std::fs::create_dir(&file).expect("a folder where the file should be");
+    let output = Command::new(env!("CARGO_BIN_EXE_awslab"))
+        .args(["emulator", "serve", "--port", "0", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: the emulator cannot use {}: it is not a file; move it away, then start the \
+             emulator again\n",
+            file.display()
+        )
+    );
+}

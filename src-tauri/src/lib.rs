@@ -50,10 +50,13 @@ pub fn run() -> tauri::Result<()> {
         .setup(move |_app| {
             tauri::async_runtime::spawn(async move {
                 match starting.start(OfflineOptions::from_environment()).await {
-                    EmulatorStatus::Running { endpoint, warning } => {
+                    EmulatorStatus::Running { endpoint, warning, notices } => {
                         eprintln!("awslab: offline emulator running at {endpoint}");
                         if let Some(warning) = warning {
                             eprintln!("awslab: warning: {warning}");
+                        }
+                        for notice in notices {
+                            eprintln!("awslab: warning: {notice}");
                         }
                     }
                     EmulatorStatus::Failed { message } => eprintln!("awslab: {message}"),

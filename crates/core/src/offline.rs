@@ -5,8 +5,9 @@
 //! a restart. When that folder cannot be used (no data folder on this system, a folder that
 //! cannot be created, saved state that cannot be opened), the emulator still starts, with its
 //! state in memory, and the status carries a warning saying so: the learner can work, and knows
-//! their resources vanish when the app closes. Only a server that cannot listen at all is a
-//! failure.
+//! their resources vanish when the app closes. A damaged state file is not that: the emulator
+//! sets it aside and starts on the folder, and the status lists its sentence (`notices`). Only a
+//! server that cannot listen at all is a failure.
 //!
 //! Not here: pointing SDK clients at it (`awslab-cloud`), or the emulator itself.
 
@@ -28,6 +29,10 @@ pub enum EmulatorStatus {
         /// Set when the state could not be kept on disk and lives in memory: why, for the
         /// learner.
         warning: Option<String>,
+        /// One sentence per damaged state file the emulator set aside at start, for the
+        /// learner: which file, where it was moved, why, and what it held. Empty when every
+        /// file was sound.
+        notices: Vec<String>,
     },
     /// Could not start; `message` says why, for the learner. Offline steps cannot run.
     Failed { message: String },
@@ -128,15 +133,26 @@ async fn launch(options: OfflineOptions) -> (Option<Emulator>, EmulatorStatus) {
     match Emulator::start(config).await {
         Ok(server) => {
             let endpoint = server.endpoint().to_owned();
-            (Some(server), EmulatorStatus::Running { endpoint, warning })
+            let notices = server.notices();
+            (Some(server), EmulatorStatus::Running { endpoint, warning, notices })
         }
-        // The saved state is unusable (damaged, locked, unreadable): start without it.
-        Err(StartError::State { path, source }) => {
-            let warning = memory_warning(&path, &*source);
+        // The saved state is unusable for a reason other than damage (unreadable, held by
+        // another program, saved by a newer awslab): start without it. The message names the
+        // file and says what to do.
+        Err(StartError::State { message, .. }) => {
+            let warning = format!(
+                "{message}; meanwhile the offline emulator keeps its resources in memory: they \
+                 vanish when the app closes"
+            );
             match Emulator::start(in_memory(options.port)).await {
                 Ok(server) => {
                     let endpoint = server.endpoint().to_owned();
-                    (Some(server), EmulatorStatus::Running { endpoint, warning: Some(warning) })
+                    let status = EmulatorStatus::Running {
+                        endpoint,
+                        warning: Some(warning),
+                        notices: Vec::new(),
+                    };
+                    (Some(server), status)
                 }
                 Err(error) => (None, failed(&error)),
             }
@@ -179,10 +195,11 @@ mod tests {
         let status =
             offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
 
-        let EmulatorStatus::Running { endpoint, warning: None } = &status else {
+        let EmulatorStatus::Running { endpoint, warning: None, notices } = &status else {
             panic!("expected running without a warning: {status:?}");
         };
         assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
+        assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(offline.status(), status);
         assert!(health(endpoint).await.is_success());
         assert!(state_dir.is_dir(), "the state folder is created");
@@ -201,12 +218,70 @@ mod tests {
             .start(OfflineOptions { state_dir: Some(blocker.join("emulator")), port: 0 })
             .await;
 
-        let EmulatorStatus::Running { endpoint, warning: Some(warning) } = &status else {
+        let EmulatorStatus::Running { endpoint, warning: Some(warning), .. } = &status else {
             panic!("expected running with a warning: {status:?}");
         };
         assert!(warning.contains("not-a-folder"), "{warning}");
         assert!(warning.contains("in memory"), "{warning}");
         assert!(health(endpoint).await.is_success());
+        offline.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_damaged_state_file_is_set_aside_and_the_status_says_so_in_one_sentence() {
+        let data = tempfile::tempdir().expect("temporary folder");
+        let state_dir = data.path().join("emulator");
+        std::fs::create_dir_all(&state_dir).expect("state folder");
+        let garbage = b"not a database: the learner's notes".repeat(200);
+        std::fs::write(state_dir.join("state.sqlite3"), &garbage).expect("write");
+        let offline = OfflineEmulator::new();
+
+        let status =
+            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+
+        let EmulatorStatus::Running { endpoint, warning: None, notices } = &status else {
+            panic!("expected running on the folder, without a warning: {status:?}");
+        };
+        let [notice] = notices.as_slice() else { panic!("one sentence: {notices:?}") };
+        let file = state_dir.join("state.sqlite3").display().to_string();
+        assert!(notice.starts_with(&format!("{file} is damaged (it is not a SQLite database), so it was moved to {file}.damaged-")), "{notice}");
+        assert!(notice.ends_with("and the emulator started without the IAM roles and policies, Lambda functions, API Gateway APIs, EC2 instances, CloudWatch alarms and SNS topics saved in it."), "{notice}");
+        assert!(health(endpoint).await.is_success());
+        let moved: Vec<_> = std::fs::read_dir(&state_dir)
+            .expect("list")
+            .flatten()
+            .filter(|entry| {
+                entry.file_name().to_string_lossy().starts_with("state.sqlite3.damaged-")
+            })
+            .map(|entry| std::fs::read(entry.path()).expect("read"))
+            .collect();
+        assert_eq!(moved, [garbage], "the damaged file is kept, as it was");
+        offline.stop().await;
+    }
+
+    #[tokio::test]
+    async fn state_that_cannot_be_used_falls_back_to_memory_saying_why_once() {
+        let data = tempfile::tempdir().expect("temporary folder");
+        let state_dir = data.path().join("emulator");
+        std::fs::create_dir_all(state_dir.join("state.sqlite3")).expect("a folder in its place");
+        let offline = OfflineEmulator::new();
+
+        let status =
+            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+
+        let EmulatorStatus::Running { warning: Some(warning), notices, .. } = &status else {
+            panic!("expected running in memory with a warning: {status:?}");
+        };
+        let file = state_dir.join("state.sqlite3").display().to_string();
+        assert_eq!(
+            warning,
+            &format!(
+                "the emulator cannot use {file}: it is not a file; move it away, then start the \
+                 emulator again; meanwhile the offline emulator keeps its resources in memory: \
+                 they vanish when the app closes"
+            )
+        );
+        assert!(notices.is_empty());
         offline.stop().await;
     }
 
@@ -240,11 +315,19 @@ mod tests {
 
     #[test]
     fn the_status_crosses_the_boundary_tagged_by_state() {
-        let running =
-            EmulatorStatus::Running { endpoint: "http://127.0.0.1:1".into(), warning: None };
+        let running = EmulatorStatus::Running {
+            endpoint: "http://127.0.0.1:1".into(),
+            warning: None,
+            notices: vec!["…/state.sqlite3 is damaged (…), so …".into()],
+        };
         assert_eq!(
             serde_json::to_value(&running).expect("serializable"),
-            serde_json::json!({ "state": "running", "endpoint": "http://127.0.0.1:1", "warning": null })
+            serde_json::json!({
+                "state": "running",
+                "endpoint": "http://127.0.0.1:1",
+                "warning": null,
+                "notices": ["…/state.sqlite3 is damaged (…), so …"],
+            })
         );
         assert_eq!(
             serde_json::to_value(EmulatorStatus::Starting).expect("serializable"),

@@ -217,6 +217,13 @@ pub async fn restore_snapshot(
         Ok(state) => state,
         Err(response) => return *response,
     };
+    // Every file is checked before the first is restored: a damaged one changes nothing.
+    if let Err(message) = shared.snapshots.check_databases(&folder, &name) {
+        return answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "code": "SnapshotDamaged", "message": message }),
+        );
+    }
     let restored = shared
         .snapshots
         .empty_dynamodb()

@@ -29,7 +29,8 @@
 //! - `state`: what the emulator holds, one lock per service; `clock`: injected time (sped up,
 //!   and advanced on request);
 //!   `persist`: the state file of the services that keep no SQLite database of their own
-//!   (DynamoDB and CloudWatch Logs do).
+//!   (DynamoDB and CloudWatch Logs do); `state_files`: every SQLite state file checked before
+//!   it is opened, and set aside when damaged (see [`Emulator::notices`]).
 //! - `error`: [`AwsError`], the code/message/status every layer speaks.
 //! - `temp_folders`: the emulator's temporary folders, named with its pid so that the next
 //!   emulator removes what a killed one left; `procfs`: what Linux's `/proc` says about
@@ -56,6 +57,7 @@ pub mod services;
 mod signature;
 mod snapshots;
 mod state;
+mod state_files;
 mod temp_folders;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};

@@ -6,7 +6,14 @@
 //! change is cheaper than it sounds and keeps the model free of SQL. Each save is one
 //! transaction in WAL mode: a crash loses at most the change being made. DynamoDB keeps its
 //! own SQLite files (dynoxide), next to this one.
+//!
+//! On open the file is checked first (`crate::state_files`): a damaged one is set aside and the
+//! store starts empty, saying so in [`StateStore::set_aside`]. A sound file whose document
+//! cannot be read (saved by a newer awslab, say) is refused rather than set aside: the file is
+//! fine, and this version of the emulator is what cannot read it.
 
+use crate::state::StateError;
+use crate::state_files::{self, SetAside};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -16,35 +23,53 @@ use std::sync::Mutex;
 /// The file name of the store in the data folder.
 pub const FILE_NAME: &str = "state.sqlite3";
 
+/// A document that cannot be loaded or saved. Each reads as one sentence naming the file; the
+/// SQLite error is part of it and not its `source()`, so printers of error chains (`{:#}`) do
+/// not say it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum PersistError {
-    #[error("cannot open the emulator state {}: {source}", path.display())]
-    Open { path: PathBuf, source: rusqlite::Error },
-    #[error("cannot save the {service} state in {}: {source}", path.display())]
-    Save { service: String, path: PathBuf, source: rusqlite::Error },
-    #[error("the saved {service} state in {} cannot be read ({reason}); move the file aside to start afresh", path.display())]
-    Corrupt { service: String, path: PathBuf, reason: String },
+    #[error("the emulator cannot read the saved {service} state in {}: {}", path.display(), state_files::plain_sqlite(cause))]
+    Read { service: String, path: PathBuf, cause: rusqlite::Error },
+    #[error("cannot save the {service} state in {}: {cause}", path.display())]
+    Save { service: String, path: PathBuf, cause: rusqlite::Error },
+    #[error("the saved {service} state in {} cannot be read ({reason}); it may have been saved by a newer awslab: update awslab, or move the file aside to start afresh", path.display())]
+    Unreadable { service: String, path: PathBuf, reason: String },
+}
+
+impl From<PersistError> for StateError {
+    fn from(error: PersistError) -> Self {
+        let path = match &error {
+            PersistError::Read { path, .. }
+            | PersistError::Save { path, .. }
+            | PersistError::Unreadable { path, .. } => path.clone(),
+        };
+        StateError::new(&path, error.to_string())
+    }
 }
 
 /// The state file, or nothing for an emulator that keeps everything in memory.
 pub struct StateStore {
     db: Option<(PathBuf, Mutex<Connection>)>,
+    /// The damaged file found at open and moved aside, if there was one.
+    set_aside: Option<SetAside>,
 }
 
 impl StateStore {
     pub fn in_memory() -> Self {
-        Self { db: None }
+        Self { db: None, set_aside: None }
     }
 
-    /// Opens (creating) `state.sqlite3` in `folder`.
-    pub fn open(folder: &Path) -> Result<Self, PersistError> {
+    /// Opens (creating) `state.sqlite3` in `folder`, after checking it: a damaged file is set
+    /// aside (see [`set_aside`](Self::set_aside)) and the store starts empty.
+    pub fn open(folder: &Path) -> Result<Self, StateError> {
         let path = folder.join(FILE_NAME);
-        let open_error = |source| PersistError::Open { path: path.clone(), source };
-        std::fs::create_dir_all(folder).map_err(|error| PersistError::Open {
-            path: path.clone(),
-            source: rusqlite::Error::ToSqlConversionFailure(Box::new(error)),
-        })?;
+        std::fs::create_dir_all(folder).map_err(|error| StateError::io(folder, &error))?;
+        let set_aside = state_files::prepare(&path, state_files::STATE_HOLDS)?;
+        let open_error = |error| StateError::sqlite(&path, &error);
         let conn = Connection::open(&path).map_err(open_error)?;
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(open_error)? {
+            return Err(StateError::read_only(&path));
+        }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS service_state (
@@ -53,7 +78,12 @@ impl StateStore {
              ) STRICT;",
         )
         .map_err(open_error)?;
-        Ok(Self { db: Some((path, Mutex::new(conn))) })
+        Ok(Self { db: Some((path, Mutex::new(conn))), set_aside })
+    }
+
+    /// The damaged file that [`open`](Self::open) moved aside, if it found one.
+    pub fn set_aside(&self) -> Option<&SetAside> {
+        self.set_aside.as_ref()
     }
 
     /// The saved state of `service`, or its default when none was saved (or in memory).
@@ -67,11 +97,15 @@ impl StateStore {
                 |row| row.get(0),
             )
             .optional()
-            .map_err(|source| PersistError::Open { path: path.clone(), source })?;
+            .map_err(|cause| PersistError::Read {
+                service: service.to_string(),
+                path: path.clone(),
+                cause,
+            })?;
         match document {
             None => Ok(T::default()),
             Some(document) => {
-                serde_json::from_str(&document).map_err(|error| PersistError::Corrupt {
+                serde_json::from_str(&document).map_err(|error| PersistError::Unreadable {
                     service: service.to_string(),
                     path: path.clone(),
                     reason: error.to_string(),
@@ -83,11 +117,8 @@ impl StateStore {
     /// Saves the whole state of `service`.
     pub fn save<T: Serialize>(&self, service: &str, state: &T) -> Result<(), PersistError> {
         let Some((path, conn)) = &self.db else { return Ok(()) };
-        let save_error = |source| PersistError::Save {
-            service: service.to_string(),
-            path: path.clone(),
-            source,
-        };
+        let save_error =
+            |cause| PersistError::Save { service: service.to_string(), path: path.clone(), cause };
         let document = serde_json::to_string(state).map_err(|error| {
             save_error(rusqlite::Error::ToSqlConversionFailure(Box::new(error)))
         })?;

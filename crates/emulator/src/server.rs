@@ -37,18 +37,23 @@ pub struct Emulator {
     task: Option<JoinHandle<()>>,
     /// CloudWatch's alarm ticker (`services::cloudwatch::ticker`), stopped with the server.
     ticker: Option<JoinHandle<()>>,
-    /// The state, to stop its Lambda workers when the server stops (not owned: the state goes
-    /// when the last request and task using it end).
+    /// The state, to stop its Lambda workers when the server stops and for
+    /// [`Emulator::notices`] (not owned: the state goes when the last request and task using
+    /// it end).
     shared: std::sync::Weak<Shared>,
+    /// Completes once the state is dropped whole (see `Shared::on_drop`).
+    dropped: Option<oneshot::Receiver<()>>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
-    /// A file or folder of the emulator's saved state (under `data_dir`) cannot be opened.
-    #[error("cannot open the emulator's saved state {}: {source}", path.display())]
-    State { path: std::path::PathBuf, source: Box<dyn std::error::Error + Send + Sync> },
+    /// A file or folder of the emulator's saved state (under `data_dir`) cannot be used for a
+    /// reason that is not damage (damaged files are set aside: see [`Emulator::notices`]).
+    /// `message` is one sentence that names the file and says what to do.
+    #[error("{message}")]
+    State { path: std::path::PathBuf, message: String },
 }
 
 impl Emulator {
@@ -61,17 +66,26 @@ impl Emulator {
         let port =
             listener.local_addr().map_err(|source| StartError::Bind { port, source })?.port();
         let shared = Shared::new(config)
-            .map_err(|error| StartError::State { path: error.path, source: error.source })?;
+            .map_err(|error| StartError::State { path: error.path, message: error.message })?;
         shared.set_port(port);
         let control_token = shared.control_token.clone();
         let token_file = match &shared.config.data_dir {
-            Some(folder) => Some(control_token.write_into(folder).map_err(|source| {
-                StartError::State { path: folder.join(gate::TOKEN_FILE), source: source.into() }
-            })?),
+            Some(folder) => {
+                let path = folder.join(gate::TOKEN_FILE);
+                Some(control_token.write_into(folder).map_err(|error| StartError::State {
+                    message: format!(
+                        "the emulator cannot write its control token to {} ({error}); check \
+                         that you may write in that folder",
+                        path.display()
+                    ),
+                    path,
+                })?)
+            }
             None => None,
         };
         let shared = Arc::new(shared);
         let weak_shared = Arc::downgrade(&shared);
+        let dropped = shared.on_drop();
         let ticker = services::cloudwatch::ticker::spawn(Arc::clone(&shared));
         let app = Router::new()
             .route("/_awslab/health", get(health))
@@ -118,7 +132,17 @@ impl Emulator {
             task: Some(task),
             ticker: Some(ticker),
             shared: weak_shared,
+            dropped,
         })
+    }
+
+    /// One sentence per damaged state file that was set aside rather than loaded: which file,
+    /// where it was moved, why, and what it held (for example "…/state.sqlite3 is damaged (it is
+    /// not a SQLite database), so it was moved to …/state.sqlite3.damaged-20261206T081500Z and
+    /// the emulator started without the IAM roles and policies, … saved in it."). Empty when
+    /// every file was sound. Callers show them to the learner.
+    pub fn notices(&self) -> Vec<String> {
+        self.shared.upgrade().map(|shared| shared.notices()).unwrap_or_default()
     }
 
     /// `http://127.0.0.1:PORT`: what SDK clients take as their endpoint URL.
@@ -155,6 +179,8 @@ impl Emulator {
         self.stop_lambda_workers();
         if let Some(ticker) = self.ticker.take() {
             ticker.abort();
+            // Until the aborted task is dropped it holds the state, and with it the SQLite
+            // connections: waiting for it means the files are closed when this returns.
             let _ = ticker.await;
         }
         if let Some(shutdown) = self.shutdown.take() {
@@ -163,9 +189,10 @@ impl Emulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
-        let until = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-        while self.shared.strong_count() > 0 && tokio::time::Instant::now() < until {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        // The last holder of the state may be a task finishing on another thread: wait until
+        // its drop has run to the end, so the SQLite files are closed and the temp folders gone.
+        if let Some(dropped) = self.dropped.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), dropped).await;
         }
     }
 

@@ -1,8 +1,14 @@
 //! Where named snapshots are kept: `snapshots/<name>/` in the data folder, or a temporary
 //! folder (`awslab-snapshots-<pid>-…`, see `temp_folders`) that disappears with an in-memory
 //! emulator.
+//!
+//! A snapshot's SQLite copies (`logs.sqlite3`, `dynamodb/<region>.sqlite3`) are checked as the
+//! live files are (`crate::state_files`) before a restore changes anything: a damaged snapshot
+//! is refused whole, and the live state stays as it was. It is not set aside: it is the
+//! learner's to delete or keep.
 
 use crate::error::AwsError;
+use crate::state_files;
 use crate::temp_folders::TempFolder;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +53,43 @@ impl Snapshots {
             .collect();
         names.sort();
         names
+    }
+
+    /// Checks every SQLite file of the snapshot in `folder` (named `name`), before anything is
+    /// restored from it: the sentence that refuses the restore when one is damaged or cannot
+    /// be read.
+    pub fn check_databases(&self, folder: &Path, name: &str) -> Result<(), String> {
+        let refused = |cause: String| {
+            format!("snapshot {name} cannot be restored: {cause}; nothing was changed")
+        };
+        // CloudWatch Logs' copy sits at the top of the snapshot, DynamoDB's regions in a folder.
+        let mut files = vec![(
+            folder.join(crate::services::logs::FILE_NAME),
+            state_files::LOGS_HOLDS.to_string(),
+        )];
+        let dynamodb = folder.join(crate::services::dynamodb::FOLDER);
+        match state_files::store_names(&dynamodb) {
+            Ok(regions) => files.extend(regions.iter().map(|region| {
+                (dynamodb.join(format!("{region}.sqlite3")), state_files::dynamodb_holds(region))
+            })),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(refused(crate::state::StateError::io(&dynamodb, &error).to_string()));
+            }
+        }
+        for (file, holding) in files {
+            match state_files::check(&file) {
+                Ok(None) => {}
+                Ok(Some(damage)) => {
+                    let file = file.display();
+                    return Err(refused(format!(
+                        "its copy of the {holding} ({file}) is damaged ({damage})"
+                    )));
+                }
+                Err(error) => return Err(refused(error.to_string())),
+            }
+        }
+        Ok(())
     }
 
     /// An empty DynamoDB database file, made on first use, to reset a region from.

@@ -57,52 +57,40 @@ pub struct Shared {
     port: OnceLock<u16>,
     /// This launch's secret for the control endpoints (see `gate`).
     pub control_token: crate::gate::ControlToken,
+    /// Dropped last (fields drop in the order declared), after every SQLite connection and
+    /// temp folder above: whoever holds the receiver learns that the state is wholly gone.
+    dropped: OnceLock<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Shared {
-    /// Opens the state in `config.data_dir` (or keeps it in memory).
+    /// Opens the state in `config.data_dir` (or keeps it in memory). Damaged state files are set
+    /// aside and their stores start empty (see [`notices`](Self::notices)); state that cannot
+    /// be used otherwise is a [`StateError`].
     pub fn new(config: EmulatorConfig) -> Result<Self, StateError> {
         let clock = Box::new(ScaledClock::new(config.clock_speed));
-        let (dynamodb, store, logs) = match &config.data_dir {
+        let (store, logs, dynamodb) = match &config.data_dir {
             Some(data_dir) => (
+                StateStore::open(data_dir)?,
+                LogStore::open(data_dir)?,
                 RegionalDatabases::open(data_dir)?,
-                StateStore::open(data_dir).map_err(|error| {
-                    StateError::new(&data_dir.join(crate::persist::FILE_NAME), error)
-                })?,
-                LogStore::open(data_dir).map_err(|error| {
-                    StateError::new(&data_dir.join(crate::services::logs::FILE_NAME), error)
-                })?,
             ),
             None => {
-                (RegionalDatabases::in_memory(), StateStore::in_memory(), LogStore::in_memory())
+                (StateStore::in_memory(), LogStore::in_memory(), RegionalDatabases::in_memory())
             }
         };
-        let iam = store.load::<IamState>("iam").map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
-        })?;
-        let snapshots = Snapshots::open(config.data_dir.as_deref()).map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default().join("snapshots"), error)
-        })?;
-        let lambda = store.load::<LambdaState>("lambda").map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
-        })?;
-        let apigateway = store.load::<ApiGatewayState>("apigateway").map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
-        })?;
-        let ec2 = store.load::<Ec2State>("ec2").map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
-        })?;
-        let cloudwatch = store.load::<CloudWatchState>("cloudwatch").map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
-        })?;
-        let sns = store.load::<SnsState>("sns").map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default(), error)
-        })?;
-        let lambda_code = CodeStore::open(config.data_dir.as_deref()).map_err(|error| {
-            StateError::new(&config.data_dir.clone().unwrap_or_default().join("lambda"), error)
-        })?;
+        let data_dir = config.data_dir.clone().unwrap_or_default();
+        let iam = store.load::<IamState>("iam")?;
+        let snapshots = Snapshots::open(config.data_dir.as_deref())
+            .map_err(|error| StateError::io(&data_dir.join("snapshots"), &error))?;
+        let lambda = store.load::<LambdaState>("lambda")?;
+        let apigateway = store.load::<ApiGatewayState>("apigateway")?;
+        let ec2 = store.load::<Ec2State>("ec2")?;
+        let cloudwatch = store.load::<CloudWatchState>("cloudwatch")?;
+        let sns = store.load::<SnsState>("sns")?;
+        let lambda_code = CodeStore::open(config.data_dir.as_deref())
+            .map_err(|error| StateError::io(&data_dir.join("lambda"), &error))?;
         let lambda_runtime = Runtime::new(config.interpreters.clone())
-            .map_err(|error| StateError::new(&std::env::temp_dir(), error))?;
+            .map_err(|error| StateError::io(&std::env::temp_dir(), &error))?;
         Ok(Self {
             snapshots,
             lambda: Mutex::new(lambda),
@@ -116,6 +104,7 @@ impl Shared {
             endpoint: OnceLock::new(),
             port: OnceLock::new(),
             control_token: crate::gate::ControlToken::generate(),
+            dropped: OnceLock::new(),
             config,
             clock,
             sessions: Mutex::default(),
@@ -176,6 +165,24 @@ impl Shared {
         })
     }
 
+    /// One sentence per damaged state file that was set aside (at start, or when a DynamoDB
+    /// region was first opened later): which file, where it went, why and what it held.
+    pub fn notices(&self) -> Vec<String> {
+        let stores = self.store.set_aside().into_iter().chain(self.logs.set_aside());
+        stores
+            .cloned()
+            .chain(self.dynamodb.set_aside())
+            .map(|set_aside| set_aside.to_string())
+            .collect()
+    }
+
+    /// A receiver that completes once this state has been dropped whole (its files closed, its
+    /// temp folders removed). Only the first call gets one.
+    pub fn on_drop(&self) -> Option<tokio::sync::oneshot::Receiver<()>> {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        self.dropped.set(sender).ok().map(|()| receiver)
+    }
+
     /// Records the port the server listens on (once, at start).
     pub fn set_port(&self, port: u16) {
         let _ = self.port.set(port);
@@ -196,17 +203,50 @@ impl Shared {
     }
 }
 
-/// Saved state that cannot be opened, and the file or folder it is in.
+/// Saved state that cannot be used, and the file or folder it is in. `message` is one sentence
+/// for the learner: it names the file, says why in plain words and what to do. It carries no
+/// `source()`: printers of error chains (`{:#}`) would repeat the cause it already states.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot open {}: {source}", path.display())]
+#[error("{message}")]
 pub struct StateError {
     pub path: PathBuf,
-    pub source: Box<dyn std::error::Error + Send + Sync>,
+    pub message: String,
 }
 
 impl StateError {
-    pub fn new(path: &Path, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self { path: path.to_path_buf(), source: source.into() }
+    /// `message` must name `path` (the constructors below do).
+    pub fn new(path: &Path, message: impl Into<String>) -> Self {
+        Self { path: path.to_path_buf(), message: message.into() }
+    }
+
+    /// A file or folder the emulator cannot read, write or create.
+    pub fn io(path: &Path, error: &std::io::Error) -> Self {
+        let message = format!(
+            "the emulator cannot use {} ({}); check that you may read and write it",
+            path.display(),
+            crate::state_files::plain_io(error)
+        );
+        Self::new(path, message)
+    }
+
+    /// A SQLite file that SQLite cannot open or prepare, for a reason that is not damage.
+    pub fn sqlite(path: &Path, error: &rusqlite::Error) -> Self {
+        let message = format!(
+            "the emulator cannot open {}: {}",
+            path.display(),
+            crate::state_files::plain_sqlite(error)
+        );
+        Self::new(path, message)
+    }
+
+    /// A state file the emulator could open only for reading: every change would fail.
+    pub fn read_only(path: &Path) -> Self {
+        let message = format!(
+            "the emulator cannot save changes in {}: it is read-only; make it and its folder \
+             writable",
+            path.display()
+        );
+        Self::new(path, message)
     }
 }
 

@@ -401,18 +401,26 @@ async fn tables_and_items_survive_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_state_file_that_cannot_be_opened_stops_the_start_and_is_named() {
+async fn a_state_file_that_cannot_be_used_stops_the_start_in_one_sentence_naming_it() {
+    // A damaged file is set aside (tests/state_files.rs); a folder where the file should be
+    // cannot be, and is no damage: the emulator refuses to start, saying what to do.
     let dir = TempDir::new();
     let file = dir.path().join("dynamodb").join("us-east-1.sqlite3");
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(&file, "not a database: the learner's notes were saved here by mistake\n")
-        .unwrap();
+    std::fs::create_dir_all(&file).unwrap();
     let error = match start_in(dir.path()).await {
-        Ok(_) => panic!("the emulator started on a broken state file"),
+        Ok(_) => panic!("the emulator started on a state file it cannot use"),
         Err(error) => error,
     };
     let message = error.to_string();
+    assert!(std::error::Error::source(&error).is_none(), "no chain to repeat: {message}");
     let StartError::State { path, .. } = error else { panic!("the wrong error: {message}") };
     assert_eq!(path, file);
-    assert!(message.contains(&file.display().to_string()), "{message}");
+    assert_eq!(
+        message,
+        format!(
+            "the emulator cannot use {}: it is not a file; move it away, then start the \
+             emulator again",
+            file.display()
+        )
+    );
 }

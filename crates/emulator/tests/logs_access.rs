@@ -6,7 +6,7 @@ mod common;
 
 use aws_sdk_cloudwatchlogs::Client;
 use awslab_emulator::services::logs::{LogEvent, LogStore};
-use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig, StartError};
+use awslab_emulator::{ACCOUNT_ID, Emulator, EmulatorConfig};
 use common::logs::*;
 use common::{sdk_config, start};
 
@@ -170,14 +170,23 @@ async fn appended_events_are_served_and_survive_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_corrupt_logs_file_stops_the_start_with_its_path() {
+async fn a_corrupt_logs_file_is_set_aside_and_the_start_goes_on_without_it() {
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("logs.sqlite3");
     std::fs::write(&path, vec![b'#'; 8192]).unwrap();
     let config = EmulatorConfig { data_dir: Some(folder.path().into()), ..Default::default() };
-    let error = Emulator::start(config).await.err().expect("a broken file stops the start");
-    assert!(matches!(&error, StartError::State { path: named, .. } if *named == path), "{error}");
-    assert!(error.to_string().contains(&path.display().to_string()), "{error}");
+    let emulator = Emulator::start(config).await.expect("a damaged file is set aside");
+    let notices = emulator.notices();
+    let [notice] = notices.as_slice() else { panic!("one sentence: {notices:?}") };
+    assert!(notice.starts_with(&format!("{} is damaged (", path.display())), "{notice}");
+    let moved = std::fs::read_dir(folder.path())
+        .unwrap()
+        .flatten()
+        .find(|entry| entry.file_name().to_string_lossy().starts_with("logs.sqlite3.damaged-"))
+        .expect("the file is kept beside");
+    assert_eq!(std::fs::read(moved.path()).unwrap(), vec![b'#'; 8192]);
+    assert_eq!(group_names(&client(&emulator).await).await, Vec::<String>::new());
+    emulator.shutdown().await;
 }
 
 async fn control(emulator: &Emulator, path: &str) -> common::RawResponse {

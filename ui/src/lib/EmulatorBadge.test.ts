@@ -45,6 +45,22 @@ describe('emulator status badge', () => {
     expect(detail.textContent).toContain('/ro/emulator (Permission denied)');
   });
 
+  it('says which damaged state files were set aside, one sentence each', async () => {
+    const notices = [
+      '/d/state.sqlite3 is damaged (it is not a SQLite database), so it was moved to /d/state.sqlite3.damaged-20261206T081500Z and the emulator started without the IAM roles and policies, Lambda functions, API Gateway APIs, EC2 instances, CloudWatch alarms and SNS topics saved in it.',
+      '/d/logs.sqlite3 is damaged (SQLite\'s integrity check found it corrupt), so it was moved to /d/logs.sqlite3.damaged-20261206T081500Z and the emulator started without the CloudWatch Logs\' log groups, streams and events saved in it.',
+    ];
+    render(App, { api: fakeApi({ emulatorStatus: async () => ({ ...running, notices }) }) });
+
+    await badgeIn('running');
+    const shown = screen.getAllByTestId('emulator-notice').map((notice) => notice.textContent ?? '');
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toContain('손상된 저장 파일을 따로 옮겨 두었습니다');
+    expect(shown[0]).toContain(notices[0]);
+    expect(shown[1]).toContain(notices[1]);
+    expect(screen.queryByTestId('emulator-detail')).toBeNull();
+  });
+
   it('explains a failure in words', async () => {
     const failed: EmulatorStatus = {
       state: 'failed',

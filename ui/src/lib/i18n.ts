@@ -33,6 +33,7 @@ export interface Messages {
   emulatorStarting: string;
   emulatorRunning(endpoint: string): string;
   emulatorInMemory: string;
+  emulatorSetAside: string;
   emulatorFailed: string;
   emulatorUnknown: string;
   openLab: string;
@@ -173,6 +174,7 @@ export const messages: Record<Locale, Messages> = {
     emulatorStarting: '오프라인 에뮬레이터를 시작하는 중…',
     emulatorRunning: (endpoint) => `오프라인 에뮬레이터 실행 중: ${endpoint}`,
     emulatorInMemory: '상태를 메모리에만 보관합니다',
+    emulatorSetAside: '손상된 저장 파일을 따로 옮겨 두었습니다',
     emulatorFailed: '오프라인 에뮬레이터를 시작하지 못했습니다',
     emulatorUnknown: '에뮬레이터 상태를 알 수 없습니다',
     openLab: '실습 시작',
@@ -305,6 +307,7 @@ export const messages: Record<Locale, Messages> = {
     emulatorStarting: 'Starting the offline emulator…',
     emulatorRunning: (endpoint) => `Offline emulator running at ${endpoint}`,
     emulatorInMemory: 'state kept in memory only',
+    emulatorSetAside: 'damaged saved state set aside',
     emulatorFailed: 'The offline emulator could not start',
     emulatorUnknown: 'Emulator status unknown',
     openLab: 'Start lab',

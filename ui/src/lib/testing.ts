@@ -28,6 +28,7 @@ export const running: EmulatorStatus = {
   state: 'running',
   endpoint: 'http://127.0.0.1:45678',
   warning: null,
+  notices: [],
 };
 
 /** An API whose calls resolve with the given values (or reject, for functions that throw). */

@@ -8,4 +8,10 @@ export type EmulatorStatus = { "state": "starting" } | { "state": "running", end
  * Set when the state could not be kept on disk and lives in memory: why, for the
  * learner.
  */
-warning: string | null, } | { "state": "failed", message: string, };
+warning: string | null, 
+/**
+ * One sentence per damaged state file the emulator set aside at start, for the
+ * learner: which file, where it was moved, why, and what it held. Empty when every
+ * file was sound.
+ */
+notices: Array<string>, } | { "state": "failed", message: string, };

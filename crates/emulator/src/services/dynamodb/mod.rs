@@ -24,7 +24,7 @@ mod regions;
 pub use errors::wire_type;
 #[allow(unused_imports)] // used by the authorization seam, wired with policy evaluation
 pub(crate) use permissions::required_permissions;
-pub(crate) use regions::RegionalDatabases;
+pub(crate) use regions::{FOLDER, RegionalDatabases};
 
 use super::{Operation, RequestContext, op};
 use crate::error::AwsError;

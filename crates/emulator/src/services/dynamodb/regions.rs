@@ -3,7 +3,9 @@
 //!
 //! With a data folder, region `r` lives in `<data_dir>/dynamodb/<r>.sqlite3` (dynoxide keeps it
 //! in WAL mode, so `-wal` and `-shm` files sit beside it); without one, each region is an
-//! in-memory SQLite database that ends with the emulator.
+//! in-memory SQLite database that ends with the emulator. Each file is checked before dynoxide
+//! opens it (`crate::state_files`): a damaged one is set aside and its region starts empty,
+//! which [`RegionalDatabases::set_aside`] reports.
 //!
 //! Concurrency: a `Database` is a cheap handle (`Arc`s inside) whose engine serialises every call
 //! on its own mutex, so the map here is only locked to find or open a region's handle, which is
@@ -15,7 +17,9 @@
 
 use crate::error::AwsError;
 use crate::state::{StateError, lock};
+use crate::state_files::{self, SetAside};
 use dynoxide::Database;
+use dynoxide::errors::DynoxideError;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -31,38 +35,81 @@ pub struct RegionalDatabases {
     /// `<data_dir>/dynamodb`, or `None` to keep every region in memory.
     folder: Option<PathBuf>,
     by_region: Mutex<HashMap<String, Database>>,
+    /// The damaged region files moved aside so far, in the order they were found.
+    set_aside: Mutex<Vec<SetAside>>,
 }
 
 impl RegionalDatabases {
     /// Every region in memory.
     pub fn in_memory() -> Self {
-        Self { folder: None, by_region: Mutex::default() }
+        Self { folder: None, by_region: Mutex::default(), set_aside: Mutex::default() }
     }
 
     /// Regions stored under `data_dir/dynamodb`, which is created if missing. The region files
-    /// already there are opened now, so a file that cannot be read stops the emulator at start
-    /// with its path rather than failing the learner's first request.
+    /// already there are checked and opened now, so a file that cannot be read stops the
+    /// emulator at start with its path rather than failing the learner's first request, and a
+    /// damaged one is set aside before anything is served. A `-wal` file whose database is
+    /// missing counts as its region's file: opening the region later would delete it.
     pub fn open(data_dir: &Path) -> Result<Self, StateError> {
         let folder = data_dir.join(FOLDER);
-        std::fs::create_dir_all(&folder).map_err(|source| StateError::new(&folder, source))?;
-        let entries =
-            std::fs::read_dir(&folder).map_err(|source| StateError::new(&folder, source))?;
-        let mut by_region = HashMap::new();
-        for entry in entries {
-            let path = entry.map_err(|source| StateError::new(&folder, source))?.path();
-            let region = path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .and_then(|name| name.strip_suffix(&format!(".{EXTENSION}")))
-                .filter(|region| is_region_name(region));
-            if let Some(region) = region {
-                by_region.insert(region.to_string(), open_file(&path)?);
-            }
+        std::fs::create_dir_all(&folder).map_err(|error| StateError::io(&folder, &error))?;
+        let regions = state_files::store_names(&folder)
+            .map_err(|error| StateError::io(&folder, &error))?
+            .into_iter()
+            .filter(|region| is_region_name(region));
+        let databases = Self {
+            folder: Some(folder.clone()),
+            by_region: Mutex::default(),
+            set_aside: Mutex::default(),
+        };
+        for region in regions {
+            let database = databases.open_file(&folder, &region)?;
+            lock(&databases.by_region).insert(region, database);
         }
-        Ok(Self { folder: Some(folder), by_region: Mutex::new(by_region) })
+        Ok(databases)
     }
 
-    /// The engine of `region`, opened (and its file created) on first use.
+    /// The damaged region files moved aside so far.
+    pub fn set_aside(&self) -> Vec<SetAside> {
+        lock(&self.set_aside).clone()
+    }
+
+    /// Checks `folder/<region>.sqlite3` (setting it aside when damaged), then opens it.
+    fn open_file(&self, folder: &Path, region: &str) -> Result<Database, StateError> {
+        let path = folder.join(format!("{region}.{EXTENSION}"));
+        if let Some(set_aside) = state_files::prepare(&path, &state_files::dynamodb_holds(region))?
+        {
+            lock(&self.set_aside).push(set_aside);
+        }
+        let text = path.to_str().ok_or_else(|| {
+            StateError::new(
+                &path,
+                format!(
+                    "the emulator cannot open {}: its path is not valid UTF-8; choose a data \
+                     folder whose path is",
+                    path.display()
+                ),
+            )
+        })?;
+        Database::new(text).map_err(|error| {
+            let cause = match &error {
+                DynoxideError::SqliteError(error) => state_files::plain_sqlite(error),
+                other => format!(
+                    "{}; update awslab, or move the file aside to start afresh",
+                    state_files::first_sentence(&other.to_string())
+                ),
+            };
+            StateError::new(
+                &path,
+                format!(
+                    "the emulator cannot open {}, which holds the DynamoDB tables of {region}: \
+                     {cause}",
+                    path.display()
+                ),
+            )
+        })
+    }
+
     /// Every region opened so far, in name order, with its engine.
     pub fn open_regions(&self) -> Vec<(String, Database)> {
         let map = lock(&self.by_region);
@@ -72,6 +119,7 @@ impl RegionalDatabases {
         regions
     }
 
+    /// The engine of `region`, opened (and its file checked, or created) on first use.
     pub fn region(&self, region: &str) -> Result<Database, AwsError> {
         if !is_region_name(region) {
             // The region comes from the request's SigV4 scope and names a file: never trust it.
@@ -86,22 +134,13 @@ impl RegionalDatabases {
             return Ok(database.clone());
         }
         let database = match &self.folder {
-            Some(folder) => open_file(&folder.join(format!("{region}.{EXTENSION}"))),
-            None => {
-                Database::memory().map_err(|source| StateError::new(Path::new(":memory:"), source))
-            }
+            Some(folder) => self.open_file(folder, region).map_err(|error| error.to_string()),
+            None => Database::memory().map_err(|error| error.to_string()),
         }
-        .map_err(|error| AwsError::receiver("InternalServerError", 500, error.to_string()))?;
+        .map_err(|message| AwsError::receiver("InternalServerError", 500, message))?;
         by_region.insert(region.to_string(), database.clone());
         Ok(database)
     }
-}
-
-fn open_file(path: &Path) -> Result<Database, StateError> {
-    let text = path.to_str().ok_or_else(|| {
-        StateError::new(path, std::io::Error::other("the path is not valid UTF-8"))
-    })?;
-    Database::new(text).map_err(|source| StateError::new(path, source))
 }
 
 /// `us-east-1`, `ap-northeast-2`, `us-gov-west-1`, `eu-central-2`: lowercase letters and digits
@@ -153,14 +192,18 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_a_database_is_an_error_naming_it() {
-        let dir = std::env::temp_dir().join(format!("awslab-ddb-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(dir.join(FOLDER)).unwrap();
-        let path = dir.join(FOLDER).join("us-east-1.sqlite3");
-        std::fs::write(&path, b"this is not SQLite, it is a note the learner left here").unwrap();
-        let error = RegionalDatabases::open(&dir).err().expect("a broken file stops the start");
-        assert_eq!(error.path, path);
-        assert!(error.to_string().contains(&path.display().to_string()), "{error}");
-        std::fs::remove_dir_all(&dir).unwrap();
+    fn a_file_that_is_not_a_database_is_set_aside_and_its_region_starts_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(FOLDER)).unwrap();
+        let path = dir.path().join(FOLDER).join("us-east-1.sqlite3");
+        let note = b"this is not SQLite, it is a note the learner left here".repeat(100);
+        std::fs::write(&path, &note).unwrap();
+        let databases = RegionalDatabases::open(dir.path()).expect("the emulator still starts");
+        let set_aside = databases.set_aside();
+        assert_eq!(set_aside.len(), 1);
+        assert_eq!(set_aside[0].file, path);
+        assert_eq!(std::fs::read(&set_aside[0].moved_to).unwrap(), note);
+        assert!(set_aside[0].to_string().contains("DynamoDB tables of us-east-1"));
+        assert_eq!(databases.region("us-east-1").unwrap().table_count().unwrap(), 0);
     }
 }

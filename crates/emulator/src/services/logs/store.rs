@@ -19,8 +19,8 @@
 use super::errors::LogsError;
 use crate::config::ACCOUNT_ID;
 use crate::error::AwsError;
-use crate::persist::PersistError;
-use crate::state::lock;
+use crate::state::{StateError, lock};
+use crate::state_files::{self, SetAside};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -90,6 +90,8 @@ pub struct LogEvent {
 /// CloudWatch Logs' data, every region. Locks itself: callers share it by reference.
 pub struct LogStore {
     conn: Mutex<Connection>,
+    /// The damaged file found at open and moved aside, if there was one.
+    set_aside: Option<SetAside>,
 }
 
 /// A log group as stored.
@@ -251,20 +253,41 @@ fn failure(what: &str, error: impl std::fmt::Display) -> AwsError {
 }
 
 impl LogStore {
-    /// Opens (creating) `data_dir/logs.sqlite3`. A file that is not this store's database is
-    /// refused here, with its path, rather than at the learner's first request.
-    pub fn open(data_dir: &Path) -> Result<Self, PersistError> {
+    /// Opens (creating) `data_dir/logs.sqlite3`, after checking it: a damaged file is set aside
+    /// (see [`set_aside`](Self::set_aside)) and the store starts empty. A sound file that is not
+    /// this store's database (another layout) is refused here, with its path, rather than at
+    /// the learner's first request.
+    pub fn open(data_dir: &Path) -> Result<Self, StateError> {
         let path = data_dir.join(FILE_NAME);
-        let open_error = |source| PersistError::Open { path: path.clone(), source };
-        std::fs::create_dir_all(data_dir).map_err(|error| {
-            open_error(rusqlite::Error::ToSqlConversionFailure(Box::new(error)))
-        })?;
+        std::fs::create_dir_all(data_dir).map_err(|error| StateError::io(data_dir, &error))?;
+        let set_aside = state_files::prepare(&path, state_files::LOGS_HOLDS)?;
+        let open_error = |error| StateError::sqlite(&path, &error);
         let conn = Connection::open(&path).map_err(open_error)?;
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(open_error)? {
+            return Err(StateError::read_only(&path));
+        }
+        // Before anything writes to it: a refused file is left as it was.
+        let version: i64 =
+            conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(open_error)?;
+        if version != 0 && version != SCHEMA_VERSION {
+            let message = format!(
+                "the emulator cannot open {}: {}; update awslab, or move the file aside to start \
+                 afresh",
+                path.display(),
+                other_layout(version)
+            );
+            return Err(StateError::new(&path, message));
+        }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
         // WAL makes `NORMAL` durable against application crashes, and appends cheaper.
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
         prepare(&conn).map_err(open_error)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: Mutex::new(conn), set_aside })
+    }
+
+    /// The damaged file that [`open`](Self::open) moved aside, if it found one.
+    pub fn set_aside(&self) -> Option<&SetAside> {
+        self.set_aside.as_ref()
     }
 
     /// A store that ends with the emulator.
@@ -272,7 +295,7 @@ impl LogStore {
         let conn = Connection::open_in_memory()
             .and_then(|conn| prepare(&conn).map(|()| conn))
             .expect("SQLite can always open an empty in-memory database");
-        Self { conn: Mutex::new(conn) }
+        Self { conn: Mutex::new(conn), set_aside: None }
     }
 
     /// Runs `work` in one write transaction: all of it is stored, or none.
@@ -398,26 +421,24 @@ impl LogStore {
 }
 
 /// Sets a fresh connection up: foreign keys on, and the tables created, in a file that is empty
-/// or already this store's.
+/// or already this store's (`open` checks the layout's version first).
 fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version != 0 && version != SCHEMA_VERSION {
-        return Err(wrong_schema(version));
-    }
     conn.execute_batch(SCHEMA)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(())
 }
 
-fn wrong_schema(version: i64) -> rusqlite::Error {
-    rusqlite::Error::ToSqlConversionFailure(
-        format!(
-            "it was written with a different layout (version {version}, this emulator reads \
-             {SCHEMA_VERSION}); move the file aside to start afresh"
-        )
-        .into(),
+/// Why a file of layout `version` cannot be read, in plain words.
+fn other_layout(version: i64) -> String {
+    format!(
+        "it was saved with another layout (version {version}; this awslab reads version \
+         {SCHEMA_VERSION}), perhaps by a newer awslab"
     )
+}
+
+fn wrong_schema(version: i64) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(other_layout(version).into())
 }
 
 /// Replaces the main tables' rows with the attached `snapshot`'s, in one transaction.
@@ -529,19 +550,46 @@ mod tests {
     }
 
     #[test]
-    fn a_corrupt_file_is_an_error_naming_it_and_the_data_survives_reopening() {
+    fn the_data_survives_reopening_and_a_file_that_is_not_a_database_is_set_aside() {
         let folder = tempfile::tempdir().unwrap();
         let store = LogStore::open(folder.path()).unwrap();
         store.append("us-east-1", "/aws/lambda/f", "s", &[event(1, "kept")], 1).unwrap();
         drop(store);
         let store = LogStore::open(folder.path()).unwrap();
         assert_eq!(count(&store, "log_events"), 1);
+        assert_eq!(store.set_aside(), None);
         drop(store);
 
         let broken = tempfile::tempdir().unwrap();
         let path = broken.path().join(FILE_NAME);
         std::fs::write(&path, vec![b'x'; 4096]).unwrap();
-        let error = LogStore::open(broken.path()).err().expect("refused");
-        assert!(error.to_string().contains(&path.display().to_string()), "{error}");
+        let store = LogStore::open(broken.path()).expect("a damaged file is set aside");
+        let set_aside = store.set_aside().expect("it says so");
+        assert_eq!(set_aside.file, path);
+        assert_eq!(std::fs::read(&set_aside.moved_to).unwrap(), vec![b'x'; 4096]);
+        assert!(set_aside.to_string().contains("CloudWatch Logs' log groups"), "{set_aside}");
+        assert_eq!(count(&store, "log_groups"), 0, "the store starts empty");
+    }
+
+    #[test]
+    fn a_file_of_another_layout_is_refused_in_one_sentence_and_left_alone() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join(FILE_NAME);
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.execute_batch("CREATE TABLE future (x INTEGER)").unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let error = LogStore::open(folder.path()).err().expect("refused");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the emulator cannot open {}: it was saved with another layout (version 7; this \
+                 awslab reads version 1), perhaps by a newer awslab; update awslab, or move the \
+                 file aside to start afresh",
+                path.display()
+            )
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 }
