@@ -28,9 +28,8 @@
 
 use crate::answer::{Answer, unrouted_error};
 use crate::error::AwsError;
-use crate::identity;
-use crate::protocol::{self, RequestHead, Route};
-use crate::server::BODY_LIMIT;
+use crate::protocol::{self, Route};
+use crate::server::{BODY_LIMIT, RequestFacts};
 use crate::services::apigateway::invoke_url;
 use crate::state::Shared;
 use axum::body::{Body, Bytes, to_bytes};
@@ -295,7 +294,8 @@ async fn read_body(parts: &Parts, body: Body) -> Result<Bytes, AwsError> {
         return Err(AwsError::too_large(BODY_LIMIT));
     }
     let mut body = body;
-    let mut kept = bytes::BytesMut::new();
+    // Most bodies arrive in one frame, kept as it is; more are joined.
+    let mut frames: Vec<Bytes> = Vec::new();
     let mut received: u64 = 0;
     while let Some(frame) = body.frame().await {
         // A client that stops sending mid-body: what arrived is all there is.
@@ -303,15 +303,21 @@ async fn read_body(parts: &Parts, body: Body) -> Result<Bytes, AwsError> {
         let Ok(data) = frame.into_data() else { continue };
         received += data.len() as u64;
         if received <= BODY_LIMIT as u64 {
-            kept.extend_from_slice(&data);
+            frames.push(data);
         } else if received > DRAIN_LIMIT {
             break;
+        } else {
+            frames.clear();
         }
     }
     if received > BODY_LIMIT as u64 {
         return Err(AwsError::too_large(BODY_LIMIT));
     }
-    Ok(kept.freeze())
+    Ok(match frames.len() {
+        0 => Bytes::new(),
+        1 => frames.swap_remove(0),
+        _ => Bytes::from(frames.concat()),
+    })
 }
 
 /// A refusal, in the shape of the protocol the request speaks (JSON for control endpoints and
@@ -336,26 +342,9 @@ fn refuse(parts: &Parts, body: &Bytes, error: &AwsError) -> Response {
 
 /// Where a request would be routed, as far as its head and body tell, for answering in its
 /// protocol's shape.
-pub fn route_of(parts: &Parts, body: &[u8]) -> Option<Route> {
-    let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
-    let url_query = parts.uri.query();
-    let presigned = url_query.and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(key, _)| key == "X-Amz-Credential")
-            .map(|(_, value)| value.into_owned())
-    });
-    let scope = identity::credential_scope(header("authorization"), presigned.as_deref()).ok();
-    let version = protocol::query::version_of(body, url_query);
-    let head = RequestHead {
-        path: parts.uri.path(),
-        query: url_query,
-        content_type: header("content-type"),
-        target: header("x-amz-target"),
-        smithy_protocol: header("smithy-protocol"),
-        signing_service: scope.as_ref().map(|scope| scope.service.as_str()),
-        query_version: version.as_deref(),
-    };
-    protocol::error_route(&head)
+fn route_of(parts: &Parts, body: &[u8]) -> Option<Route> {
+    let facts = RequestFacts::read(parts, body);
+    protocol::error_route(&facts.head(parts))
 }
 
 /// A control endpoint's error: `{"code": "…", "message": "…"}`.

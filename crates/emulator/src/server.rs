@@ -256,22 +256,8 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     };
     let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
     let url_query = parts.uri.query();
-    let presigned = url_query.and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(key, _)| key == "X-Amz-Credential")
-            .map(|(_, value)| value.into_owned())
-    });
-    let scope = identity::credential_scope(header("authorization"), presigned.as_deref());
-    let version = protocol::query::version_of(&body, url_query);
-    let head = RequestHead {
-        path: parts.uri.path(),
-        query: url_query,
-        content_type: header("content-type"),
-        target: header("x-amz-target"),
-        smithy_protocol: header("smithy-protocol"),
-        signing_service: scope.as_ref().ok().map(|scope| scope.service.as_str()),
-        query_version: version.as_deref(),
-    };
+    let facts = RequestFacts::read(&parts, &body);
+    let head = facts.head(&parts);
     let route = match protocol::route(&head) {
         Ok(route) => route,
         Err(error) => {
@@ -289,6 +275,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         },
         _ => body,
     };
+    let RequestFacts { presigned, scope, .. } = facts;
     let scope = match scope {
         Ok(scope) => scope,
         Err(error) => return answer.error(&error),
@@ -417,6 +404,47 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 )),
                 Err(error) => answer.error(&error),
             }
+        }
+    }
+}
+
+/// What a request says, in its head and body, about where it goes and who signed it: read once,
+/// for routing (`dispatch`) and for answering a refusal in the right shape (`gate`).
+pub struct RequestFacts {
+    /// The credential of a presigned URL (`X-Amz-Credential`).
+    pub presigned: Option<String>,
+    /// The SigV4 scope, from the `Authorization` header or the presigned credential.
+    pub scope: Result<identity::CredentialScope, AwsError>,
+    /// A form's `Version`.
+    pub version: Option<String>,
+}
+
+impl RequestFacts {
+    pub fn read(parts: &axum::http::request::Parts, body: &[u8]) -> Self {
+        let url_query = parts.uri.query();
+        let presigned = url_query.and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(key, _)| key == "X-Amz-Credential")
+                .map(|(_, value)| value.into_owned())
+        });
+        let authorization =
+            parts.headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
+        let scope = identity::credential_scope(authorization, presigned.as_deref());
+        let version = protocol::query::version_of(body, url_query);
+        Self { presigned, scope, version }
+    }
+
+    /// What routing needs.
+    pub fn head<'a>(&'a self, parts: &'a axum::http::request::Parts) -> RequestHead<'a> {
+        let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
+        RequestHead {
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            content_type: header("content-type"),
+            target: header("x-amz-target"),
+            smithy_protocol: header("smithy-protocol"),
+            signing_service: self.scope.as_ref().ok().map(|scope| scope.service.as_str()),
+            query_version: self.version.as_deref(),
         }
     }
 }
