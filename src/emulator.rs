@@ -83,23 +83,12 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         );
         let _ = stdout.write_all(ready.as_bytes()).and_then(|()| stdout.flush());
         drop(stdout);
-        let signal = stop_signal().await.context("waiting for a signal to stop")?;
+        let signal =
+            awslab_core::offline::stop_signal().await.context("waiting for a signal to stop")?;
         eprintln!("stopping ({signal})");
         emulator.shutdown().await;
         Ok(ExitCode::SUCCESS)
     })
     // The runtime is dropped here, and with it any task that still held the emulator's state:
     // what was left of it (temp folders) goes before the process exits.
-}
-
-/// Waits for SIGINT, SIGTERM or SIGHUP, and names the one that came.
-async fn stop_signal() -> std::io::Result<&'static str> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
-    tokio::select! {
-        interrupted = tokio::signal::ctrl_c() => interrupted.map(|()| "SIGINT"),
-        _ = terminate.recv() => Ok("SIGTERM"),
-        _ = hangup.recv() => Ok("SIGHUP"),
-    }
 }

@@ -47,7 +47,16 @@ pub fn run() -> tauri::Result<()> {
         .manage(Arc::clone(&offline))
         .manage(workbench::Workbench::new(awslab_core::catalog::default_labs_dir()))
         .register_uri_scheme_protocol(workbench::LAB_SCHEME, lab_scheme::serve)
-        .setup(move |_app| {
+        .setup(move |app| {
+            // Asked to stop by a signal, the app exits as when its window closes: the emulator
+            // is stopped (its handlers' processes killed, its temp folders removed) on the way.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                if let Ok(signal) = awslab_core::offline::stop_signal().await {
+                    eprintln!("awslab: {signal}: closing");
+                    handle.exit(0);
+                }
+            });
             tauri::async_runtime::spawn(async move {
                 match starting.start(OfflineOptions::from_environment()).await {
                     EmulatorStatus::Running { endpoint, warning, notices } => {

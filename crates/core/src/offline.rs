@@ -161,6 +161,21 @@ async fn launch(options: OfflineOptions) -> (Option<Emulator>, EmulatorStatus) {
     }
 }
 
+/// Waits until the process is asked to stop (SIGINT: Ctrl-C; SIGTERM: the system or a
+/// service manager; SIGHUP: its terminal closed) and names the signal, so that the emulator can
+/// be shut down cleanly (its workers killed, its files closed, its temp folders removed) rather
+/// than die with the process.
+pub async fn stop_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => interrupted.map(|()| "SIGINT"),
+        _ = terminate.recv() => Ok("SIGTERM"),
+        _ = hangup.recv() => Ok("SIGHUP"),
+    }
+}
+
 fn memory_warning(path: &Path, error: &dyn std::fmt::Display) -> String {
     format!(
         "the offline emulator cannot keep its state in {} ({error}), so it keeps its resources \
