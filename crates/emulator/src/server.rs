@@ -430,7 +430,12 @@ impl RequestFacts {
         let authorization =
             parts.headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok());
         let scope = identity::credential_scope(authorization, presigned.as_deref());
-        let version = protocol::query::version_of(body, url_query);
+        // Only a form's body is read for its `Version` (a JSON or CBOR body never has one, and
+        // parsing it as a form costs as much as the rest of routing).
+        let is_form = (parts.headers.get(header::CONTENT_TYPE))
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        let version = protocol::query::version_of(if is_form { body } else { b"" }, url_query);
         Self { presigned, scope, version }
     }
 
