@@ -424,7 +424,15 @@ pub fn kill_leftovers() -> usize {
     let deadline = Instant::now() + KILL_LIMIT;
     let mut killed: HashMap<u32, u64> = HashMap::new();
     loop {
-        let found = leftovers();
+        let mut found = leftovers();
+        // A process that is dying has already given up its memory, environment and marker with
+        // it, and is not a zombie yet: it is waited for by pid.
+        for (pid, start) in &killed {
+            let dying = procfs::stat(*pid).filter(|s| s.start_ticks == *start && !s.ended());
+            if let Some(stat) = dying.filter(|s| found.iter().all(|f| f.pid != s.pid)) {
+                found.push(stat);
+            }
+        }
         if found.is_empty() || Instant::now() >= deadline {
             break;
         }
