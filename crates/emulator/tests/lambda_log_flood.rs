@@ -50,6 +50,10 @@ async fn a_flood_of_output_leaves_memory_near_its_baseline_and_the_log_bounded()
     let role = lambda::role(&emulator, "r", None).await;
     let client = lambda::client(&emulator).await;
     python_function(&client, "flood", &role, FLOOD).await;
+    // Printing 50 MB takes a second or two on a busy machine: the default 3 s would make this
+    // a test of the machine's load, not of what the emulator keeps.
+    (client.update_function_configuration().function_name("flood").timeout(120).send().await)
+        .expect("a longer timeout");
     let invoke = |megabytes: u64| {
         let client = client.clone();
         async move {
