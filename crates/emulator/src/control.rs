@@ -91,14 +91,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             deleted.extend(lock(&shared.ec2).delete_lab_instances(&lab));
             deleted.extend(lock(&shared.cloudwatch).delete_lab_alarms(&lab));
             deleted.extend(lock(&shared.sns).delete_lab_topics(&lab));
-            let saved = shared
-                .save_iam()
-                .and_then(|()| shared.save_lambda())
-                .and_then(|()| shared.save_apigateway())
-                .and_then(|()| shared.save_ec2())
-                .and_then(|()| shared.save_cloudwatch())
-                .and_then(|()| shared.save_sns());
-            if let Err(error) = saved {
+            if let Err(error) = shared.save_all() {
                 return failed(error);
             }
             answer(StatusCode::OK, json!({ "reset": "lab", "lab": lab, "deleted": deleted }))
@@ -118,12 +111,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
                 .empty_dynamodb()
                 .and_then(|empty| shared.dynamodb.reset(&empty))
                 .and_then(|()| shared.logs.reset())
-                .and_then(|()| shared.save_iam())
-                .and_then(|()| shared.save_lambda())
-                .and_then(|()| shared.save_apigateway())
-                .and_then(|()| shared.save_ec2())
-                .and_then(|()| shared.save_cloudwatch())
-                .and_then(|()| shared.save_sns());
+                .and_then(|()| shared.save_all());
             match result {
                 Ok(()) => answer(StatusCode::OK, json!({ "reset": "all" })),
                 Err(error) => failed(error),
@@ -240,14 +228,7 @@ pub async fn restore_snapshot(
     *lock(&shared.sns) = sns;
     shared.lambda_runtime.stop_all();
     lock(&shared.sessions).clear();
-    let saved = shared
-        .save_iam()
-        .and_then(|()| shared.save_lambda())
-        .and_then(|()| shared.save_apigateway())
-        .and_then(|()| shared.save_ec2())
-        .and_then(|()| shared.save_cloudwatch())
-        .and_then(|()| shared.save_sns());
-    match saved {
+    match shared.save_all() {
         Ok(()) => answer(StatusCode::OK, json!({ "restored": name })),
         Err(error) => failed(error),
     }
@@ -466,7 +447,7 @@ pub async fn mail(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> 
 /// `DELETE /_awslab/mailbox`.
 pub async fn empty_mailbox(State(shared): State<Arc<Shared>>) -> Response {
     lock(&shared.sns).mailbox.clear();
-    match shared.save_sns() {
+    match shared.save(crate::protocol::Service::Sns) {
         Ok(()) => answer(StatusCode::OK, json!({ "messages": [] })),
         Err(error) => failed(error),
     }

@@ -21,9 +21,11 @@
 //! - `policy/`: IAM policy evaluation (identity and resource policies, conditions) and AWS's
 //!   access-denied wording; `services::authorize` applies it to role sessions.
 //! - `services/`: one module per AWS service (IAM, STS, DynamoDB, Lambda, CloudWatch Logs, API
-//!   Gateway, CloudWatch with its alarm ticker, SNS with the mailbox, EC2); handlers take typed
-//!   inputs and return values or [`AwsError`]s. EC2's instances have a simulated shell
-//!   (`services::ec2::shell`) whose activity becomes metrics.
+//!   Gateway, CloudWatch with its alarm ticker, SNS with the mailbox, EC2), all on one skeleton
+//!   (`services/mod.rs` says it): the operations declared once in an enum with whether each
+//!   reads or changes (`services::operation`), from which dispatch, the coverage table and
+//!   saving follow; handlers take typed inputs and return values or [`AwsError`]s. EC2's
+//!   instances have a simulated shell (`services::ec2::shell`) whose activity becomes metrics.
 //! - `metrics`: the seam through which services publish their own `AWS/…` metrics (EC2 and
 //!   EBS, from `services::ec2::metrics`) to CloudWatch, whose ticker collects them.
 //! - `state`: what the emulator holds, one lock per service; `clock`: injected time (sped up,

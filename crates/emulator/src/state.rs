@@ -8,6 +8,7 @@ use crate::clock::{Clock, ScaledClock};
 use crate::config::EmulatorConfig;
 use crate::identity::Sessions;
 use crate::persist::StateStore;
+use crate::protocol::Service;
 use crate::services::apigateway::ApiGatewayState;
 use crate::services::cloudwatch::CloudWatchState;
 use crate::services::dynamodb::RegionalDatabases;
@@ -115,54 +116,47 @@ impl Shared {
         })
     }
 
-    /// Saves IAM's state after a change (roles, policies, a role's last use).
-    pub fn save_iam(&self) -> Result<(), crate::error::AwsError> {
-        let state = lock(&self.iam);
-        self.store.save("iam", &*state).map_err(|error| {
-            crate::error::AwsError::receiver("ServiceFailure", 500, error.to_string())
-        })
-    }
-}
-
-impl Shared {
-    /// Saves Lambda's state after a change (functions, versions, aliases, policies, tags).
-    pub fn save_lambda(&self) -> Result<(), crate::error::AwsError> {
-        let state = lock(&self.lambda);
-        self.store.save("lambda", &*state).map_err(|error| {
-            crate::error::AwsError::receiver("ServiceException", 500, error.to_string())
-        })
-    }
-
-    /// Saves API Gateway's state after a change (APIs, resources, deployments, stages, tags).
-    pub fn save_apigateway(&self) -> Result<(), crate::error::AwsError> {
-        let state = lock(&self.apigateway);
-        self.store.save("apigateway", &*state).map_err(|error| {
-            crate::error::AwsError::receiver("InternalFailure", 500, error.to_string())
-        })
-    }
-
-    /// Saves EC2's state after a change (instances, volumes, tags, the shell's files).
-    pub fn save_ec2(&self) -> Result<(), crate::error::AwsError> {
-        let state = lock(&self.ec2);
-        self.store.save("ec2", &*state).map_err(|error| {
-            crate::error::AwsError::receiver("InternalError", 500, error.to_string())
+    /// Saves `service`'s state after a change, under the name its part of the state file has,
+    /// and answers a failure in the service's own words for an internal error. DynamoDB and
+    /// CloudWatch Logs write their SQLite databases as they change, so there is nothing to save
+    /// for them; STS's only change (a role's last use) is IAM's state.
+    pub fn save(&self, service: Service) -> Result<(), crate::error::AwsError> {
+        let saved = match service {
+            Service::Iam | Service::Sts => self.save_part("iam", &self.iam),
+            Service::Lambda => self.save_part("lambda", &self.lambda),
+            Service::ApiGateway => self.save_part("apigateway", &self.apigateway),
+            Service::Ec2 => self.save_part("ec2", &self.ec2),
+            Service::CloudWatch => self.save_part("cloudwatch", &self.cloudwatch),
+            Service::Sns => self.save_part("sns", &self.sns),
+            Service::DynamoDb | Service::Logs => Ok(()),
+        };
+        saved.map_err(|error| {
+            let code = match service {
+                Service::Iam | Service::Sts => "ServiceFailure",
+                Service::Lambda => "ServiceException",
+                Service::ApiGateway => "InternalFailure",
+                Service::CloudWatch => "InternalServiceError",
+                Service::Ec2 | Service::Sns | Service::DynamoDb | Service::Logs => "InternalError",
+            };
+            crate::error::AwsError::receiver(code, 500, error.to_string())
         })
     }
 
-    /// Saves CloudWatch's state after a change (data, alarms, history).
-    pub fn save_cloudwatch(&self) -> Result<(), crate::error::AwsError> {
-        let state = lock(&self.cloudwatch);
-        self.store.save("cloudwatch", &*state).map_err(|error| {
-            crate::error::AwsError::receiver("InternalServiceError", 500, error.to_string())
-        })
+    /// Saves every service's state (after a reset or a snapshot's restore).
+    pub fn save_all(&self) -> Result<(), crate::error::AwsError> {
+        // STS's state is IAM's.
+        (crate::services::SERVICES.into_iter())
+            .filter(|service| *service != Service::Sts)
+            .try_for_each(|service| self.save(service))
     }
 
-    /// Saves SNS's state after a change (topics, subscriptions, the mailbox).
-    pub fn save_sns(&self) -> Result<(), crate::error::AwsError> {
-        let state = lock(&self.sns);
-        self.store.save("sns", &*state).map_err(|error| {
-            crate::error::AwsError::receiver("InternalError", 500, error.to_string())
-        })
+    fn save_part<T: serde::Serialize>(
+        &self,
+        name: &str,
+        part: &Mutex<T>,
+    ) -> Result<(), crate::persist::PersistError> {
+        let state = lock(part);
+        self.store.save(name, &*state)
     }
 
     /// One sentence per damaged state file that was set aside (at start, or when a DynamoDB

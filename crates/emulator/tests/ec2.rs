@@ -112,7 +112,7 @@ async fn shell(emulator: &Emulator, id: &str, command: &str) -> (u16, Value) {
         emulator.port(),
         "POST",
         &path,
-        &[("content-type", "application/json"), common::token(&emulator)],
+        &[("content-type", "application/json"), common::token(emulator)],
         body.as_bytes(),
     )
     .await;

@@ -400,9 +400,7 @@ fn intended_form(request: &Request, intended: Shape) -> Shape {
     let signed_other = auth.is_some_and(|a| a.contains("/aws4_request") && !signed_ec2);
     if signed_ec2 || (!signed_other && body.contains("Version=2016-11-15")) {
         Shape::Ec2
-    } else if intended == Shape::Unknown {
-        Shape::Query
-    } else if intended == Shape::Ec2 {
+    } else if matches!(intended, Shape::Unknown | Shape::Ec2) {
         Shape::Query
     } else {
         intended

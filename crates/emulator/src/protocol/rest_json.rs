@@ -21,6 +21,15 @@ pub struct RestRoute {
     pub operation: &'static str,
 }
 
+/// The route of `operation`: `method` on URI `template`.
+pub const fn route(
+    method: &'static str,
+    template: &'static str,
+    operation: &'static str,
+) -> RestRoute {
+    RestRoute { method, template, operation }
+}
+
 /// The route a request matched, with its path labels (percent-decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matched {

@@ -1,8 +1,25 @@
-//! The services, one module each. A handler takes the request context and a typed input, and
-//! returns an output value or an [`AwsError`]; it never sees HTTP.
+//! The services, one module each, all on one skeleton:
 //!
-//! Every service lists the operations of the real API in `OPERATIONS` with whether the emulator
-//! implements them; `docs/emulator-coverage.md` is generated from these lists.
+//! 1. **Declare** the service's operations once, with `operation::operations!`: the served ones
+//!    become the variants of its `Operation` enum, each marked as a read or a change, and the
+//!    rest of the real API is a list of names (`docs/emulator-coverage.md` is generated from
+//!    these declarations).
+//! 2. **Route**: the protocol (`crate::protocol`) names the operation; [`operation::serve`] finds
+//!    it in the declaration or answers `NotImplemented` (a real operation not served) or the
+//!    protocol's "unknown operation".
+//! 3. **Handle**: the service's `handle` matches its `Operation`, with no catch-all arm, and calls
+//!    the operation's function with the request context and the typed input it decodes; the
+//!    function returns an output value or an error that converts to [`AwsError`]. No handler
+//!    sees HTTP.
+//! 4. **Save**: once an operation marked as a change succeeds, [`operation::serve`] saves the
+//!    service's state ([`Shared::save`]); nothing else saves, and a failure saves nothing.
+//!
+//! Not yet on the skeleton: Lambda's, API Gateway's and CloudWatch Logs' operation functions
+//! still take the decoded request (path labels, query string, JSON body) and read their input
+//! from it themselves, and DynamoDB's operations are the engine's, called by name.
+//!
+//! Not here: decoding and encoding each protocol (`crate::protocol`), and who may call at all
+//! (`crate::gate`, `crate::signature`).
 
 pub mod apigateway;
 mod authorize;
@@ -12,6 +29,7 @@ pub mod ec2;
 pub mod iam;
 pub mod lambda;
 pub mod logs;
+pub(crate) mod operation;
 pub mod sns;
 pub mod sts;
 
@@ -21,6 +39,7 @@ use crate::protocol::Service;
 use crate::protocol::query::QueryRequest;
 use crate::state::Shared;
 pub use authorize::authorize;
+use operation::{Operations, serve};
 use serde::Serialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -35,29 +54,19 @@ pub struct RequestContext {
     pub now: OffsetDateTime,
 }
 
-/// One operation of a service's real API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    pub name: &'static str,
-    pub implemented: bool,
-}
-
-pub const fn op(name: &'static str, implemented: bool) -> Operation {
-    Operation { name, implemented }
-}
-
-/// The operation list of a service, for the coverage table.
-pub fn operations(service: Service) -> &'static [Operation] {
+/// Every operation of a service's real API with whether the emulator serves it, sorted by name:
+/// the coverage table's rows, and what tells `NotImplemented` from an unknown name.
+pub fn operations(service: Service) -> Vec<(&'static str, bool)> {
     match service {
-        Service::Sts => sts::OPERATIONS,
-        Service::Iam => iam::OPERATIONS,
-        Service::DynamoDb => dynamodb::OPERATIONS,
-        Service::Lambda => lambda::OPERATIONS,
-        Service::Logs => logs::OPERATIONS,
-        Service::ApiGateway => apigateway::OPERATIONS,
-        Service::CloudWatch => cloudwatch::OPERATIONS,
-        Service::Sns => sns::OPERATIONS,
-        Service::Ec2 => ec2::OPERATIONS,
+        Service::Sts => sts::Operation::coverage(),
+        Service::Iam => iam::Operation::coverage(),
+        Service::DynamoDb => dynamodb::Operation::coverage(),
+        Service::Lambda => lambda::Operation::coverage(),
+        Service::Logs => logs::Operation::coverage(),
+        Service::ApiGateway => apigateway::Operation::coverage(),
+        Service::CloudWatch => cloudwatch::Operation::coverage(),
+        Service::Sns => sns::Operation::coverage(),
+        Service::Ec2 => ec2::Operation::coverage(),
     }
 }
 
@@ -75,7 +84,7 @@ pub const SERVICES: [Service; 9] = [
 ];
 
 /// `docs/emulator-coverage.md`: which operations of each service the emulator implements,
-/// generated from the services' `OPERATIONS` lists (a test keeps the file current).
+/// generated from the services' `Operation` declarations (a test keeps the file current).
 pub fn coverage_markdown() -> String {
     let mut out = String::from(
         "# Emulator coverage\n\n\
@@ -86,7 +95,7 @@ pub fn coverage_markdown() -> String {
     );
     for service in SERVICES {
         let ops = operations(service);
-        let done = ops.iter().filter(|op| op.implemented).count();
+        let done = ops.iter().filter(|(_, served)| *served).count();
         let summary =
             if ops.is_empty() { "not yet".to_string() } else { format!("{done} of {}", ops.len()) };
         out.push_str(&format!("| {} | {summary} |\n", service.name()));
@@ -100,11 +109,9 @@ pub fn coverage_markdown() -> String {
             "\n## {}\n\n| operation | implemented |\n|---|---|\n",
             service.name()
         ));
-        let mut sorted: Vec<&Operation> = ops.iter().collect();
-        sorted.sort_by_key(|op| op.name);
-        for op in sorted {
-            let mark = if op.implemented { "yes" } else { "\u{2014}" };
-            out.push_str(&format!("| `{}` | {mark} |\n", op.name));
+        for (name, served) in ops {
+            let mark = if served { "yes" } else { "\u{2014}" };
+            out.push_str(&format!("| `{name}` | {mark} |\n"));
         }
     }
     out
@@ -117,31 +124,23 @@ pub fn query(
     service: Service,
     request: &QueryRequest,
 ) -> Result<Option<Value>, AwsError> {
-    let result = match service {
-        Service::Sts => sts::handle(shared, ctx, request)?,
-        Service::Iam => iam::handle(shared, ctx, request)?,
-        Service::Sns => sns::handle(shared, ctx, request)?,
+    let action = request.action.as_str();
+    match service {
+        Service::Sts => serve(shared, service, action, |op| sts::handle(shared, ctx, op, request)),
+        Service::Iam => serve(shared, service, action, |op| iam::handle(shared, ctx, op, request)),
+        Service::Sns => serve(shared, service, action, |op| sns::handle(shared, ctx, op, request)),
         Service::CloudWatch => {
+            let params = request.params.clone();
+            let output =
+                serve(shared, service, action, |op| cloudwatch::handle(shared, ctx, op, params))?;
             // Operations that return nothing answer without a Result element, as AWS does.
-            let output = cloudwatch::handle(shared, ctx, &request.action, request.params.clone())?;
-            Some(output).filter(|output| output.as_object().is_none_or(|o| !o.is_empty()))
+            Ok(Some(output).filter(|output| output.as_object().is_none_or(|o| !o.is_empty())))
         }
-        other => return Err(not_implemented(other, &request.action)),
-    };
-    // Save what changed, once it succeeded: IAM's changes, and AssumeRole's record of the
-    // role's last use.
-    let changed_iam = match service {
-        Service::Iam => iam::changes_state(&request.action),
-        Service::Sts => request.action == "AssumeRole",
-        _ => false,
-    };
-    if changed_iam {
-        shared.save_iam()?;
+        other => Err(not_implemented(other, action)),
     }
-    Ok(result)
 }
 
-/// Serves a JSON-protocol request.
+/// Serves a JSON-protocol (or CBOR) request.
 pub fn json(
     shared: &std::sync::Arc<Shared>,
     ctx: &RequestContext,
@@ -150,9 +149,14 @@ pub fn json(
     input: Value,
 ) -> Result<Value, AwsError> {
     match service {
+        // DynamoDB words an unknown operation its own way.
         Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
-        Service::Logs => logs::handle(shared, ctx, operation, input),
-        Service::CloudWatch => cloudwatch::handle(shared, ctx, operation, input),
+        Service::Logs => {
+            serve(shared, service, operation, |op| logs::handle(shared, ctx, op, input))
+        }
+        Service::CloudWatch => {
+            serve(shared, service, operation, |op| cloudwatch::handle(shared, ctx, op, input))
+        }
         other => Err(not_implemented(other, operation)),
     }
 }
@@ -180,11 +184,25 @@ pub async fn rest(
         };
         return Err(AwsError::sender("UnknownOperationException", 404, message));
     };
-    request.operation = matched.operation;
+    request.operation = match service {
+        Service::ApiGateway => apigateway::operation_name(matched.operation, &request),
+        _ => matched.operation,
+    };
     request.labels = matched.labels;
     match service {
-        Service::Lambda => lambda::handle(shared, ctx, request).await,
-        Service::ApiGateway => apigateway::handle(shared, ctx, method, path, request).await,
+        Service::Lambda => {
+            let operation = operation::find::<lambda::Operation>(service, request.operation)?;
+            let response = lambda::handle(shared, ctx, operation, request).await?;
+            operation::saved(shared, service, operation)?;
+            Ok(response)
+        }
+        Service::ApiGateway => {
+            let operation = operation::find::<apigateway::Operation>(service, request.operation)?;
+            let response =
+                apigateway::handle(shared, ctx, operation, method, path, request).await?;
+            operation::saved(shared, service, operation)?;
+            Ok(response)
+        }
         other => Err(not_implemented(other, path)),
     }
 }
@@ -193,8 +211,8 @@ pub async fn rest(
 /// have, what that service's protocol answers (`InvalidAction` in query services,
 /// `UnknownOperationException` in JSON ones).
 pub fn not_implemented(service: Service, operation: &str) -> AwsError {
-    let known = operations(service).iter().any(|op| op.name == operation);
-    if known || operations(service).is_empty() {
+    let known = operations(service).iter().any(|(name, _)| *name == operation);
+    if known {
         return AwsError::not_implemented(service.name(), operation);
     }
     match service {
@@ -213,17 +231,14 @@ pub fn not_implemented(service: Service, operation: &str) -> AwsError {
     }
 }
 
-/// Serves an ec2Query request, saving EC2's state after a change that succeeded.
+/// Serves an ec2Query request.
 pub fn ec2_query(
     shared: &Shared,
     ctx: &RequestContext,
     request: &QueryRequest,
 ) -> Result<Value, AwsError> {
-    let result = ec2::handle(shared, ctx, request)?;
-    if ec2::changes_state(&request.action) {
-        shared.save_ec2()?;
-    }
-    Ok(result)
+    let action = request.action.as_str();
+    serve(shared, Service::Ec2, action, |op| ec2::handle(shared, ctx, op, request))
 }
 
 /// A typed output as the value protocols encode.
@@ -235,4 +250,76 @@ pub fn output<T: Serialize>(output: T) -> Result<Option<Value>, AwsError> {
             format!("could not encode the response: {error}"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_service_lists_its_whole_api_once() {
+        // The counts of the SDK versions the lists were taken from: a list that lost or doubled
+        // a name changes its count.
+        let apis = [
+            (Service::Iam, 180),
+            (Service::Sts, 11),
+            (Service::DynamoDb, 58),
+            (Service::Lambda, 68),
+            (Service::Logs, 118),
+            (Service::ApiGateway, 124),
+            (Service::CloudWatch, 55),
+            (Service::Sns, 42),
+            (Service::Ec2, 811),
+        ];
+        for (service, count) in apis {
+            let names: Vec<&str> = operations(service).into_iter().map(|(name, _)| name).collect();
+            let mut unique = names.clone();
+            unique.dedup();
+            assert_eq!(unique, names, "{} lists a name twice", service.name());
+            assert_eq!(names.len(), count, "{}", service.name());
+        }
+    }
+
+    #[test]
+    fn every_route_names_a_real_operation_of_its_service() {
+        for route in lambda::ROUTES {
+            assert!(lambda::Operation::is_real(route.operation), "{}", route.operation);
+        }
+        for route in apigateway::ROUTES {
+            assert!(apigateway::Operation::is_real(route.operation), "{}", route.operation);
+        }
+    }
+
+    #[test]
+    fn reads_change_nothing_and_writes_are_saved() {
+        use operation::Effect;
+        assert_eq!(iam::Operation::GetRole.effect(), Effect::Reads);
+        assert_eq!(iam::Operation::TagPolicy.effect(), Effect::Changes);
+        assert_eq!(sts::Operation::AssumeRole.effect(), Effect::Changes, "a role's last use");
+        assert_eq!(lambda::Operation::Invoke.effect(), Effect::Reads);
+        assert_eq!(apigateway::Operation::TestInvokeMethod.effect(), Effect::Reads);
+        assert_eq!(sns::Operation::Publish.effect(), Effect::ChangesAndSaves);
+        assert_eq!(ec2::Operation::DescribeInstances.effect(), Effect::Reads);
+        // Whatever is named as a read is one, in every service.
+        fn effects<O: Operations>() -> Vec<(&'static str, Effect)> {
+            O::SERVED.iter().map(|op| (op.name(), op.effect())).collect()
+        }
+        let all = [
+            effects::<iam::Operation>(),
+            effects::<sts::Operation>(),
+            effects::<dynamodb::Operation>(),
+            effects::<dynamodb::StreamsOperation>(),
+            effects::<lambda::Operation>(),
+            effects::<logs::Operation>(),
+            effects::<apigateway::Operation>(),
+            effects::<cloudwatch::Operation>(),
+            effects::<sns::Operation>(),
+            effects::<ec2::Operation>(),
+        ];
+        for (name, effect) in all.concat() {
+            if ["Get", "List", "Describe"].iter().any(|read| name.starts_with(read)) {
+                assert_eq!(effect, Effect::Reads, "{name}");
+            }
+        }
+    }
 }

@@ -15,44 +15,50 @@ use super::iam::names::{Case, Checks, Tag, check_tags, is_name, parse_arn};
 use super::iam::roles::RoleLastUsed;
 use super::iam::trust::{self, Principal};
 use super::iam::{IamError, list};
-use super::{Operation, RequestContext, op, output};
+use super::operation::operations;
+use super::{RequestContext, output};
 use crate::clock::iso8601;
 use crate::error::AwsError;
 use crate::identity::{Caller, RoleSession};
-use crate::protocol::Service;
 use crate::protocol::query::QueryRequest;
 use crate::state::{Shared, lock};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
-pub const OPERATIONS: &[Operation] = &[
-    op("AssumeRole", true),
-    op("AssumeRoleWithSAML", false),
-    op("AssumeRoleWithWebIdentity", false),
-    op("AssumeRoot", false),
-    op("DecodeAuthorizationMessage", false),
-    op("GetAccessKeyInfo", false),
-    op("GetCallerIdentity", true),
-    op("GetDelegatedAccessToken", false),
-    op("GetFederationToken", false),
-    op("GetSessionToken", false),
-    op("GetWebIdentityToken", false),
-];
+operations! {
+    /// STS's operations. `AssumeRole` changes IAM's state: the role's last use.
+    pub enum Operation {
+        AssumeRole: Changes,
+        GetCallerIdentity: Reads,
+    }
+    missing: [
+        "AssumeRoleWithSAML",
+        "AssumeRoleWithWebIdentity",
+        "AssumeRoot",
+        "DecodeAuthorizationMessage",
+        "GetAccessKeyInfo",
+        "GetDelegatedAccessToken",
+        "GetFederationToken",
+        "GetSessionToken",
+        "GetWebIdentityToken",
+    ]
+}
 
 /// How long a service's role session lasts. Lambda keeps a worker's keys for the worker's life;
 /// a caller that outlives this asks again.
 const SERVICE_SESSION: Duration = Duration::hours(12);
 
+/// Serves one STS operation.
 pub fn handle(
     shared: &Shared,
     ctx: &RequestContext,
+    operation: Operation,
     request: &QueryRequest,
 ) -> Result<Option<Value>, AwsError> {
-    match request.action.as_str() {
-        "GetCallerIdentity" => output(get_caller_identity(ctx)),
-        "AssumeRole" => output(assume_role(shared, ctx, request.input()?)?),
-        other => Err(super::not_implemented(Service::Sts, other)),
+    match operation {
+        Operation::GetCallerIdentity => output(get_caller_identity(ctx)),
+        Operation::AssumeRole => output(assume_role(shared, ctx, request.input()?)?),
     }
 }
 

@@ -15,7 +15,7 @@
 //!
 //! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, API keys and
 //! usage plans, caching and throttling (stage settings for them are stored and returned, not
-//! enforced), custom domains, and the operations marked not implemented in `OPERATIONS`.
+//! enforced), custom domains, and the operations declared as missing in [`Operation`]'s declaration.
 
 pub mod deployments;
 pub mod errors;
@@ -40,7 +40,7 @@ use crate::state::Shared;
 pub use errors::ApiGatewayError;
 pub use model::ApiGatewayState;
 use model::RestApi;
-pub use operations::{OPERATIONS, ROUTES};
+pub use operations::{Operation, ROUTES, operation_name};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -50,6 +50,7 @@ use std::sync::Arc;
 pub async fn handle(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
+    operation: Operation,
     method: &str,
     path: &str,
     request: RestRequest,
@@ -57,64 +58,59 @@ pub async fn handle(
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let resource = format!("arn:aws:apigateway:{}::{decoded}", ctx.region);
     super::authorize(shared, ctx, Service::ApiGateway, &format!("apigateway:{method}"), &resource)?;
-    let importing = request.query_param("mode") == Some("import");
-    let response = match request.operation {
-        "TestInvokeMethod" => return test_invoke::test_invoke_method(shared, ctx, &request).await,
-        "CreateRestApi" if importing => return Err(not_implemented("ImportRestApi")),
-        "CreateApiKey" if importing => return Err(not_implemented("ImportApiKeys")),
-        "CreateRestApi" => rest_apis::create_rest_api(shared, ctx, &request)?,
-        "GetRestApi" => rest_apis::get_rest_api(shared, ctx, &request)?,
-        "GetRestApis" => rest_apis::get_rest_apis(shared, ctx, &request)?,
-        "UpdateRestApi" => rest_apis::update_rest_api(shared, ctx, &request)?,
-        "DeleteRestApi" => rest_apis::delete_rest_api(shared, ctx, &request)?,
-        "GetResources" => resources::get_resources(shared, ctx, &request)?,
-        "GetResource" => resources::get_resource(shared, ctx, &request)?,
-        "CreateResource" => resources::create_resource(shared, ctx, &request)?,
-        "UpdateResource" => resources::update_resource(shared, ctx, &request)?,
-        "DeleteResource" => resources::delete_resource(shared, ctx, &request)?,
-        "PutMethod" => methods::put_method(shared, ctx, &request)?,
-        "GetMethod" => methods::get_method(shared, ctx, &request)?,
-        "UpdateMethod" => methods::update_method(shared, ctx, &request)?,
-        "DeleteMethod" => methods::delete_method(shared, ctx, &request)?,
-        "PutMethodResponse" => methods::put_method_response(shared, ctx, &request)?,
-        "GetMethodResponse" => methods::get_method_response(shared, ctx, &request)?,
-        "UpdateMethodResponse" => methods::update_method_response(shared, ctx, &request)?,
-        "DeleteMethodResponse" => methods::delete_method_response(shared, ctx, &request)?,
-        "PutIntegration" => integrations::put_integration(shared, ctx, &request)?,
-        "GetIntegration" => integrations::get_integration(shared, ctx, &request)?,
-        "UpdateIntegration" => integrations::update_integration(shared, ctx, &request)?,
-        "DeleteIntegration" => integrations::delete_integration(shared, ctx, &request)?,
-        "PutIntegrationResponse" => integrations::put_integration_response(shared, ctx, &request)?,
-        "GetIntegrationResponse" => integrations::get_integration_response(shared, ctx, &request)?,
-        "UpdateIntegrationResponse" => {
+    let response = match operation {
+        Operation::TestInvokeMethod => {
+            return test_invoke::test_invoke_method(shared, ctx, &request).await;
+        }
+        Operation::CreateRestApi => rest_apis::create_rest_api(shared, ctx, &request)?,
+        Operation::GetRestApi => rest_apis::get_rest_api(shared, ctx, &request)?,
+        Operation::GetRestApis => rest_apis::get_rest_apis(shared, ctx, &request)?,
+        Operation::UpdateRestApi => rest_apis::update_rest_api(shared, ctx, &request)?,
+        Operation::DeleteRestApi => rest_apis::delete_rest_api(shared, ctx, &request)?,
+        Operation::GetResources => resources::get_resources(shared, ctx, &request)?,
+        Operation::GetResource => resources::get_resource(shared, ctx, &request)?,
+        Operation::CreateResource => resources::create_resource(shared, ctx, &request)?,
+        Operation::UpdateResource => resources::update_resource(shared, ctx, &request)?,
+        Operation::DeleteResource => resources::delete_resource(shared, ctx, &request)?,
+        Operation::PutMethod => methods::put_method(shared, ctx, &request)?,
+        Operation::GetMethod => methods::get_method(shared, ctx, &request)?,
+        Operation::UpdateMethod => methods::update_method(shared, ctx, &request)?,
+        Operation::DeleteMethod => methods::delete_method(shared, ctx, &request)?,
+        Operation::PutMethodResponse => methods::put_method_response(shared, ctx, &request)?,
+        Operation::GetMethodResponse => methods::get_method_response(shared, ctx, &request)?,
+        Operation::UpdateMethodResponse => methods::update_method_response(shared, ctx, &request)?,
+        Operation::DeleteMethodResponse => methods::delete_method_response(shared, ctx, &request)?,
+        Operation::PutIntegration => integrations::put_integration(shared, ctx, &request)?,
+        Operation::GetIntegration => integrations::get_integration(shared, ctx, &request)?,
+        Operation::UpdateIntegration => integrations::update_integration(shared, ctx, &request)?,
+        Operation::DeleteIntegration => integrations::delete_integration(shared, ctx, &request)?,
+        Operation::PutIntegrationResponse => {
+            integrations::put_integration_response(shared, ctx, &request)?
+        }
+        Operation::GetIntegrationResponse => {
+            integrations::get_integration_response(shared, ctx, &request)?
+        }
+        Operation::UpdateIntegrationResponse => {
             integrations::update_integration_response(shared, ctx, &request)?
         }
-        "DeleteIntegrationResponse" => {
+        Operation::DeleteIntegrationResponse => {
             integrations::delete_integration_response(shared, ctx, &request)?
         }
-        "CreateDeployment" => deployments::create_deployment(shared, ctx, &request)?,
-        "GetDeployments" => deployments::get_deployments(shared, ctx, &request)?,
-        "GetDeployment" => deployments::get_deployment(shared, ctx, &request)?,
-        "UpdateDeployment" => deployments::update_deployment(shared, ctx, &request)?,
-        "DeleteDeployment" => deployments::delete_deployment(shared, ctx, &request)?,
-        "CreateStage" => stages::create_stage(shared, ctx, &request)?,
-        "GetStage" => stages::get_stage(shared, ctx, &request)?,
-        "GetStages" => stages::get_stages(shared, ctx, &request)?,
-        "UpdateStage" => stages::update_stage(shared, ctx, &request)?,
-        "DeleteStage" => stages::delete_stage(shared, ctx, &request)?,
-        "TagResource" => tags::tag_resource(shared, ctx, &request)?,
-        "UntagResource" => tags::untag_resource(shared, ctx, &request)?,
-        "GetTags" => tags::get_tags(shared, ctx, &request)?,
-        other => return Err(not_implemented(other)),
+        Operation::CreateDeployment => deployments::create_deployment(shared, ctx, &request)?,
+        Operation::GetDeployments => deployments::get_deployments(shared, ctx, &request)?,
+        Operation::GetDeployment => deployments::get_deployment(shared, ctx, &request)?,
+        Operation::UpdateDeployment => deployments::update_deployment(shared, ctx, &request)?,
+        Operation::DeleteDeployment => deployments::delete_deployment(shared, ctx, &request)?,
+        Operation::CreateStage => stages::create_stage(shared, ctx, &request)?,
+        Operation::GetStage => stages::get_stage(shared, ctx, &request)?,
+        Operation::GetStages => stages::get_stages(shared, ctx, &request)?,
+        Operation::UpdateStage => stages::update_stage(shared, ctx, &request)?,
+        Operation::DeleteStage => stages::delete_stage(shared, ctx, &request)?,
+        Operation::TagResource => tags::tag_resource(shared, ctx, &request)?,
+        Operation::UntagResource => tags::untag_resource(shared, ctx, &request)?,
+        Operation::GetTags => tags::get_tags(shared, ctx, &request)?,
     };
-    if method != "GET" {
-        shared.save_apigateway()?;
-    }
     Ok(response)
-}
-
-fn not_implemented(operation: &str) -> AwsError {
-    AwsError::not_implemented(Service::ApiGateway.name(), operation)
 }
 
 /// The API a request names, or AWS's `Invalid API identifier specified ACCOUNT:ID`.

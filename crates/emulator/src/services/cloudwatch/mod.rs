@@ -31,9 +31,10 @@ pub mod series;
 pub mod ticker;
 
 pub use errors::wire_type;
-pub use operations::OPERATIONS;
+pub use operations::Operation;
 
 use super::RequestContext;
+use super::operation::Operations;
 use crate::error::AwsError;
 use crate::protocol::Service;
 use crate::state::Shared;
@@ -127,69 +128,39 @@ fn input<T: DeserializeOwned>(body: Value) -> Result<T, AwsError> {
     crate::protocol::query::typed(body)
 }
 
-/// Whether an operation changes what is saved.
-fn changes_state(operation: &str) -> bool {
-    !matches!(
-        operation,
-        "GetMetricStatistics"
-            | "GetMetricData"
-            | "ListMetrics"
-            | "DescribeAlarms"
-            | "DescribeAlarmsForMetric"
-            | "DescribeAlarmHistory"
-            | "ListTagsForResource"
-    )
-}
-
 /// Serves a CloudWatch operation, whatever protocol it came in.
 pub fn handle(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
-    operation: &str,
+    operation: Operation,
     body: Value,
 ) -> Result<Value, AwsError> {
-    let implemented = OPERATIONS.iter().any(|op| op.name == operation && op.implemented);
-    if !implemented {
-        return Err(super::not_implemented(Service::CloudWatch, operation));
-    }
-    let action = format!("cloudwatch:{operation}");
+    let action = format!("cloudwatch:{}", operation.name());
     super::authorize(shared, ctx, Service::CloudWatch, &action, "*")?;
     let result = match operation {
-        "PutMetricData" => data::put_metric_data(shared, ctx, input(body)?),
-        "GetMetricStatistics" => data::get_metric_statistics(shared, ctx, input(body)?),
-        "GetMetricData" => data::get_metric_data(shared, ctx, input(body)?),
-        "ListMetrics" => data::list_metrics(shared, ctx, input(body)?),
-        "PutMetricAlarm" => alarms::put_metric_alarm(shared, ctx, input(body)?),
-        "DescribeAlarms" => alarms::describe_alarms(shared, ctx, input(body)?),
-        "DescribeAlarmsForMetric" => alarms::describe_alarms_for_metric(shared, ctx, input(body)?),
-        "DeleteAlarms" => alarms::delete_alarms(shared, ctx, input(body)?),
-        "EnableAlarmActions" => alarms::set_actions_enabled(shared, ctx, input(body)?, true),
-        "DisableAlarmActions" => alarms::set_actions_enabled(shared, ctx, input(body)?, false),
-        "SetAlarmState" => alarms::set_alarm_state(shared, ctx, input(body)?),
-        "DescribeAlarmHistory" => history::describe_alarm_history(shared, ctx, input(body)?),
-        "TagResource" => alarms::tag_resource(shared, ctx, input(body)?),
-        "UntagResource" => alarms::untag_resource(shared, ctx, input(body)?),
-        "ListTagsForResource" => alarms::list_tags_for_resource(shared, ctx, input(body)?),
-        other => return Err(super::not_implemented(Service::CloudWatch, other)),
+        Operation::PutMetricData => data::put_metric_data(shared, ctx, input(body)?),
+        Operation::GetMetricStatistics => data::get_metric_statistics(shared, ctx, input(body)?),
+        Operation::GetMetricData => data::get_metric_data(shared, ctx, input(body)?),
+        Operation::ListMetrics => data::list_metrics(shared, ctx, input(body)?),
+        Operation::PutMetricAlarm => alarms::put_metric_alarm(shared, ctx, input(body)?),
+        Operation::DescribeAlarms => alarms::describe_alarms(shared, ctx, input(body)?),
+        Operation::DescribeAlarmsForMetric => {
+            alarms::describe_alarms_for_metric(shared, ctx, input(body)?)
+        }
+        Operation::DeleteAlarms => alarms::delete_alarms(shared, ctx, input(body)?),
+        Operation::EnableAlarmActions => {
+            alarms::set_actions_enabled(shared, ctx, input(body)?, true)
+        }
+        Operation::DisableAlarmActions => {
+            alarms::set_actions_enabled(shared, ctx, input(body)?, false)
+        }
+        Operation::SetAlarmState => alarms::set_alarm_state(shared, ctx, input(body)?),
+        Operation::DescribeAlarmHistory => {
+            history::describe_alarm_history(shared, ctx, input(body)?)
+        }
+        Operation::TagResource => alarms::tag_resource(shared, ctx, input(body)?),
+        Operation::UntagResource => alarms::untag_resource(shared, ctx, input(body)?),
+        Operation::ListTagsForResource => alarms::list_tags_for_resource(shared, ctx, input(body)?),
     };
-    let output = result.map_err(AwsError::from)?;
-    if changes_state(operation) {
-        shared.save_cloudwatch()?;
-    }
-    Ok(output)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_operation_list_is_the_apis_sorted_without_duplicates() {
-        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(names, sorted);
-        assert_eq!(OPERATIONS.len(), 55, "CloudWatch has 55 operations (SDK 1.140)");
-    }
+    Ok(result?)
 }

@@ -96,7 +96,7 @@ pub fn tick(shared: &Arc<Shared>) {
     for f in fired {
         notify::fire(shared, f);
     }
-    if changed && let Err(error) = shared.save_cloudwatch() {
+    if changed && let Err(error) = shared.save(crate::protocol::Service::CloudWatch) {
         eprintln!("awslab emulator: could not save CloudWatch's state: {error}");
     }
 }

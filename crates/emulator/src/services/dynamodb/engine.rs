@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The DynamoDB operations `call` serves, as `DynamoDB_20120810.<name>`; the tests hold them
-/// to `call` and to the `implemented` flags of `super::OPERATIONS`.
+/// to `call` and to the served operations of `super::Operation`.
 #[cfg(test)]
 pub const OPERATIONS: &[&str] = &[
     "BatchExecuteStatement",

@@ -31,9 +31,10 @@ mod volumes;
 
 pub use errors::Ec2Error;
 pub use model::Ec2State;
-pub use operations::OPERATIONS;
+pub use operations::Operation;
 
 use super::RequestContext;
+use super::operation::{Effect, Operations};
 use crate::error::AwsError;
 use crate::metrics::ServiceDatum;
 use crate::protocol::Service;
@@ -43,14 +44,11 @@ use model::{Millis, millis};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Whether an action changes the state (the persistence layer saves after those).
-pub fn changes_state(action: &str) -> bool {
-    !action.starts_with("Describe")
-}
-
+/// Serves one EC2 operation.
 pub fn handle(
     shared: &Shared,
     ctx: &RequestContext,
+    operation: Operation,
     request: &QueryRequest,
 ) -> Result<Value, AwsError> {
     if request.params.get("DryRun").and_then(Value::as_str) == Some("true") {
@@ -66,24 +64,27 @@ pub fn handle(
     let region = ctx.region.as_str();
     let mut state = lock(&shared.ec2);
     let state = state.regions.entry(region.to_string()).or_default();
-    if changes_state(&request.action) {
+    if operation.effect() == Effect::Changes {
         state.purge(now);
     }
-    let result = match request.action.as_str() {
-        "RunInstances" => launch::run_instances(state, region, input(request)?, now),
-        "DescribeInstances" => instances::describe_instances(state, region, input(request)?, now),
-        "DescribeInstanceStatus" => {
+    let result = match operation {
+        Operation::RunInstances => launch::run_instances(state, region, input(request)?, now),
+        Operation::DescribeInstances => {
+            instances::describe_instances(state, region, input(request)?, now)
+        }
+        Operation::DescribeInstanceStatus => {
             instances::describe_instance_status(state, input(request)?, now)
         }
-        "StartInstances" => instances::start_instances(state, input(request)?, now),
-        "StopInstances" => instances::stop_instances(state, input(request)?, now),
-        "TerminateInstances" => instances::terminate_instances(state, input(request)?, now),
-        "DescribeVolumes" => volumes::describe_volumes(state, input(request)?, now),
-        "DescribeImages" => images::describe_images(region, input(request)?),
-        "CreateTags" => tags::create_tags(state, input(request)?, now),
-        "DeleteTags" => tags::delete_tags(state, input(request)?, now),
-        "DescribeTags" => tags::describe_tags(state, input(request)?, now),
-        other => return Err(super::not_implemented(Service::Ec2, other)),
+        Operation::StartInstances => instances::start_instances(state, input(request)?, now),
+        Operation::StopInstances => instances::stop_instances(state, input(request)?, now),
+        Operation::TerminateInstances => {
+            instances::terminate_instances(state, input(request)?, now)
+        }
+        Operation::DescribeVolumes => volumes::describe_volumes(state, input(request)?, now),
+        Operation::DescribeImages => images::describe_images(region, input(request)?),
+        Operation::CreateTags => tags::create_tags(state, input(request)?, now),
+        Operation::DeleteTags => tags::delete_tags(state, input(request)?, now),
+        Operation::DescribeTags => tags::describe_tags(state, input(request)?, now),
     };
     Ok(result?)
 }
@@ -220,7 +221,7 @@ pub fn run_shell(
             busy_ms: (instance.shell.busy_until - now).max(0),
         }
     };
-    if let Err(error) = shared.save_ec2() {
+    if let Err(error) = shared.save(Service::Ec2) {
         eprintln!("awslab emulator: saving EC2 after a shell command: {error}");
     }
     Ok(answer)
@@ -242,7 +243,7 @@ pub fn collect_metrics(shared: &Shared, now: Millis) -> Vec<ServiceDatum> {
         data
     };
     if !data.is_empty()
-        && let Err(error) = shared.save_ec2()
+        && let Err(error) = shared.save(Service::Ec2)
     {
         eprintln!("awslab emulator: saving EC2 after collecting metrics: {error}");
     }

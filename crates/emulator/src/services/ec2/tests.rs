@@ -21,7 +21,7 @@ fn context(now: time::OffsetDateTime) -> RequestContext {
 
 fn send(shared: &Shared, body: &str, now: time::OffsetDateTime) -> Result<Value, AwsError> {
     let request = query::decode(body.as_bytes(), None)?;
-    handle(shared, &context(now), &request)
+    crate::services::ec2_query(shared, &context(now), &request)
 }
 
 fn image_id() -> String {
@@ -165,7 +165,8 @@ proptest::proptest! {
             body.push_str(&format!("&{key}={value}"));
         }
         if let Ok(request) = query::decode(body.as_bytes(), None) {
-            let _ = handle(&SHARED, &context(time::OffsetDateTime::now_utc()), &request);
+            let now = time::OffsetDateTime::now_utc();
+            let _ = crate::services::ec2_query(&SHARED, &context(now), &request);
         }
     }
 }

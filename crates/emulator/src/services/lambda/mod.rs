@@ -16,136 +16,21 @@ pub mod code;
 pub mod functions;
 pub mod invoke;
 pub mod model;
+mod operations;
 pub mod permissions;
 pub mod runtime;
 pub mod tags;
 
-use super::{Operation, RequestContext, op};
+use super::RequestContext;
 use crate::error::AwsError;
 use crate::protocol::Service;
-use crate::protocol::rest_json::{RestRequest, RestResponse, RestRoute};
+use crate::protocol::rest_json::{RestRequest, RestResponse};
 use crate::state::Shared;
 pub use model::LambdaState;
+pub use operations::{Operation, ROUTES};
 use std::sync::Arc;
 
 /// The operations of the real Lambda API, and which the emulator implements.
-pub const OPERATIONS: &[Operation] = &[
-    op("AddLayerVersionPermission", false),
-    op("AddPermission", true),
-    op("CreateAlias", true),
-    op("CreateCodeSigningConfig", false),
-    op("CreateEventSourceMapping", false),
-    op("CreateFunction", true),
-    op("CreateFunctionUrlConfig", false),
-    op("DeleteAlias", true),
-    op("DeleteCodeSigningConfig", false),
-    op("DeleteEventSourceMapping", false),
-    op("DeleteFunction", true),
-    op("DeleteFunctionCodeSigningConfig", false),
-    op("DeleteFunctionConcurrency", false),
-    op("DeleteFunctionEventInvokeConfig", false),
-    op("DeleteFunctionUrlConfig", false),
-    op("DeleteLayerVersion", false),
-    op("DeleteProvisionedConcurrencyConfig", false),
-    op("GetAccountSettings", false),
-    op("GetAlias", true),
-    op("GetCodeSigningConfig", false),
-    op("GetEventSourceMapping", false),
-    op("GetFunction", true),
-    op("GetFunctionCodeSigningConfig", false),
-    op("GetFunctionConcurrency", false),
-    op("GetFunctionConfiguration", true),
-    op("GetFunctionEventInvokeConfig", false),
-    op("GetFunctionRecursionConfig", false),
-    op("GetFunctionUrlConfig", false),
-    op("GetLayerVersion", false),
-    op("GetLayerVersionByArn", false),
-    op("GetLayerVersionPolicy", false),
-    op("GetPolicy", true),
-    op("GetProvisionedConcurrencyConfig", false),
-    op("GetRuntimeManagementConfig", false),
-    op("Invoke", true),
-    op("InvokeAsync", false),
-    op("InvokeWithResponseStream", false),
-    op("ListAliases", true),
-    op("ListCodeSigningConfigs", false),
-    op("ListEventSourceMappings", false),
-    op("ListFunctionEventInvokeConfigs", false),
-    op("ListFunctionUrlConfigs", false),
-    op("ListFunctions", true),
-    op("ListFunctionsByCodeSigningConfig", false),
-    op("ListLayerVersions", false),
-    op("ListLayers", false),
-    op("ListProvisionedConcurrencyConfigs", false),
-    op("ListTags", true),
-    op("ListVersionsByFunction", true),
-    op("PublishLayerVersion", false),
-    op("PublishVersion", true),
-    op("PutFunctionCodeSigningConfig", false),
-    op("PutFunctionConcurrency", false),
-    op("PutFunctionEventInvokeConfig", false),
-    op("PutFunctionRecursionConfig", false),
-    op("PutProvisionedConcurrencyConfig", false),
-    op("PutRuntimeManagementConfig", false),
-    op("RemoveLayerVersionPermission", false),
-    op("RemovePermission", true),
-    op("TagResource", true),
-    op("UntagResource", true),
-    op("UpdateAlias", true),
-    op("UpdateCodeSigningConfig", false),
-    op("UpdateEventSourceMapping", false),
-    op("UpdateFunctionCode", true),
-    op("UpdateFunctionConfiguration", true),
-    op("UpdateFunctionEventInvokeConfig", false),
-    op("UpdateFunctionUrlConfig", false),
-];
-
-const fn route(method: &'static str, template: &'static str, operation: &'static str) -> RestRoute {
-    RestRoute { method, template, operation }
-}
-
-const FUNCTION: &str = "/2015-03-31/functions/{FunctionName}";
-
-/// The URI templates of the operations the emulator routes (from the Lambda Smithy model).
-pub const ROUTES: &[RestRoute] = &[
-    route("POST", "/2015-03-31/functions", "CreateFunction"),
-    route("GET", "/2015-03-31/functions", "ListFunctions"),
-    route("GET", FUNCTION, "GetFunction"),
-    route("DELETE", FUNCTION, "DeleteFunction"),
-    route("GET", "/2015-03-31/functions/{FunctionName}/configuration", "GetFunctionConfiguration"),
-    route(
-        "PUT",
-        "/2015-03-31/functions/{FunctionName}/configuration",
-        "UpdateFunctionConfiguration",
-    ),
-    route("PUT", "/2015-03-31/functions/{FunctionName}/code", "UpdateFunctionCode"),
-    route("POST", "/2015-03-31/functions/{FunctionName}/versions", "PublishVersion"),
-    route("GET", "/2015-03-31/functions/{FunctionName}/versions", "ListVersionsByFunction"),
-    route("POST", "/2015-03-31/functions/{FunctionName}/aliases", "CreateAlias"),
-    route("GET", "/2015-03-31/functions/{FunctionName}/aliases", "ListAliases"),
-    route("GET", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "GetAlias"),
-    route("PUT", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "UpdateAlias"),
-    route("DELETE", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "DeleteAlias"),
-    route("POST", "/2015-03-31/functions/{FunctionName}/policy", "AddPermission"),
-    route("GET", "/2015-03-31/functions/{FunctionName}/policy", "GetPolicy"),
-    route(
-        "DELETE",
-        "/2015-03-31/functions/{FunctionName}/policy/{StatementId}",
-        "RemovePermission",
-    ),
-    route("POST", "/2015-03-31/functions/{FunctionName}/invocations", "Invoke"),
-    route("POST", "/2017-03-31/tags/{Resource}", "TagResource"),
-    route("DELETE", "/2017-03-31/tags/{Resource}", "UntagResource"),
-    route("GET", "/2017-03-31/tags/{Resource}", "ListTags"),
-    route("POST", "/2014-11-13/functions/{FunctionName}/invoke-async", "InvokeAsync"),
-    route(
-        "POST",
-        "/2021-11-15/functions/{FunctionName}/response-streaming-invocations",
-        "InvokeWithResponseStream",
-    ),
-    route("GET", "/2016-08-19/account-settings", "GetAccountSettings"),
-];
-
 /// Lambda's errors, with AWS's codes and statuses.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LambdaError {
@@ -224,53 +109,37 @@ impl From<LambdaError> for AwsError {
 pub async fn handle(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
+    operation: Operation,
     request: RestRequest,
 ) -> Result<RestResponse, AwsError> {
-    let response = match request.operation {
-        "Invoke" => return invoke::invoke(shared, ctx, &request).await,
-        "CreateFunction" => functions::create_function(shared, ctx, &request)?,
-        "ListFunctions" => functions::list_functions(shared, ctx, &request)?,
-        "GetFunction" => functions::get_function(shared, ctx, &request)?,
-        "GetFunctionConfiguration" => functions::get_function_configuration(shared, ctx, &request)?,
-        "DeleteFunction" => functions::delete_function(shared, ctx, &request)?,
-        "UpdateFunctionCode" => functions::update_function_code(shared, ctx, &request)?,
-        "UpdateFunctionConfiguration" => {
+    let response = match operation {
+        Operation::Invoke => return invoke::invoke(shared, ctx, &request).await,
+        Operation::CreateFunction => functions::create_function(shared, ctx, &request)?,
+        Operation::ListFunctions => functions::list_functions(shared, ctx, &request)?,
+        Operation::GetFunction => functions::get_function(shared, ctx, &request)?,
+        Operation::GetFunctionConfiguration => {
+            functions::get_function_configuration(shared, ctx, &request)?
+        }
+        Operation::DeleteFunction => functions::delete_function(shared, ctx, &request)?,
+        Operation::UpdateFunctionCode => functions::update_function_code(shared, ctx, &request)?,
+        Operation::UpdateFunctionConfiguration => {
             functions::update_function_configuration(shared, ctx, &request)?
         }
-        "PublishVersion" => functions::publish_version(shared, ctx, &request)?,
-        "ListVersionsByFunction" => functions::list_versions(shared, ctx, &request)?,
-        "CreateAlias" => aliases::create_alias(shared, ctx, &request)?,
-        "GetAlias" => aliases::get_alias(shared, ctx, &request)?,
-        "UpdateAlias" => aliases::update_alias(shared, ctx, &request)?,
-        "ListAliases" => aliases::list_aliases(shared, ctx, &request)?,
-        "DeleteAlias" => aliases::delete_alias(shared, ctx, &request)?,
-        "AddPermission" => permissions::add_permission(shared, ctx, &request)?,
-        "RemovePermission" => permissions::remove_permission(shared, ctx, &request)?,
-        "GetPolicy" => permissions::get_policy(shared, ctx, &request)?,
-        "TagResource" => tags::tag_resource(shared, ctx, &request)?,
-        "UntagResource" => tags::untag_resource(shared, ctx, &request)?,
-        "ListTags" => tags::list_tags(shared, ctx, &request)?,
-        other => return Err(AwsError::not_implemented(Service::Lambda.name(), other)),
+        Operation::PublishVersion => functions::publish_version(shared, ctx, &request)?,
+        Operation::ListVersionsByFunction => functions::list_versions(shared, ctx, &request)?,
+        Operation::CreateAlias => aliases::create_alias(shared, ctx, &request)?,
+        Operation::GetAlias => aliases::get_alias(shared, ctx, &request)?,
+        Operation::UpdateAlias => aliases::update_alias(shared, ctx, &request)?,
+        Operation::ListAliases => aliases::list_aliases(shared, ctx, &request)?,
+        Operation::DeleteAlias => aliases::delete_alias(shared, ctx, &request)?,
+        Operation::AddPermission => permissions::add_permission(shared, ctx, &request)?,
+        Operation::RemovePermission => permissions::remove_permission(shared, ctx, &request)?,
+        Operation::GetPolicy => permissions::get_policy(shared, ctx, &request)?,
+        Operation::TagResource => tags::tag_resource(shared, ctx, &request)?,
+        Operation::UntagResource => tags::untag_resource(shared, ctx, &request)?,
+        Operation::ListTags => tags::list_tags(shared, ctx, &request)?,
     };
-    if changes_state(request.operation) {
-        shared.save_lambda()?;
-    }
     Ok(response)
-}
-
-/// Whether an operation changes what is saved.
-fn changes_state(operation: &str) -> bool {
-    !matches!(
-        operation,
-        "ListFunctions"
-            | "GetFunction"
-            | "GetFunctionConfiguration"
-            | "ListVersionsByFunction"
-            | "GetAlias"
-            | "ListAliases"
-            | "GetPolicy"
-            | "ListTags"
-    )
 }
 
 /// Checks a role session's identity policies for a Lambda action on a function.

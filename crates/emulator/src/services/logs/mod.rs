@@ -29,10 +29,11 @@ mod streams;
 mod tags;
 mod tokens;
 
-pub use operations::OPERATIONS;
+pub use operations::Operation;
 pub use store::{FILE_NAME, LogEvent, LogStore};
 
 use super::RequestContext;
+use super::operation::Operations;
 use crate::error::AwsError;
 use crate::protocol::Service;
 use crate::state::Shared;
@@ -56,41 +57,37 @@ pub fn epoch_ms(at: time::OffsetDateTime) -> i64 {
 pub fn handle(
     shared: &Shared,
     ctx: &RequestContext,
-    operation: &str,
+    operation: Operation,
     body: Value,
 ) -> Result<Value, AwsError> {
-    let implemented = OPERATIONS.iter().any(|known| known.name == operation && known.implemented);
-    if !implemented {
-        return Err(super::not_implemented(Service::Logs, operation));
-    }
     // A role session must be allowed every action on every resource the request touches.
-    for (action, resource) in permissions::required_permissions(operation, &body, &ctx.region) {
+    let name = operation.name();
+    for (action, resource) in permissions::required_permissions(name, &body, &ctx.region) {
         super::authorize(shared, ctx, Service::Logs, &action, &resource)?;
     }
-    if operation == "CreateLogGroup" {
+    if operation == Operation::CreateLogGroup {
         authorize_tags_on_create(shared, ctx, &body)?;
     }
     let call = Call { region: &ctx.region, now_ms: epoch_ms(ctx.now), body };
     let store = &shared.logs;
     let result = match operation {
-        "CreateLogGroup" => groups::create_log_group(store, &call),
-        "DescribeLogGroups" => groups::describe_log_groups(store, &call),
-        "DeleteLogGroup" => groups::delete_log_group(store, &call),
-        "PutRetentionPolicy" => groups::put_retention_policy(store, &call),
-        "DeleteRetentionPolicy" => groups::delete_retention_policy(store, &call),
-        "CreateLogStream" => streams::create_log_stream(store, &call),
-        "DescribeLogStreams" => streams::describe_log_streams(store, &call),
-        "DeleteLogStream" => streams::delete_log_stream(store, &call),
-        "PutLogEvents" => events::put_log_events(store, &call),
-        "GetLogEvents" => events::get_log_events(store, &call),
-        "FilterLogEvents" => events::filter_log_events(store, &call),
-        "TagResource" => tags::tag_resource(store, &call),
-        "UntagResource" => tags::untag_resource(store, &call),
-        "ListTagsForResource" => tags::list_tags_for_resource(store, &call),
-        "TagLogGroup" => tags::tag_log_group(store, &call),
-        "UntagLogGroup" => tags::untag_log_group(store, &call),
-        "ListTagsLogGroup" => tags::list_tags_log_group(store, &call),
-        other => return Err(super::not_implemented(Service::Logs, other)),
+        Operation::CreateLogGroup => groups::create_log_group(store, &call),
+        Operation::DescribeLogGroups => groups::describe_log_groups(store, &call),
+        Operation::DeleteLogGroup => groups::delete_log_group(store, &call),
+        Operation::PutRetentionPolicy => groups::put_retention_policy(store, &call),
+        Operation::DeleteRetentionPolicy => groups::delete_retention_policy(store, &call),
+        Operation::CreateLogStream => streams::create_log_stream(store, &call),
+        Operation::DescribeLogStreams => streams::describe_log_streams(store, &call),
+        Operation::DeleteLogStream => streams::delete_log_stream(store, &call),
+        Operation::PutLogEvents => events::put_log_events(store, &call),
+        Operation::GetLogEvents => events::get_log_events(store, &call),
+        Operation::FilterLogEvents => events::filter_log_events(store, &call),
+        Operation::TagResource => tags::tag_resource(store, &call),
+        Operation::UntagResource => tags::untag_resource(store, &call),
+        Operation::ListTagsForResource => tags::list_tags_for_resource(store, &call),
+        Operation::TagLogGroup => tags::tag_log_group(store, &call),
+        Operation::UntagLogGroup => tags::untag_log_group(store, &call),
+        Operation::ListTagsLogGroup => tags::list_tags_log_group(store, &call),
     };
     result.map_err(AwsError::from)
 }
@@ -137,30 +134,21 @@ mod tests {
     }
 
     #[test]
-    fn the_operation_list_is_the_apis_sorted_without_duplicates() {
-        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(names, sorted);
-        assert_eq!(OPERATIONS.len(), 118, "CloudWatch Logs has 118 operations (SDK 1.162)");
-        assert_eq!(OPERATIONS.iter().filter(|op| op.implemented).count(), 17);
-    }
-
-    #[test]
     fn every_implemented_operation_is_served_and_the_rest_are_aws_errors() {
-        let shared = Shared::new(EmulatorConfig::default()).unwrap();
+        let shared = std::sync::Arc::new(Shared::new(EmulatorConfig::default()).unwrap());
         let ctx = context();
-        for operation in OPERATIONS {
-            let answer = handle(&shared, &ctx, operation.name, json!({}));
+        let serve =
+            |name: &str| crate::services::json(&shared, &ctx, Service::Logs, name, json!({}));
+        for (name, served) in crate::services::operations(Service::Logs) {
+            let answer = serve(name);
             match answer {
                 Err(error) if error.code == "NotImplemented" => {
-                    assert!(!operation.implemented, "{} is listed as served", operation.name)
+                    assert!(!served, "{name} is listed as served")
                 }
-                _ => assert!(operation.implemented, "{} answered {answer:?}", operation.name),
+                _ => assert!(served, "{name} answered {answer:?}"),
             }
         }
-        let error = handle(&shared, &ctx, "PutLogEvent", json!({})).unwrap_err();
+        let error = serve("PutLogEvent").unwrap_err();
         assert_eq!((error.code.as_str(), error.status), ("UnknownOperationException", 400));
     }
 }

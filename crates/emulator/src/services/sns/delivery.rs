@@ -242,7 +242,7 @@ pub fn publish(
         }
         invocations
     };
-    if let Err(error) = shared.save_sns() {
+    if let Err(error) = shared.save(crate::protocol::Service::Sns) {
         return Err(SnsError::Storage(error.message));
     }
     for (function_arn, event) in invocations {

@@ -41,7 +41,7 @@ pub fn confirm_page(shared: &Shared, params: &[(String, String)]) -> Page {
     };
     match confirmed {
         Ok(arn) => {
-            if let Err(error) = shared.save_sns() {
+            if let Err(error) = shared.save(crate::protocol::Service::Sns) {
                 return page(500, "Error", &[error.message]);
             }
             page(
@@ -74,7 +74,7 @@ pub fn unsubscribe_page(shared: &Shared, params: &[(String, String)]) -> Page {
     };
     match removed {
         Some(topic) => {
-            if let Err(error) = shared.save_sns() {
+            if let Err(error) = shared.save(crate::protocol::Service::Sns) {
                 return page(500, "Error", &[error.message]);
             }
             page(

@@ -25,9 +25,10 @@ mod topics;
 
 pub use delivery::{Mail, Notification, publish};
 pub use errors::SnsError;
-pub use operations::OPERATIONS;
+pub use operations::Operation;
 
 use super::RequestContext;
+use super::operation::Operations;
 use crate::error::AwsError;
 use crate::protocol::Service;
 use crate::protocol::query::QueryRequest;
@@ -89,60 +90,47 @@ impl SnsState {
     }
 }
 
-/// Whether an action changes what is saved.
-fn changes_state(action: &str) -> bool {
-    !matches!(
-        action,
-        "ListTopics"
-            | "GetTopicAttributes"
-            | "ListSubscriptions"
-            | "ListSubscriptionsByTopic"
-            | "GetSubscriptionAttributes"
-            | "ListTagsForResource"
-            // `publish` saves the mailbox itself (alarm actions publish too).
-            | "Publish"
-    )
-}
-
 /// Serves an SNS query request.
 pub fn handle(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
+    operation: Operation,
     request: &QueryRequest,
 ) -> Result<Option<Value>, AwsError> {
-    let action = request.action.as_str();
-    let implemented = OPERATIONS.iter().any(|op| op.name == action && op.implemented);
-    if !implemented {
-        return Err(super::not_implemented(Service::Sns, action));
-    }
-    super::authorize(shared, ctx, Service::Sns, &format!("sns:{action}"), "*")?;
-    let result = match action {
-        "CreateTopic" => topics::create_topic(shared, ctx, request.input()?),
-        "ListTopics" => topics::list_topics(shared, ctx, request.input()?),
-        "GetTopicAttributes" => topics::get_topic_attributes(shared, ctx, request.input()?),
-        "SetTopicAttributes" => topics::set_topic_attributes(shared, ctx, request.input()?),
-        "DeleteTopic" => topics::delete_topic(shared, ctx, request.input()?),
-        "TagResource" => topics::tag_resource(shared, ctx, request.input()?),
-        "UntagResource" => topics::untag_resource(shared, ctx, request.input()?),
-        "ListTagsForResource" => topics::list_tags_for_resource(shared, ctx, request.input()?),
-        "Subscribe" => subscriptions::subscribe(shared, ctx, request.input()?),
-        "ConfirmSubscription" => subscriptions::confirm_subscription(shared, ctx, request.input()?),
-        "ListSubscriptions" => subscriptions::list_subscriptions(shared, ctx, request.input()?),
-        "ListSubscriptionsByTopic" => {
+    let action = format!("sns:{}", operation.name());
+    super::authorize(shared, ctx, Service::Sns, &action, "*")?;
+    let result = match operation {
+        Operation::CreateTopic => topics::create_topic(shared, ctx, request.input()?),
+        Operation::ListTopics => topics::list_topics(shared, ctx, request.input()?),
+        Operation::GetTopicAttributes => {
+            topics::get_topic_attributes(shared, ctx, request.input()?)
+        }
+        Operation::SetTopicAttributes => {
+            topics::set_topic_attributes(shared, ctx, request.input()?)
+        }
+        Operation::DeleteTopic => topics::delete_topic(shared, ctx, request.input()?),
+        Operation::TagResource => topics::tag_resource(shared, ctx, request.input()?),
+        Operation::UntagResource => topics::untag_resource(shared, ctx, request.input()?),
+        Operation::ListTagsForResource => {
+            topics::list_tags_for_resource(shared, ctx, request.input()?)
+        }
+        Operation::Subscribe => subscriptions::subscribe(shared, ctx, request.input()?),
+        Operation::ConfirmSubscription => {
+            subscriptions::confirm_subscription(shared, ctx, request.input()?)
+        }
+        Operation::ListSubscriptions => {
+            subscriptions::list_subscriptions(shared, ctx, request.input()?)
+        }
+        Operation::ListSubscriptionsByTopic => {
             subscriptions::list_subscriptions_by_topic(shared, ctx, request.input()?)
         }
-        "GetSubscriptionAttributes" => {
+        Operation::GetSubscriptionAttributes => {
             subscriptions::get_subscription_attributes(shared, ctx, request.input()?)
         }
-        "Unsubscribe" => subscriptions::unsubscribe(shared, ctx, request.input()?),
-        "Publish" => delivery::publish_action(shared, ctx, request.input()?),
-        other => return Err(super::not_implemented(Service::Sns, other)),
+        Operation::Unsubscribe => subscriptions::unsubscribe(shared, ctx, request.input()?),
+        Operation::Publish => delivery::publish_action(shared, ctx, request.input()?),
     };
-    let output = result.map_err(AwsError::from)?;
-    if changes_state(action) {
-        shared.save_sns()?;
-    }
-    Ok(output)
+    Ok(result?)
 }
 
 /// The region an SNS ARN names (`arn:aws:sns:REGION:ACCOUNT:…`).
@@ -160,16 +148,6 @@ fn token() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_operation_list_is_the_apis_sorted_without_duplicates() {
-        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(names, sorted);
-        assert_eq!(OPERATIONS.len(), 42, "SNS has 42 operations (SDK 1.121)");
-    }
 
     #[test]
     fn arns_name_their_region() {
