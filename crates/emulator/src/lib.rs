@@ -33,7 +33,9 @@
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do); `state_files`: every SQLite state file checked before
 //!   it is opened, and set aside when damaged (see [`Emulator::notices`]).
-//! - `error`: [`AwsError`], the code/message/status every layer speaks.
+//! - `error`: [`AwsError`], the code/message/status every layer speaks; `validation`: Smithy's
+//!   `N validation errors detected: …` message and the collector every service checks its
+//!   members with.
 //! - `temp_folders`: the emulator's temporary folders, named with its pid so that the next
 //!   emulator removes what a killed one left; `procfs`: what Linux's `/proc` says about
 //!   processes (the Lambda sandboxes and the temp folders use it).
@@ -61,6 +63,7 @@ mod snapshots;
 mod state;
 mod state_files;
 mod temp_folders;
+mod validation;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;

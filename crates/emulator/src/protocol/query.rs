@@ -157,14 +157,10 @@ fn validation_error(error: &serde_json::Error) -> AwsError {
     if let Some(field) =
         text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next())
     {
-        return AwsError::validation(format!(
-            "1 validation error detected: Value null at '{}' failed to satisfy constraint: \
-             Member must not be null",
-            lower_camel(field)
-        ));
+        return AwsError::validation(crate::validation::missing(&lower_camel(field)));
     }
     let reason = text.split(" at line ").next().unwrap_or(&text);
-    AwsError::validation(format!("1 validation error detected: {reason}"))
+    AwsError::validation(crate::validation::detected(&[reason]))
 }
 
 fn lower_camel(name: &str) -> String {

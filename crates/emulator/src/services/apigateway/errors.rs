@@ -53,10 +53,8 @@ impl ApiGatewayError {
 
     /// An enum member outside its set, as Smithy's validation words it.
     pub fn not_in_enum(value: &str, member: &str, allowed: &str) -> Self {
-        Self::Validation(format!(
-            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy \
-             constraint: Member must satisfy enum value set: [{allowed}]"
-        ))
+        let constraint = format!("Member must satisfy enum value set: [{allowed}]");
+        Self::Validation(crate::validation::one(value, member, constraint))
     }
 
     /// A patch operation on a path the resource does not have.

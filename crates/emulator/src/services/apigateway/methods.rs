@@ -83,11 +83,7 @@ pub fn put_method(
         .into());
     }
     let authorization_type = input.authorization_type.ok_or_else(|| {
-        ApiGatewayError::Validation(
-            "1 validation error detected: Value null at 'putMethodInput.authorizationType' \
-             failed to satisfy constraint: Member must not be null"
-                .into(),
-        )
+        ApiGatewayError::Validation(crate::validation::missing("putMethodInput.authorizationType"))
     })?;
     check_authorization(&authorization_type, input.authorizer_id.as_deref())?;
     if input.request_validator_id.is_some() {
@@ -280,10 +276,8 @@ pub fn status_code(request: &RestRequest) -> Result<String, ApiGatewayError> {
     if valid {
         return Ok(code.to_string());
     }
-    Err(ApiGatewayError::Validation(format!(
-        "1 validation error detected: Value '{code}' at 'statusCode' failed to satisfy \
-         constraint: Member must satisfy regular expression pattern: [1-5]\\d\\d"
-    )))
+    let constraint = crate::validation::pattern(r"[1-5]\d\d");
+    Err(ApiGatewayError::Validation(crate::validation::one(code, "statusCode", constraint)))
 }
 
 fn check_authorization(kind: &str, authorizer: Option<&str>) -> Result<(), ApiGatewayError> {

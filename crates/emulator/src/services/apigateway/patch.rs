@@ -133,14 +133,7 @@ pub fn read(input: PatchInput, operation_input: &str) -> Result<Vec<Patch>, ApiG
     }
     match problems.len() {
         0 => Ok(patches),
-        1 => Err(ApiGatewayError::Validation(format!(
-            "1 validation error detected: {}",
-            problems[0]
-        ))),
-        n => Err(ApiGatewayError::Validation(format!(
-            "{n} validation errors detected: {}",
-            problems.join("; ")
-        ))),
+        _ => Err(ApiGatewayError::Validation(crate::validation::detected(&problems))),
     }
 }
 

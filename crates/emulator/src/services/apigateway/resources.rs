@@ -76,11 +76,7 @@ pub fn create_resource(
     let parent_id = request.label("parentId").to_string();
     api.resource(&parent_id).ok_or_else(ApiGatewayError::resource_not_found)?;
     let part = input.path_part.ok_or_else(|| {
-        ApiGatewayError::Validation(
-            "1 validation error detected: Value null at 'createResourceInput.pathPart' failed \
-             to satisfy constraint: Member must not be null"
-                .into(),
-        )
+        ApiGatewayError::Validation(crate::validation::missing("createResourceInput.pathPart"))
     })?;
     check_placement(api, &parent_id, &part, None)?;
     let resource = Resource {

@@ -50,12 +50,8 @@ pub fn create_rest_api(
     let input: CreateRestApiInput = request.json()?;
     let name = match input.name {
         None => {
-            return Err(ApiGatewayError::Validation(
-                "1 validation error detected: Value null at 'createRestApiInput.name' failed to \
-                 satisfy constraint: Member must not be null"
-                    .into(),
-            )
-            .into());
+            let message = crate::validation::missing("createRestApiInput.name");
+            return Err(ApiGatewayError::Validation(message).into());
         }
         Some(name) if name.trim().is_empty() => {
             return Err(ApiGatewayError::BadRequest("Invalid API name specified".into()).into());
@@ -79,12 +75,13 @@ pub fn create_rest_api(
         .filter(|kind| !["EDGE", "REGIONAL", "PRIVATE"].contains(&kind.as_str()))
         .collect();
     if !bad.is_empty() {
-        return Err(ApiGatewayError::Validation(format!(
-            "1 validation error detected: Value '[{}]' at \
-             'createRestApiInput.endpointConfiguration.types' failed to satisfy constraint: \
-             Member must satisfy constraint: [Member must satisfy enum value set: \
-             [{ENDPOINT_TYPES}]]",
-            types.join(", ")
+        return Err(ApiGatewayError::Validation(crate::validation::one(
+            &format!("[{}]", types.join(", ")),
+            "createRestApiInput.endpointConfiguration.types",
+            format_args!(
+                "Member must satisfy constraint: [Member must satisfy enum value set: \
+                 [{ENDPOINT_TYPES}]]"
+            ),
         ))
         .into());
     }

@@ -53,20 +53,18 @@ pub fn tag_resource(
     let input: TagResourceInput = request.json()?;
     for (key, value) in &input.tags {
         if key.is_empty() || key.len() > 128 {
-            return Err(ApiGatewayError::Validation(
-                "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy \
-                 constraint: Member must have length less than or equal to 128"
-                    .into(),
-            )
-            .into());
+            let message = crate::validation::one_hidden(
+                "tags.1.member.key",
+                crate::validation::max_length(128),
+            );
+            return Err(ApiGatewayError::Validation(message).into());
         }
         if value.len() > 256 {
-            return Err(ApiGatewayError::Validation(
-                "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy \
-                 constraint: Member must have length less than or equal to 256"
-                    .into(),
-            )
-            .into());
+            let message = crate::validation::one_hidden(
+                "tags.1.member.value",
+                crate::validation::max_length(256),
+            );
+            return Err(ApiGatewayError::Validation(message).into());
         }
     }
     let mut state = lock(&shared.apigateway);
@@ -74,11 +72,9 @@ pub fn tag_resource(
     let mut merged = tags.clone();
     merged.extend(input.tags);
     if merged.len() > MAX_TAGS {
-        return Err(ApiGatewayError::Validation(format!(
-            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member \
-             must have length less than or equal to {MAX_TAGS}"
-        ))
-        .into());
+        let message =
+            crate::validation::one_hidden("tags", crate::validation::max_length(MAX_TAGS));
+        return Err(ApiGatewayError::Validation(message).into());
     }
     *tags = merged;
     Ok(RestResponse::empty(204))

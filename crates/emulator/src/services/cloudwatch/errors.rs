@@ -74,10 +74,7 @@ pub fn wire_type(code: &str) -> String {
 
 /// `1 validation error detected: Value 'x' at 'member' failed to satisfy constraint: …`.
 pub fn constraint(value: impl std::fmt::Display, member: &str, rule: &str) -> CloudWatchError {
-    CloudWatchError::Validation(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy \
-         constraint: {rule}"
-    ))
+    CloudWatchError::Validation(crate::validation::one(&value.to_string(), member, rule))
 }
 
 #[cfg(test)]

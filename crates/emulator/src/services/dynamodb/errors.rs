@@ -48,7 +48,7 @@ pub fn from_engine(operation: &str, error: DynoxideError) -> AwsError {
         // bare. The library API resolves it inside those three actions already; this keeps the
         // tag from reaching the wire if one ever slips through.
         DynoxideError::EnvelopedValidation(message) if enveloped(operation) => {
-            format!("1 validation error detected: {message}")
+            crate::validation::detected(&[message])
         }
         // Only dynoxide's wasm build lacks capabilities; ours answers like any gap.
         DynoxideError::UnsupportedCapability(_) => {
@@ -86,7 +86,7 @@ pub fn from_decoding(operation: &str, error: &serde_json::Error) -> AwsError {
         serialization(message)
     } else if let Some(message) = text.strip_prefix("VALIDATION_REQUEST:") {
         if enveloped(operation) {
-            validation(&format!("1 validation error detected: {message}"))
+            validation(&crate::validation::detected(&[message]))
         } else {
             validation(message)
         }

@@ -53,7 +53,9 @@ impl From<IamError> for AwsError {
     fn from(error: IamError) -> Self {
         use IamError::*;
         match error {
-            Validation(violations) => AwsError::validation(validation_message(&violations)),
+            Validation(violations) => {
+                AwsError::validation(crate::validation::detected(&violations))
+            }
             InvalidArn(arn) => AwsError::validation(format!("ARN {arn} is not valid.")),
             InvalidBoundaryArn(arn) => {
                 AwsError::sender("InvalidInput", 400, format!("ARN {arn} is not valid."))
@@ -113,13 +115,6 @@ impl From<IamError> for AwsError {
     }
 }
 
-/// `1 validation error detected: A` or `2 validation errors detected: A; B`.
-pub fn validation_message(violations: &[String]) -> String {
-    let count = violations.len();
-    let plural = if count == 1 { "" } else { "s" };
-    format!("{count} validation error{plural} detected: {}", violations.join("; "))
-}
-
 fn no_such(message: String) -> AwsError {
     AwsError::sender("NoSuchEntity", 404, message)
 }
@@ -156,14 +151,5 @@ mod tests {
             let aws = AwsError::from(error);
             assert_eq!((aws.code.as_str(), aws.status), (code, status));
         }
-    }
-
-    #[test]
-    fn counts_validation_errors() {
-        assert_eq!(validation_message(&["A".into()]), "1 validation error detected: A");
-        assert_eq!(
-            validation_message(&["A".into(), "B".into()]),
-            "2 validation errors detected: A; B"
-        );
     }
 }

@@ -6,6 +6,7 @@
 //! 'Session1:2' at 'roleSessionName' …`). [`Checks`] writes either form.
 
 use super::errors::IamError;
+use crate::validation::{self, Shown};
 use serde::{Deserialize, Serialize};
 
 pub const NAME_PATTERN: &str = r"[\w+=,.@-]+";
@@ -16,70 +17,33 @@ pub const ROLE_DESCRIPTION_PATTERN: &str = r"[\u0009\u000A\u000D\u0020-\u007E\u0
 pub const VERSION_ID_PATTERN: &str = r"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?";
 pub const TAG_KEY_PATTERN: &str = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+";
 
-/// Collects broken constraints, then reports them all in one `ValidationError`.
-pub struct Checks {
-    quote_values: bool,
-    violations: Vec<String>,
+/// Collects broken constraints, then reports them all in one `ValidationError`: the shared
+/// collector, with the rules of IAM's own kinds of member.
+pub struct Checks(validation::Checks);
+
+impl std::ops::Deref for Checks {
+    type Target = validation::Checks;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Checks {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl Checks {
     /// IAM's form: the value is not quoted.
     pub fn iam() -> Self {
-        Self { quote_values: false, violations: Vec::new() }
+        Self(validation::Checks::new(Shown::Hidden))
     }
 
     /// STS's form: `Value 'x' at 'field' …`.
     pub fn sts() -> Self {
-        Self { quote_values: true, violations: Vec::new() }
-    }
-
-    pub fn fail(&mut self, field: &str, value: &str, constraint: &str) {
-        let value =
-            if self.quote_values { format!("Value '{value}' at") } else { "Value at".to_string() };
-        self.violations
-            .push(format!("{value} '{field}' failed to satisfy constraint: {constraint}"));
-    }
-
-    pub fn length(&mut self, field: &str, value: &str, min: usize, max: usize) {
-        let length = value.chars().count();
-        if length < min {
-            self.fail(
-                field,
-                value,
-                &format!("Member must have length greater than or equal to {min}"),
-            );
-        }
-        if length > max {
-            self.fail(
-                field,
-                value,
-                &format!("Member must have length less than or equal to {max}"),
-            );
-        }
-    }
-
-    pub fn pattern(&mut self, field: &str, value: &str, matches: bool, pattern: &str) {
-        if !matches {
-            self.fail(
-                field,
-                value,
-                &format!("Member must satisfy regular expression pattern: {pattern}"),
-            );
-        }
-    }
-
-    pub fn range(&mut self, field: &str, value: i64, min: i64, max: i64) {
-        let text = value.to_string();
-        if value < min {
-            self.fail(
-                field,
-                &text,
-                &format!("Member must have value greater than or equal to {min}"),
-            );
-        }
-        if value > max {
-            self.fail(field, &text, &format!("Member must have value less than or equal to {max}"));
-        }
+        Self(validation::Checks::new(Shown::Quoted))
     }
 
     /// A role, policy or session name: `[\w+=,.@-]+`, 1 to `max` characters.
@@ -118,7 +82,9 @@ impl Checks {
     }
 
     pub fn finish(self) -> Result<(), IamError> {
-        if self.violations.is_empty() { Ok(()) } else { Err(IamError::Validation(self.violations)) }
+        self.0.finish().map_err(|violations| {
+            IamError::Validation(violations.iter().map(ToString::to_string).collect())
+        })
     }
 }
 
@@ -224,7 +190,7 @@ pub fn check_tag_keys(keys: &[String]) -> Result<(), IamError> {
         checks.fail(
             "tagKeys",
             "",
-            &format!(
+            format!(
                 "Member must satisfy constraint: [Member must have length less than or equal to \
                  128, Member must have length greater than or equal to 1, Member must satisfy \
                  regular expression pattern: {TAG_KEY_PATTERN}, Member must not be null]"

@@ -64,10 +64,7 @@ pub enum LambdaError {
 impl LambdaError {
     /// The message of a violated member constraint.
     pub fn validation(value: &str, member: &str, constraint: impl std::fmt::Display) -> Self {
-        Self::Validation(format!(
-            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy \
-             constraint: {constraint}"
-        ))
+        Self::Validation(crate::validation::one(value, member, constraint))
     }
 
     /// A `RevisionId` that is not the current one; `reread` names the API that gives it

@@ -2,8 +2,9 @@
 //! (lengths, patterns, ranges, enums), collected in member order so that one answer names every
 //! violation, as AWS does.
 
-use super::errors::{LogsError, Violation};
+use super::errors::LogsError;
 use super::store::group_arn;
+use crate::validation::{self, Shown};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -26,101 +27,53 @@ pub fn input<T: DeserializeOwned>(body: &Value) -> Result<T, LogsError> {
     })
 }
 
-/// The violations found so far.
-#[derive(Debug, Default)]
-pub struct Checks {
-    violations: Vec<Violation>,
+/// The violations found so far: the shared collector (values left out, as CloudWatch Logs
+/// writes them), with the rules of the service's own kinds of member.
+#[derive(Debug)]
+pub struct Checks(validation::Checks);
+
+impl std::ops::Deref for Checks {
+    type Target = validation::Checks;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Checks {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Checks {
     pub fn new() -> Self {
-        Self::default()
+        Self(validation::Checks::new(Shown::Hidden))
     }
 
-    fn fail(&mut self, member: &str, constraint: String) {
-        self.violations.push(Violation { member: member.to_string(), constraint });
-    }
-
-    /// A member that must be present; `None` (and a violation) when it is not.
-    pub fn required<'a, T>(&mut self, member: &str, value: &'a Option<T>) -> Option<&'a T> {
-        if value.is_none() {
-            self.fail(member, "Member must not be null".into());
-        }
-        value.as_ref()
-    }
-
-    /// A string's length in characters within `min..=max`.
-    pub fn length(&mut self, member: &str, value: Option<&str>, min: usize, max: usize) {
-        let Some(value) = value else { return };
-        let length = value.chars().count();
-        if length < min {
-            self.fail(member, format!("Member must have length greater than or equal to {min}"));
-        }
-        if length > max {
-            self.fail(member, format!("Member must have length less than or equal to {max}"));
-        }
-    }
-
-    /// A list's length within `min..=max`.
-    pub fn count<T>(&mut self, member: &str, value: Option<&[T]>, min: usize, max: usize) {
-        self.length_of(member, value.map(<[T]>::len), min, max);
-    }
-
-    fn length_of(&mut self, member: &str, length: Option<usize>, min: usize, max: usize) {
-        let Some(length) = length else { return };
-        if length < min {
-            self.fail(member, format!("Member must have length greater than or equal to {min}"));
-        }
-        if length > max {
-            self.fail(member, format!("Member must have length less than or equal to {max}"));
-        }
-    }
-
-    /// A number within `min..=max`.
-    pub fn range(&mut self, member: &str, value: Option<i64>, min: i64, max: Option<i64>) {
-        let Some(value) = value else { return };
-        if value < min {
-            self.fail(member, format!("Member must have value greater than or equal to {min}"));
-        }
-        if let Some(max) = max.filter(|max| value > *max) {
-            self.fail(member, format!("Member must have value less than or equal to {max}"));
-        }
-    }
-
-    /// One of a fixed set of values.
-    pub fn one_of<T: PartialEq + std::fmt::Display>(
-        &mut self,
-        member: &str,
-        value: Option<T>,
-        set: &[T],
-    ) {
-        let Some(value) = value else { return };
-        if !set.contains(&value) {
-            let listed: Vec<String> = set.iter().map(ToString::to_string).collect();
-            self.fail(
-                member,
-                format!("Member must satisfy enum value set: [{}]", listed.join(", ")),
-            );
-        }
-    }
-
-    fn pattern(
+    /// A string whose every character must pass `ok`, reported against `pattern`.
+    fn characters(
         &mut self,
         member: &str,
         value: Option<&str>,
         pattern: &str,
         ok: impl Fn(char) -> bool,
     ) {
-        let Some(value) = value else { return };
-        if !value.chars().all(ok) {
-            self.fail(member, format!("Member must satisfy regular expression pattern: {pattern}"));
+        if let Some(value) = value {
+            self.0.pattern(member, value, value.chars().all(ok), pattern);
         }
     }
 
     /// A log group name (or prefix): 1–512 of `[\.\-_/#A-Za-z0-9]`.
     pub fn group_name(&mut self, member: &str, value: Option<&str>) {
         self.length(member, value, 1, 512);
-        self.pattern(member, value.filter(|v| !v.is_empty()), GROUP_NAME_PATTERN, |c| {
+        self.characters(member, value.filter(|v| !v.is_empty()), GROUP_NAME_PATTERN, |c| {
             c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/' | '#')
         });
     }
@@ -128,13 +81,13 @@ impl Checks {
     /// A log stream name (or prefix): 1–512 characters, neither `:` nor `*`.
     pub fn stream_name(&mut self, member: &str, value: Option<&str>) {
         self.length(member, value, 1, 512);
-        self.pattern(member, value, STREAM_NAME_PATTERN, |c| c != ':' && c != '*');
+        self.characters(member, value, STREAM_NAME_PATTERN, |c| c != ':' && c != '*');
     }
 
     /// A log group identifier: its name or its ARN without `:*`.
     pub fn group_identifier(&mut self, member: &str, value: Option<&str>) {
         self.length(member, value, 1, 2048);
-        self.pattern(member, value, IDENTIFIER_PATTERN, |c| {
+        self.characters(member, value, IDENTIFIER_PATTERN, |c| {
             c.is_alphanumeric()
                 || matches!(c, '_' | '#' | '+' | '=' | '/' | ':' | ',' | '.' | '@' | '-')
         });
@@ -143,7 +96,7 @@ impl Checks {
     /// A resource ARN of the tagging operations.
     pub fn resource_arn(&mut self, member: &str, value: Option<&str>) {
         self.length(member, value, 1, 1011);
-        self.pattern(member, value, RESOURCE_ARN_PATTERN, |c| {
+        self.characters(member, value, RESOURCE_ARN_PATTERN, |c| {
             c.is_alphanumeric() || matches!(c, '_' | '+' | '=' | '/' | ':' | ',' | '.' | '@' | '-')
         });
     }
@@ -151,22 +104,18 @@ impl Checks {
     /// A tag key: 1–128 of letters, digits, spaces and `_.:/=+-@`.
     pub fn tag_key(&mut self, member: &str, key: &str) {
         self.length(member, Some(key), 1, 128);
-        self.pattern(member, Some(key), r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$", tag_char);
+        self.characters(member, Some(key), r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$", tag_char);
     }
 
     /// A tag value: 0–256 of the same characters.
     pub fn tag_value(&mut self, member: &str, value: &str) {
         self.length(member, Some(value), 0, 256);
-        self.pattern(member, Some(value), r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$", tag_char);
+        self.characters(member, Some(value), r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$", tag_char);
     }
 
     /// `Ok` when nothing was found; else every violation, in the order found.
     pub fn finish(self) -> Result<(), LogsError> {
-        if self.violations.is_empty() {
-            Ok(())
-        } else {
-            Err(LogsError::Validation(self.violations))
-        }
+        self.0.finish().map_err(LogsError::Validation)
     }
 }
 

@@ -18,14 +18,8 @@
 
 use crate::error::AwsError;
 
-/// One constraint a member of the request breaks: where, and which constraint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// The member's path as AWS writes it: `logGroupName`, `logEvents.1.member.message`.
-    pub member: String,
-    /// `Member must have length less than or equal to 512`, …
-    pub constraint: String,
-}
+use crate::validation::Shown;
+pub use crate::validation::Violation;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogsError {
@@ -55,10 +49,12 @@ pub enum LogsError {
 impl LogsError {
     /// One constraint violation.
     pub fn violation(member: impl Into<String>, constraint: impl Into<String>) -> Self {
-        LogsError::Validation(vec![Violation {
-            member: member.into(),
-            constraint: constraint.into(),
-        }])
+        LogsError::Validation(vec![Violation::new(
+            Shown::Hidden,
+            &member.into(),
+            "",
+            constraint.into(),
+        )])
     }
 }
 
@@ -76,7 +72,7 @@ impl From<LogsError> for AwsError {
         let exists =
             |message: &str| AwsError::sender("ResourceAlreadyExistsException", 400, message);
         match error {
-            Validation(violations) => invalid(validation_message(&violations)),
+            Validation(violations) => invalid(crate::validation::detected(&violations)),
             InvalidParameter(message) => invalid(message),
             GroupNotFound => not_found("The specified log group does not exist."),
             StreamNotFound => not_found("The specified log stream does not exist."),
@@ -111,18 +107,6 @@ impl From<LogsError> for AwsError {
     }
 }
 
-/// `1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must
-/// have value less than or equal to 50`, the violations joined by `; `.
-fn validation_message(violations: &[Violation]) -> String {
-    let count = violations.len();
-    let noun = if count == 1 { "error" } else { "errors" };
-    let details: Vec<String> = violations
-        .iter()
-        .map(|v| format!("Value at '{}' failed to satisfy constraint: {}", v.member, v.constraint))
-        .collect();
-    format!("{count} validation {noun} detected: {}", details.join("; "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,15 +114,18 @@ mod tests {
     #[test]
     fn violations_read_as_aws_writes_them() {
         let error = AwsError::from(LogsError::Validation(vec![
-            Violation {
-                member: "logGroupName".into(),
-                constraint: "Member must have length greater than or equal to 1".into(),
-            },
-            Violation {
-                member: "logGroupName".into(),
-                constraint: r"Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]+"
-                    .into(),
-            },
+            Violation::new(
+                Shown::Hidden,
+                "logGroupName",
+                "",
+                "Member must have length greater than or equal to 1",
+            ),
+            Violation::new(
+                Shown::Hidden,
+                "logGroupName",
+                "",
+                r"Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]+",
+            ),
         ]));
         assert_eq!((error.code.as_str(), error.status), ("InvalidParameterException", 400));
         assert_eq!(
