@@ -239,6 +239,24 @@ describe('lab view', () => {
     expect(error.textContent).toContain('still starting');
   });
 
+  it('leaves the page not busy after a failing Check, with its error shown', async () => {
+    let fail: (reason: unknown) => void = () => {};
+    const checkStep = () => new Promise<StepOutcome>((_resolve, reject) => (fail = reject));
+    render(LabView, { api: openAt(progressWith('failed', 0), { checkStep }), labId: 'serverless-api', locale: 'en', onclose: () => {} });
+    const check = (await screen.findByTestId('step-check')) as HTMLButtonElement;
+
+    await fireEvent.click(check);
+    expect(check.textContent?.trim()).toBe('Checking…');
+    expect((screen.getByTestId('step-run') as HTMLButtonElement).disabled).toBe(true);
+
+    fail({ code: 'progress_unavailable', message: 'progress.json is read-only' });
+    expect((await screen.findByTestId('step-error')).textContent).toContain('progress.json is read-only');
+    expect(check.textContent?.trim()).toBe('Check');
+    for (const id of ['step-run', 'step-check', 'step-skip', 'export-report', 'reset-lab']) {
+      expect((screen.getByTestId(id) as HTMLButtonElement).disabled, id).toBe(false);
+    }
+  });
+
   it('resets only after confirmation, and goes back to the introduction', async () => {
     let resets = 0;
     const resetLab = async () => (resets++, progressWith('not_started', 0));
