@@ -1,46 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwslabApi } from './api';
 import { LabPage, stepStatus } from './labPage.svelte';
-import { fakeApi } from './testing';
-import type { LabProgress, OpenedLab } from './types';
+import { fakeApi, labDefinition, standing } from './testing';
+import type { OpenedLab } from './types';
 
-const progress: LabProgress = {
-  lab_id: 'tiny',
-  steps: [
-    { step_id: 'one', status: 'passed', earned: 5, possible: 5, hints_revealed: 0 },
-    { step_id: 'two', status: 'not_started', earned: 0, possible: 5, hints_revealed: 0 },
-  ],
-  score: { earned: 5, possible: 10, percent: 50, pass_percent: 70, passed: false },
-};
-
-const opened: OpenedLab = {
-  lab: {
-    id: 'tiny',
-    title: { ko: '작은 실습', en: 'Tiny lab' },
-    estimated_minutes: 5,
-    pass_percent: 70,
-    cost_usd: 0,
-    cost_note: { ko: '', en: '' },
-    intro_html: { ko: '', en: '' },
-    steps: ['one', 'two'].map((id) => ({
-      id,
-      title: { ko: id, en: id },
-      html: { ko: '', en: '' },
-      fields: [],
-      has_action: true,
-      targets: 'both',
-      checks: [],
-      hints: [],
-    })),
-    summary: null,
-    total_points: 10,
-    services: [],
-  },
-  progress,
-};
+const lab = labDefinition();
+const progress = standing(lab, ['passed']);
+const opened: OpenedLab = { lab, progress };
 
 async function openedPage(parts: Partial<AwslabApi>): Promise<LabPage> {
-  const page = new LabPage({ api: fakeApi({ openLab: async () => opened, ...parts }), labId: 'tiny', validateDelayMs: 0 });
+  const page = new LabPage({ api: fakeApi({ openLab: async () => opened, ...parts }), labId: lab.id, validateDelayMs: 0 });
   await page.open();
   return page;
 }
