@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import LabView from './LabView.svelte';
 import type { AwslabApi } from './api';
 import { fakeApi } from './testing';
-import type { FieldProblem, FormValues, LabProgress, OpenedLab, StepOutcome, StepRun, StepStatus, TargetView } from './types';
+import type { CleanupReport, FieldProblem, FormValues, LabProgress, OpenedLab, StepOutcome, StepRun, StepStatus, TargetView } from './types';
 
 const opened: OpenedLab = {
   lab: {
@@ -239,6 +239,24 @@ describe('lab view', () => {
     expect(error.textContent).toContain('still starting');
   });
 
+  it('leaves the page not busy after a failing Check, with its error shown', async () => {
+    let fail: (reason: unknown) => void = () => {};
+    const checkStep = () => new Promise<StepOutcome>((_resolve, reject) => (fail = reject));
+    render(LabView, { api: openAt(progressWith('failed', 0), { checkStep }), labId: 'serverless-api', locale: 'en', onclose: () => {} });
+    const check = (await screen.findByTestId('step-check')) as HTMLButtonElement;
+
+    await fireEvent.click(check);
+    expect(check.textContent?.trim()).toBe('Checking…');
+    expect((screen.getByTestId('step-run') as HTMLButtonElement).disabled).toBe(true);
+
+    fail({ code: 'progress_unavailable', message: 'progress.json is read-only' });
+    expect((await screen.findByTestId('step-error')).textContent).toContain('progress.json is read-only');
+    expect(check.textContent?.trim()).toBe('Check');
+    for (const id of ['step-run', 'step-check', 'step-skip', 'export-report', 'reset-lab']) {
+      expect((screen.getByTestId(id) as HTMLButtonElement).disabled, id).toBe(false);
+    }
+  });
+
   it('resets only after confirmation, and goes back to the introduction', async () => {
     let resets = 0;
     const resetLab = async () => (resets++, progressWith('not_started', 0));
@@ -278,6 +296,24 @@ describe('lab view', () => {
     await fireEvent.click(screen.getByTestId('step-run'));
     await waitFor(() => expect(runs).toBe(2));
     expect(screen.queryByTestId('cost-confirm')).toBeNull();
+  });
+
+  it('says it is cleaning up, not resetting, while Clean up runs, and then what it deleted', async () => {
+    let finish: (report: CleanupReport) => void = () => {};
+    const cleanUpLab = () => new Promise<CleanupReport>((resolve) => (finish = resolve));
+    const target: TargetView = { kind: 'aws', endpoint: null, profile: null, region: 'ap-northeast-2', account: '1', arn: 'arn:aws:iam::1:user/me' };
+    render(LabView, {
+      props: { api: openAt(progressWith('failed', 0), { cleanUpLab }), labId: 'serverless-api', locale: 'en', target, onclose: () => {} },
+    });
+
+    await fireEvent.click(await screen.findByTestId('clean-up'));
+    expect(screen.getByTestId('clean-up').textContent?.trim()).toBe('Cleaning up…');
+    expect(screen.getByTestId('reset-lab').textContent?.trim()).toBe('Reset lab');
+    expect((screen.getByTestId('reset-lab') as HTMLButtonElement).disabled).toBe(true);
+
+    finish({ deleted: [], failed: [], kept: [], remaining: [] });
+    expect((await screen.findByTestId('cleanup-result')).textContent).toContain('Deleted 0');
+    expect(screen.getByTestId('clean-up').textContent?.trim()).toBe('Clean up');
   });
 
   it('offline, runs at once and offers no Clean up', async () => {

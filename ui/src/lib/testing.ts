@@ -1,7 +1,7 @@
 // Stand-ins for the Rust side in component tests: typed by the generated bindings, so a change
 // to a Rust type that the UI does not follow fails `npm run ui:check`.
 import type { AwslabApi } from './api';
-import type { CatalogListing, EmulatorStatus, LabSummary } from './types';
+import type { CatalogListing, EmulatorStatus, LabProgress, LabSummary, LabView, StepStatus, StepView } from './types';
 
 /** A lab summary with no progress, overridable field by field. */
 export function labSummary(id: string, overrides: Partial<LabSummary> = {}): LabSummary {
@@ -18,6 +18,57 @@ export function labSummary(id: string, overrides: Partial<LabSummary> = {}): Lab
     },
     ...overrides,
   };
+}
+
+/** A step with no fields and two hints, overridable field by field. */
+export function stepDefinition(id: string, overrides: Partial<StepView> = {}): StepView {
+  return {
+    id,
+    title: { ko: `${id} 단계`, en: `${id} step` },
+    html: { ko: `<p>${id} 설명</p>`, en: `<p>${id} lesson</p>` },
+    fields: [],
+    has_action: true,
+    targets: 'both',
+    checks: [],
+    hints: [
+      { ko: '<p>첫 힌트</p>', en: '<p>First hint</p>' },
+      { ko: '<p>둘째 힌트</p>', en: '<p>Second hint</p>' },
+    ],
+    ...overrides,
+  };
+}
+
+/** A lab of the given steps (two by default), overridable field by field. */
+export function labDefinition(overrides: Partial<LabView> = {}): LabView {
+  return {
+    id: 'tiny',
+    title: { ko: '작은 실습', en: 'Tiny lab' },
+    estimated_minutes: 10,
+    pass_percent: 70,
+    cost_usd: 0.02,
+    cost_note: { ko: '프리 티어', en: 'free tier' },
+    intro_html: { ko: '<p>소개</p>', en: '<p>Intro</p>' },
+    steps: [stepDefinition('one'), stepDefinition('two')],
+    summary: null,
+    total_points: 20,
+    services: [],
+    ...overrides,
+  };
+}
+
+/** The learner's standing in `lab`: one status per step, and the hints shown in each. */
+export function standing(lab: LabView, statuses: StepStatus[], hints: number[] = []): LabProgress {
+  const steps = lab.steps.map((step, index) => ({
+    step_id: step.id,
+    status: statuses[index] ?? 'not_started',
+    earned: statuses[index] === 'passed' ? 10 : 0,
+    possible: 10,
+    hints_revealed: hints[index] ?? 0,
+  }));
+  const earned = steps.reduce((sum, step) => sum + step.earned, 0);
+  const possible = steps.length * 10;
+  const percent = possible === 0 ? 0 : Math.round((earned * 100) / possible);
+  return { lab_id: lab.id, steps, score: { earned, possible, percent, pass_percent: 70, passed: percent >= 70 } };
 }
 
 export function listing(labs: LabSummary[], overrides: Partial<CatalogListing> = {}): CatalogListing {

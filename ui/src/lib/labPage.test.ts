@@ -1,0 +1,79 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AwslabApi } from './api';
+import { LabPage, stepStatus } from './labPage.svelte';
+import { fakeApi, labDefinition, standing } from './testing';
+import type { OpenedLab } from './types';
+
+const lab = labDefinition();
+const progress = standing(lab, ['passed']);
+const opened: OpenedLab = { lab, progress };
+
+async function openedPage(parts: Partial<AwslabApi>): Promise<LabPage> {
+  const page = new LabPage({ api: fakeApi({ openLab: async () => opened, ...parts }), labId: lab.id, validateDelayMs: 0 });
+  await page.open();
+  return page;
+}
+
+describe('lab page state', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('opens a started lab at its first step not passed', async () => {
+    const page = await openedPage({});
+
+    expect(page.selected).toBe(1);
+    expect(page.step?.id).toBe('two');
+    expect(page.statusOf('one')).toBe('passed');
+  });
+
+  it('is not busy after a failing action, and keeps its error', async () => {
+    const page = await openedPage({
+      revealHint: async () => {
+        throw { code: 'step_not_found', message: 'no step two' };
+      },
+    });
+
+    const hint = page.hint();
+    expect(page.busy).toBe('hint');
+    await hint;
+
+    expect(page.busy).toBeNull();
+    expect(page.error?.code).toBe('step_not_found');
+    expect(page.error?.message).toContain('no step two');
+  });
+
+  it('turns a rejection that is not an API error into one', async () => {
+    const page = await openedPage({});
+
+    await page.busyWhile('export', async () => {
+      throw new Error('the window went away');
+    });
+
+    expect(page.busy).toBeNull();
+    expect(page.error?.code).toBe('ipc_failed');
+  });
+
+  it('runs one action at a time: a second one while the first is under way is not started', async () => {
+    let finish: () => void = () => {};
+    let cleanUps = 0;
+    const page = await openedPage({
+      exportReport: () => new Promise((resolve) => (finish = () => resolve(null))),
+      cleanUpLab: async () => (cleanUps++, { deleted: [], failed: [], kept: [], remaining: [] }),
+    });
+
+    const exporting = page.exportReport('en');
+    await page.cleanUp();
+    expect(page.busy).toBe('export');
+    finish();
+    await exporting;
+
+    expect(cleanUps).toBe(0);
+    expect(page.busy).toBeNull();
+    expect(page.cleanup).toBeNull();
+  });
+
+  it('says a step never tried is not started', () => {
+    expect(stepStatus(progress, 'two')).toBe('not_started');
+    expect(stepStatus(progress, 'missing')).toBe('not_started');
+    expect(stepStatus(null, 'one')).toBe('not_started');
+  });
+});
