@@ -1,9 +1,17 @@
-//! Functions and their versions: CreateFunction, GetFunction, GetFunctionConfiguration,
-//! ListFunctions, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction,
-//! PublishVersion, ListVersionsByFunction.
+//! Functions: CreateFunction, GetFunction, GetFunctionConfiguration, ListFunctions,
+//! UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction; the `Target` a request
+//! names, and the paging Lambda's listings share.
+//!
+//! Not here: the settings' rules (`validation`) and versions (`versions`).
 
 use super::code::CodeStore;
 use super::model::{Config, Function, FunctionRef, WireStatus, function_arn, last_modified};
+use super::validation::{
+    bounded, validate_architectures, validate_environment, validate_function_name,
+    validate_handler, validate_memory, validate_role, validate_runtime, validate_storage,
+    validate_timeout,
+};
+use super::versions::publish;
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
 use crate::protocol::rest_json::{RestRequest, RestResponse};
@@ -14,75 +22,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-/// Runtimes the emulator runs, with the interpreter each needs.
-pub const PYTHON_RUNTIMES: &[&str] =
-    &["python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"];
-pub const NODE_RUNTIMES: &[&str] = &["nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"];
-
-/// Runtimes AWS has retired for new functions.
-const DEPRECATED_RUNTIMES: &[&str] = &[
-    "python2.7",
-    "python3.6",
-    "python3.7",
-    "python3.8",
-    "nodejs",
-    "nodejs4.3",
-    "nodejs6.10",
-    "nodejs8.10",
-    "nodejs10.x",
-    "nodejs12.x",
-    "nodejs14.x",
-    "nodejs16.x",
-    "dotnetcore1.0",
-    "dotnetcore2.0",
-    "dotnetcore2.1",
-    "dotnetcore3.1",
-    "dotnet6",
-    "ruby2.5",
-    "ruby2.7",
-    "java8",
-    "go1.x",
-];
-
-/// Runtimes AWS has that the emulator cannot run.
-const OTHER_RUNTIMES: &[&str] = &[
-    "java11",
-    "java17",
-    "java21",
-    "java8.al2",
-    "dotnet8",
-    "ruby3.2",
-    "ruby3.3",
-    "ruby3.4",
-    "provided",
-    "provided.al2",
-    "provided.al2023",
-];
-
 /// The largest create or update request: a 50 MB zip, base64-encoded.
 const CODE_REQUEST_LIMIT: usize = 69_905_067;
-
-/// Environment variables Lambda sets itself and refuses to have overridden.
-const RESERVED_VARIABLES: &[&str] = &[
-    "_HANDLER",
-    "_X_AMZN_TRACE_ID",
-    "AWS_DEFAULT_REGION",
-    "AWS_REGION",
-    "AWS_EXECUTION_ENV",
-    "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-    "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE",
-    "AWS_LAMBDA_LOG_GROUP_NAME",
-    "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_ACCESS_KEY",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_LAMBDA_RUNTIME_API",
-    "LAMBDA_TASK_ROOT",
-    "LAMBDA_RUNTIME_DIR",
-];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -163,14 +104,6 @@ struct UpdateCodeInput {
     dry_run: bool,
     revision_id: Option<String>,
     architectures: Option<Vec<String>>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PublishVersionInput {
-    code_sha256: Option<String>,
-    description: Option<String>,
-    revision_id: Option<String>,
 }
 
 /// The function a request names, with the qualifier from the name or the `Qualifier` parameter.
@@ -544,81 +477,6 @@ pub fn update_function_configuration(
     RestResponse::json(200, &answer)
 }
 
-pub fn publish_version(
-    shared: &Shared,
-    ctx: &RequestContext,
-    request: &RestRequest,
-) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
-    authorize(shared, ctx, "lambda:PublishVersion", &target.arn(ctx))?;
-    let input: PublishVersionInput = request.json()?;
-    let mut state = lock(&shared.lambda);
-    let function =
-        state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
-    check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
-    if let Some(expected) = input.code_sha256.as_deref()
-        && expected != function.latest.code_sha256
-    {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "CodeSHA256 ({expected}) is different from current CodeSHA256 in $LATEST ({}). \
-             Please try again with the CodeSHA256 in $LATEST.",
-            function.latest.code_sha256
-        ))
-        .into());
-    }
-    let version = publish(function, input.description, ctx);
-    RestResponse::json(201, &version.to_wire(&version.qualified_arn(), WireStatus::Settled))
-}
-
-pub fn list_versions(
-    shared: &Shared,
-    ctx: &RequestContext,
-    request: &RestRequest,
-) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
-    authorize(shared, ctx, "lambda:ListVersionsByFunction", &target.arn(ctx))?;
-    let max_items = max_items(request, 50)?;
-    let state = lock(&shared.lambda);
-    let function =
-        state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
-    let entries: Vec<Value> = std::iter::once(&function.latest)
-        .chain(function.versions.values())
-        .map(|config| config.to_wire(&config.qualified_arn(), WireStatus::Settled))
-        .collect();
-    let (page, next) = page(entries, request.query_param("Marker"), max_items)?;
-    let mut answer = json!({ "Versions": page });
-    if let Some(next) = next {
-        answer["NextMarker"] = json!(next);
-    }
-    RestResponse::json(200, &answer)
-}
-
-/// Publishes `$LATEST` as a new version, unless nothing changed since the last one (AWS then
-/// returns that version); returns the version.
-fn publish(function: &mut Function, description: Option<String>, ctx: &RequestContext) -> Config {
-    if let Some(last) = function.versions.values().next_back()
-        && last.same_code_and_settings(&Config {
-            description: last.description.clone(),
-            ..function.latest.clone()
-        })
-        && description.as_ref().is_none_or(|d| *d == last.description)
-    {
-        return last.clone();
-    }
-    function.last_version += 1;
-    let number = function.last_version;
-    let mut version = function.latest.clone();
-    version.version = number.to_string();
-    if let Some(description) = description {
-        version.description = description;
-    }
-    version.last_modified = last_modified(ctx.now);
-    version.revision_id = revision_id();
-    function.versions.insert(number, version.clone());
-    function.latest.revision_id = revision_id();
-    version
-}
-
 /// The ARN an answer reports: unqualified for an unqualified request of `$LATEST`.
 fn reported_arn(config: &Config, target: &Target) -> String {
     match &target.qualifier {
@@ -692,189 +550,12 @@ fn check_role_trusts_lambda(
     })
 }
 
-fn check_revision(given: Option<&str>, current: &str) -> Result<(), LambdaError> {
+pub(super) fn check_revision(given: Option<&str>, current: &str) -> Result<(), LambdaError> {
     match given {
         Some(given) if given != current => {
             Err(LambdaError::revision_mismatch("GetFunction/GetAlias"))
         }
         _ => Ok(()),
-    }
-}
-
-pub fn validate_function_name(name: &str) -> Result<(), LambdaError> {
-    let valid = !name.is_empty()
-        && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
-        return Ok(());
-    }
-    Err(LambdaError::validation(
-        name,
-        "functionName",
-        if name.len() > 64 {
-            "Member must have length less than or equal to 64".to_string()
-        } else {
-            format!(
-                "Member must satisfy regular expression pattern: {}",
-                super::model::FUNCTION_NAME_PATTERN
-            )
-        },
-    ))
-}
-
-fn validate_runtime(runtime: &str) -> Result<(), LambdaError> {
-    if PYTHON_RUNTIMES.contains(&runtime) || NODE_RUNTIMES.contains(&runtime) {
-        return Ok(());
-    }
-    if DEPRECATED_RUNTIMES.contains(&runtime) {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "The runtime parameter of {runtime} is no longer supported for creating or updating \
-             AWS Lambda functions. We recommend you use a supported runtime while creating or \
-             upgrading functions."
-        )));
-    }
-    if OTHER_RUNTIMES.contains(&runtime) {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "The offline emulator runs Python (python3.9 to python3.14) and Node.js (nodejs18.x \
-             to nodejs24.x) functions; {runtime} runs only on AWS."
-        )));
-    }
-    let known: Vec<&str> = (PYTHON_RUNTIMES.iter())
-        .chain(NODE_RUNTIMES)
-        .chain(OTHER_RUNTIMES)
-        .chain(DEPRECATED_RUNTIMES)
-        .copied()
-        .collect();
-    Err(LambdaError::validation(
-        runtime,
-        "runtime",
-        format!("Member must satisfy enum value set: [{}]", known.join(", ")),
-    ))
-}
-
-fn validate_handler(handler: &str) -> Result<(), LambdaError> {
-    if handler.is_empty() {
-        return Err(LambdaError::InvalidParameterValue(
-            "Handler is required for the Zip package type.".to_string(),
-        ));
-    }
-    if handler.len() > 128 {
-        return Err(LambdaError::validation(
-            handler,
-            "handler",
-            "Member must have length less than or equal to 128",
-        ));
-    }
-    if handler.chars().any(char::is_whitespace) {
-        return Err(LambdaError::validation(
-            handler,
-            "handler",
-            "Member must satisfy regular expression pattern: [^\\s]+",
-        ));
-    }
-    Ok(())
-}
-
-fn validate_role(role: &str) -> Result<(), LambdaError> {
-    let valid = role
-        .strip_prefix("arn:aws:iam::")
-        .and_then(|rest| rest.split_once(":role/"))
-        .is_some_and(|(account, name)| {
-            account.len() == 12
-                && account.bytes().all(|b| b.is_ascii_digit())
-                && !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_/".contains(c))
-        });
-    if valid {
-        return Ok(());
-    }
-    Err(LambdaError::validation(
-        role,
-        "role",
-        "Member must satisfy regular expression pattern: \
-         arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
-    ))
-}
-
-fn validate_timeout(timeout: i64) -> Result<u32, LambdaError> {
-    bounded(timeout, "timeout", 1, 900)
-}
-
-fn validate_memory(memory: i64) -> Result<u32, LambdaError> {
-    bounded(memory, "memorySize", 128, 10240)
-}
-
-fn validate_storage(size: u32) -> Result<u32, LambdaError> {
-    bounded(i64::from(size), "ephemeralStorage.size", 512, 10240)
-}
-
-fn bounded(value: i64, member: &str, low: i64, high: i64) -> Result<u32, LambdaError> {
-    if value < low {
-        return Err(LambdaError::validation(
-            &value.to_string(),
-            member,
-            format!("Member must have value greater than or equal to {low}"),
-        ));
-    }
-    if value > high {
-        return Err(LambdaError::validation(
-            &value.to_string(),
-            member,
-            format!("Member must have value less than or equal to {high}"),
-        ));
-    }
-    u32::try_from(value).map_err(|_| LambdaError::validation(&value.to_string(), member, "range"))
-}
-
-fn validate_environment(variables: &BTreeMap<String, String>) -> Result<(), LambdaError> {
-    let reserved: Vec<&str> = (variables.keys())
-        .filter(|key| RESERVED_VARIABLES.contains(&key.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !reserved.is_empty() {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Lambda was unable to configure your environment variables because the environment \
-             variables you have provided contains reserved keys that are currently not supported \
-             for modification. Reserved keys used in this request: {}",
-            reserved.join(", ")
-        )));
-    }
-    for key in variables.keys() {
-        let valid = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && key.len() >= 2
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
-            return Err(LambdaError::validation(
-                "[sensitive]",
-                "environment.variables",
-                "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+",
-            ));
-        }
-    }
-    let measured = serde_json::to_string(variables).unwrap_or_default();
-    if measured.len() > 4096 {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Lambda was unable to configure your environment variables because the environment \
-             variables you have provided exceeded the 4KB limit. String measured: {measured}"
-        )));
-    }
-    Ok(())
-}
-
-fn validate_architectures(given: Option<Vec<String>>) -> Result<Vec<String>, LambdaError> {
-    let architectures = given.unwrap_or_else(|| vec!["x86_64".to_string()]);
-    match architectures.as_slice() {
-        [one] if one == "x86_64" || one == "arm64" => Ok(architectures),
-        [one] => Err(LambdaError::validation(
-            one,
-            "architectures",
-            "Member must satisfy enum value set: [x86_64, arm64]",
-        )),
-        _ => Err(LambdaError::validation(
-            &format!("{architectures:?}"),
-            "architectures",
-            "Member must have length less than or equal to 1",
-        )),
     }
 }
 

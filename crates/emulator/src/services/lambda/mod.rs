@@ -2,7 +2,9 @@
 //! which runs the handler for real in a local `python3` or `node` (see `runtime`).
 //!
 //! - `model`: the state (functions, versions, aliases, policies) and how it is named and shown.
-//! - `functions`: create, read, update, delete, publish versions. `aliases`, `permissions`
+//! - `operations`: the operation declaration and the URI templates.
+//! - `functions`: create, read, update, delete; `validation`: the rules of a function's
+//!   settings; `versions`: publishing and listing versions. `aliases`, `permissions`
 //!   (`AddPermission`, `GetPolicy`, …) and `tags` likewise, one resource each.
 //! - `code`: the zip files, kept by content hash, and their unpacked copies for workers.
 //! - `invoke`: the `Invoke` operation; `runtime`: the worker processes and the Runtime API
@@ -20,6 +22,8 @@ mod operations;
 pub mod permissions;
 pub mod runtime;
 pub mod tags;
+mod validation;
+pub mod versions;
 
 use super::RequestContext;
 use crate::error::AwsError;
@@ -122,8 +126,8 @@ pub async fn handle(
         Operation::UpdateFunctionConfiguration => {
             functions::update_function_configuration(shared, ctx, &request)?
         }
-        Operation::PublishVersion => functions::publish_version(shared, ctx, &request)?,
-        Operation::ListVersionsByFunction => functions::list_versions(shared, ctx, &request)?,
+        Operation::PublishVersion => versions::publish_version(shared, ctx, &request)?,
+        Operation::ListVersionsByFunction => versions::list_versions(shared, ctx, &request)?,
         Operation::CreateAlias => aliases::create_alias(shared, ctx, &request)?,
         Operation::GetAlias => aliases::get_alias(shared, ctx, &request)?,
         Operation::UpdateAlias => aliases::update_alias(shared, ctx, &request)?,
