@@ -58,6 +58,19 @@ impl Clock for ScaledClock {
     }
 }
 
+/// When `instant`, a moment of the machine's monotonic clock, happened on `clock`: how long
+/// ago it was, at the clock's speed, before the clock's now. Handlers' output is stamped this
+/// way, so that their log events fall on the emulator's timeline, advanced and sped up as it is.
+pub fn at(clock: &dyn Clock, instant: Instant) -> OffsetDateTime {
+    let ago = Instant::now().saturating_duration_since(instant).as_secs_f64() * clock.speed();
+    clock.now() - time::Duration::seconds_f64(ago)
+}
+
+/// Milliseconds since the epoch, as log events carry their times.
+pub fn epoch_ms(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 /// ISO 8601 with seconds and `Z`, as IAM and STS print times: `2024-05-01T12:00:00Z`.
 pub fn iso8601(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);

@@ -21,11 +21,11 @@ use crate::services::logs::LogStore;
 use crate::services::sns::SnsState;
 use crate::snapshots::Snapshots;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct Shared {
     pub config: EmulatorConfig,
-    pub clock: Box<dyn Clock>,
+    pub clock: Arc<dyn Clock>,
     pub sessions: Mutex<Sessions>,
     pub iam: Mutex<IamState>,
     /// DynamoDB's engines, one per region; each locks itself (see `services::dynamodb`).
@@ -68,7 +68,7 @@ impl Shared {
     /// aside and their stores start empty (see [`notices`](Self::notices)); state that cannot
     /// be used otherwise is a [`StateError`].
     pub fn new(config: EmulatorConfig) -> Result<Self, StateError> {
-        let clock = Box::new(ScaledClock::new(config.clock_speed));
+        let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(config.clock_speed));
         let (store, logs, dynamodb) = match &config.data_dir {
             Some(data_dir) => (
                 StateStore::open(data_dir)?,

@@ -587,3 +587,44 @@ async fn what_a_handler_prints_is_in_cloudwatch_logs() {
         .expect("filtered");
     assert_eq!(found.events().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_handlers_log_is_dated_by_the_emulators_clock_after_it_was_advanced() {
+    let emulator = lambda::start().await;
+    let role = lambda::role(&emulator, "clock-role", None).await;
+    let client = lambda::client(&emulator).await;
+    let source = "def lambda_handler(event, context):\n    print('tick')\n    return 1\n";
+    python_function(&client, "clock", &role, source).await;
+    let day: i64 = 24 * 60 * 60;
+    let before = common::alarms::emulator_now(&emulator).await;
+    common::alarms::advance(&emulator, 2 * day as u64).await;
+
+    (client.invoke().function_name("clock").send().await).expect("the invocation");
+
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&common::sdk_config(&emulator, REGION).await);
+    let streams = (logs.describe_log_streams().log_group_name("/aws/lambda/clock").send().await)
+        .expect("the function's streams");
+    let stream = streams.log_streams()[0].log_stream_name().expect("a name").to_string();
+    // Dated when the worker started: between the advanced clock and now (a midnight may fall
+    // in between).
+    let after = common::alarms::emulator_now(&emulator).await;
+    let date = |seconds: i64| {
+        let at = time::OffsetDateTime::from_unix_timestamp(seconds).expect("a date");
+        format!("{:04}/{:02}/{:02}/", at.year(), u8::from(at.month()), at.day())
+    };
+    let (first, last) = (date(before + 2 * day), date(after));
+    assert!(
+        stream.starts_with(&first) || stream.starts_with(&last),
+        "{stream} is not dated {first} (the emulator's clock), as Lambda names streams"
+    );
+    let events = (logs.get_log_events().log_group_name("/aws/lambda/clock"))
+        .log_stream_name(&stream)
+        .send()
+        .await
+        .expect("the events");
+    let tick = (events.events().iter())
+        .find(|event| event.message() == Some("tick"))
+        .unwrap_or_else(|| panic!("no print in {:?}", events.events()));
+    let at = tick.timestamp().expect("a timestamp") / 1000;
+    assert!(at >= before + 2 * day, "{at} is before the advanced clock ({})", before + 2 * day);
+}

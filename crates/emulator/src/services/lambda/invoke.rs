@@ -230,6 +230,7 @@ async fn run(
             task_root: shared.lambda_code.unpacked(&config.code_sha256)?,
             endpoint: shared.endpoint(),
             credentials,
+            clock: shared.clock.clone(),
         })
     };
     let outcome = shared.lambda_runtime.invoke(&config, invocation, launch).await?;

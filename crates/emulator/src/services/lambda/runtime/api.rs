@@ -7,7 +7,7 @@
 //! - `POST /2018-06-01/runtime/invocation/{id}/response` and `…/{id}/error`: the result.
 //! - `POST /2018-06-01/runtime/init/error`: the code could not be loaded.
 
-use super::{Ending, Invocation, epoch_ms};
+use super::{Ending, Invocation, wall_epoch_ms};
 use crate::services::lambda::LambdaError;
 use axum::Router;
 use axum::body::Bytes;
@@ -119,7 +119,7 @@ async fn next(State(state): State<Arc<ApiState>>) -> Response {
         return (StatusCode::GONE, "the worker is being stopped").into_response();
     };
     let started = Instant::now();
-    let deadline = epoch_ms(started) + queued.timeout.as_millis() as i64;
+    let deadline = wall_epoch_ms(started) + queued.timeout.as_millis() as i64;
     let invocation = queued.invocation;
     *crate::state::lock(&state.current) =
         Current { request_id: invocation.request_id.clone(), reply: Some(queued.reply) };
@@ -137,7 +137,7 @@ async fn next(State(state): State<Arc<ApiState>>) -> Response {
         "lambda-runtime-trace-id",
         &format!(
             "Root=1-{:08x}-{}",
-            epoch_ms(started) / 1000,
+            wall_epoch_ms(started) / 1000,
             &uuid::Uuid::new_v4().simple().to_string()[..24]
         ),
     );

@@ -28,6 +28,7 @@ mod worker;
 
 use super::LambdaError;
 use super::model::Config;
+use crate::clock::Clock;
 use crate::config::Interpreters;
 use crate::identity::RoleSession;
 use crate::temp_folders::TempFolder;
@@ -60,6 +61,8 @@ pub struct Launch {
     pub endpoint: String,
     /// Temporary keys of the function's role.
     pub credentials: RoleSession,
+    /// The emulator's clock, which the worker's log lines and stream name are dated by.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// One invocation to run.
@@ -258,8 +261,9 @@ fn pool_key(config: &Config) -> String {
     format!("{}:{}:{}", config.function_arn(), config.version, config.revision_id)
 }
 
-/// When an instant happened, in milliseconds since the epoch (for log events and deadlines).
-pub fn epoch_ms(at: Instant) -> i64 {
+/// When an instant happened on the machine's wall clock, in milliseconds since the epoch: the
+/// handler's deadline, which its runtime compares with the wall clock it sees.
+pub fn wall_epoch_ms(at: Instant) -> i64 {
     let now_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
     let ago = Instant::now().saturating_duration_since(at).as_millis() as i128;
     (now_ms - ago) as i64

@@ -18,10 +18,11 @@
 //! AWS keeps everything a function prints (CloudWatch Logs' quotas aside); the bound is ours, so
 //! a runaway handler cannot fill the learner's disk or the emulator's memory.
 
-use super::{LogLine, epoch_ms};
+use super::LogLine;
+use crate::clock::Clock;
 use std::collections::VecDeque;
 use std::io::Read;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 pub const MARK: &str = "\u{1e}awslab:done:";
@@ -42,10 +43,11 @@ const HELD_LIMIT: usize = 2 * KEPT_LIMIT;
 const READ_CHUNK: usize = 64 * 1024;
 
 /// Lines a worker wrote, in segments that each end at a marker.
-#[derive(Default)]
 pub struct Output {
     state: Mutex<OutputState>,
     changed: Condvar,
+    /// The emulator's clock: lines are stamped when they are read, on its timeline.
+    clock: Arc<dyn Clock>,
 }
 
 #[derive(Default)]
@@ -89,6 +91,14 @@ struct PendingLine {
 }
 
 impl Output {
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self { state: Mutex::default(), changed: Condvar::new(), clock }
+    }
+
+    fn now_ms(&self) -> i64 {
+        crate::clock::epoch_ms(self.clock.now())
+    }
+
     /// Reads the worker's output until the pipe closes (every process holding it has ended).
     pub fn read_from(&self, mut reader: impl Read) {
         let mut chunk = vec![0_u8; READ_CHUNK];
@@ -156,7 +166,7 @@ impl Output {
     /// Stores `bytes` as events (or counts them when the budget is spent).
     fn push(&self, bytes: &[u8], dropped: &mut bool) {
         let text = String::from_utf8_lossy(bytes).replace('\r', "\n");
-        let timestamp = epoch_ms(Instant::now());
+        let timestamp = self.now_ms();
         let mut state = crate::state::lock(&self.state);
         // Invalid bytes became U+FFFD (three bytes each): the text may have outgrown one event.
         for piece in split_at_char_boundaries(&text, EVENT_LIMIT) {
@@ -221,7 +231,7 @@ impl Output {
             log.extend(segment.lines);
             if segment.dropped_bytes > 0 {
                 log.push(LogLine {
-                    timestamp: last.unwrap_or_else(|| epoch_ms(Instant::now())),
+                    timestamp: last.unwrap_or_else(|| self.now_ms()),
                     message: not_kept(segment.dropped_bytes, segment.dropped_lines),
                 });
             }
@@ -281,7 +291,7 @@ mod tests {
     use std::io::Write;
 
     fn read(written: &[u8]) -> Output {
-        let output = Output::default();
+        let output = Output::new(Arc::new(crate::clock::ScaledClock::new(1.0)));
         let (reader, mut writer) = std::io::pipe().unwrap();
         let written = written.to_vec();
         let writing = std::thread::spawn(move || writer.write_all(&written).unwrap());

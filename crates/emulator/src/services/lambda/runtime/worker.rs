@@ -10,7 +10,8 @@
 use super::api::{RuntimeApi, Started};
 use super::output::Output;
 use super::sandbox::{Sample, Sandbox, SandboxHandle};
-use super::{Ending, Invocation, Launch, Outcome, epoch_ms};
+use super::{Ending, Invocation, Launch, Outcome};
+use crate::clock::Clock;
 use crate::config::Interpreters;
 use crate::services::lambda::LambdaError;
 use crate::services::lambda::model::Config;
@@ -51,6 +52,8 @@ pub struct Worker {
     last_used: Instant,
     runtime_label: String,
     runtime_arn: String,
+    /// The emulator's clock, which log lines are dated by.
+    clock: Arc<dyn Clock>,
 }
 
 impl Worker {
@@ -65,7 +68,7 @@ impl Worker {
         let config = &launch.config;
         let (interpreter, bootstrap, label) = interpreter_for(&config.runtime, interpreters)?;
         let api = RuntimeApi::start()?;
-        let log_stream = log_stream_name(&config.version);
+        let log_stream = log_stream_name(&config.version, launch.clock.now());
         let (reader, writer) = std::io::pipe().map_err(spawn_error)?;
         let mut command = std::process::Command::new(&interpreter);
         command
@@ -85,7 +88,7 @@ impl Worker {
             }
             Err(error) => return Err(spawn_error(error)),
         };
-        let output = Arc::new(Output::default());
+        let output = Arc::new(Output::new(Arc::clone(&launch.clock)));
         let capture = Arc::clone(&output);
         std::thread::Builder::new()
             .name("awslab-lambda-output".into())
@@ -102,6 +105,7 @@ impl Worker {
             last_used: Instant::now(),
             runtime_label: label,
             runtime_arn: config.runtime_version_arn(),
+            clock: launch.clock,
         })
     }
 
@@ -204,7 +208,7 @@ impl Worker {
                 log.extend(self.output.drain(None, &request_id));
                 log.push(self.line(format!(
                     "{} {request_id} Task timed out after {:.2} seconds",
-                    iso_now(),
+                    iso_millis(self.clock.now()),
                     timeout.as_secs_f64()
                 )));
             }
@@ -318,7 +322,8 @@ impl Worker {
     }
 
     fn line_at(&self, at: Instant, message: String) -> LogLine {
-        LogLine { timestamp: epoch_ms(at), message }
+        let at = crate::clock::at(&*self.clock, at);
+        LogLine { timestamp: crate::clock::epoch_ms(at), message }
     }
 }
 
@@ -426,16 +431,12 @@ fn environment(launch: &Launch, runtime_api: &str, log_stream: &str) -> Vec<(Str
     env
 }
 
-/// `YYYY/MM/DD/[VERSION]<32 hex digits>`, as Lambda names a new environment's stream.
-fn log_stream_name(version: &str) -> String {
-    let today = time::OffsetDateTime::now_utc().date();
-    format!(
-        "{:04}/{:02}/{:02}/[{version}]{}",
-        today.year(),
-        u8::from(today.month()),
-        today.day(),
-        uuid::Uuid::new_v4().simple()
-    )
+/// `YYYY/MM/DD/[VERSION]<32 hex digits>`, as Lambda names a new environment's stream, dated
+/// `now`.
+fn log_stream_name(version: &str, now: time::OffsetDateTime) -> String {
+    let date = time::macros::format_description!("[year]/[month]/[day]");
+    let today = now.to_offset(time::UtcOffset::UTC).format(&date).unwrap_or_default();
+    format!("{today}/[{version}]{}", uuid::Uuid::new_v4().simple())
 }
 
 /// `exit status 1`, `signal: killed`: how Go (AWS's runtime interface) words a process's end.
@@ -471,18 +472,12 @@ fn signal_name(signal: i32) -> String {
     name.to_string()
 }
 
-fn iso_now() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.millisecond()
-    )
+/// `2024-05-01T12:00:00.123Z`, as Lambda's runtime dates its own messages.
+fn iso_millis(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
 
 fn ms(duration: Duration) -> f64 {
@@ -500,7 +495,10 @@ mod tests {
 
     #[test]
     fn stream_names_look_like_lambdas() {
-        let name = log_stream_name("$LATEST");
+        let at = time::macros::datetime!(2024-05-01 12:00:00.5 UTC);
+        assert_eq!(iso_millis(at), "2024-05-01T12:00:00.500Z");
+        let name = log_stream_name("$LATEST", at);
+        assert!(name.starts_with("2024/05/01/[$LATEST]"), "{name}");
         let (date, rest) = name.split_at(11);
         assert_eq!(date.matches('/').count(), 3, "{name}");
         let hex = rest.strip_prefix("[$LATEST]").unwrap();
