@@ -21,9 +21,11 @@ use awslab_core::offline::EmulatorStatus;
 use awslab_core::status::LabProgress;
 use ts_rs::{Config, ExportError, TS};
 
+use awslab_core::report::SavedReport;
+use awslab_core::steps::StepOutcome;
+use awslab_core::target::TargetView;
+
 use crate::IpcError;
-use crate::lab_commands::{SavedReport, StepOutcome};
-use crate::workbench::TargetView;
 use awslab_cloud::cleanup::CleanupReport;
 use awslab_cloud::profiles::AwsProfile;
 
@@ -51,7 +53,7 @@ pub fn export_roots(dir: &Path) -> Result<(), ExportError> {
     awslab_cloud::emulator_control::ShellAnswer::export_all(&config)?;
     awslab_cloud::emulator_control::Mail::export_all(&config)?;
     awslab_cloud::emulator_control::LinkAnswer::export_all(&config)?;
-    crate::lab_commands::AlarmGraph::export_all(&config)?;
+    awslab_core::session::AlarmGraph::export_all(&config)?;
     Ok(())
 }
 

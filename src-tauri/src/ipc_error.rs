@@ -5,6 +5,8 @@
 
 use awslab_core::catalog::CatalogError;
 use awslab_core::progress::ProgressError;
+use awslab_core::report::ExportError;
+use awslab_core::session::SessionError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -39,15 +41,41 @@ pub struct IpcError {
     pub message: String,
 }
 
+impl IpcError {
+    fn new(code: IpcErrorCode, error: &impl std::fmt::Display) -> Self {
+        IpcError { code, message: error.to_string() }
+    }
+}
+
+impl From<SessionError> for IpcError {
+    fn from(error: SessionError) -> Self {
+        // No `_` arm: a new `SessionError` variant must be given its code here.
+        match error {
+            SessionError::Catalog(error) => IpcError::from(error),
+            SessionError::Progress(error) => IpcError::from(error),
+            SessionError::LabNotFound { .. } => IpcError::new(IpcErrorCode::LabNotFound, &error),
+            SessionError::StepNotFound { .. } => IpcError::new(IpcErrorCode::StepNotFound, &error),
+            // The target's refusal in one English sentence, explanation included.
+            SessionError::TargetUnavailable { message, failure } => IpcError {
+                code: IpcErrorCode::TargetUnavailable,
+                message: match failure {
+                    Some(failure) => format!("{message}\n{}", failure.explanation.en),
+                    None => message,
+                },
+            },
+            SessionError::ResetFailed(error) => IpcError::new(IpcErrorCode::ResetFailed, &error),
+            SessionError::ExportFailed(error) => IpcError::from(error),
+        }
+    }
+}
+
 impl From<CatalogError> for IpcError {
     fn from(error: CatalogError) -> Self {
         // A lab that fails to parse is not an error here: `list_labs` reports it among the
         // listing's `problems`. Only a catalog that cannot be read at all ends up here.
         // No `_` arm: a new `CatalogError` variant must be given its code here.
         match error {
-            CatalogError::Unreadable { .. } => {
-                IpcError { code: IpcErrorCode::LabsUnavailable, message: error.to_string() }
-            }
+            CatalogError::Unreadable { .. } => IpcError::new(IpcErrorCode::LabsUnavailable, &error),
             CatalogError::Progress(error) => IpcError::from(error),
         }
     }
@@ -56,6 +84,18 @@ impl From<CatalogError> for IpcError {
 impl From<ProgressError> for IpcError {
     fn from(error: ProgressError) -> Self {
         // Every variant names the file and what to do, so one code serves them all.
-        IpcError { code: IpcErrorCode::ProgressUnavailable, message: error.to_string() }
+        IpcError::new(IpcErrorCode::ProgressUnavailable, &error)
+    }
+}
+
+impl From<ExportError> for IpcError {
+    fn from(error: ExportError) -> Self {
+        match error {
+            ExportError::UnknownFormat { .. }
+            | ExportError::Write { .. }
+            | ExportError::Language(_) => IpcError::new(IpcErrorCode::ExportFailed, &error),
+            // The progress could not be read to build the report: the file is at fault.
+            ExportError::Progress(error) => IpcError::from(error),
+        }
     }
 }
