@@ -163,6 +163,8 @@ mod tests {
         let error = IpcError {
             code: IpcErrorCode::ProgressUnavailable,
             message: "cannot open the progress file /x".to_owned(),
+            explanation: None,
+            aws: None,
         };
 
         let json = serde_json::to_value(&error).expect("serializable");

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tauriApi, toApiError } from './api';
+import { errorDetail, tauriApi, toApiError } from './api';
 import { listing as makeListing, running } from './testing';
 
 afterEach(() => clearMocks());
@@ -72,5 +72,29 @@ describe('toApiError', () => {
   it('keeps an ApiError as it is', () => {
     const error = { code: 'ipc_failed', message: 'no Tauri runtime' } as const;
     expect(toApiError(error)).toEqual(error);
+  });
+});
+
+describe('the structured failure', () => {
+  const refusal = {
+    code: 'target_unavailable',
+    message: 'AccessDenied: not allowed',
+    explanation: { ko: '권한이 없습니다.', en: 'Not allowed.' },
+    aws: { service: 'iam', operation: 'CreateRole', code: 'AccessDenied', message: 'not allowed' },
+  } as const;
+
+  it('keeps the explanation and the AWS details of a command error', () => {
+    expect(toApiError(refusal)).toEqual(refusal);
+  });
+
+  it('drops an explanation or details that do not have the shape Rust gives them', () => {
+    const odd = { code: 'target_unavailable', message: 'm', explanation: 'words', aws: { code: 1 } };
+    expect(toApiError(odd)).toEqual({ code: 'target_unavailable', message: 'm' });
+  });
+
+  it('says the explanation in the learner\'s language after the message', () => {
+    expect(errorDetail(toApiError(refusal), 'ko')).toBe('AccessDenied: not allowed\n권한이 없습니다.');
+    expect(errorDetail(toApiError(refusal), 'en')).toBe('AccessDenied: not allowed\nNot allowed.');
+    expect(errorDetail({ code: 'ipc_failed', message: 'no runtime' }, 'ko')).toBe('no runtime');
   });
 });
