@@ -8,7 +8,9 @@
 //! - `commands`: the catalog's commands; `lab_commands`: the lab view's, the target switcher's
 //!   and the drawers'. One `#[tauri::command]` per use case the UI may call, each a few lines
 //!   over a method of `awslab_core::session::Session` (managed state).
-//!   Each must also be listed in `build.rs` and granted in `capabilities/default.json`.
+//! - `command_list`: every command, listed once; the handler, the permissions (`build.rs`), the
+//!   UI's command names and the capability check all come from it. A new command is added
+//!   there and granted in `capabilities/default.json`.
 //! - `lab_scheme`: the `awslab-lab://` scheme that serves lesson images.
 //! - `ipc_error`: `IpcError`, the one error shape that crosses the IPC boundary, with its closed
 //!   set of codes.
@@ -22,10 +24,30 @@
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod capabilities;
 mod commands;
 mod ipc_error;
 mod lab_commands;
 mod lab_scheme;
+
+/// Expands the one list of commands into the handler Tauri dispatches `invoke` with, and the
+/// list of their names.
+macro_rules! app_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        /// The name of every command, as the UI's `invoke` names it.
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+
+        /// Dispatches an `invoke` to its command.
+        pub fn handler<R: tauri::Runtime>()
+        -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(crate::$module::$command),*]
+        }
+    };
+}
+
+mod command_list;
 
 use std::sync::Arc;
 
@@ -79,30 +101,7 @@ pub fn run() -> tauri::Result<()> {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_labs,
-            commands::emulator_status,
-            lab_commands::open_lab,
-            lab_commands::validate_form,
-            lab_commands::run_step,
-            lab_commands::check_step,
-            lab_commands::reveal_hint,
-            lab_commands::skip_step,
-            lab_commands::reset_lab,
-            lab_commands::current_target,
-            lab_commands::switch_target,
-            lab_commands::aws_profiles,
-            lab_commands::clean_up_lab,
-            lab_commands::export_report,
-            lab_commands::score_chart,
-            lab_commands::explore_lab,
-            lab_commands::send_request,
-            lab_commands::instance_shell,
-            lab_commands::mailbox,
-            lab_commands::follow_mail_link,
-            lab_commands::lab_instances,
-            lab_commands::alarm_graphs,
-        ])
+        .invoke_handler(command_list::handler())
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {
         if let tauri::RunEvent::Exit = event {

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorDetail, tauriApi, toApiError } from './api';
+import { errorDetail, methodOfCommand, tauriApi, toApiError } from './api';
 import { listing as makeListing, running } from './testing';
 
 afterEach(() => clearMocks());
@@ -49,6 +49,23 @@ describe('tauriApi', () => {
       code: 'ipc_failed',
       message: 'list_labs not allowed. Permissions associated with this command: allow-list-labs',
     });
+  });
+});
+
+describe('the command wrappers', () => {
+  it('each method invokes the command it is listed for, and no other', async () => {
+    for (const [command, method] of Object.entries(methodOfCommand)) {
+      const called: string[] = [];
+      mockIPC((invoked) => {
+        called.push(invoked);
+        // The report's save dialog answers with a path; the commands' answers do not matter.
+        return invoked === 'plugin:dialog|save' ? '/tmp/report.html' : null;
+      });
+      const wrapper = tauriApi[method] as (...args: unknown[]) => Promise<unknown>;
+      await wrapper('a', 'b', {});
+      expect(called.filter((name) => !name.startsWith('plugin:')), method).toEqual([command]);
+      clearMocks();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import type {
   AwsProfile,
   CatalogListing,
   CleanupReport,
+  CommandName,
   Explorer,
   HttpAnswer,
   EmulatorStatus,
@@ -147,7 +148,37 @@ function describeRejection(rejection: unknown): string {
   }
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/**
+ * Every command, by the `AwslabApi` method that calls it. `CommandName` is generated from the
+ * Rust list of commands, so a command added there fails `npm run ui:check` until it has its
+ * method here (and a test checks that each method calls its command).
+ */
+export const methodOfCommand: Record<CommandName, keyof AwslabApi> = {
+  list_labs: 'listLabs',
+  emulator_status: 'emulatorStatus',
+  open_lab: 'openLab',
+  validate_form: 'validateForm',
+  run_step: 'runStep',
+  check_step: 'checkStep',
+  reveal_hint: 'revealHint',
+  skip_step: 'skipStep',
+  reset_lab: 'resetLab',
+  current_target: 'currentTarget',
+  switch_target: 'switchTarget',
+  aws_profiles: 'awsProfiles',
+  clean_up_lab: 'cleanUpLab',
+  export_report: 'exportReport',
+  score_chart: 'scoreChart',
+  explore_lab: 'exploreLab',
+  send_request: 'sendRequest',
+  instance_shell: 'instanceShell',
+  mailbox: 'mailbox',
+  follow_mail_link: 'followMailLink',
+  lab_instances: 'labInstances',
+  alarm_graphs: 'alarmGraphs',
+};
+
+async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (rejection) {
@@ -155,7 +186,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** The real API: Tauri commands defined in src-tauri/src/commands.rs. */
+/** The real API: the Tauri commands listed in src-tauri/src/command_list.rs. */
 export const tauriApi: AwslabApi = {
   listLabs: () => call<CatalogListing>('list_labs'),
   emulatorStatus: () => call<EmulatorStatus>('emulator_status'),
