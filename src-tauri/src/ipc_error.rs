@@ -50,9 +50,10 @@ pub struct IpcError {
     #[ts(optional)]
     pub explanation: Option<Localized>,
     /// The AWS call that failed and what AWS answered, when a target refused one.
+    // Boxed, so that an error stays small on the paths that return it (`Result<_, IpcError>`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub aws: Option<AwsErrorDetails>,
+    pub aws: Option<Box<AwsErrorDetails>>,
 }
 
 /// The call a target refused, and its answer, as AWS gave them.
@@ -78,7 +79,8 @@ impl IpcError {
         let (explanation, aws) = match failure.map(|failure| *failure) {
             None => (None, None),
             Some(Failure { service, operation, code, message, explanation }) => {
-                (Some(explanation), Some(AwsErrorDetails { service, operation, code, message }))
+                let aws = AwsErrorDetails { service, operation, code, message };
+                (Some(explanation), Some(Box::new(aws)))
             }
         };
         IpcError { code, message, explanation, aws }
