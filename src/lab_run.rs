@@ -1,16 +1,22 @@
-//! `awslab run`, `awslab check`, `awslab grade`: a lab played step by step, its checks, its
-//! score, against the offline emulator or AWS. What each step does is `awslab-core`'s
-//! `engine`; this module chooses the target, prints, and records progress.
+//! `awslab run`, `awslab check`, `awslab grade`, `awslab cleanup`: a lab played step by step,
+//! its checks, its score, against the offline emulator or AWS. Running, checking and recording
+//! a step are `awslab-core`'s `steps` (the same path as the app's), reports its `report`; this
+//! module chooses the target from the flags and prints.
 
 use anyhow::{Context, Result, bail};
 use awslab_cloud::checks::CheckResult;
-use awslab_cloud::{Clients, ControlToken, Identity, Target};
+use awslab_cloud::{ControlToken, Target};
+use awslab_core::clock::{Clock, SystemClock};
 use awslab_core::engine::{self, FormValues};
-use awslab_core::progress::{ProgressStore, TargetKind};
+use awslab_core::progress_slot::ProgressSlot;
+use awslab_core::report::{self, ExportError};
+use awslab_core::steps;
+use awslab_core::target::Connection;
 use awslab_emulator::{Emulator, EmulatorConfig};
 use awslab_lab::{Lab, Lang};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Where a command's calls go.
 #[derive(Debug, Clone, clap::Args)]
@@ -38,8 +44,7 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 
 /// A target and its clients; holds an embedded emulator alive while it is used.
 struct Connected {
-    clients: Clients,
-    identity: Identity,
+    connection: Connection,
     _emulator: Option<Emulator>,
 }
 
@@ -80,8 +85,7 @@ impl TargetArgs {
                 }
             }
         };
-        let clients = Clients::connect(&target).await;
-        let identity = clients.whoami().await.map_err(|failure| {
+        let connection = awslab_core::target::connect(&target).await.map_err(|failure| {
             anyhow::anyhow!(
                 "cannot reach {target}: {}: {}\n{}",
                 failure.code,
@@ -89,7 +93,7 @@ impl TargetArgs {
                 failure.explanation.en
             )
         })?;
-        Ok(Connected { clients, identity, _emulator: emulator })
+        Ok(Connected { connection, _emulator: emulator })
     }
 }
 
@@ -160,18 +164,20 @@ pub fn run(
                 lab.cost.usd
             );
         }
+        let connection = &connected.connection;
         println!("{} — {}", lab.id, lab.title.get(lang));
-        println!("target: {} as {}\n", connected.clients.target, connected.identity.arn);
-        let mut store = open_store()?;
+        println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
+        let progress = open_progress()?;
         let mut all_passed = true;
         for index in steps {
             let step = &lab.steps[index];
             println!("[{}/{}] {}  {}", index + 1, lab.steps.len(), step.id, step.title.get(lang));
             let values: FormValues =
                 if solution { engine::solution_values(step) } else { engine::default_values(step) };
-            let run =
-                engine::run_step(&connected.clients, &connected.identity, &lab, step, &values)
-                    .await;
+            let outcome = steps::run_step(connection, &progress, &SystemClock, &lab, step, &values)
+                .await
+                .context("recording the step")?;
+            let run = &outcome.run;
             for problem in &run.field_problems {
                 println!("  ✗ {}: {}", problem.field, problem.message.get(lang));
             }
@@ -188,13 +194,10 @@ pub fn run(
                 }
             }
             print_checks(&run.checks, lang, &lab, &step.id);
-            record(&mut store, &lab, &step.id, &run.checks, &connected.clients.target)?;
-            engine::record_created(&mut store, &connected.clients, &lab, &run, now_ms())
-                .context("recording what the step created")?;
             all_passed &= run.passed();
             println!();
         }
-        print_score(&lab, &store, lang)?;
+        print_score(&lab, &progress, lang)?;
         Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
@@ -205,24 +208,21 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
         let connected = args.connect(false).await?;
+        let connection = &connected.connection;
         println!("{} — {}", lab.id, lab.title.get(lang));
-        println!("target: {} as {}\n", connected.clients.target, connected.identity.arn);
-        let mut store = open_store()?;
+        println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
+        let progress = open_progress()?;
         for step in &lab.steps {
             println!("{}  {}", step.id, step.title.get(lang));
-            let results = engine::check_step(
-                &connected.clients,
-                &connected.identity,
-                &lab,
-                step,
-                &engine::default_values(step),
-            )
-            .await;
-            print_checks(&results, lang, &lab, &step.id);
-            record(&mut store, &lab, &step.id, &results, &connected.clients.target)?;
+            let values = engine::default_values(step);
+            let outcome =
+                steps::check_step(connection, &progress, &SystemClock, &lab, step, &values)
+                    .await
+                    .context("recording the results")?;
+            print_checks(&outcome.run.checks, lang, &lab, &step.id);
         }
         println!();
-        let score = print_score(&lab, &store, lang)?;
+        let score = print_score(&lab, &progress, lang)?;
         Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
@@ -233,10 +233,12 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
         let connected = args.connect(false).await?;
+        let connection = &connected.connection;
         println!("{} — {}", lab.id, lab.title.get(lang));
-        println!("target: {} as {}\n", connected.clients.target, connected.identity.arn);
-        let mut store = open_store()?;
-        let report = engine::clean_up(&connected.clients, &mut store, &lab).await?;
+        println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
+        // The clean-up awaits the target while it holds the store: a connection of its own.
+        let mut store = open_progress()?.open_another()?;
+        let report = engine::clean_up(&connection.clients, &mut store, &lab).await?;
         for deleted in &report.deleted {
             println!("  deleted  {} {}", deleted.kind, deleted.id);
         }
@@ -278,18 +280,19 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
 /// (`.html`: a page for people; `.json`: the same content for programs).
 pub fn grade(dir: &Path, id: &str, lang: Lang, report: Option<&Path>) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
-    let store = open_store()?;
-    let score = print_score(&lab, &store, lang)?;
+    let progress = open_progress()?;
+    let score = print_score(&lab, &progress, lang)?;
     if let Some(path) = report {
-        let built = awslab_core::report::Report::build(&lab, &store, lang, now_ms())?;
-        let text = match path.extension().and_then(|ext| ext.to_str()) {
-            Some("html" | "htm") => built.to_html(),
-            Some("json") => built.to_json(),
-            _ => bail!("--report names an .html or a .json file, not {}", path.display()),
-        };
-        std::fs::write(path, text)
-            .with_context(|| format!("writing the report {}", path.display()))?;
-        println!("report: {} (SHA-256 {})", path.display(), built.sha256);
+        let at_ms = SystemClock.now_ms();
+        let saved = progress
+            .with_store(|store, _| report::save(&lab, store, path, lang, at_ms))?
+            .map_err(|error| match error {
+            ExportError::UnknownFormat { path } => {
+                anyhow::anyhow!("--report names an .html or a .json file, not {}", path.display())
+            }
+            error => anyhow::Error::new(error).context("writing the report"),
+        })?;
+        println!("report: {} (SHA-256 {})", saved.path, saved.sha256);
     }
     Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -323,33 +326,21 @@ fn print_checks(results: &[CheckResult], lang: Lang, lab: &Lab, step_id: &str) {
     }
 }
 
-fn open_store() -> Result<ProgressStore> {
-    let path = ProgressStore::default_path()?;
-    let opened = ProgressStore::open(&path, now_ms())
-        .with_context(|| format!("opening the progress file {}", path.display()))?;
-    if let Some(recovered) = opened.recovered {
+/// The progress store in the data folder; says so on stderr when a damaged file was set aside.
+fn open_progress() -> Result<ProgressSlot> {
+    let progress = ProgressSlot::in_data_folder(Arc::new(SystemClock));
+    let recovered = progress
+        .with_store(|_, recovered| recovered.map(str::to_owned))
+        .context("opening the progress file")?;
+    if let Some(recovered) = recovered {
         eprintln!("{recovered}");
     }
-    Ok(opened.store)
+    Ok(progress)
 }
 
-fn record(
-    store: &mut ProgressStore,
-    lab: &Lab,
-    step_id: &str,
-    results: &[CheckResult],
-    target: &Target,
-) -> Result<()> {
-    let kind = match target {
-        Target::Emulator { .. } => TargetKind::Emulator,
-        Target::Aws { .. } => TargetKind::Aws,
-    };
-    engine::record_checks(store, lab, step_id, results, kind, now_ms())
-        .context("recording the results")
-}
-
-fn print_score(lab: &Lab, store: &ProgressStore, lang: Lang) -> Result<awslab_lab::grade::Score> {
-    let progress = awslab_core::status::lab_progress(lab, store)?;
+fn print_score(lab: &Lab, progress: &ProgressSlot, lang: Lang) -> Result<awslab_lab::grade::Score> {
+    let progress =
+        progress.with_store(|store, _| awslab_core::status::lab_progress(lab, store))??;
     let score = progress.score;
     let verdict = match (lang, score.passed) {
         (Lang::Ko, true) => "통과",
@@ -373,10 +364,4 @@ fn print_score(lab: &Lab, store: &ProgressStore, lang: Lang) -> Result<awslab_la
         score.pass_percent
     );
     Ok(score)
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }

@@ -14,7 +14,9 @@
 //! - `main.rs`: the command line (clap) and dispatch.
 //! - `labs.rs`: the `labs` commands, printing what `awslab-lab` and `awslab-core` compute.
 //! - `emulator.rs`: the `emulator` commands.
-//! - `lab_run.rs`: `run`, `check` and `grade`, over `awslab-core`'s engine.
+//! - `lab_run.rs`: `run`, `check`, `grade` and `cleanup`: the target chosen from the flags,
+//!   then `awslab-core`'s `steps` (the same run-check-record path as the app's), `report` and
+//!   `engine`.
 //!
 //! Not here: any logic a use case needs (that is `awslab-core`), so the app and the CLI agree.
 

@@ -221,3 +221,169 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     drop(server);
     assert!(text(&check).contains("score: 0/115"), "{}", text(&check));
 }
+
+/// A lab of three steps for the recording test: the first cannot be sent with its defaults (a
+/// required field is empty), the second's action fails half-way (the role is made, the policy
+/// to attach does not exist), the third passes.
+const RECORDING_LAB: &str = r#"
+format_version = 1
+id = "recording-sample"
+title = { ko = "기록 견본", en = "Recording sample" }
+estimated_minutes = 5
+pass_percent = 80
+source = "tests only"
+
+[cost]
+usd = 0.0
+note = { ko = "무료", en = "Free" }
+
+[[steps]]
+id = "policy"
+action = "iam.create_policy"
+
+[steps.params]
+policy_name = "{{policy_name}}"
+policy_document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"*"}]}'
+
+[[steps.fields]]
+id = "policy_name"
+kind = "text"
+naming = "iam-policy"
+label = { ko = "정책 이름", en = "Policy name" }
+solution = "recorded-policy"
+
+[[steps.checks]]
+id = "policy-exists"
+kind = "iam.policy"
+points = 10
+resource = { name = "recorded-policy" }
+expect = {}
+message = { ko = "정책이 있어야 합니다.", en = "The policy must exist." }
+
+[[steps]]
+id = "role"
+action = "iam.create_role"
+
+[steps.params]
+role_name = "recorded-role"
+trust_policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+policies = ["arn:aws:iam::000000000000:policy/not-there"]
+
+[[steps.checks]]
+id = "role-has-the-policy"
+kind = "iam.role"
+points = 10
+resource = { name = "recorded-role" }
+expect = { AttachedPolicies = ["not-there"] }
+message = { ko = "역할에 정책이 연결되어야 합니다.", en = "The role must have the policy attached." }
+
+[[steps]]
+id = "table"
+action = "dynamodb.create_table"
+
+[steps.params]
+table_name = "recorded"
+partition_key = "id"
+partition_key_type = "S"
+
+[[steps.checks]]
+id = "table-key"
+kind = "dynamodb.table"
+points = 10
+resource = { name = "recorded" }
+expect = { KeySchema = [{ AttributeName = "id", KeyType = "HASH" }] }
+message = { ko = "파티션 키가 id 여야 합니다.", en = "The partition key must be id." }
+"#;
+
+/// The lab's text, under its title in one language.
+fn recording_text(title: &str) -> String {
+    format!(
+        "# {title}\n\n<!-- awslab:step policy -->\n## Policy\n\nMake it.\n\n\
+         <!-- awslab:step role -->\n## Role\n\nMake it.\n\n\
+         <!-- awslab:step table -->\n## Table\n\nMake it.\n"
+    )
+}
+
+/// What a progress file holds for a lab, without the times: every check result in recording
+/// order, and the ledger.
+fn recorded(data_dir: &std::path::Path, lab_id: &str) -> (Vec<String>, Vec<String>) {
+    use awslab_core::progress::{FILE_NAME, ProgressStore, TargetKind};
+    let store = ProgressStore::open(&data_dir.join(FILE_NAME), 0).expect("the progress").store;
+    let checks = (store.check_history(lab_id).expect("the history").into_iter())
+        .map(|r| {
+            let detail = r.detail.unwrap_or_default();
+            let (step, check, passed, points, max) =
+                (r.step_id, r.check_id, r.passed, r.points, r.max_points);
+            format!("{step}/{check} passed={passed} {points}/{max} {} {detail}", r.target)
+        })
+        .collect();
+    let ledger = (store.ledger(lab_id, TargetKind::Emulator).expect("the ledger").into_iter())
+        .map(|e| format!("{} {} {} {} {}", e.step_id, e.target, e.region, e.kind, e.resource_id))
+        .collect();
+    (checks, ledger)
+}
+
+#[test]
+fn the_app_and_the_cli_record_the_same_for_the_same_runs() {
+    let labs = tempfile::tempdir().unwrap();
+    let lab_dir = labs.path().join("recording-sample");
+    std::fs::create_dir_all(&lab_dir).unwrap();
+    std::fs::write(lab_dir.join("lab.toml"), RECORDING_LAB).unwrap();
+    std::fs::write(lab_dir.join("en.md"), recording_text("Recording sample")).unwrap();
+    std::fs::write(lab_dir.join("ko.md"), recording_text("기록 견본")).unwrap();
+    let labs_dir = labs.path().to_str().unwrap();
+
+    // The CLI: `awslab run` with each form's defaults, on an emulator of its own.
+    let cli_data = tempfile::tempdir().unwrap();
+    let run = awslab(cli_data.path(), &["run", "recording-sample", "--dir", labs_dir]);
+    assert!(!run.status.success(), "two of the steps fail: {}", text(&run));
+
+    // The app: the session the window's Run button calls, on a fresh emulator, with the same
+    // form values (each form starts with its defaults).
+    let app_data = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use awslab_core::clock::{Clock, FixedClock};
+        use awslab_core::progress::FILE_NAME;
+        let emulator =
+            awslab_emulator::Emulator::start(awslab_emulator::EmulatorConfig::default()).await;
+        let emulator = emulator.expect("an emulator");
+        let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(FixedClock(1_700_000_000_000));
+        let progress = awslab_core::progress_slot::ProgressSlot::at(
+            app_data.path().join(FILE_NAME),
+            std::sync::Arc::clone(&clock),
+        );
+        let offline = std::sync::Arc::new(awslab_core::offline::OfflineEmulator::new());
+        let session =
+            awslab_core::session::Session::new(labs.path().into(), progress, offline, clock);
+        let target =
+            awslab_cloud::Target::emulator(emulator.endpoint(), Some(emulator.control_token()));
+        session.switch_to(Some(target)).await.expect("the emulator answers");
+        let lab = session.lab("recording-sample").expect("the lab loads");
+        for step in &lab.steps {
+            let values = awslab_core::engine::default_values(step);
+            session.run_step(&lab.id, &step.id, &values).await.expect("recorded");
+        }
+        emulator.shutdown().await;
+    });
+
+    let (cli_checks, cli_ledger) = recorded(cli_data.path(), "recording-sample");
+    let (app_checks, app_ledger) = recorded(app_data.path(), "recording-sample");
+    assert_eq!(app_checks, cli_checks);
+    assert_eq!(app_ledger, cli_ledger);
+    // What the rule says: nothing for the run that sent nothing; the failed action's checks
+    // and what it made; the passing step.
+    assert!(app_checks.iter().all(|check| !check.starts_with("policy/")), "{app_checks:#?}");
+    assert!(
+        app_checks.iter().any(|check| check.starts_with("role/role-has-the-policy passed=false")),
+        "{app_checks:#?}"
+    );
+    assert!(
+        app_checks.iter().any(|check| check.starts_with("table/table-key passed=true")),
+        "{app_checks:#?}"
+    );
+    assert!(
+        app_ledger.iter().any(|entry| entry.ends_with("iam.role recorded-role")),
+        "{app_ledger:#?}"
+    );
+}

@@ -1,57 +1,39 @@
-//! The commands the UI calls with `invoke`, each a thin adapter over `awslab-core`.
+//! The commands, each an adapter over one method of `awslab_core::session::Session`.
 //!
 //! `list_labs` is `async` so Tauri runs it off the main thread: reading the labs folder and the
 //! progress file must not freeze the window. `emulator_status` only copies a value.
 
-use std::path::Path;
-use std::sync::Arc;
-
-use awslab_core::catalog::{self, CatalogListing};
-use awslab_core::offline::{EmulatorStatus, OfflineEmulator};
-use awslab_core::progress::ProgressStore;
+use awslab_core::catalog::CatalogListing;
+use awslab_core::offline::EmulatorStatus;
+use awslab_core::session::Session;
 use tauri::State;
 
 use crate::IpcError;
-use crate::progress_slot::ProgressSlot;
 
 /// The labs in the labs folder (`AWSLAB_LABS_DIR`, else the repository's `labs/`) with the
 /// learner's standing in each, and the labs that failed to load.
 #[tauri::command]
-pub async fn list_labs(progress: State<'_, ProgressSlot>) -> Result<CatalogListing, IpcError> {
-    list_labs_in(&catalog::default_labs_dir(), &progress)
+pub async fn list_labs(session: State<'_, Session>) -> Result<CatalogListing, IpcError> {
+    Ok(session.list_labs()?)
 }
 
 /// Where the offline emulator started at launch is: starting, running (at which endpoint), or
 /// why it failed.
 #[tauri::command]
-pub fn emulator_status(offline: State<'_, Arc<OfflineEmulator>>) -> EmulatorStatus {
-    offline.status()
-}
-
-fn list_labs_in(labs_dir: &Path, progress: &ProgressSlot) -> Result<CatalogListing, IpcError> {
-    match progress.with_store(|store, recovered| {
-        catalog::list_labs(labs_dir, store).map(|listing| CatalogListing {
-            progress_recovered: recovered.map(str::to_owned),
-            ..listing
-        })
-    }) {
-        Ok(listing) => Ok(listing?),
-        // The labs are worth showing without the learner's standing: list them against an
-        // empty store and say why the standing is missing.
-        Err(problem) => {
-            let empty = ProgressStore::open_in_memory()?;
-            let listing = catalog::list_labs(labs_dir, &empty)?;
-            Ok(CatalogListing { progress_unavailable: Some(problem.to_string()), ..listing })
-        }
-    }
+pub fn emulator_status(session: State<'_, Session>) -> EmulatorStatus {
+    session.emulator_status()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::IpcErrorCode;
+    use awslab_core::clock::SystemClock;
+    use awslab_core::offline::OfflineEmulator;
     use awslab_core::progress::{CheckRecord, FILE_NAME, ProgressStore, TargetKind};
-    use std::path::PathBuf;
+    use awslab_core::progress_slot::ProgressSlot;
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
@@ -60,8 +42,20 @@ mod tests {
     /// A progress store in a fresh temporary folder (kept alive by the returned guard).
     fn fresh_progress() -> (tempfile::TempDir, ProgressSlot) {
         let data = tempfile::tempdir().expect("temporary folder");
-        let slot = ProgressSlot::at(data.path().join(FILE_NAME));
+        let slot = progress_at(data.path().join(FILE_NAME));
         (data, slot)
+    }
+
+    fn progress_at(path: PathBuf) -> ProgressSlot {
+        ProgressSlot::at(path, Arc::new(SystemClock))
+    }
+
+    /// What `list_labs` answers for a session on `labs_dir` with `progress`.
+    fn list_labs_in(labs_dir: &Path, progress: ProgressSlot) -> Result<CatalogListing, IpcError> {
+        let offline = Arc::new(OfflineEmulator::new());
+        let session =
+            Session::new(labs_dir.to_path_buf(), progress, offline, Arc::new(SystemClock));
+        Ok(session.list_labs()?)
     }
 
     #[test]
@@ -71,7 +65,7 @@ mod tests {
         let (_data, progress) = fresh_progress();
 
         let error =
-            list_labs_in(&missing, &progress).expect_err("a missing folder cannot be listed");
+            list_labs_in(&missing, progress).expect_err("a missing folder cannot be listed");
 
         assert_eq!(error.code, IpcErrorCode::LabsUnavailable);
         assert!(
@@ -87,7 +81,7 @@ mod tests {
         let (_data, progress) = fresh_progress();
 
         let listing =
-            list_labs_in(labs_dir.path(), &progress).expect("an empty folder is a valid catalog");
+            list_labs_in(labs_dir.path(), progress).expect("an empty folder is a valid catalog");
 
         assert!(listing.labs.is_empty());
         assert!(listing.problems.is_empty());
@@ -114,7 +108,7 @@ mod tests {
             store.record_checks("format-sample", &[record]).expect("record");
         }
 
-        let listing = list_labs_in(&fixtures(), &progress).expect("the fixtures load");
+        let listing = list_labs_in(&fixtures(), progress).expect("the fixtures load");
 
         let lab = listing.labs.iter().find(|lab| lab.id == "format-sample").expect("the sample");
         assert_eq!((lab.standing.score.earned, lab.total_points), (10, 160));
@@ -129,7 +123,7 @@ mod tests {
         let (data, progress) = fresh_progress();
         std::fs::write(data.path().join(FILE_NAME), "not an SQLite file at all").expect("write");
 
-        let listing = list_labs_in(&fixtures(), &progress).expect("a fresh store replaces it");
+        let listing = list_labs_in(&fixtures(), progress).expect("a fresh store replaces it");
 
         let notice = listing.progress_recovered.expect("the recovery is reported");
         assert!(notice.contains(".corrupt-"), "{notice}");
@@ -141,9 +135,9 @@ mod tests {
         let data = tempfile::tempdir().expect("temporary folder");
         let blocker = data.path().join("a-file");
         std::fs::write(&blocker, "where a folder should be").expect("write");
-        let progress = ProgressSlot::at(blocker.join(FILE_NAME));
+        let progress = progress_at(blocker.join(FILE_NAME));
 
-        let listing = list_labs_in(&fixtures(), &progress).expect("the labs are listed anyway");
+        let listing = list_labs_in(&fixtures(), progress).expect("the labs are listed anyway");
 
         assert!(!listing.labs.is_empty());
         assert!(listing.labs.iter().all(|lab| lab.standing.last_worked_ms.is_none()));
@@ -154,8 +148,7 @@ mod tests {
     #[test]
     fn listing_crosses_the_boundary_with_the_generated_field_names() {
         let (_data, progress) = fresh_progress();
-        let listing =
-            list_labs_in(&fixtures(), &progress).expect("the fixtures folder is readable");
+        let listing = list_labs_in(&fixtures(), progress).expect("the fixtures folder is readable");
         let json = serde_json::to_value(&listing).expect("serializable");
 
         let lab = &json["labs"][0];
@@ -170,6 +163,8 @@ mod tests {
         let error = IpcError {
             code: IpcErrorCode::ProgressUnavailable,
             message: "cannot open the progress file /x".to_owned(),
+            explanation: None,
+            aws: None,
         };
 
         let json = serde_json::to_value(&error).expect("serializable");

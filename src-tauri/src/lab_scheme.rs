@@ -8,17 +8,17 @@ use std::path::{Component, Path, PathBuf};
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext};
 
-use crate::workbench::Workbench;
+use awslab_core::session::Session;
 
 pub fn serve<R: Runtime>(
     context: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
 ) -> Response<Cow<'static, [u8]>> {
-    let workbench = context.app_handle().state::<Workbench>();
+    let session = context.app_handle().state::<Session>();
     let Some((lab_id, relative)) = split(request.uri().path()) else {
         return not_found();
     };
-    let Some(lab_dir) = workbench.lab_dir(&lab_id) else {
+    let Some(lab_dir) = session.lab_dir(&lab_id) else {
         return not_found();
     };
     match resolve(&lab_dir, &relative).and_then(|path| std::fs::read(&path).ok().map(|b| (path, b)))

@@ -5,14 +5,15 @@
 //! live in `awslab-core` (DESIGN.md §3), so they run without a window.
 //!
 //! ## Layout
-//! - `commands`: the catalog's commands; `lab_commands`: the lab view's (open, validate, run,
-//!   check, hint, skip, reset). One `#[tauri::command]` per use case the UI may call; each must
-//!   also be listed in `build.rs` and granted in `capabilities/default.json`.
-//! - `workbench`: the labs folder and the connection to the current target, shared by the
-//!   lab commands; `lab_scheme`: the `awslab-lab://` scheme that serves lesson images.
+//! - `commands`: the catalog's commands; `lab_commands`: the lab view's, the target switcher's
+//!   and the drawers'. One `#[tauri::command]` per use case the UI may call, each a few lines
+//!   over a method of `awslab_core::session::Session` (managed state).
+//! - `command_list`: every command, listed once; the handler, the permissions (`build.rs`), the
+//!   UI's command names and the capability check all come from it. A new command is added
+//!   there and granted in `capabilities/default.json`.
+//! - `lab_scheme`: the `awslab-lab://` scheme that serves lesson images.
 //! - `ipc_error`: `IpcError`, the one error shape that crosses the IPC boundary, with its closed
 //!   set of codes.
-//! - `progress_slot`: the progress store, opened on first use and kept for the app's life.
 //! - `bindings`: the TypeScript types generated from the Rust types that cross IPC, and the test
 //!   that fails when the committed ones are stale.
 //!
@@ -23,16 +24,37 @@
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod capabilities;
 mod commands;
 mod ipc_error;
 mod lab_commands;
 mod lab_scheme;
-mod progress_slot;
-mod workbench;
+
+/// Expands the one list of commands into the handler Tauri dispatches `invoke` with, and the
+/// list of their names.
+macro_rules! app_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        /// The name of every command, as the UI's `invoke` names it.
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+
+        /// Dispatches an `invoke` to its command.
+        pub fn handler<R: tauri::Runtime>()
+        -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(crate::$module::$command),*]
+        }
+    };
+}
+
+mod command_list;
 
 use std::sync::Arc;
 
+use awslab_core::clock::{Clock, SystemClock};
 use awslab_core::offline::{EmulatorStatus, OfflineEmulator, OfflineOptions};
+use awslab_core::progress_slot::ProgressSlot;
+use awslab_core::session::Session;
 
 pub use ipc_error::{IpcError, IpcErrorCode};
 
@@ -41,12 +63,17 @@ pub use ipc_error::{IpcError, IpcErrorCode};
 pub fn run() -> tauri::Result<()> {
     let offline = Arc::new(OfflineEmulator::new());
     let starting = Arc::clone(&offline);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let session = Session::new(
+        awslab_core::catalog::default_labs_dir(),
+        ProgressSlot::in_data_folder(Arc::clone(&clock)),
+        Arc::clone(&offline),
+        clock,
+    );
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(progress_slot::ProgressSlot::in_data_folder())
-        .manage(Arc::clone(&offline))
-        .manage(workbench::Workbench::new(awslab_core::catalog::default_labs_dir()))
-        .register_uri_scheme_protocol(workbench::LAB_SCHEME, lab_scheme::serve)
+        .manage(session)
+        .register_uri_scheme_protocol(lab_commands::LAB_SCHEME, lab_scheme::serve)
         .setup(move |app| {
             // Asked to stop by a signal, the app exits as when its window closes: the emulator
             // is stopped (its handlers' processes killed, its temp folders removed) on the way.
@@ -74,30 +101,7 @@ pub fn run() -> tauri::Result<()> {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_labs,
-            commands::emulator_status,
-            lab_commands::open_lab,
-            lab_commands::validate_form,
-            lab_commands::run_step,
-            lab_commands::check_step,
-            lab_commands::reveal_hint,
-            lab_commands::skip_step,
-            lab_commands::reset_lab,
-            lab_commands::current_target,
-            lab_commands::switch_target,
-            lab_commands::aws_profiles,
-            lab_commands::clean_up_lab,
-            lab_commands::export_report,
-            lab_commands::score_chart,
-            lab_commands::explore_lab,
-            lab_commands::send_request,
-            lab_commands::instance_shell,
-            lab_commands::mailbox,
-            lab_commands::follow_mail_link,
-            lab_commands::lab_instances,
-            lab_commands::alarm_graphs,
-        ])
+        .invoke_handler(command_list::handler())
         .build(tauri::generate_context!())?;
     app.run(move |_app, event| {
         if let tauri::RunEvent::Exit = event {

@@ -1,5 +1,6 @@
 //! Running a lab: a step's form becomes an action on the target and its checks are graded;
-//! a lab's checks can be run on their own; the reference solution can be played back.
+//! a lab's checks can be run on their own; the reference solution can be played back, and a
+//! lab proven on a fresh offline emulator (`awslab labs check`). Recording a run is `steps`'.
 //!
 //! The order of a step is: validate the form (nothing is sent when a value breaks AWS's rules),
 //! fill the placeholders (looking names up on the target), act, then check. Check results are
@@ -288,6 +289,30 @@ pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
         }
         proof.solution_failures.push((step.id.clone(), problems));
     }
+    proof
+}
+
+/// Why a lab could not be proven offline: no emulator to prove it on.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    #[error("starting an offline emulator to prove the labs on: {0}")]
+    Start(#[from] awslab_emulator::StartError),
+    #[error("the proving emulator does not answer: {0}")]
+    Unreachable(Failure),
+}
+
+/// Proves `lab` (see [`prove`]) on a fresh in-memory emulator of its own, stopped afterwards,
+/// so that no lab's proof depends on what another lab left behind.
+pub async fn prove_offline(lab: &Lab) -> Result<Proof, ProveError> {
+    let emulator =
+        awslab_emulator::Emulator::start(awslab_emulator::EmulatorConfig::default()).await?;
+    let target =
+        awslab_cloud::Target::emulator(emulator.endpoint(), Some(emulator.control_token()));
+    let proof = match crate::target::connect(&target).await {
+        Ok(connection) => Ok(prove(&connection.clients, &connection.identity, lab).await),
+        Err(failure) => Err(ProveError::Unreachable(failure)),
+    };
+    emulator.shutdown().await;
     proof
 }
 

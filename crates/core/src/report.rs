@@ -6,6 +6,10 @@
 //! SHA-256 tool over the `content` object with sorted keys): editing a number breaks it. It
 //! proves the file was not edited since awslab wrote it, not who wrote it.
 
+mod export;
+
+pub use export::{ExportError, SavedReport, parse_lang, save};
+
 use crate::progress::{ProgressError, ProgressStore};
 use crate::status::{StepStatus, lab_progress};
 use awslab_lab::{Lab, Lang};

@@ -1,8 +1,8 @@
 //! Reports: the JSON and the HTML page show the same numbers, and the integrity hash catches an
-//! edit.
+//! edit; a report is saved as HTML or JSON by the file's extension.
 
 use awslab_core::progress::{CheckRecord, ProgressStore, TargetKind};
-use awslab_core::report::Report;
+use awslab_core::report::{self, ExportError, Report};
 use awslab_lab::Lang;
 
 fn lab() -> awslab_lab::Lab {
@@ -93,4 +93,40 @@ fn a_korean_report_speaks_korean_and_keeps_the_codes_of_its_json() {
     assert!(html.contains("<th>확인 항목</th><th>결과</th>"), "{html}");
     assert!(html.contains("<td>통과</td>"), "the step's status in Korean: {html}");
     assert_eq!(report.content.steps[0].status, "passed", "the JSON keeps its codes");
+}
+
+#[test]
+fn saves_the_report_as_html_or_json_by_extension_with_its_hash() {
+    let lab = lab();
+    let store = ProgressStore::open_in_memory().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let html = report::save(&lab, &store, &dir.path().join("r.html"), Lang::En, 1).unwrap();
+    let page = std::fs::read_to_string(&html.path).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"),
+        "{page:.80}"
+    );
+    assert!(page.contains(&html.sha256));
+
+    let json = report::save(&lab, &store, &dir.path().join("r.JSON"), Lang::Ko, 1).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json.path).unwrap()).unwrap();
+    assert_eq!(value["sha256"], serde_json::json!(json.sha256));
+}
+
+#[test]
+fn refuses_other_extensions_and_names_an_unwritable_path() {
+    let lab = lab();
+    let store = ProgressStore::open_in_memory().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let wrong = report::save(&lab, &store, &dir.path().join("r.pdf"), Lang::En, 1).unwrap_err();
+    assert!(matches!(wrong, ExportError::UnknownFormat { .. }), "{wrong:?}");
+    assert!(wrong.to_string().contains(".html or .json"), "{wrong}");
+
+    let nowhere = dir.path().join("missing-folder/r.html");
+    let error = report::save(&lab, &store, &nowhere, Lang::En, 1).unwrap_err();
+    assert!(matches!(error, ExportError::Write { .. }), "{error:?}");
+    assert!(error.to_string().contains("missing-folder"), "{error}");
 }

@@ -40,6 +40,29 @@ describe('target switcher', () => {
     expect(screen.queryByTestId('target-panel')).toBeNull();
   });
 
+  it('explains a refusal in the learner\'s language, under AWS\'s own words', async () => {
+    const refusal = {
+      code: 'target_unavailable',
+      message: 'AWS (default profile, us-east-1) does not answer: ExpiredToken: The security token expired',
+      explanation: { ko: '자격 증명이 만료되었습니다. 다시 로그인하세요.', en: 'Your credentials expired: sign in again.' },
+      aws: { service: 'sts', operation: 'GetCallerIdentity', code: 'ExpiredToken', message: 'The security token expired' },
+    };
+    const api = fakeApi({
+      switchTarget: async () => {
+        throw refusal;
+      },
+    });
+    render(TargetSwitcher, { api, locale: 'ko' });
+    await fireEvent.click(screen.getByTestId('target-change'));
+    await fireEvent.click(screen.getByTestId('target-choice-aws'));
+    await fireEvent.click(screen.getByTestId('target-connect'));
+
+    const shown = (await screen.findByTestId('target-error')).textContent ?? '';
+    expect(shown).toContain('ExpiredToken: The security token expired');
+    expect(shown).toContain('자격 증명이 만료되었습니다.');
+    expect(shown).not.toContain('Your credentials expired');
+  });
+
   it('keeps the current target and shows why when AWS does not answer', async () => {
     const api = fakeApi({
       switchTarget: async () => {

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tauriApi, toApiError } from './api';
+import { errorDetail, methodOfCommand, tauriApi, toApiError } from './api';
 import { listing as makeListing, running } from './testing';
 
 afterEach(() => clearMocks());
@@ -52,6 +52,23 @@ describe('tauriApi', () => {
   });
 });
 
+describe('the command wrappers', () => {
+  it('each method invokes the command it is listed for, and no other', async () => {
+    for (const [command, method] of Object.entries(methodOfCommand)) {
+      const called: string[] = [];
+      mockIPC((invoked) => {
+        called.push(invoked);
+        // The report's save dialog answers with a path; the commands' answers do not matter.
+        return invoked === 'plugin:dialog|save' ? '/tmp/report.html' : null;
+      });
+      const wrapper = tauriApi[method] as (...args: unknown[]) => Promise<unknown>;
+      await wrapper('a', 'b', {});
+      expect(called.filter((name) => !name.startsWith('plugin:')), method).toEqual([command]);
+      clearMocks();
+    }
+  });
+});
+
 describe('toApiError', () => {
   it('does not trust an object whose code is outside the closed set', () => {
     expect(toApiError({ code: 'surprise', message: 'm' })).toEqual({
@@ -72,5 +89,29 @@ describe('toApiError', () => {
   it('keeps an ApiError as it is', () => {
     const error = { code: 'ipc_failed', message: 'no Tauri runtime' } as const;
     expect(toApiError(error)).toEqual(error);
+  });
+});
+
+describe('the structured failure', () => {
+  const refusal = {
+    code: 'target_unavailable',
+    message: 'AccessDenied: not allowed',
+    explanation: { ko: '권한이 없습니다.', en: 'Not allowed.' },
+    aws: { service: 'iam', operation: 'CreateRole', code: 'AccessDenied', message: 'not allowed' },
+  } as const;
+
+  it('keeps the explanation and the AWS details of a command error', () => {
+    expect(toApiError(refusal)).toEqual(refusal);
+  });
+
+  it('drops an explanation or details that do not have the shape Rust gives them', () => {
+    const odd = { code: 'target_unavailable', message: 'm', explanation: 'words', aws: { code: 1 } };
+    expect(toApiError(odd)).toEqual({ code: 'target_unavailable', message: 'm' });
+  });
+
+  it('says the explanation in the learner\'s language after the message', () => {
+    expect(errorDetail(toApiError(refusal), 'ko')).toBe('AccessDenied: not allowed\n권한이 없습니다.');
+    expect(errorDetail(toApiError(refusal), 'en')).toBe('AccessDenied: not allowed\nNot allowed.');
+    expect(errorDetail({ code: 'ipc_failed', message: 'no runtime' }, 'ko')).toBe('no runtime');
   });
 });

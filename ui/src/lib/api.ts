@@ -7,6 +7,7 @@ import type {
   AwsProfile,
   CatalogListing,
   CleanupReport,
+  CommandName,
   Explorer,
   HttpAnswer,
   EmulatorStatus,
@@ -15,6 +16,7 @@ import type {
   IpcError,
   LabProgress,
   LinkAnswer,
+  Localized,
   Mail,
   OpenedLab,
   SavedReport,
@@ -76,9 +78,10 @@ export interface AwslabApi {
 /**
  * Why a call failed: an `IpcError` from a command, or `ipc_failed` when the call never reached
  * a command (no Tauri runtime, e.g. the page opened in a browser; a command the capability does
- * not allow). The UI branches on `code`, never on `message`.
+ * not allow). The UI branches on `code`, never on `message`; `errorDetail` says it in the
+ * learner's language.
  */
-export type ApiError = IpcError | { code: 'ipc_failed'; message: string };
+export type ApiError = IpcError | { code: 'ipc_failed'; message: string; explanation?: undefined; aws?: undefined };
 
 // A record, not a list, so that TypeScript fails the build when a code generated from Rust is
 // missing here.
@@ -97,15 +100,42 @@ function isApiErrorCode(code: unknown): code is ApiError['code'] {
   return typeof code === 'string' && Object.hasOwn(apiErrorCodes, code);
 }
 
-/** Turns whatever `invoke` rejected with into an `ApiError`; an `ApiError` stays as it is. */
+function isLocalized(value: unknown): value is Localized {
+  if (typeof value !== 'object' || value === null) return false;
+  const { ko, en } = value as Record<string, unknown>;
+  return typeof ko === 'string' && typeof en === 'string';
+}
+
+function isAwsDetails(value: unknown): value is NonNullable<IpcError['aws']> {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields = value as Record<string, unknown>;
+  return ['service', 'operation', 'code', 'message'].every((key) => typeof fields[key] === 'string');
+}
+
+/**
+ * Turns whatever `invoke` rejected with into an `ApiError`; an `ApiError` stays as it is. The
+ * explanation and AWS details are kept only when they have the shape Rust gives them.
+ */
 export function toApiError(rejection: unknown): ApiError {
   if (typeof rejection === 'object' && rejection !== null) {
-    const { code, message } = rejection as Record<string, unknown>;
+    const { code, message, explanation, aws } = rejection as Record<string, unknown>;
     if (isApiErrorCode(code) && typeof message === 'string') {
-      return { code, message } as ApiError;
+      if (code === 'ipc_failed') return { code, message };
+      const error: IpcError = { code, message };
+      if (isLocalized(explanation)) error.explanation = explanation;
+      if (isAwsDetails(aws)) error.aws = aws;
+      return error;
     }
   }
   return { code: 'ipc_failed', message: describeRejection(rejection) };
+}
+
+/**
+ * What to show under an error's heading: its message, then what it means in the learner's
+ * language when the Rust side explained it (a target's refusal).
+ */
+export function errorDetail(error: ApiError, locale: keyof Localized): string {
+  return error.explanation ? `${error.message}\n${error.explanation[locale]}` : error.message;
 }
 
 function describeRejection(rejection: unknown): string {
@@ -118,7 +148,37 @@ function describeRejection(rejection: unknown): string {
   }
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/**
+ * Every command, by the `AwslabApi` method that calls it. `CommandName` is generated from the
+ * Rust list of commands, so a command added there fails `npm run ui:check` until it has its
+ * method here (and a test checks that each method calls its command).
+ */
+export const methodOfCommand: Record<CommandName, keyof AwslabApi> = {
+  list_labs: 'listLabs',
+  emulator_status: 'emulatorStatus',
+  open_lab: 'openLab',
+  validate_form: 'validateForm',
+  run_step: 'runStep',
+  check_step: 'checkStep',
+  reveal_hint: 'revealHint',
+  skip_step: 'skipStep',
+  reset_lab: 'resetLab',
+  current_target: 'currentTarget',
+  switch_target: 'switchTarget',
+  aws_profiles: 'awsProfiles',
+  clean_up_lab: 'cleanUpLab',
+  export_report: 'exportReport',
+  score_chart: 'scoreChart',
+  explore_lab: 'exploreLab',
+  send_request: 'sendRequest',
+  instance_shell: 'instanceShell',
+  mailbox: 'mailbox',
+  follow_mail_link: 'followMailLink',
+  lab_instances: 'labInstances',
+  alarm_graphs: 'alarmGraphs',
+};
+
+async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (rejection) {
@@ -126,7 +186,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** The real API: Tauri commands defined in src-tauri/src/commands.rs. */
+/** The real API: the Tauri commands listed in src-tauri/src/command_list.rs. */
 export const tauriApi: AwslabApi = {
   listLabs: () => call<CatalogListing>('list_labs'),
   emulatorStatus: () => call<EmulatorStatus>('emulator_status'),

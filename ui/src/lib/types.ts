@@ -3,6 +3,7 @@
 // `cargo test -p awslab-desktop -- --ignored export_bindings`. `cargo test` fails while the
 // committed bindings are stale.
 export type { CatalogListing } from './bindings/CatalogListing';
+export type { CommandName } from './bindings/CommandName';
 export type { EmulatorStatus } from './bindings/EmulatorStatus';
 export type { IpcError } from './bindings/IpcError';
 export type { IpcErrorCode } from './bindings/IpcErrorCode';

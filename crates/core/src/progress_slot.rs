@@ -1,18 +1,23 @@
-//! The learner's progress store, opened on first use and then kept open for the app's life.
+//! The learner's progress store, opened on first use and then kept open for as long as the app
+//! (or one CLI command) runs.
 //!
-//! Opening lazily, from a command, means a progress file that cannot be opened reaches the UI
-//! as an `IpcError` it can show (and retry), rather than stopping the window from opening.
+//! Opening lazily, from a use case, means a progress file that cannot be opened reaches the
+//! learner as an error they can read (and retry), rather than stopping the window from opening.
+//!
+//! Not here: the store itself (`progress`) or what is recorded in it (`steps`, `engine`).
 
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use awslab_core::progress::{ProgressError, ProgressStore};
+use crate::clock::Clock;
+use crate::progress::{ProgressError, ProgressStore};
 
 /// Where the store is, and the store once it has been opened.
 pub struct ProgressSlot {
     /// `None`: `ProgressStore::default_path()`, resolved when first needed.
     path: Option<PathBuf>,
+    /// Names a damaged file moved aside (`progress.sqlite3.corrupt-<ms>`).
+    clock: Arc<dyn Clock>,
     open: Mutex<Option<OpenStore>>,
 }
 
@@ -24,14 +29,13 @@ struct OpenStore {
 
 impl ProgressSlot {
     /// The store in the data folder (`$AWSLAB_DATA_DIR` or the platform's).
-    pub fn in_data_folder() -> Self {
-        Self { path: None, open: Mutex::new(None) }
+    pub fn in_data_folder(clock: Arc<dyn Clock>) -> Self {
+        Self { path: None, clock, open: Mutex::new(None) }
     }
 
-    /// The store at `path` (tests).
-    #[cfg(test)]
-    pub fn at(path: PathBuf) -> Self {
-        Self { path: Some(path), open: Mutex::new(None) }
+    /// The store at `path`.
+    pub fn at(path: PathBuf, clock: Arc<dyn Clock>) -> Self {
+        Self { path: Some(path), clock, open: Mutex::new(None) }
     }
 
     /// Runs `use_store` with the store, opening it first if needed, and with the recovery
@@ -50,13 +54,13 @@ impl ProgressSlot {
         Ok(use_store(&mut open.store, open.recovered.as_deref()))
     }
 
-    /// A second connection to the same progress file, for a command that must keep a store
+    /// A second connection to the same progress file, for a use case that must keep a store
     /// across awaits (SQLite serialises the two connections' writes).
     pub fn open_another(&self) -> Result<ProgressStore, ProgressError> {
         // Open the shared one first, so a damaged file is recovered once, by it.
         self.with_store(|_, _| ())?;
         let path = self.path()?;
-        Ok(ProgressStore::open(&path, now_ms())?.store)
+        Ok(ProgressStore::open(&path, self.clock.now_ms())?.store)
     }
 
     fn path(&self) -> Result<PathBuf, ProgressError> {
@@ -68,16 +72,8 @@ impl ProgressSlot {
 
     fn open_store(&self) -> Result<OpenStore, ProgressError> {
         let path = self.path()?;
-        let opened = ProgressStore::open(&path, now_ms())?;
+        let opened = ProgressStore::open(&path, self.clock.now_ms())?;
         let recovered = opened.recovered.map(|recovery| recovery.to_string());
         Ok(OpenStore { store: opened.store, recovered })
     }
-}
-
-fn now_ms() -> i64 {
-    // Only names a damaged file moved aside; a clock before 1970 names it `...-0`.
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

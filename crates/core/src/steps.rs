@@ -1,0 +1,125 @@
+//! Running, checking and recording a step: the one path the app's **Run** and **Check** and the
+//! CLI's `awslab run` and `awslab check` all take, so they record the same thing for the same
+//! run.
+//!
+//! The recording rule: a run's check results are recorded unless the run sent nothing (a field
+//! broke a rule, or a placeholder could not be filled), and what its action created goes to
+//! the ledger. A run whose action failed did reach the target, and its checks looked at what is
+//! there now, so they are recorded: the standing is what the target shows. Progress is written
+//! before the outcome is returned, so what the window shows is what a restart will show.
+//!
+//! Not here: what a step does on the target (`engine`), how a check is made (`awslab-cloud`).
+
+use awslab_cloud::checks::CheckResult;
+use awslab_lab::{Lab, Lang, Localized, Step};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::charts;
+use crate::clock::Clock;
+use crate::engine::{self, FormValues, StepRun};
+use crate::progress::{ProgressError, ProgressStore};
+use crate::progress_slot::ProgressSlot;
+use crate::status::{self, LabProgress};
+use crate::target::Connection;
+
+/// What running or checking a step did, and the standing after it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StepOutcome {
+    pub run: StepRun,
+    pub progress: LabProgress,
+    /// Charts of what the checks saw (a canary's traffic split), in both languages.
+    pub charts: Vec<CheckChart>,
+}
+
+/// An SVG chart of one check's observation.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CheckChart {
+    pub check_id: String,
+    pub svg: Localized,
+}
+
+/// Runs a step on the target (validate, act, check) and records it.
+pub async fn run_step(
+    connection: &Connection,
+    progress: &ProgressSlot,
+    clock: &dyn Clock,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+) -> Result<StepOutcome, ProgressError> {
+    let Connection { clients, identity } = connection;
+    let run = engine::run_step(clients, identity, lab, step, values).await;
+    progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
+}
+
+/// Runs a step's checks only (nothing is created) and records them.
+pub async fn check_step(
+    connection: &Connection,
+    progress: &ProgressSlot,
+    clock: &dyn Clock,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+) -> Result<StepOutcome, ProgressError> {
+    let Connection { clients, identity } = connection;
+    let checks = engine::check_step(clients, identity, lab, step, values).await;
+    let run = StepRun {
+        step_id: step.id.clone(),
+        field_problems: Vec::new(),
+        action: None,
+        failure: None,
+        checks,
+    };
+    progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
+}
+
+/// Records a run by the rule above and answers it with the standing after it.
+pub fn record_run(
+    store: &mut ProgressStore,
+    connection: &Connection,
+    lab: &Lab,
+    run: StepRun,
+    at_ms: i64,
+) -> Result<StepOutcome, ProgressError> {
+    let clients = &connection.clients;
+    if sent_something(&run) {
+        let kind = engine::target_kind(clients);
+        engine::record_checks(store, lab, &run.step_id, &run.checks, kind, at_ms)?;
+    }
+    engine::record_created(store, clients, lab, &run, at_ms)?;
+    Ok(StepOutcome {
+        progress: status::lab_progress(lab, store)?,
+        charts: check_charts(&run.checks),
+        run,
+    })
+}
+
+/// Whether the run got as far as the target: no field broke a rule, every placeholder filled.
+fn sent_something(run: &StepRun) -> bool {
+    run.field_problems.is_empty() && run.failure.is_none()
+}
+
+/// The charts of a run's checks: a bar per answer for each traffic-split check.
+pub fn check_charts(checks: &[CheckResult]) -> Vec<CheckChart> {
+    checks
+        .iter()
+        // The one place a check's kind decides what is drawn (until kinds are an enum).
+        .filter(|check| check.kind == "http.traffic_split")
+        .filter_map(|check| {
+            let requests = check.observed["Requests"].as_u64()?;
+            let shares: Vec<(String, f64)> = check.observed["Shares"]
+                .as_object()?
+                .iter()
+                .filter_map(|(answer, share)| Some((answer.clone(), share.as_f64()?)))
+                .collect();
+            Some(CheckChart {
+                check_id: check.id.clone(),
+                svg: Localized {
+                    ko: charts::traffic_split_svg(&shares, requests, Lang::Ko)?,
+                    en: charts::traffic_split_svg(&shares, requests, Lang::En)?,
+                },
+            })
+        })
+        .collect()
+}
