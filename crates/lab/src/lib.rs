@@ -7,8 +7,9 @@
 //!
 //! ## Layout
 //! - [`model`]: what a loaded lab is (`Lab`, `Step`, `Field`, `Action`, `Check`).
-//! - [`load`]: reading and validating a lab folder; every problem located to file:line:column.
-//!   Built on `manifest` (the `lab.toml` grammar) and `lesson` (the Markdown grammar).
+//! - [`load`]: reading and validating a lab folder; every problem located to file:line:column,
+//!   in one module per part of a step (fields, actions, checks) and one for the lessons. Built
+//!   on `manifest` (the `lab.toml` grammar) and `lesson` (the Markdown grammar).
 //! - [`catalog`]: a folder of labs.
 //! - [`registry`]: the known action ids, check kinds, context variables and lookups.
 //! - [`fields`]: AWS naming rules and form field validation, with messages in both languages.
