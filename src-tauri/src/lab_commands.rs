@@ -51,7 +51,7 @@ pub struct CheckChart {
 fn check_charts(run: &StepRun) -> Vec<CheckChart> {
     run.checks
         .iter()
-        .filter(|check| check.kind == "http.traffic_split")
+        .filter(|check| check.kind == awslab_lab::CheckKind::HttpTrafficSplit)
         .filter_map(|check| {
             let requests = check.observed["Requests"].as_u64()?;
             let shares: Vec<(String, f64)> = check.observed["Shares"]

@@ -5,7 +5,7 @@
 
 use super::{Builder, did_you_mean, to_json};
 use crate::model::{Action, Targets};
-use crate::registry;
+use crate::registry::ActionKind;
 use indexmap::IndexMap;
 use toml::Spanned;
 
@@ -22,8 +22,9 @@ impl Builder<'_> {
             }
             return None;
         };
-        let Some(spec) = registry::action(id.get_ref()) else {
-            let suggestion = did_you_mean(id.get_ref(), registry::ACTIONS.iter().map(|a| a.id));
+        let Some(kind) = ActionKind::from_name(id.get_ref()) else {
+            let known = ActionKind::ALL.iter().map(|kind| kind.name());
+            let suggestion = did_you_mean(id.get_ref(), known);
             self.error(
                 &id.span(),
                 format!(
@@ -33,15 +34,13 @@ impl Builder<'_> {
             );
             return None;
         };
+        let spec = kind.spec();
         let params = params.map(Spanned::into_inner).unwrap_or_default();
         for required in spec.required {
             if !params.keys().any(|key| key.get_ref() == required) {
                 self.error(
                     &id.span(),
-                    format!(
-                        "action `{}` needs the parameter `{required}` in `[steps.params]`",
-                        spec.id
-                    ),
+                    format!("action `{kind}` needs the parameter `{required}` in `[steps.params]`"),
                 );
             }
         }
@@ -54,8 +53,7 @@ impl Builder<'_> {
                 self.error(
                     &key.span(),
                     format!(
-                        "action `{}` has no parameter `{name}`{suggestion}: it takes {}",
-                        spec.id,
+                        "action `{kind}` has no parameter `{name}`{suggestion}: it takes {}",
                         known.join(", ")
                     ),
                 );
@@ -66,18 +64,17 @@ impl Builder<'_> {
                 values.insert(name.clone(), json);
             }
         }
-        Some(Action { id: spec.id.to_string(), params: values })
+        Some(Action { id: kind, params: values })
     }
 
+    /// Where the step runs: `targets` as written, else where its action can run. `action` is
+    /// the step's action once known (`None` when it has none or an unknown one).
     pub(super) fn targets(
         &mut self,
-        action: &Option<Spanned<String>>,
+        action: Option<ActionKind>,
         raw: Option<&Spanned<String>>,
     ) -> Targets {
-        let emulator_only = action
-            .as_ref()
-            .and_then(|id| registry::action(id.get_ref()))
-            .is_some_and(|spec| spec.emulator_only);
+        let emulator_only = action.is_some_and(|kind| kind.spec().emulator_only);
         let Some(raw) = raw else {
             return if emulator_only { Targets::Emulator } else { Targets::Both };
         };
@@ -102,8 +99,7 @@ impl Builder<'_> {
             self.error(
                 &raw.span(),
                 format!(
-                    "action `{}` exists only on the emulator: set `targets = \"emulator\"`",
-                    action.get_ref()
+                    "action `{action}` exists only on the emulator: set `targets = \"emulator\"`"
                 ),
             );
         }

@@ -9,7 +9,7 @@ use crate::expect;
 use crate::lesson::is_slug;
 use crate::manifest::RawCheck;
 use crate::model::Check;
-use crate::registry;
+use crate::registry::CheckKind;
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -42,14 +42,15 @@ impl Builder<'_> {
         let points = self.ranged(&raw.points, 1, 1000, "points") as u32;
         let message = self.localized(raw.message, "message");
 
-        let kind = raw.kind.get_ref();
-        let Some(spec) = registry::check_kind(kind) else {
-            let suggestion = did_you_mean(kind, registry::CHECK_KINDS.iter().map(|k| k.id));
+        let Some(kind) = CheckKind::from_name(raw.kind.get_ref()) else {
+            let written = raw.kind.get_ref();
+            let suggestion = did_you_mean(written, CheckKind::ALL.iter().map(|kind| kind.name()));
             self.error(&raw.kind.span(), format!(
-                "unknown check kind `{kind}`{suggestion} (the kinds are listed in labs/README.md)"
+                "unknown check kind `{written}`{suggestion} (the kinds are listed in labs/README.md)"
             ));
             return None;
         };
+        let spec = kind.spec();
 
         for required in spec.selector {
             if !raw.resource.keys().any(|key| key.get_ref() == required) {
@@ -89,7 +90,7 @@ impl Builder<'_> {
                  the check: `{ table = \"…\", key = { attribute = \"value\" } }`",
             );
         }
-        if kind == "quiz.answer"
+        if kind == CheckKind::QuizAnswer
             && let Some(field) = raw.resource.iter().find(|(key, _)| key.get_ref() == "field")
             && !field.1.get_ref().as_str().is_some_and(|f| fields.iter().any(|id| id == f))
         {
@@ -101,17 +102,18 @@ impl Builder<'_> {
 
         let expect = match raw.expect {
             None => Value::Object(serde_json::Map::new()),
-            Some(expect) => self.expectation(&expect, spec, fields)?,
+            Some(expect) => self.expectation(&expect, kind, fields)?,
         };
-        Some(Check { id, kind: spec.id.to_string(), points, resource, expect, message })
+        Some(Check { id, kind, points, resource, expect, message })
     }
 
     fn expectation(
         &mut self,
         expect: &Spanned<toml::Value>,
-        spec: &registry::CheckKindSpec,
+        kind: CheckKind,
         fields: &[String],
     ) -> Option<Value> {
+        let spec = kind.spec();
         let span = expect.span();
         let toml::Value::Table(table) = expect.get_ref() else {
             self.error(&span, "`expect` must be a table of properties, e.g. `expect = { Runtime = \"python3.12\" }`");
@@ -125,8 +127,7 @@ impl Builder<'_> {
                     self.error(
                         &at,
                         format!(
-                            "a `{}` check has no property `{key}`{suggestion}: it knows {}",
-                            spec.id,
+                            "a `{kind}` check has no property `{key}`{suggestion}: it knows {}",
                             spec.properties.join(", ")
                         ),
                     );

@@ -196,7 +196,7 @@ impl Builder<'_> {
         }
 
         let action = self.action(&raw.action, raw.params, &field_ids);
-        let targets = self.targets(&raw.action, raw.targets.as_ref());
+        let targets = self.targets(action.as_ref().map(|action| action.id), raw.targets.as_ref());
 
         if raw.checks.is_empty() {
             self.error(
