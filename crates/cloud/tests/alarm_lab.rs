@@ -8,6 +8,7 @@ use awslab_cloud::actions::{self, ActionContext, ActionRun};
 use awslab_cloud::checks::{self, CheckResult, CheckSpec};
 use awslab_cloud::{Clients, Target, cleanup};
 use awslab_emulator::{Emulator, EmulatorConfig};
+use awslab_lab::{ActionKind, CheckKind};
 use serde_json::{Map, Value, json};
 
 const LAB: &str = "cloudwatch-alarm";
@@ -26,11 +27,13 @@ fn object(value: Value) -> Map<String, Value> {
 
 async fn act(clients: &Clients, action: &str, params: Value) -> ActionRun {
     let ctx = ActionContext { clients, lab_id: LAB, step_id: "test" };
+    let action = ActionKind::from_name(action).unwrap_or_else(|| panic!("no action {action}"));
     actions::run(&ctx, action, &object(params)).await
 }
 
 async fn check(clients: &Clients, kind: &str, resource: Value, expect: Value) -> CheckResult {
     let resource = object(resource);
+    let kind = CheckKind::from_name(kind).unwrap_or_else(|| panic!("no check kind {kind}"));
     let spec = CheckSpec { id: "c", kind, points: 5, resource: &resource, expect: &expect };
     checks::run(clients, &spec).await
 }

@@ -12,7 +12,7 @@ use awslab_cloud::checks::{self, CheckResult, CheckSpec};
 use awslab_cloud::cleanup::{self, CleanupReport};
 use awslab_cloud::{Bindings, Clients, Failure, Identity};
 use awslab_lab::fields::{self, FieldError};
-use awslab_lab::{Lab, Localized, Step};
+use awslab_lab::{CheckKind, Lab, Localized, Step};
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -109,7 +109,7 @@ pub async fn run_step(
             }
         };
         let context = ActionContext { clients, lab_id: &lab.id, step_id: &step.id };
-        run.action = Some(actions::run(&context, &action.id, &rendered).await);
+        run.action = Some(actions::run(&context, action.id, &rendered).await);
     }
     run.checks = check_step_with(clients, &mut bindings, step).await;
     run
@@ -143,13 +143,13 @@ async fn check_step_with(
         };
         let result = match filled {
             // A quiz is answered in the form, not on the target.
-            Ok((Value::Object(resource), expect)) if check.kind == "quiz.answer" => {
+            Ok((Value::Object(resource), expect)) if check.kind == CheckKind::QuizAnswer => {
                 quiz_result(check, &resource, &expect, &bindings.fields)
             }
             Ok((Value::Object(resource), expect)) => {
                 let spec = CheckSpec {
                     id: &check.id,
-                    kind: &check.kind,
+                    kind: check.kind,
                     points: check.points,
                     resource: &resource,
                     expect: &expect,
@@ -166,7 +166,7 @@ async fn check_step_with(
                 missing: false,
                 failure: Some(Failure::local(
                     "awslab",
-                    &check.kind,
+                    check.kind.name(),
                     "LookupFailed",
                     "a name this check looks up does not exist yet",
                 )),

@@ -208,8 +208,8 @@ fn services(lab: &Lab) -> Vec<String> {
         .steps
         .iter()
         .flat_map(|step| {
-            let action = step.action.iter().map(|action| action.id.as_str());
-            action.chain(step.checks.iter().map(|check| check.kind.as_str()))
+            let action = step.action.iter().map(|action| action.id.name());
+            action.chain(step.checks.iter().map(|check| check.kind.name()))
         })
         .filter_map(|id| id.split_once('.').map(|(service, _)| service.to_string()))
         .collect();

@@ -105,7 +105,7 @@ pub fn check_charts(checks: &[CheckResult]) -> Vec<CheckChart> {
     checks
         .iter()
         // The one place a check's kind decides what is drawn (until kinds are an enum).
-        .filter(|check| check.kind == "http.traffic_split")
+        .filter(|check| check.kind == awslab_lab::CheckKind::HttpTrafficSplit)
         .filter_map(|check| {
             let requests = check.observed["Requests"].as_u64()?;
             let shares: Vec<(String, f64)> = check.observed["Shares"]

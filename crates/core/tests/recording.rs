@@ -29,7 +29,7 @@ async fn nowhere() -> Connection {
 fn check(id: &str, passed: bool) -> CheckResult {
     CheckResult {
         id: id.into(),
-        kind: "iam.policy".into(),
+        kind: awslab_lab::CheckKind::IamPolicy,
         passed,
         points: if passed { 10 } else { 0 },
         possible: 10,
@@ -83,7 +83,7 @@ async fn a_failed_action_records_its_checks_and_what_it_made_at_the_clocks_time(
     let connection = nowhere().await;
     let mut store = ProgressStore::open_in_memory().unwrap();
     let action = ActionRun {
-        action: "iam.create_role".into(),
+        action: awslab_lab::ActionKind::IamCreateRole,
         calls: Vec::new(),
         created: vec![Created { kind: "iam.role".into(), id: "aws-lab-dynamodb-role".into() }],
         response: Value::Null,

@@ -7,10 +7,12 @@
 //!
 //! ## Layout
 //! - [`model`]: what a loaded lab is (`Lab`, `Step`, `Field`, `Action`, `Check`).
-//! - [`load`]: reading and validating a lab folder; every problem located to file:line:column.
-//!   Built on `manifest` (the `lab.toml` grammar) and `lesson` (the Markdown grammar).
+//! - [`load`]: reading and validating a lab folder; every problem located to file:line:column,
+//!   in one module per part of a step (fields, actions, checks) and one for the lessons. Built
+//!   on `manifest` (the `lab.toml` grammar) and `lesson` (the Markdown grammar).
 //! - [`catalog`]: a folder of labs.
-//! - [`registry`]: the known action ids, check kinds, context variables and lookups.
+//! - [`registry`]: the vocabulary: action kinds and check kinds (enums, with what each takes),
+//!   context variables and lookups.
 //! - [`fields`]: AWS naming rules and form field validation, with messages in both languages.
 //! - [`template`]: `{{placeholders}}` in parameters and checks.
 //! - [`expect`]: matching a check's expectation against a resource, with per-field diffs.
@@ -38,4 +40,5 @@ pub use catalog::Catalog;
 pub use diagnostic::Diagnostic;
 pub use load::load_lab;
 pub use model::{Action, Check, Field, FieldKind, Lab, Step};
+pub use registry::{ActionKind, CheckKind};
 pub use text::{Lang, Localized};

@@ -5,6 +5,7 @@
 //! parameters and expectations are JSON values, since that is what forms and AWS APIs exchange.
 
 use crate::fields::{CodeLanguage, JsonSchema, KeyValueRules, Naming};
+use crate::registry::{ActionKind, CheckKind};
 use crate::text::{Lang, Localized};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -270,12 +271,13 @@ impl ResourceKind {
     }
 }
 
-/// What **Run** performs: an action id from [`crate::registry::ACTIONS`] and its parameters.
+/// What **Run** performs: an action and its parameters.
 ///
 /// Parameter values are JSON; strings may hold `{{placeholders}}` (see [`crate::template`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Action {
-    pub id: String,
+    /// The action id written in `lab.toml` (`action = "iam.create_role"`).
+    pub id: ActionKind,
     pub params: IndexMap<String, Value>,
 }
 
@@ -284,8 +286,8 @@ pub struct Action {
 pub struct Check {
     /// Unique within the lab.
     pub id: String,
-    /// A kind from [`crate::registry::CHECK_KINDS`] (`iam.role`, `cloudwatch.alarm`, …).
-    pub kind: String,
+    /// What it looks at (`iam.role`, `cloudwatch.alarm`, …).
+    pub kind: CheckKind,
     pub points: u32,
     /// Which resource to look at (`name = "customers"`); strings may hold placeholders.
     pub resource: IndexMap<String, Value>,

@@ -3,7 +3,7 @@
 
 use awslab_lab::fields::Naming;
 use awslab_lab::model::ResourceKind;
-use awslab_lab::registry::{ACTIONS, CHECK_KINDS, CONTEXT_VARIABLES, LOOKUPS};
+use awslab_lab::registry::{ActionKind, CONTEXT_VARIABLES, CheckKind, LOOKUPS};
 
 fn guide() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../labs/README.md");
@@ -22,13 +22,14 @@ fn row<'g>(guide: &'g str, name: &str) -> &'g str {
 #[test]
 fn every_action_and_its_parameters_are_documented() {
     let guide = guide();
-    for action in ACTIONS {
-        let row = row(&guide, action.id);
-        for param in action.required {
-            assert!(row.contains(&format!("`{param}`*")), "{}: `{param}`* missing", action.id);
+    for action in ActionKind::ALL {
+        let row = row(&guide, action.name());
+        let spec = action.spec();
+        for param in spec.required {
+            assert!(row.contains(&format!("`{param}`*")), "{action}: `{param}`* missing");
         }
-        for param in action.optional {
-            assert!(row.contains(&format!("`{param}`")), "{}: `{param}` missing", action.id);
+        for param in spec.optional {
+            assert!(row.contains(&format!("`{param}`")), "{action}: `{param}` missing");
         }
     }
 }
@@ -36,13 +37,14 @@ fn every_action_and_its_parameters_are_documented() {
 #[test]
 fn every_check_kind_and_its_properties_are_documented() {
     let guide = guide();
-    for kind in CHECK_KINDS {
-        let row = row(&guide, kind.id);
-        for key in kind.selector {
-            assert!(row.contains(&format!("`{key}`*")), "{}: `{key}`* missing", kind.id);
+    for kind in CheckKind::ALL {
+        let row = row(&guide, kind.name());
+        let spec = kind.spec();
+        for key in spec.selector {
+            assert!(row.contains(&format!("`{key}`*")), "{kind}: `{key}`* missing");
         }
-        for name in kind.optional_selector.iter().chain(kind.properties) {
-            assert!(row.contains(&format!("`{name}`")), "{}: `{name}` missing", kind.id);
+        for name in spec.optional_selector.iter().chain(spec.properties) {
+            assert!(row.contains(&format!("`{name}`")), "{kind}: `{name}` missing");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! check kind, so the format is proven before real labs depend on it.
 
 use awslab_lab::model::{FieldKind, Targets};
-use awslab_lab::registry::CHECK_KINDS;
+use awslab_lab::registry::CheckKind;
 use awslab_lab::{Lang, load_lab};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -35,8 +35,8 @@ fn sample_uses_every_field_kind() {
 #[test]
 fn sample_uses_every_check_kind() {
     let lab = load_sample();
-    let used: BTreeSet<&str> = lab.checks().map(|(_, check)| check.kind.as_str()).collect();
-    let all: BTreeSet<&str> = CHECK_KINDS.iter().map(|kind| kind.id).collect();
+    let used: BTreeSet<&str> = lab.checks().map(|(_, check)| check.kind.name()).collect();
+    let all: BTreeSet<&str> = CheckKind::ALL.iter().map(|kind| kind.name()).collect();
     let missing: Vec<_> = all.difference(&used).collect();
     assert!(missing.is_empty(), "check kinds the sample does not use: {missing:?}");
 }
@@ -55,7 +55,7 @@ fn sample_reads_as_the_author_wrote_it() {
     assert_eq!(policy.hints.len(), 2);
     assert_eq!(policy.hints[1].get(Lang::Ko), "문서의 `Action`은 `\"dynamodb:PutItem\"` 입니다.");
     let action = policy.action.as_ref().expect("the policy step has an action");
-    assert_eq!(action.id, "iam.create_policy");
+    assert_eq!(action.id.name(), "iam.create_policy");
     assert_eq!(action.params["policy_name"], "{{policy_name}}");
 
     // A TOML table given as a JSON field's default becomes JSON text for the editor.

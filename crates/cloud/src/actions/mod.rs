@@ -1,5 +1,6 @@
-//! Step actions: what a step's **Run** button does, one function per action id of the lab
-//! format (`awslab_lab::registry::ACTIONS`), on either target.
+//! Step actions: what a step's **Run** button does, one function per action of the lab format
+//! ([`ActionKind`]), on either target, chosen by an exhaustive `match` so that a new kind does
+//! not compile until it is implemented.
 //!
 //! An action receives its parameters with every placeholder filled, makes the API calls, and
 //! returns an [`ActionRun`]: the calls made (with the equivalent `aws` commands), a summary of
@@ -20,6 +21,7 @@ mod sns;
 use crate::call::{ApiCall, CallBuilder};
 use crate::clients::Clients;
 use crate::failure::Failure;
+use awslab_lab::ActionKind;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -48,7 +50,7 @@ pub struct Created {
 /// The outcome of one action.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ActionRun {
-    pub action: String,
+    pub action: ActionKind,
     pub calls: Vec<ApiCall>,
     /// What it created (also when a later call of the same action failed).
     pub created: Vec<Created>,
@@ -83,83 +85,97 @@ impl Recorder<'_> {
 }
 
 /// Performs `action` with `params` (placeholders already filled).
-pub async fn run(ctx: &ActionContext<'_>, action: &str, params: &Map<String, Value>) -> ActionRun {
+pub async fn run(
+    ctx: &ActionContext<'_>,
+    action: ActionKind,
+    params: &Map<String, Value>,
+) -> ActionRun {
     let mut recorder = Recorder { ctx, calls: Vec::new(), created: Vec::new() };
     let params = Params { action, map: params };
     let result = match action {
-        "iam.create_policy" => iam::create_policy(ctx, &params, &mut recorder).await,
-        "iam.create_role" => iam::create_role(ctx, &params, &mut recorder).await,
-        "iam.attach_role_policy" => iam::attach_role_policy(ctx, &params, &mut recorder).await,
-        "dynamodb.create_table" => dynamodb::create_table(ctx, &params, &mut recorder).await,
-        "dynamodb.put_item" => dynamodb::put_item(ctx, &params, &mut recorder).await,
-        "dynamodb.scan" => dynamodb::scan(ctx, &params, &mut recorder).await,
-        "lambda.create_function" => lambda::create_function(ctx, &params, &mut recorder).await,
-        "lambda.update_function_code" => {
+        ActionKind::IamCreatePolicy => iam::create_policy(ctx, &params, &mut recorder).await,
+        ActionKind::IamCreateRole => iam::create_role(ctx, &params, &mut recorder).await,
+        ActionKind::IamAttachRolePolicy => {
+            iam::attach_role_policy(ctx, &params, &mut recorder).await
+        }
+        ActionKind::DynamodbCreateTable => {
+            dynamodb::create_table(ctx, &params, &mut recorder).await
+        }
+        ActionKind::DynamodbPutItem => dynamodb::put_item(ctx, &params, &mut recorder).await,
+        ActionKind::DynamodbScan => dynamodb::scan(ctx, &params, &mut recorder).await,
+        ActionKind::LambdaCreateFunction => {
+            lambda::create_function(ctx, &params, &mut recorder).await
+        }
+        ActionKind::LambdaUpdateFunctionCode => {
             lambda::update_function_code(ctx, &params, &mut recorder).await
         }
-        "lambda.publish_version" => lambda::publish_version(ctx, &params, &mut recorder).await,
-        "lambda.create_alias" => lambda::create_alias(ctx, &params, &mut recorder).await,
-        "lambda.update_alias" => lambda::update_alias(ctx, &params, &mut recorder).await,
-        "lambda.add_permission" => lambda::add_permission(ctx, &params, &mut recorder).await,
-        "lambda.invoke" => lambda::invoke(ctx, &params, &mut recorder).await,
-        "logs.filter_log_events" => logs::filter_log_events(ctx, &params, &mut recorder).await,
-        "apigateway.create_rest_api" => {
+        ActionKind::LambdaPublishVersion => {
+            lambda::publish_version(ctx, &params, &mut recorder).await
+        }
+        ActionKind::LambdaCreateAlias => lambda::create_alias(ctx, &params, &mut recorder).await,
+        ActionKind::LambdaUpdateAlias => lambda::update_alias(ctx, &params, &mut recorder).await,
+        ActionKind::LambdaAddPermission => {
+            lambda::add_permission(ctx, &params, &mut recorder).await
+        }
+        ActionKind::LambdaInvoke => lambda::invoke(ctx, &params, &mut recorder).await,
+        ActionKind::LogsFilterLogEvents => {
+            logs::filter_log_events(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayCreateRestApi => {
             apigateway::create_rest_api(ctx, &params, &mut recorder).await
         }
-        "apigateway.create_resource" => {
+        ActionKind::ApigatewayCreateResource => {
             apigateway::create_resource(ctx, &params, &mut recorder).await
         }
-        "apigateway.put_method" => apigateway::put_method(ctx, &params, &mut recorder).await,
-        "apigateway.put_integration" => {
+        ActionKind::ApigatewayPutMethod => {
+            apigateway::put_method(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayPutIntegration => {
             apigateway::put_integration(ctx, &params, &mut recorder).await
         }
-        "apigateway.create_deployment" => {
+        ActionKind::ApigatewayCreateDeployment => {
             apigateway::create_deployment(ctx, &params, &mut recorder).await
         }
-        "apigateway.create_stage" => apigateway::create_stage(ctx, &params, &mut recorder).await,
-        "apigateway.update_stage_variables" => {
+        ActionKind::ApigatewayCreateStage => {
+            apigateway::create_stage(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayUpdateStageVariables => {
             apigateway::update_stage_variables(ctx, &params, &mut recorder).await
         }
-        "apigateway.deploy_canary" => apigateway::deploy_canary(ctx, &params, &mut recorder).await,
-        "apigateway.promote_canary" => {
+        ActionKind::ApigatewayDeployCanary => {
+            apigateway::deploy_canary(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayPromoteCanary => {
             apigateway::promote_canary(ctx, &params, &mut recorder).await
         }
-        "apigateway.test_invoke_method" => {
+        ActionKind::ApigatewayTestInvokeMethod => {
             apigateway::test_invoke_method(ctx, &params, &mut recorder).await
         }
-        "apigateway.invoke_url" => apigateway::invoke_url(ctx, &params, &mut recorder).await,
-        "sns.create_topic" => sns::create_topic(ctx, &params, &mut recorder).await,
-        "sns.subscribe" => sns::subscribe(ctx, &params, &mut recorder).await,
-        "sns.confirm_from_mailbox" => sns::confirm_from_mailbox(ctx, &params, &mut recorder).await,
-        "ec2.run_instance" => ec2::run_instance(ctx, &params, &mut recorder).await,
-        "ec2.shell" => ec2::shell(ctx, &params, &mut recorder).await,
-        "cloudwatch.put_metric_alarm" => {
+        ActionKind::ApigatewayInvokeUrl => {
+            apigateway::invoke_url(ctx, &params, &mut recorder).await
+        }
+        ActionKind::SnsCreateTopic => sns::create_topic(ctx, &params, &mut recorder).await,
+        ActionKind::SnsSubscribe => sns::subscribe(ctx, &params, &mut recorder).await,
+        ActionKind::SnsConfirmFromMailbox => {
+            sns::confirm_from_mailbox(ctx, &params, &mut recorder).await
+        }
+        ActionKind::Ec2RunInstance => ec2::run_instance(ctx, &params, &mut recorder).await,
+        ActionKind::Ec2Shell => ec2::shell(ctx, &params, &mut recorder).await,
+        ActionKind::CloudwatchPutMetricAlarm => {
             cloudwatch::put_metric_alarm(ctx, &params, &mut recorder).await
         }
-        "emulator.wait" => emulator::wait(ctx, &params, &mut recorder).await,
-        other => Err(Failure::local(
-            "awslab",
-            other,
-            "NotImplemented",
-            format!("the action {other} is not available yet"),
-        )),
+        ActionKind::EmulatorWait => emulator::wait(ctx, &params, &mut recorder).await,
     };
     let (response, failure) = match result {
         Ok(response) => (response, None),
         Err(failure) => (Value::Null, Some(failure)),
     };
-    ActionRun {
-        action: action.to_string(),
-        calls: recorder.calls,
-        created: recorder.created,
-        response,
-        failure,
-    }
+    ActionRun { action, calls: recorder.calls, created: recorder.created, response, failure }
 }
 
 /// An action's parameters, read with clear errors for a missing or mistyped one.
 pub struct Params<'a> {
-    action: &'a str,
+    action: ActionKind,
     map: &'a Map<String, Value>,
 }
 
@@ -167,7 +183,7 @@ impl Params<'_> {
     fn missing(&self, name: &str, wanted: &str) -> Failure {
         Failure::local(
             "awslab",
-            self.action,
+            self.action.name(),
             "InvalidParameter",
             format!("{}: the parameter `{name}` must be {wanted}", self.action),
         )

@@ -1,6 +1,7 @@
 //! Checks: read-only look-ups of a resource, described as the AWS API describes it, compared
 //! with the check's `expect` (`awslab_lab::expect`). One function per check kind of the lab
-//! format (`awslab_lab::registry::CHECK_KINDS`), on either target.
+//! format ([`CheckKind`]), on either target, chosen by an exhaustive `match` so that a new kind
+//! does not compile until it is implemented.
 //!
 //! A result is pass or fail with the points earned; a failure carries the per-field
 //! differences (`Threshold: expected 100000, found 10000`), or says the resource does not
@@ -18,7 +19,7 @@ mod sns;
 
 use crate::clients::Clients;
 use crate::failure::Failure;
-use awslab_lab::expect;
+use awslab_lab::{CheckKind, expect};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -40,7 +41,7 @@ impl std::fmt::Display for Difference {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CheckResult {
     pub id: String,
-    pub kind: String,
+    pub kind: CheckKind,
     pub passed: bool,
     /// Points earned: the check's points when it passed, else 0.
     pub points: u32,
@@ -58,7 +59,7 @@ pub struct CheckResult {
 /// What a check needs, with placeholders already filled.
 pub struct CheckSpec<'a> {
     pub id: &'a str,
-    pub kind: &'a str,
+    pub kind: CheckKind,
     pub points: u32,
     pub resource: &'a Map<String, Value>,
     /// `Value::Null` when the check only asks that the resource exists.
@@ -69,7 +70,7 @@ pub struct CheckSpec<'a> {
 pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     let mut result = CheckResult {
         id: spec.id.to_string(),
-        kind: spec.kind.to_string(),
+        kind: spec.kind,
         passed: false,
         points: 0,
         possible: spec.points,
@@ -108,7 +109,7 @@ pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
 /// they put there.
 pub async fn observe(
     clients: &Clients,
-    kind: &str,
+    kind: CheckKind,
     selector: &Selector<'_>,
 ) -> Result<Option<Value>, Failure> {
     let observed = observe_kind(clients, kind, selector).await;
@@ -120,48 +121,49 @@ pub async fn observe(
 
 async fn observe_kind(
     clients: &Clients,
-    kind: &str,
+    kind: CheckKind,
     selector: &Selector<'_>,
 ) -> Result<Option<Value>, Failure> {
     match kind {
-        "iam.policy" => iam::policy(clients, selector).await,
-        "iam.role" => iam::role(clients, selector).await,
-        "dynamodb.table" => dynamodb::table(clients, selector).await,
-        "dynamodb.item" => dynamodb::item(clients, selector).await,
-        "lambda.function" => lambda::function(clients, selector).await,
-        "lambda.version" => lambda::version(clients, selector).await,
-        "lambda.alias" => lambda::alias(clients, selector).await,
-        "lambda.permission" => lambda::permission(clients, selector).await,
-        "lambda.invocation" => lambda::invocation(clients, selector).await,
-        "logs.events" => logs::events(clients, selector).await,
-        "apigateway.rest_api" => apigateway::rest_api(clients, selector).await,
-        "apigateway.resource" => apigateway::resource(clients, selector).await,
-        "apigateway.method" => apigateway::method(clients, selector).await,
-        "apigateway.integration" => apigateway::integration(clients, selector).await,
-        "apigateway.stage" => apigateway::stage(clients, selector).await,
-        "apigateway.test_invoke" => apigateway::test_invoke(clients, selector).await,
-        "http.response" => apigateway::response(clients, selector).await,
-        "http.traffic_split" => apigateway::traffic_split(clients, selector).await,
-        "sns.topic" => sns::topic(clients, selector).await,
-        "sns.subscription" => sns::subscription(clients, selector).await,
-        "ec2.instance" => ec2::instance(clients, selector).await,
-        "ec2.volume" => ec2::volume(clients, selector).await,
-        "cloudwatch.alarm" => cloudwatch::alarm(clients, selector).await,
-        "cloudwatch.alarm_history" => cloudwatch::alarm_history(clients, selector).await,
-        "cloudwatch.metric" => cloudwatch::metric(clients, selector).await,
-        "emulator.mail" => emulator::mail(clients, selector).await,
-        other => Err(Failure::local(
+        CheckKind::IamPolicy => iam::policy(clients, selector).await,
+        CheckKind::IamRole => iam::role(clients, selector).await,
+        CheckKind::DynamodbTable => dynamodb::table(clients, selector).await,
+        CheckKind::DynamodbItem => dynamodb::item(clients, selector).await,
+        CheckKind::LambdaFunction => lambda::function(clients, selector).await,
+        CheckKind::LambdaVersion => lambda::version(clients, selector).await,
+        CheckKind::LambdaAlias => lambda::alias(clients, selector).await,
+        CheckKind::LambdaPermission => lambda::permission(clients, selector).await,
+        CheckKind::LambdaInvocation => lambda::invocation(clients, selector).await,
+        CheckKind::LogsEvents => logs::events(clients, selector).await,
+        CheckKind::ApigatewayRestApi => apigateway::rest_api(clients, selector).await,
+        CheckKind::ApigatewayResource => apigateway::resource(clients, selector).await,
+        CheckKind::ApigatewayMethod => apigateway::method(clients, selector).await,
+        CheckKind::ApigatewayIntegration => apigateway::integration(clients, selector).await,
+        CheckKind::ApigatewayStage => apigateway::stage(clients, selector).await,
+        CheckKind::ApigatewayTestInvoke => apigateway::test_invoke(clients, selector).await,
+        CheckKind::HttpResponse => apigateway::response(clients, selector).await,
+        CheckKind::HttpTrafficSplit => apigateway::traffic_split(clients, selector).await,
+        CheckKind::SnsTopic => sns::topic(clients, selector).await,
+        CheckKind::SnsSubscription => sns::subscription(clients, selector).await,
+        CheckKind::Ec2Instance => ec2::instance(clients, selector).await,
+        CheckKind::Ec2Volume => ec2::volume(clients, selector).await,
+        CheckKind::CloudwatchAlarm => cloudwatch::alarm(clients, selector).await,
+        CheckKind::CloudwatchAlarmHistory => cloudwatch::alarm_history(clients, selector).await,
+        CheckKind::CloudwatchMetric => cloudwatch::metric(clients, selector).await,
+        CheckKind::EmulatorMail => emulator::mail(clients, selector).await,
+        // Graded from the form's answer (awslab-core), so there is nothing to look up.
+        CheckKind::QuizAnswer => Err(Failure::local(
             "awslab",
-            other,
+            kind.name(),
             "NotImplemented",
-            format!("the check kind {other} is not available yet"),
+            format!("a {kind} check is graded from the form's answer, not looked up on a target"),
         )),
     }
 }
 
 /// A check's `resource` table, read with clear errors.
 pub struct Selector<'a> {
-    pub kind: &'a str,
+    pub kind: CheckKind,
     pub map: &'a Map<String, Value>,
 }
 
@@ -170,7 +172,7 @@ impl Selector<'_> {
         self.optional_text(name)?.ok_or_else(|| {
             Failure::local(
                 "awslab",
-                self.kind,
+                self.kind.name(),
                 "InvalidParameter",
                 format!("the check's resource needs `{name}`"),
             )
@@ -183,7 +185,7 @@ impl Selector<'_> {
             Some(Value::String(text)) => Ok(Some(text)),
             Some(_) => Err(Failure::local(
                 "awslab",
-                self.kind,
+                self.kind.name(),
                 "InvalidParameter",
                 format!("the check's `{name}` must be text"),
             )),

@@ -1,0 +1,232 @@
+//! The kinds of check a step can have ([`CheckKind`]), each with the `resource` selector it
+//! needs and the properties its `expect` may name, as `labs/README.md` documents them.
+//!
+//! Not here: looking resources up (`awslab-cloud`'s `checks`), matching `expect`
+//! (`crate::expect`).
+
+/// What a kind of check looks up and which properties it can compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckKindSpec {
+    /// Keys of the check's `resource` table that must be given.
+    pub selector: &'static [&'static str],
+    /// Keys of the `resource` table that may be given.
+    pub optional_selector: &'static [&'static str],
+    /// Top-level properties `expect` may name; empty means any (an item's attributes).
+    pub properties: &'static [&'static str],
+}
+
+impl CheckKindSpec {
+    const fn new(
+        selector: &'static [&'static str],
+        optional_selector: &'static [&'static str],
+        properties: &'static [&'static str],
+    ) -> Self {
+        CheckKindSpec { selector, optional_selector, properties }
+    }
+}
+
+vocabulary! {
+    /// A kind of check, named in `lab.toml` as `kind = "…"`: what it looks up on the target
+    /// (or, for `quiz.answer`, in the form).
+    pub enum CheckKind: CheckKindSpec {
+        IamPolicy = "iam.policy" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &["PolicyName", "Arn", "Description", "AttachmentCount", "Document", "Tags"],
+        ),
+        IamRole = "iam.role" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &[
+                "RoleName",
+                "Arn",
+                "Description",
+                "AssumeRolePolicyDocument",
+                "AttachedPolicies",
+                "InlinePolicies",
+                "Tags",
+            ],
+        ),
+        DynamodbTable = "dynamodb.table" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &[
+                "TableName",
+                "TableStatus",
+                "KeySchema",
+                "AttributeDefinitions",
+                "BillingModeSummary",
+                "ProvisionedThroughput",
+                "ItemCount",
+            ],
+        ),
+        DynamodbItem = "dynamodb.item" => CheckKindSpec::new(&["table", "key"], &[], &[]),
+        LambdaFunction = "lambda.function" => CheckKindSpec::new(
+            &["name"],
+            &["qualifier"],
+            &[
+                "FunctionName",
+                "FunctionArn",
+                "Runtime",
+                "Role",
+                "Handler",
+                "Timeout",
+                "MemorySize",
+                "Environment",
+                "Description",
+                "State",
+                "Version",
+                "PackageType",
+            ],
+        ),
+        LambdaVersion = "lambda.version" => CheckKindSpec::new(
+            &["function", "version"],
+            &[],
+            &["Version", "Description", "CodeSha256", "FunctionArn"],
+        ),
+        LambdaAlias = "lambda.alias" => CheckKindSpec::new(
+            &["function", "name"],
+            &[],
+            &["Name", "FunctionVersion", "RoutingConfig", "Description", "AliasArn"],
+        ),
+        LambdaPermission = "lambda.permission" => CheckKindSpec::new(
+            &["function"],
+            &["qualifier"],
+            &["Statement"],
+        ),
+        LambdaInvocation = "lambda.invocation" => CheckKindSpec::new(
+            &["function"],
+            &["qualifier", "payload", "scratch_item"],
+            &["StatusCode", "Payload", "FunctionError", "ExecutedVersion"],
+        ),
+        LogsEvents = "logs.events" => CheckKindSpec::new(
+            &["log_group"],
+            &["filter_pattern"],
+            &["Count", "Messages"],
+        ),
+        ApigatewayRestApi = "apigateway.rest_api" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &["id", "name", "description", "endpointConfiguration", "apiKeySource", "tags"],
+        ),
+        ApigatewayResource = "apigateway.resource" => CheckKindSpec::new(
+            &["api", "path"],
+            &[],
+            &["id", "path", "pathPart", "resourceMethods"],
+        ),
+        ApigatewayMethod = "apigateway.method" => CheckKindSpec::new(
+            &["api", "path", "method"],
+            &[],
+            &["httpMethod", "authorizationType", "apiKeyRequired", "methodResponses"],
+        ),
+        ApigatewayIntegration = "apigateway.integration" => CheckKindSpec::new(
+            &["api", "path", "method"],
+            &[],
+            &[
+                "type",
+                "httpMethod",
+                "uri",
+                "timeoutInMillis",
+                "passthroughBehavior",
+                "integrationResponses",
+            ],
+        ),
+        ApigatewayStage = "apigateway.stage" => CheckKindSpec::new(
+            &["api", "stage"],
+            &[],
+            &[
+                "stageName",
+                "deploymentId",
+                "description",
+                "variables",
+                "canarySettings",
+                "methodSettings",
+                "tracingEnabled",
+                "cacheClusterEnabled",
+            ],
+        ),
+        ApigatewayTestInvoke = "apigateway.test_invoke" => CheckKindSpec::new(
+            &["api", "path", "method"],
+            &["body", "stage_variables", "scratch_item"],
+            &["status", "body", "headers", "log"],
+        ),
+        HttpResponse = "http.response" => CheckKindSpec::new(
+            &["api", "stage", "path", "method"],
+            &["body", "scratch_item"],
+            &["status", "body", "headers"],
+        ),
+        HttpTrafficSplit = "http.traffic_split" => CheckKindSpec::new(
+            &["api", "stage", "path", "method"],
+            &["requests"],
+            &["Shares"],
+        ),
+        SnsTopic = "sns.topic" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &["TopicArn", "Attributes", "Tags"],
+        ),
+        SnsSubscription = "sns.subscription" => CheckKindSpec::new(
+            &["topic", "protocol", "endpoint"],
+            &[],
+            &["SubscriptionArn", "Protocol", "Endpoint", "PendingConfirmation"],
+        ),
+        Ec2Instance = "ec2.instance" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &[
+                "InstanceId",
+                "InstanceType",
+                "ImageId",
+                "ImageName",
+                "State",
+                "Tags",
+                "BlockDeviceMappings",
+                "Monitoring",
+            ],
+        ),
+        Ec2Volume = "ec2.volume" => CheckKindSpec::new(
+            &["instance"],
+            &[],
+            &["VolumeId", "Size", "VolumeType", "State"],
+        ),
+        CloudwatchAlarm = "cloudwatch.alarm" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &[
+                "AlarmName",
+                "AlarmDescription",
+                "Namespace",
+                "MetricName",
+                "Dimensions",
+                "Statistic",
+                "Period",
+                "EvaluationPeriods",
+                "DatapointsToAlarm",
+                "ComparisonOperator",
+                "Threshold",
+                "TreatMissingData",
+                "ActionsEnabled",
+                "AlarmActions",
+                "OKActions",
+                "InsufficientDataActions",
+                "StateValue",
+            ],
+        ),
+        CloudwatchAlarmHistory = "cloudwatch.alarm_history" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &["StateTransitions", "Actions"],
+        ),
+        CloudwatchMetric = "cloudwatch.metric" => CheckKindSpec::new(
+            &["namespace", "metric", "dimension_name", "dimension_value"],
+            &["statistic", "period", "hours"],
+            &["Datapoints", "Maximum", "Minimum", "Values"],
+        ),
+        EmulatorMail = "emulator.mail" => CheckKindSpec::new(
+            &["to"],
+            &["kind", "topic"],
+            &["Count", "Subjects", "Messages"],
+        ),
+        QuizAnswer = "quiz.answer" => CheckKindSpec::new(&["field"], &[], &["Answer"]),
+    }
+}
