@@ -71,23 +71,60 @@ pub fn epoch_ms(at: OffsetDateTime) -> i64 {
     (at.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// How AWS writes times, one format each; [`write`] writes a time in one of them, in UTC.
+pub mod formats {
+    use time::format_description::BorrowedFormatItem as Item;
+    use time::macros::format_description;
+
+    /// `2024-05-01T12:00:00Z`: IAM, STS.
+    pub const ISO_SECONDS: &[Item<'_>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    /// `2024-05-01T12:00:00.000Z`: EC2, query services' timestamps, Lambda's runtime messages.
+    pub const ISO_MILLIS: &[Item<'_>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    /// `2024-05-01T12:00:00.000+0000`: Lambda's `LastModified`, CloudWatch's JSON documents.
+    pub const ISO_MILLIS_OFFSET: &[Item<'_>] = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+0000"
+    );
+    /// `2024-05-01 12:00:00`: wget's output.
+    pub const SPACED: &[Item<'_>] =
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    /// `2024-05-01 12:00:00 GMT`: EC2's `StateTransitionReason`.
+    pub const SPACED_GMT: &[Item<'_>] =
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second] GMT");
+    /// `20240501T120000Z`: SigV4's `X-Amz-Date`, and the stamp of a damaged state file.
+    pub const COMPACT: &[Item<'_>] =
+        format_description!("[year][month][day]T[hour][minute][second]Z");
+}
+
+/// `at` in UTC, written in `format` (one of [`formats`]).
+pub fn write(
+    at: OffsetDateTime,
+    format: &[time::format_description::BorrowedFormatItem<'_>],
+) -> String {
+    // Formatting fails only for a component the time lacks; an OffsetDateTime has them all.
+    at.to_offset(time::UtcOffset::UTC).format(format).unwrap_or_default()
+}
+
 /// ISO 8601 with seconds and `Z`, as IAM and STS print times: `2024-05-01T12:00:00Z`.
 pub fn iso8601(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    write(at, formats::ISO_SECONDS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_written_in_utc_as_aws_writes_them() {
+        let at = time::macros::datetime!(2024-05-01 21:03:04.5678 +09:00);
+        assert_eq!(iso8601(at), "2024-05-01T12:03:04Z");
+        assert_eq!(write(at, formats::ISO_MILLIS), "2024-05-01T12:03:04.567Z");
+        assert_eq!(write(at, formats::ISO_MILLIS_OFFSET), "2024-05-01T12:03:04.567+0000");
+        assert_eq!(write(at, formats::SPACED), "2024-05-01 12:03:04");
+        assert_eq!(write(at, formats::SPACED_GMT), "2024-05-01 12:03:04 GMT");
+        assert_eq!(write(at, formats::COMPACT), "20240501T120304Z");
+    }
 
     #[test]
     fn scaled_clock_runs_faster() {

@@ -188,15 +188,7 @@ fn set_aside(path: &Path, damage: Damage, holding: &str) -> Result<SetAside, Sta
     // The real time, not the emulator's clock (which may run fast): the learner compares the
     // name with the times their file manager shows.
     let now = time::OffsetDateTime::now_utc();
-    let stamp = format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    );
+    let stamp = crate::clock::write(now, crate::clock::formats::COMPACT);
     let suffixes = ["", "-wal", "-shm"];
     let moved_to = (1..)
         .map(|n| match n {

@@ -71,16 +71,7 @@ pub fn iso8601_millis(seconds: f64) -> String {
     let Ok(at) = OffsetDateTime::from_unix_timestamp_nanos(nanos) else {
         return String::new();
     };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    crate::clock::write(at, crate::clock::formats::ISO_MILLIS)
 }
 
 #[cfg(test)]

@@ -262,16 +262,7 @@ pub fn json_date(second: i64) -> String {
 }
 
 pub fn json_date_millis(at: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+0000",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    crate::clock::write(at, crate::clock::formats::ISO_MILLIS_OFFSET)
 }
 
 #[cfg(test)]

@@ -166,15 +166,7 @@ fn public_dns_name(instance: &Instance, region: &str) -> String {
 /// `2024-05-01 12:00:00 GMT`, as `StateTransitionReason` prints the time of a change.
 fn reason_time(at: Millis) -> String {
     let at = datetime(at);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} GMT",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    crate::clock::write(at, crate::clock::formats::SPACED_GMT)
 }
 
 pub fn instance_json(state: &RegionState, instance: &Instance, region: &str, now: Millis) -> Value {

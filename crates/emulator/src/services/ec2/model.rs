@@ -38,16 +38,7 @@ pub fn datetime(at: Millis) -> OffsetDateTime {
 /// `2024-05-01T12:00:00.000Z`, as EC2 prints times.
 pub fn timestamp(at: Millis) -> String {
     let at = datetime(at);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    crate::clock::write(at, crate::clock::formats::ISO_MILLIS)
 }
 
 /// EC2 in one account: each region on its own.

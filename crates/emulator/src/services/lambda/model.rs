@@ -313,17 +313,7 @@ fn pattern_constraint() -> String {
 
 /// `2024-05-01T12:00:00.000+0000`, the way Lambda writes `LastModified`.
 pub fn last_modified(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+0000",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
+    crate::clock::write(at, crate::clock::formats::ISO_MILLIS_OFFSET)
 }
 
 #[cfg(test)]

@@ -424,14 +424,5 @@ fn header(call: &HttpCall, name: &str) -> Option<String> {
 
 /// `20230905T074616Z`.
 fn amz_date(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    crate::clock::write(at, crate::clock::formats::COMPACT)
 }

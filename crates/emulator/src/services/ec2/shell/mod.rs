@@ -249,15 +249,7 @@ pub fn words(line: &str) -> Result<Vec<String>, char> {
 /// `2023-09-08 07:09:21`, as wget prints times.
 fn wget_time(at: Millis) -> String {
     let at = datetime(at);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    crate::clock::write(at, crate::clock::formats::SPACED)
 }
 
 /// Sizes with 1024-based units as wget prints them: `4.7M`, `14M`, `899M`.

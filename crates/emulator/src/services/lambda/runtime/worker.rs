@@ -474,10 +474,7 @@ fn signal_name(signal: i32) -> String {
 
 /// `2024-05-01T12:00:00.123Z`, as Lambda's runtime dates its own messages.
 fn iso_millis(at: time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+    crate::clock::write(at, crate::clock::formats::ISO_MILLIS)
 }
 
 fn ms(duration: Duration) -> f64 {
