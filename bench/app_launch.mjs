@@ -1,7 +1,7 @@
 // The desktop app's launch time and idle memory, against a peer in the same run: WebKit's own
 // MiniBrowser showing the same built UI (`ui/dist`) with no Rust behind it. Both are started
-// through their WebDriver (tauri-driver for the app, WebKitWebDriver for MiniBrowser) on one
-// virtual display, so both pay the same driver and WebKit start-up costs.
+// through WebKitWebDriver on one virtual display, so both pay the same driver and WebKit start-up
+// costs (the app with `TAURI_WEBVIEW_AUTOMATION`, which is all tauri-driver added on Linux).
 //
 //   launch: from asking for a session until the catalog is painted (the app: a lab card with the
 //           learner's score, which needs the Rust side, the progress file and the labs folder;
@@ -98,7 +98,13 @@ async function measure({ driver, args, capabilities, selector, binary, url }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'awslab-bench-'));
   const child = spawn(driver, [...args(port)], {
-    env: { ...process.env, AWSLAB_DATA_DIR: dataDir, AWSLAB_LABS_DIR: path.join(root, 'labs') },
+    env: {
+      ...process.env,
+      AWSLAB_DATA_DIR: dataDir,
+      AWSLAB_LABS_DIR: path.join(root, 'labs'),
+      // Tauri lets WebDriver automate its web view only with this set.
+      TAURI_WEBVIEW_AUTOMATION: 'true',
+    },
     stdio: 'ignore',
   });
   try {
@@ -144,9 +150,12 @@ const ui = await serveUi();
 const uiUrl = `http://127.0.0.1:${ui.address().port}/`;
 const subjects = {
   awslab: {
-    driver: 'tauri-driver',
-    args: (port) => ['--port', String(port), '--native-port', String(port + 1)],
-    capabilities: { 'tauri:options': { application: app }, 'wdio:enforceWebDriverClassic': true },
+    driver: 'WebKitWebDriver',
+    args: (port) => [`--port=${port}`],
+    capabilities: {
+      'webkitgtk:browserOptions': { binary: app, args: [] },
+      'wdio:enforceWebDriverClassic': true,
+    },
     selector: '[data-testid="lab-card"] [data-testid="lab-score"]',
     binary: app,
   },

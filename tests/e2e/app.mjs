@@ -1,17 +1,15 @@
-// The harness of the window tests: tauri-driver (with WebKitWebDriver) on free loopback ports,
-// the app under test with a data folder of its own, and helpers to find things by their
+// The harness of the window tests: WebKitWebDriver on a free loopback port, starting the app under
+// test as its browser, with a data folder of its own, and helpers to find things by their
 // `data-testid`, wait for a step to settle, paste into a code editor and save screenshots to
 // test-artifacts/e2e/.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remote } from 'webdriverio';
-import { freePort } from './webkit.mjs';
+import { startWebKitWebDriver } from './webkit.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const app = path.resolve(
@@ -21,35 +19,28 @@ const artifacts = path.join(root, 'test-artifacts/e2e');
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
 
-async function waitForPort(port, child, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
-    const open = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`tauri-driver (or its WebKitWebDriver) did not listen on ${port}`);
-}
-
-/** tauri-driver and the app, with a data folder (progress, emulator state) of their own. */
+/**
+ * WebKitWebDriver and the app, with a data folder (progress, emulator state) of their own.
+ *
+ * No tauri-driver: on Linux it only proxies to WebKitWebDriver, turning `tauri:options` into
+ * `webkitgtk:browserOptions` and setting `TAURI_WEBVIEW_AUTOMATION` (without it, Tauri does not
+ * let WebDriver automate its web view). The harness does both itself, so no driver has to be
+ * compiled on a new machine.
+ */
 export class Harness {
   async start() {
     mkdirSync(artifacts, { recursive: true });
     this.dataDir = mkdtempSync(path.join(os.tmpdir(), 'awslab-e2e-'));
-    this.port = await freePort();
-    const nativePort = await freePort();
-    this.driver = spawn('tauri-driver', ['--port', String(this.port), '--native-port', String(nativePort)], {
-      env: { ...process.env, AWSLAB_DATA_DIR: this.dataDir, AWSLAB_LABS_DIR: path.join(root, 'labs') },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    // tauri-driver starts WebKitWebDriver on the native port and forwards the session to it:
-    // both must listen before a session is asked for (else "Connection refused" under load).
-    await waitForPort(this.port, this.driver);
-    await waitForPort(nativePort, this.driver);
+    const env = {
+      ...process.env,
+      AWSLAB_DATA_DIR: this.dataDir,
+      AWSLAB_LABS_DIR: path.join(root, 'labs'),
+      TAURI_WEBVIEW_AUTOMATION: 'true',
+    };
+    ({ driver: this.driver, port: this.port } = await startWebKitWebDriver({
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }));
     await this.open();
   }
 
@@ -61,7 +52,10 @@ export class Harness {
       logLevel: 'error',
       connectionRetryCount: 0,
       // WebKitWebDriver speaks classic WebDriver only (no BiDi).
-      capabilities: { 'tauri:options': { application: app }, 'wdio:enforceWebDriverClassic': true },
+      capabilities: {
+        'webkitgtk:browserOptions': { binary: app, args: [] },
+        'wdio:enforceWebDriverClassic': true,
+      },
     });
     await this.browser.setTimeout({ implicit: 0 });
   }

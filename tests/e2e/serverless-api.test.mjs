@@ -2,7 +2,7 @@
 // from the catalog, see a check fail, fill each step's form (the defaults, and the finished
 // handler in the code editor), Run, and reach 100% on the offline emulator; look in the explorer;
 // switch to English; restart the app and find the progress kept. WebdriverIO drives the window
-// through tauri-driver and WebKitWebDriver; run it on a display (the test command uses Xvfb).
+// through WebKitWebDriver; run it on a display (the test command uses Xvfb).
 //
 //   node --test --test-concurrency=1 tests/e2e/   (AWSLAB_APP=path/to/awslab-desktop, else the debug build)
 //

@@ -1,5 +1,6 @@
-// WebKit's MiniBrowser as a plain browser (not the app's window), driven by WebKitWebDriver on a
-// free loopback port: for pages the tests open themselves (the grading report, a hostile page).
+// WebKitWebDriver on a free loopback port, for both kinds of window the tests drive: the app's own
+// (a WebKitGTK window: WebKitWebDriver starts the app as its "browser") and WebKit's MiniBrowser
+// as a plain browser, for pages the tests open themselves (the grading report, a hostile page).
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,9 +24,10 @@ export function freePort() {
   });
 }
 
-async function waitForPort(port, ms = 20_000) {
+async function waitForPort(port, driver, ms = 20_000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
+    if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${driver.exitCode}`);
     const open = await new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => (socket.end(), resolve(true)));
       socket.on('error', () => resolve(false));
@@ -36,12 +38,22 @@ async function waitForPort(port, ms = 20_000) {
   throw new Error(`WebKitWebDriver did not listen on ${port}`);
 }
 
+/**
+ * Starts WebKitWebDriver on a free loopback port and waits until it listens (asking for a
+ * session before that fails with "Connection refused" under load). `env` reaches the browser it
+ * starts. Returns `{ driver, port }`; `driver.kill()` ends it.
+ */
+export async function startWebKitWebDriver({ env = process.env, stdio = 'ignore' } = {}) {
+  const port = await freePort();
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { env, stdio });
+  await waitForPort(port, driver);
+  return { driver, port };
+}
+
 /** Starts WebKitWebDriver and a MiniBrowser session; `stop()` ends both. */
 export async function openMiniBrowser() {
   if (!miniBrowser) throw new Error('WebKit MiniBrowser (libwebkit2gtk-4.1) is not installed');
-  const port = await freePort();
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
-  await waitForPort(port);
+  const { driver, port } = await startWebKitWebDriver();
   const browser = await remote({
     hostname: '127.0.0.1',
     port,
