@@ -5,7 +5,7 @@
 //! folders are removed, before the process exits.
 
 use anyhow::{Context, Result, bail};
-use awslab_emulator::{Emulator, EmulatorConfig};
+use awslab_emulator::{Clockwork, Emulator, EmulatorConfig, Timing};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +28,35 @@ pub struct ServeArgs {
     /// of every request. Your own keys are always accepted: their secret never reaches it.
     #[arg(long)]
     verify_signatures: bool,
+    #[command(flatten)]
+    timing: TimingArgs,
+}
+
+/// `--timing` and `--seed`, wherever awslab starts an emulator.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TimingArgs {
+    /// `aws`: changes take AWS's time to settle (functions are Pending, tables CREATING, new
+    /// deployments propagate, API Gateway's control plane is throttled); `instant`: everything
+    /// is ready at once.
+    #[arg(long, default_value_t = DEFAULT_TIMING, value_parser = parse_timing, value_name = "MODEL")]
+    timing: Timing,
+    /// Draw the delays with this seed, so that a run repeats exactly (default: a new one each
+    /// launch, shown by GET /_awslab/health).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+}
+
+/// What every command that starts an emulator uses unless told otherwise.
+const DEFAULT_TIMING: Timing = Timing::Instant;
+
+fn parse_timing(text: &str) -> Result<Timing, String> {
+    text.parse()
+}
+
+impl TimingArgs {
+    pub fn clockwork(&self) -> Clockwork {
+        Clockwork { timing: self.timing, seed: self.seed.unwrap_or_else(|| fastrand::u64(..)) }
+    }
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -51,6 +80,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         data_dir: data_dir.clone(),
         clock_speed: args.clock_speed,
         verify_signatures: args.verify_signatures,
+        clockwork: args.timing.clockwork(),
         ..EmulatorConfig::default()
     };
 

@@ -36,6 +36,9 @@ pub struct TargetArgs {
     region: Option<String>,
     #[arg(long, default_value = "ko", value_parser = parse_lang)]
     lang: Lang,
+    /// The timing of the emulator `run` starts for itself (see `awslab emulator serve --help`).
+    #[command(flatten)]
+    timing: crate::emulator::TimingArgs,
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -72,9 +75,12 @@ impl TargetArgs {
                     (Target::Emulator { endpoint: endpoint.clone(), region, token }, None)
                 }
                 (None, true) => {
-                    let emulator = Emulator::start(EmulatorConfig::default())
-                        .await
-                        .context("starting the offline emulator")?;
+                    let config = EmulatorConfig {
+                        clockwork: self.timing.clockwork(),
+                        ..EmulatorConfig::default()
+                    };
+                    let emulator =
+                        Emulator::start(config).await.context("starting the offline emulator")?;
                     let endpoint = emulator.endpoint().to_string();
                     let token = Some(ControlToken::new(emulator.control_token()));
                     (Target::Emulator { endpoint, region, token }, Some(emulator))

@@ -44,7 +44,11 @@ pub fn show(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn check(dir: &Path, static_only: bool) -> Result<ExitCode> {
+pub fn check(
+    dir: &Path,
+    static_only: bool,
+    timing: &crate::emulator::TimingArgs,
+) -> Result<ExitCode> {
     let catalog = if dir.join("lab.toml").is_file() {
         match load_lab(dir) {
             Ok(lab) => Catalog { labs: vec![lab], problems: Vec::new() },
@@ -71,7 +75,7 @@ pub fn check(dir: &Path, static_only: bool) -> Result<ExitCode> {
             println!("no labs in {}", dir.display());
             return Ok(ExitCode::FAILURE);
         }
-        if !static_only && !prove_all(&catalog.labs)? {
+        if !static_only && !prove_all(&catalog.labs, timing.clockwork())? {
             return Ok(ExitCode::FAILURE);
         }
         println!("{} lab(s) checked, no problems", catalog.labs.len());
@@ -84,13 +88,13 @@ pub fn check(dir: &Path, static_only: bool) -> Result<ExitCode> {
 
 /// Proves every lab on a fresh emulator of its own: its checks fail on the starting state and
 /// pass after the reference solution. Prints a line per lab; false when any proof fails.
-fn prove_all(labs: &[Lab]) -> Result<bool> {
+fn prove_all(labs: &[Lab], clockwork: awslab_emulator::Clockwork) -> Result<bool> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let mut all_hold = true;
         let width = labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
         for lab in labs {
-            let proof = awslab_core::engine::prove_offline(lab).await?;
+            let proof = awslab_core::engine::prove_offline(lab, clockwork).await?;
             if proof.holds() {
                 let skipped = if proof.skipped.is_empty() {
                     String::new()

@@ -127,6 +127,9 @@ enum LabsCommand {
         /// Only validate the files; do not prove the checks on an emulator.
         #[arg(long = "static")]
         static_only: bool,
+        /// The timing of the emulators the labs are proven on.
+        #[command(flatten)]
+        timing: emulator::TimingArgs,
     },
 }
 
@@ -142,7 +145,9 @@ fn main() -> ExitCode {
             match command {
                 LabsCommand::List { lang } => labs::list(&dir, lang),
                 LabsCommand::Show { id, lang } => labs::show(&dir, &id, lang),
-                LabsCommand::Check { static_only } => labs::check(&dir, static_only),
+                LabsCommand::Check { static_only, timing } => {
+                    labs::check(&dir, static_only, &timing)
+                }
             }
         }
         Command::Emulator { command: EmulatorCommand::Serve(args) } => emulator::serve(args),

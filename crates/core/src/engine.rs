@@ -302,10 +302,14 @@ pub enum ProveError {
 }
 
 /// Proves `lab` (see [`prove`]) on a fresh in-memory emulator of its own, stopped afterwards,
-/// so that no lab's proof depends on what another lab left behind.
-pub async fn prove_offline(lab: &Lab) -> Result<Proof, ProveError> {
-    let emulator =
-        awslab_emulator::Emulator::start(awslab_emulator::EmulatorConfig::default()).await?;
+/// so that no lab's proof depends on what another lab left behind. `clockwork` says whether
+/// the emulator keeps AWS's time.
+pub async fn prove_offline(
+    lab: &Lab,
+    clockwork: awslab_emulator::Clockwork,
+) -> Result<Proof, ProveError> {
+    let config = awslab_emulator::EmulatorConfig { clockwork, ..Default::default() };
+    let emulator = awslab_emulator::Emulator::start(config).await?;
     let target =
         awslab_cloud::Target::emulator(emulator.endpoint(), Some(emulator.control_token()));
     let proof = match crate::target::connect(&target).await {

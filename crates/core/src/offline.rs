@@ -11,7 +11,7 @@
 //!
 //! Not here: pointing SDK clients at it (`awslab-cloud`), or the emulator itself.
 
-use awslab_emulator::{Emulator, EmulatorConfig, StartError};
+use awslab_emulator::{Clockwork, Emulator, EmulatorConfig, StartError, Timing};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -44,12 +44,35 @@ pub enum EmulatorStatus {
 pub struct OfflineOptions {
     pub state_dir: Option<PathBuf>,
     pub port: u16,
+    /// Whether the emulator keeps AWS's time.
+    pub clockwork: Clockwork,
 }
 
+/// The timing the app's emulator keeps unless `AWSLAB_TIMING` says otherwise.
+pub const DEFAULT_TIMING: Timing = Timing::Instant;
+
 impl OfflineOptions {
-    /// The app's defaults: state in `data_dir::emulator_dir()`, any free port.
+    /// The app's defaults: state in `data_dir::emulator_dir()`, any free port, and the timing
+    /// `AWSLAB_TIMING` names (`aws` or `instant`; [`DEFAULT_TIMING`] when unset), its delays
+    /// drawn with `AWSLAB_SEED` (a new seed each launch when unset).
     pub fn from_environment() -> Self {
-        Self { state_dir: crate::data_dir::emulator_dir(), port: 0 }
+        let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let timing = match variable("AWSLAB_TIMING").map(|text| text.parse::<Timing>()) {
+            None => DEFAULT_TIMING,
+            Some(Ok(timing)) => timing,
+            Some(Err(problem)) => {
+                eprintln!("AWSLAB_TIMING: {problem}; the emulator keeps {DEFAULT_TIMING} timing");
+                DEFAULT_TIMING
+            }
+        };
+        let seed = variable("AWSLAB_SEED")
+            .and_then(|text| text.parse::<u64>().ok())
+            .unwrap_or_else(|| fastrand::u64(..));
+        Self {
+            state_dir: crate::data_dir::emulator_dir(),
+            port: 0,
+            clockwork: Clockwork { timing, seed },
+        }
     }
 }
 
@@ -107,7 +130,9 @@ impl OfflineEmulator {
 }
 
 async fn launch(options: OfflineOptions) -> (Option<Emulator>, EmulatorStatus) {
-    let in_memory = |port| EmulatorConfig { port, data_dir: None, ..EmulatorConfig::default() };
+    let clockwork = options.clockwork;
+    let in_memory =
+        |port| EmulatorConfig { port, data_dir: None, clockwork, ..EmulatorConfig::default() };
     let (config, warning) = match &options.state_dir {
         None => (
             in_memory(options.port),
@@ -123,6 +148,7 @@ async fn launch(options: OfflineOptions) -> (Option<Emulator>, EmulatorStatus) {
                 EmulatorConfig {
                     port: options.port,
                     data_dir: Some(dir.clone()),
+                    clockwork,
                     ..EmulatorConfig::default()
                 },
                 None,
@@ -207,8 +233,13 @@ mod tests {
         let state_dir = data.path().join("emulator");
         let offline = OfflineEmulator::new();
 
-        let status =
-            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+        let status = offline
+            .start(OfflineOptions {
+                state_dir: Some(state_dir.clone()),
+                port: 0,
+                clockwork: Clockwork::INSTANT,
+            })
+            .await;
 
         let EmulatorStatus::Running { endpoint, warning: None, notices } = &status else {
             panic!("expected running without a warning: {status:?}");
@@ -230,7 +261,11 @@ mod tests {
         let offline = OfflineEmulator::new();
 
         let status = offline
-            .start(OfflineOptions { state_dir: Some(blocker.join("emulator")), port: 0 })
+            .start(OfflineOptions {
+                state_dir: Some(blocker.join("emulator")),
+                port: 0,
+                clockwork: Clockwork::INSTANT,
+            })
             .await;
 
         let EmulatorStatus::Running { endpoint, warning: Some(warning), .. } = &status else {
@@ -251,8 +286,13 @@ mod tests {
         std::fs::write(state_dir.join("state.sqlite3"), &garbage).expect("write");
         let offline = OfflineEmulator::new();
 
-        let status =
-            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+        let status = offline
+            .start(OfflineOptions {
+                state_dir: Some(state_dir.clone()),
+                port: 0,
+                clockwork: Clockwork::INSTANT,
+            })
+            .await;
 
         let EmulatorStatus::Running { endpoint, warning: None, notices } = &status else {
             panic!("expected running on the folder, without a warning: {status:?}");
@@ -281,8 +321,13 @@ mod tests {
         std::fs::create_dir_all(state_dir.join("state.sqlite3")).expect("a folder in its place");
         let offline = OfflineEmulator::new();
 
-        let status =
-            offline.start(OfflineOptions { state_dir: Some(state_dir.clone()), port: 0 }).await;
+        let status = offline
+            .start(OfflineOptions {
+                state_dir: Some(state_dir.clone()),
+                port: 0,
+                clockwork: Clockwork::INSTANT,
+            })
+            .await;
 
         let EmulatorStatus::Running { warning: Some(warning), notices, .. } = &status else {
             panic!("expected running in memory with a warning: {status:?}");
@@ -304,7 +349,9 @@ mod tests {
     async fn no_data_folder_runs_in_memory_and_says_how_to_keep_state() {
         let offline = OfflineEmulator::new();
 
-        let status = offline.start(OfflineOptions { state_dir: None, port: 0 }).await;
+        let status = offline
+            .start(OfflineOptions { state_dir: None, port: 0, clockwork: Clockwork::INSTANT })
+            .await;
 
         let EmulatorStatus::Running { warning: Some(warning), .. } = &status else {
             panic!("expected running with a warning: {status:?}");
@@ -319,7 +366,9 @@ mod tests {
         let port = taken.local_addr().expect("address").port();
         let offline = OfflineEmulator::new();
 
-        let status = offline.start(OfflineOptions { state_dir: None, port }).await;
+        let status = offline
+            .start(OfflineOptions { state_dir: None, port, clockwork: Clockwork::INSTANT })
+            .await;
 
         let EmulatorStatus::Failed { message } = &status else {
             panic!("expected a failure: {status:?}");

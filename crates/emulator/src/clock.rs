@@ -66,9 +66,19 @@ pub fn at(clock: &dyn Clock, instant: Instant) -> OffsetDateTime {
     clock.now() - time::Duration::seconds_f64(ago)
 }
 
-/// Milliseconds since the epoch, as log events carry their times.
-pub fn epoch_ms(at: OffsetDateTime) -> i64 {
-    (at.unix_timestamp_nanos() / 1_000_000) as i64
+/// Milliseconds since the Unix epoch, on the emulator's clock: how stored state keeps its
+/// times (log events, instance lifecycles, when a change settles).
+pub type Millis = i64;
+
+/// `at` in [`Millis`], as log events carry their times.
+pub fn millis(at: OffsetDateTime) -> Millis {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The moment `at` names.
+pub fn datetime(at: Millis) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// How AWS writes times, one format each; [`write`] writes a time in one of them, in UTC.

@@ -1,5 +1,6 @@
 //! What an emulator is started with.
 
+use crate::timing::Clockwork;
 use std::path::PathBuf;
 
 /// The one account the emulator plays: every learner key acts as an administrator of it.
@@ -19,6 +20,10 @@ pub struct EmulatorConfig {
     pub verify_signatures: bool,
     /// The interpreters that run Lambda handlers.
     pub interpreters: Interpreters,
+    /// Whether changes take AWS's time and control planes are throttled (see `timing`).
+    /// [`Clockwork::INSTANT`] by default here, for tests about something else; every program a
+    /// learner runs chooses [`Timing::Aws`](crate::Timing::Aws) unless told otherwise.
+    pub clockwork: Clockwork,
 }
 
 impl Default for EmulatorConfig {
@@ -29,6 +34,7 @@ impl Default for EmulatorConfig {
             clock_speed: 1.0,
             verify_signatures: false,
             interpreters: Interpreters::from_environment(),
+            clockwork: Clockwork::INSTANT,
         }
     }
 }
@@ -56,12 +62,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_config_picks_a_free_port_in_real_time_without_checking_signatures() {
+    fn default_config_picks_a_free_port_in_real_time_without_checking_signatures_or_delays() {
         let config = EmulatorConfig::default();
         assert_eq!(config.port, 0);
         assert_eq!(config.clock_speed, 1.0);
         assert!(config.data_dir.is_none());
         assert!(!config.verify_signatures);
+        assert_eq!(config.clockwork, Clockwork::INSTANT);
     }
 
     #[test]

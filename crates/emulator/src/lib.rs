@@ -29,7 +29,8 @@
 //! - `metrics`: the seam through which services publish their own `AWS/…` metrics (EC2 and
 //!   EBS, from `services::ec2::metrics`) to CloudWatch, whose ticker collects them.
 //! - `state`: what the emulator holds, one lock per service; `clock`: injected time (sped up,
-//!   and advanced on request);
+//!   and advanced on request); `timing`: AWS's time, how long each change takes to settle
+//!   (drawn under a seed) and the token buckets that throttle control planes;
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do); `state_files`: every SQLite state file checked before
 //!   it is opened, and set aside when damaged (see [`Emulator::notices`]).
@@ -63,9 +64,11 @@ mod snapshots;
 mod state;
 mod state_files;
 mod temp_folders;
+mod timing;
 mod validation;
 
 pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;
 pub use gate::{TOKEN_FILE as CONTROL_TOKEN_FILE, TOKEN_HEADER as CONTROL_TOKEN_HEADER};
 pub use server::{BODY_LIMIT, Emulator, StartError};
+pub use timing::{Clockwork, Timing};

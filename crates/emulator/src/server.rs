@@ -228,6 +228,8 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
         "status": "ok",
         "account": crate::ACCOUNT_ID,
         "clock_speed": shared.config.clock_speed,
+        "timing": shared.config.clockwork.timing.name(),
+        "seed": shared.config.clockwork.seed,
     });
     ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }

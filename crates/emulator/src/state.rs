@@ -52,6 +52,8 @@ pub struct Shared {
     /// Held for a whole round of alarm evaluation, so rounds never overlap (see
     /// `services::cloudwatch::ticker`). Taken before `cloudwatch` or `sns`, never after.
     pub alarm_ticks: Mutex<()>,
+    /// The token buckets of throttled operations (see `timing`); not saved.
+    pub throttles: crate::timing::Buckets,
     /// `http://127.0.0.1:PORT`, once the server listens (handlers' SDKs call it).
     endpoint: OnceLock<String>,
     /// The port the server listens on, once it does (requests must name it: see `gate`).
@@ -102,6 +104,7 @@ impl Shared {
             cloudwatch: Mutex::new(cloudwatch),
             sns: Mutex::new(sns),
             alarm_ticks: Mutex::new(()),
+            throttles: crate::timing::Buckets::default(),
             endpoint: OnceLock::new(),
             port: OnceLock::new(),
             control_token: crate::gate::ControlToken::generate(),

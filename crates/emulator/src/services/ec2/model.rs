@@ -10,10 +10,8 @@ use super::shell::Shell;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use time::OffsetDateTime;
 
-/// Milliseconds since the Unix epoch, on the emulator's clock.
-pub type Millis = i64;
+pub use crate::clock::{Millis, datetime, millis};
 
 /// How long an instance stays `pending` after a launch or a start.
 pub const PENDING_MS: Millis = 15_000;
@@ -25,15 +23,6 @@ pub const SHUTTING_DOWN_MS: Millis = 20_000;
 pub const TERMINATED_VISIBLE_MS: Millis = 60 * 60 * 1000;
 /// How long the status checks say `initializing` once an instance runs.
 pub const STATUS_INITIALIZING_MS: Millis = 2 * 60 * 1000;
-
-pub fn millis(at: OffsetDateTime) -> Millis {
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
-}
-
-pub fn datetime(at: Millis) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
 
 /// `2024-05-01T12:00:00.000Z`, as EC2 prints times.
 pub fn timestamp(at: Millis) -> String {

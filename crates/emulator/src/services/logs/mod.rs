@@ -48,11 +48,6 @@ pub struct Call<'a> {
     pub body: Value,
 }
 
-/// Milliseconds since the epoch.
-pub fn epoch_ms(at: time::OffsetDateTime) -> i64 {
-    (at.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// Serves `Logs_20140328.<operation>`.
 pub fn handle(
     shared: &Shared,
@@ -68,7 +63,7 @@ pub fn handle(
     if operation == Operation::CreateLogGroup {
         authorize_tags_on_create(shared, ctx, &body)?;
     }
-    let call = Call { region: &ctx.region, now_ms: epoch_ms(ctx.now), body };
+    let call = Call { region: &ctx.region, now_ms: crate::clock::millis(ctx.now), body };
     let store = &shared.logs;
     let result = match operation {
         Operation::CreateLogGroup => groups::create_log_group(store, &call),

@@ -96,7 +96,7 @@ impl Output {
     }
 
     fn now_ms(&self) -> i64 {
-        crate::clock::epoch_ms(self.clock.now())
+        crate::clock::millis(self.clock.now())
     }
 
     /// Reads the worker's output until the pipe closes (every process holding it has ended).

@@ -323,7 +323,7 @@ impl Worker {
 
     fn line_at(&self, at: Instant, message: String) -> LogLine {
         let at = crate::clock::at(&*self.clock, at);
-        LogLine { timestamp: crate::clock::epoch_ms(at), message }
+        LogLine { timestamp: crate::clock::millis(at), message }
     }
 }
 
