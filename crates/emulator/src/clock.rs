@@ -116,6 +116,11 @@ pub fn write(
     at.to_offset(time::UtcOffset::UTC).format(format).unwrap_or_default()
 }
 
+/// The moment an ISO 8601 time as [`iso8601`] writes it names (`None` for anything else).
+pub fn parse_iso8601(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
 /// ISO 8601 with seconds and `Z`, as IAM and STS print times: `2024-05-01T12:00:00Z`.
 pub fn iso8601(at: OffsetDateTime) -> String {
     write(at, formats::ISO_SECONDS)
@@ -134,6 +139,13 @@ mod tests {
         assert_eq!(write(at, formats::SPACED), "2024-05-01 12:03:04");
         assert_eq!(write(at, formats::SPACED_GMT), "2024-05-01 12:03:04 GMT");
         assert_eq!(write(at, formats::COMPACT), "20240501T120304Z");
+    }
+
+    #[test]
+    fn iam_times_read_back() {
+        let at = time::macros::datetime!(2024-05-01 12:03:04 UTC);
+        assert_eq!(parse_iso8601(&iso8601(at)), Some(at));
+        assert_eq!(parse_iso8601("yesterday"), None);
     }
 
     #[test]

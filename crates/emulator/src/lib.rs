@@ -71,4 +71,4 @@ pub use config::{ACCOUNT_ID, EmulatorConfig, Interpreters};
 pub use error::AwsError;
 pub use gate::{TOKEN_FILE as CONTROL_TOKEN_FILE, TOKEN_HEADER as CONTROL_TOKEN_HEADER};
 pub use server::{BODY_LIMIT, Emulator, StartError};
-pub use timing::{Clockwork, Timing};
+pub use timing::{Clockwork, Delay, Timing};

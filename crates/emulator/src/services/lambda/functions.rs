@@ -6,6 +6,7 @@
 
 use super::code::CodeStore;
 use super::model::{Config, Function, FunctionRef, WireStatus, function_arn, last_modified};
+use super::settling;
 use super::validation::{
     bounded, validate_architectures, validate_environment, validate_function_name,
     validate_handler, validate_memory, validate_role, validate_runtime, validate_storage,
@@ -13,10 +14,12 @@ use super::validation::{
 };
 use super::versions::publish;
 use super::{LambdaError, authorize, revision_id};
+use crate::clock::millis;
 use crate::error::AwsError;
 use crate::protocol::rest_json::{RestRequest, RestResponse};
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
+use crate::timing::Delay;
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -211,6 +214,7 @@ pub fn create_function(
         aliases: BTreeMap::new(),
         policies: BTreeMap::new(),
         tags: input.tags,
+        settling: settling::creating(&shared.config.clockwork, &arn, millis(ctx.now)),
     };
     let answer = if input.publish {
         let version = publish(&mut function, None, ctx);
@@ -239,8 +243,9 @@ pub fn get_function(
         state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     let config =
         function.resolve(target.qualifier.as_deref()).ok_or_else(|| target.not_found(ctx))?;
+    let status = function.status_of(config, millis(ctx.now));
     let mut answer = json!({
-        "Configuration": config.to_wire(&reported_arn(config, &target), WireStatus::Settled),
+        "Configuration": config.to_wire(&reported_arn(config, &target), status),
         "Code": {
             "RepositoryType": "S3",
             "Location": code_location(shared, &config.code_sha256),
@@ -264,7 +269,8 @@ pub fn get_function_configuration(
         state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     let config =
         function.resolve(target.qualifier.as_deref()).ok_or_else(|| target.not_found(ctx))?;
-    RestResponse::json(200, &config.to_wire(&reported_arn(config, &target), WireStatus::Settled))
+    let status = function.status_of(config, millis(ctx.now));
+    RestResponse::json(200, &config.to_wire(&reported_arn(config, &target), status))
 }
 
 pub fn list_functions(
@@ -287,17 +293,19 @@ pub fn list_functions(
         }
     };
     let state = lock(&shared.lambda);
+    let now = millis(ctx.now);
     let mut entries: Vec<Value> = Vec::new();
     if let Some(functions) = state.regions.get(&ctx.region) {
         for function in functions.values() {
             let latest = &function.latest;
+            let status = function.status_of(latest, now);
             if all_versions {
-                entries.push(latest.to_wire(&latest.qualified_arn(), WireStatus::Settled));
+                entries.push(latest.to_wire(&latest.qualified_arn(), status));
                 for version in function.versions.values() {
                     entries.push(version.to_wire(&version.qualified_arn(), WireStatus::Settled));
                 }
             } else {
-                entries.push(latest.to_wire(&latest.function_arn(), WireStatus::Settled));
+                entries.push(latest.to_wire(&latest.function_arn(), status));
             }
         }
     }
@@ -379,6 +387,8 @@ pub fn update_function_code(
     let function =
         state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
+    let now = millis(ctx.now);
+    function.check_changeable(now)?;
     if input.dry_run {
         let mut preview = function.latest.clone();
         preview.code_sha256 = stored.sha256;
@@ -388,6 +398,7 @@ pub fn update_function_code(
             &preview.to_wire(&preview.function_arn(), WireStatus::Settled),
         );
     }
+    let previous = function.latest.clone();
     let latest = &mut function.latest;
     latest.code_sha256 = stored.sha256;
     latest.code_size = stored.size;
@@ -396,6 +407,8 @@ pub fn update_function_code(
     }
     latest.last_modified = last_modified(ctx.now);
     latest.revision_id = revision_id();
+    function.settling =
+        settling::updating(&shared.config.clockwork, &previous, &function.latest, now);
     let answer = if input.publish {
         let version = publish(function, None, ctx);
         version.to_wire(&version.qualified_arn(), WireStatus::Updating)
@@ -441,6 +454,9 @@ pub fn update_function_configuration(
     let function =
         state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
+    let now = millis(ctx.now);
+    function.check_changeable(now)?;
+    let previous = function.latest.clone();
     let latest = &mut function.latest;
     if let Some(role) = input.role {
         latest.role = role;
@@ -472,6 +488,8 @@ pub fn update_function_configuration(
     latest.last_modified = last_modified(ctx.now);
     latest.revision_id = revision_id();
     let answer = latest.to_wire(&latest.function_arn(), WireStatus::Updating);
+    function.settling =
+        settling::updating(&shared.config.clockwork, &previous, &function.latest, now);
     drop(state);
     shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
     RestResponse::json(200, &answer)
@@ -528,13 +546,27 @@ fn code_zip(
     })
 }
 
-/// The role must exist and trust `lambda.amazonaws.com`: Lambda assumes it to check.
+/// The role must exist and trust `lambda.amazonaws.com`: Lambda assumes it to check. Under
+/// AWS's time a role just created cannot be assumed yet (IAM is eventually consistent), and
+/// Lambda answers with the same words.
 fn check_role_trusts_lambda(
     shared: &Shared,
     ctx: &RequestContext,
     role: &str,
     function_name: &str,
 ) -> Result<(), LambdaError> {
+    let cannot_assume = || {
+        LambdaError::InvalidParameterValue(
+            "The role defined for the function cannot be assumed by Lambda.".to_string(),
+        )
+    };
+    let created = lock(&shared.iam).role_by_arn(role).map(|found| found.created.clone());
+    if let Some(created) = created.as_deref().and_then(crate::clock::parse_iso8601) {
+        let clockwork = &shared.config.clockwork;
+        if millis(ctx.now) < clockwork.settles(Delay::RoleAssumable, role, millis(created)) {
+            return Err(cannot_assume());
+        }
+    }
     crate::services::sts::assume_role_for_service(
         shared,
         role,
@@ -543,11 +575,7 @@ fn check_role_trusts_lambda(
         ctx.now,
     )
     .map(|_| ())
-    .map_err(|_| {
-        LambdaError::InvalidParameterValue(
-            "The role defined for the function cannot be assumed by Lambda.".to_string(),
-        )
-    })
+    .map_err(|_| cannot_assume())
 }
 
 pub(super) fn check_revision(given: Option<&str>, current: &str) -> Result<(), LambdaError> {

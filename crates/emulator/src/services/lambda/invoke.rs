@@ -187,9 +187,17 @@ pub fn invoke_event(shared: &Arc<Shared>, function_arn: &str, payload: Vec<u8>) 
     }
     let target =
         Target { name: parts[6].to_string(), qualifier: parts.get(7).map(|q| q.to_string()) };
-    let Some(config) = resolve_in(shared, parts[3], &target) else {
-        eprintln!("awslab emulator: cannot invoke {function_arn}: no such function");
-        return;
+    let now = crate::clock::millis(shared.clock.now());
+    let config = match resolve_in(shared, parts[3], &target, now) {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            eprintln!("awslab emulator: cannot invoke {function_arn}: no such function");
+            return;
+        }
+        Err(error) => {
+            eprintln!("awslab emulator: cannot invoke {function_arn}: {error}");
+            return;
+        }
     };
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
     let invocation = Invocation {
@@ -250,29 +258,40 @@ async fn run(
     Ok(outcome)
 }
 
-/// The version an invocation runs: the qualifier's, or for a weighted alias one of its two.
+/// The version an invocation runs: the qualifier's, or for a weighted alias one of its two;
+/// while an update of `$LATEST` settles, the configuration from before it.
 fn resolve(shared: &Shared, ctx: &RequestContext, target: &Target) -> Result<Config, LambdaError> {
-    resolve_in(shared, &ctx.region, target).ok_or_else(|| target.not_found(ctx))
+    resolve_in(shared, &ctx.region, target, crate::clock::millis(ctx.now))?
+        .ok_or_else(|| target.not_found(ctx))
 }
 
 /// [`resolve`] for a caller without a request context (API Gateway invoking a function of
-/// `region`): `None` when the function or its qualifier does not exist.
-pub fn resolve_in(shared: &Shared, region: &str, target: &Target) -> Option<Config> {
+/// `region`, SNS delivering to one) at `now`: `None` when the function or its qualifier does not
+/// exist, an error while the function cannot run yet (it is `Pending`).
+pub fn resolve_in(
+    shared: &Shared,
+    region: &str,
+    target: &Target,
+    now: crate::clock::Millis,
+) -> Result<Option<Config>, LambdaError> {
     let state = lock(&shared.lambda);
-    let function = state.function(region, &target.name)?;
-    if let Some(alias) = target.qualifier.as_deref().and_then(|name| function.aliases.get(name)) {
-        let mut version = alias.function_version.as_str();
-        let mut draw = fastrand::f64();
-        for (other, weight) in &alias.additional_weights {
-            if draw < *weight {
-                version = other;
-                break;
+    let Some(function) = state.function(region, &target.name) else { return Ok(None) };
+    let config = match target.qualifier.as_deref().and_then(|name| function.aliases.get(name)) {
+        Some(alias) => {
+            let mut version = alias.function_version.as_str();
+            let mut draw = fastrand::f64();
+            for (other, weight) in &alias.additional_weights {
+                if draw < *weight {
+                    version = other;
+                    break;
+                }
+                draw -= weight;
             }
-            draw -= weight;
+            function.version(version)
         }
-        return function.version(version).cloned();
-    }
-    function.resolve(target.qualifier.as_deref()).cloned()
+        None => function.resolve(target.qualifier.as_deref()),
+    };
+    config.map(|config| function.runnable(config, now)).transpose()
 }
 
 /// The payload must be JSON; an empty one is `{}`.

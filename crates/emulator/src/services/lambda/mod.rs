@@ -21,6 +21,7 @@ pub mod model;
 mod operations;
 pub mod permissions;
 pub mod runtime;
+pub mod settling;
 pub mod tags;
 mod validation;
 pub mod versions;

@@ -51,6 +51,9 @@ pub struct Function {
     /// Resource-based policy statements, by qualifier (`""` for the unqualified function).
     pub policies: BTreeMap<String, Policy>,
     pub tags: BTreeMap<String, String>,
+    /// `$LATEST`'s last change, while it settles under AWS's time (see `settling`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settling: Option<super::settling::Settling>,
 }
 
 impl Function {

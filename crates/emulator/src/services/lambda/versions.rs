@@ -31,6 +31,7 @@ pub fn publish_version(
     let function =
         state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     check_revision(input.revision_id.as_deref(), &function.latest.revision_id)?;
+    function.check_changeable(crate::clock::millis(ctx.now))?;
     if let Some(expected) = input.code_sha256.as_deref()
         && expected != function.latest.code_sha256
     {

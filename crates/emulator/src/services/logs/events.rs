@@ -227,7 +227,7 @@ pub fn get_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsEr
         let sql = format!(
             "SELECT id, timestamp_ms, stream_id, ingestion_ms, message FROM log_events
              WHERE stream_id = ?1 AND (timestamp_ms, id) {comparison} (?2, ?3)
-               AND timestamp_ms >= ?4 AND timestamp_ms < ?5
+               AND timestamp_ms >= ?4 AND timestamp_ms < ?5 AND ingestion_ms <= ?7
              ORDER BY timestamp_ms {order}, id {order} LIMIT ?6"
         );
         let mut statement = tx.prepare(&sql)?;
@@ -239,6 +239,7 @@ pub fn get_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsEr
                 request.start_time.unwrap_or(i64::MIN),
                 request.end_time.unwrap_or(i64::MAX),
                 limit as i64,
+                call.ingested_by(&group.arn()),
             ],
             stored_event,
         )?;
@@ -333,7 +334,7 @@ pub fn filter_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, Log
         let mut statement = tx.prepare(
             "SELECT id, timestamp_ms, stream_id, ingestion_ms, message FROM log_events
              WHERE group_id = ?1 AND (timestamp_ms, id) > (?2, ?3)
-               AND timestamp_ms >= ?4 AND timestamp_ms <= ?5
+               AND timestamp_ms >= ?4 AND timestamp_ms <= ?5 AND ingestion_ms <= ?6
              ORDER BY timestamp_ms, id",
         )?;
         let after = after.unwrap_or(EventKey::START);
@@ -343,6 +344,7 @@ pub fn filter_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, Log
             after.id,
             request.start_time.unwrap_or(i64::MIN),
             request.end_time.unwrap_or(i64::MAX),
+            call.ingested_by(&group.arn()),
         ])?;
         let mut page: Vec<StoredEvent> = Vec::new();
         let mut bytes = 0;

@@ -46,6 +46,17 @@ pub struct Call<'a> {
     /// The emulator's clock, in milliseconds since the epoch (creation and ingestion times).
     pub now_ms: i64,
     pub body: Value,
+    /// Whether events take AWS's time to be ingested.
+    pub clockwork: crate::timing::Clockwork,
+}
+
+impl Call<'_> {
+    /// The latest ingestion time of the events `GetLogEvents` and `FilterLogEvents` return for
+    /// the group `group_arn` now: under AWS's time, an event is searchable only a moment after
+    /// `PutLogEvents` accepted it.
+    pub fn ingested_by(&self, group_arn: &str) -> i64 {
+        self.now_ms - self.clockwork.delay(crate::timing::Delay::LogIngestion, group_arn)
+    }
 }
 
 /// Serves `Logs_20140328.<operation>`.
@@ -63,7 +74,12 @@ pub fn handle(
     if operation == Operation::CreateLogGroup {
         authorize_tags_on_create(shared, ctx, &body)?;
     }
-    let call = Call { region: &ctx.region, now_ms: crate::clock::millis(ctx.now), body };
+    let call = Call {
+        region: &ctx.region,
+        now_ms: crate::clock::millis(ctx.now),
+        body,
+        clockwork: shared.config.clockwork,
+    };
     let store = &shared.logs;
     let result = match operation {
         Operation::CreateLogGroup => groups::create_log_group(store, &call),

@@ -124,8 +124,11 @@ pub async fn call(
         Some(true) => {}
     }
     let lambda_target = Target { name: target.name.clone(), qualifier: target.qualifier.clone() };
-    let Some(config) = resolve_in(shared, &target.region, &lambda_target) else {
-        return Called::NotFound;
+    let now = crate::clock::millis(shared.clock.now());
+    let config = match resolve_in(shared, &target.region, &lambda_target, now) {
+        Ok(Some(config)) => config,
+        Ok(None) => return Called::NotFound,
+        Err(cannot_run) => return Called::Failed(cannot_run.to_string()),
     };
     let request_id = uuid::Uuid::new_v4().to_string();
     let invocation = Invocation {
