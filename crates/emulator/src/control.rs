@@ -106,6 +106,8 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             // Workers hold keys of sessions that no longer exist.
             shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
+            // A fresh account: no control-plane quota used yet.
+            shared.throttles.clear();
             let result = shared
                 .snapshots
                 .empty_dynamodb()

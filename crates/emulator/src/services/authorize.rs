@@ -19,7 +19,8 @@ pub fn authorize(
     resource: &str,
 ) -> Result<(), AwsError> {
     let Caller::RoleSession(session) = &ctx.caller else { return Ok(()) };
-    let documents = lock(&shared.iam).identity_policies(&session.role_name);
+    let now = crate::clock::millis(ctx.now);
+    let documents = lock(&shared.iam).identity_policies(&session.role_name, now);
     let references: Vec<&Value> = documents.iter().map(|(_, document)| document).collect();
     let context = request_context(ctx, &session.role_arn);
     let request = policy::Request { action, resource, context: &context };

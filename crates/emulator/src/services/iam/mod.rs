@@ -23,6 +23,7 @@ pub(crate) mod names;
 mod operations;
 mod paging;
 pub(crate) mod policies;
+mod propagation;
 pub(crate) mod roles;
 mod rules;
 mod tags;
@@ -53,13 +54,19 @@ pub struct IamState {
 }
 
 impl IamState {
-    /// The identity-based policies of a role, for evaluating what its sessions may do: each
-    /// attached managed policy's default version (with its ARN) and each inline policy (no
-    /// ARN). A document that is not JSON (it was validated when stored) is skipped.
-    pub fn identity_policies(&self, role_name: &str) -> Vec<(Option<String>, Value)> {
+    /// The identity-based policies of a role, for evaluating what its sessions may do at `now`:
+    /// each attached managed policy's default version (with its ARN) and each inline policy (no
+    /// ARN), as propagated by then (see `propagation`). A document that is not JSON (it was
+    /// validated when stored) is skipped.
+    pub fn identity_policies(
+        &self,
+        role_name: &str,
+        now: crate::clock::Millis,
+    ) -> Vec<(Option<String>, Value)> {
         let Ok(role) = self.role(role_name) else { return Vec::new() };
+        let (attached, inline) = propagation::seen_at(role, now);
         let mut documents = Vec::new();
-        for arn in &role.attached_policies {
+        for arn in attached {
             let text = match self.policies.get(arn) {
                 Some(policy) => policy
                     .versions
@@ -72,7 +79,7 @@ impl IamState {
                 documents.push((Some(arn.clone()), document));
             }
         }
-        for text in role.inline_policies.values() {
+        for text in inline.values() {
             if let Ok(document) = serde_json::from_str(text) {
                 documents.push((None, document));
             }
@@ -172,21 +179,35 @@ pub fn handle(
             done(roles::delete_role_permissions_boundary(state, request.input()?))
         }
         Operation::AttachRolePolicy => {
-            done(attachments::attach_role_policy(state, request.input()?))
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::attach_role_policy(state, input))
+            })
         }
         Operation::DetachRolePolicy => {
-            done(attachments::detach_role_policy(state, request.input()?))
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::detach_role_policy(state, input))
+            })
         }
         Operation::ListAttachedRolePolicies => {
             respond(attachments::list_attached_role_policies(state, request.input()?))
         }
-        Operation::PutRolePolicy => done(attachments::put_role_policy(state, request.input()?)),
+        Operation::PutRolePolicy => {
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::put_role_policy(state, input))
+            })
+        }
         Operation::GetRolePolicy => respond(attachments::get_role_policy(state, request.input()?)),
         Operation::ListRolePolicies => {
             respond(attachments::list_role_policies(state, request.input()?))
         }
         Operation::DeleteRolePolicy => {
-            done(attachments::delete_role_policy(state, request.input()?))
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::delete_role_policy(state, input))
+            })
         }
         Operation::CreatePolicy => respond(policies::create_policy(state, request.input()?, &now)),
         Operation::GetPolicy => respond(policies::get_policy(state, request.input()?)),
@@ -217,6 +238,19 @@ pub fn handle(
 }
 
 /// An operation's output, or its error in AWS's terms.
+/// Runs a change of a role's policies, which its sessions see only once it has propagated.
+fn propagated(
+    shared: &Shared,
+    ctx: &RequestContext,
+    state: &mut IamState,
+    request: &QueryRequest,
+    change: impl FnOnce(&mut IamState) -> Result<Option<Value>, AwsError>,
+) -> Result<Option<Value>, AwsError> {
+    let role_name = request.params.get("RoleName").and_then(Value::as_str);
+    let now = crate::clock::millis(ctx.now);
+    propagation::changing(state, role_name, &shared.config.clockwork, now, change)
+}
+
 fn respond<T: Serialize>(result: Result<T, IamError>) -> Result<Option<Value>, AwsError> {
     output(result?)
 }

@@ -37,6 +37,10 @@ pub struct Role {
     /// Inline policies by name.
     pub inline_policies: BTreeMap<String, String>,
     pub last_used: Option<RoleLastUsed>,
+    /// What the role's sessions still see while a policy change propagates (see
+    /// `propagation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagating: Option<super::propagation::Propagating>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,6 +182,7 @@ pub fn create_role(
         attached_policies: Vec::new(),
         inline_policies: BTreeMap::new(),
         last_used: None,
+        propagating: None,
     };
     let output = RoleOutput { role: role.view(Shape::Created) };
     state.roles.insert(role.name.to_lowercase(), role);

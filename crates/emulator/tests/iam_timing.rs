@@ -1,0 +1,93 @@
+//! IAM under AWS's time, through the official SDK: a policy put on a role reaches the role's
+//! sessions only once it has propagated, and one deleted keeps allowing until then.
+
+mod common;
+
+use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
+use awslab_emulator::{ACCOUNT_ID, Clockwork, Emulator, EmulatorConfig, Timing};
+use common::sdk_config;
+
+const REGION: &str = "ap-northeast-2";
+const CREATE_GROUPS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:CreateLogGroup","Resource":"*"}]}"#;
+
+async fn advance(emulator: &Emulator, seconds: u32) {
+    let path = format!("/_awslab/clock/advance?seconds={seconds}");
+    let port = emulator.endpoint().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    let answer = common::send(port, "POST", &path, &[common::token(emulator)], b"").await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+/// A role the learner may assume, with no policy; answers an IAM client of the learner's and
+/// a CloudWatch Logs client acting as a session of the role.
+async fn role_and_session(
+    emulator: &Emulator,
+    role: &str,
+) -> (aws_sdk_iam::Client, aws_sdk_cloudwatchlogs::Client) {
+    let config = sdk_config(emulator, REGION).await;
+    let iam = aws_sdk_iam::Client::new(&config);
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT_ID}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+    );
+    let created = iam.create_role().role_name(role).assume_role_policy_document(trust).send();
+    let created = created.await.expect("CreateRole");
+    let role_arn = created.role().map(|r| r.arn().to_string()).expect("role ARN");
+    let assumed = aws_sdk_sts::Client::new(&config)
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name("learner")
+        .send()
+        .await
+        .expect("AssumeRole");
+    let keys = assumed.credentials().expect("credentials");
+    let session = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(emulator.endpoint())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(aws_sdk_sts::config::Credentials::new(
+            keys.access_key_id(),
+            keys.secret_access_key(),
+            Some(keys.session_token().to_string()),
+            None,
+            "assumed",
+        ))
+        .load()
+        .await;
+    (iam, aws_sdk_cloudwatchlogs::Client::new(&session))
+}
+
+async fn create_group(logs: &aws_sdk_cloudwatchlogs::Client, name: &str) -> Result<(), String> {
+    match logs.create_log_group().log_group_name(name).send().await {
+        Ok(_) => Ok(()),
+        Err(error) => Err(error.code().unwrap_or_default().to_string()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_reaches_a_roles_sessions_only_once_it_has_propagated() {
+    let config = EmulatorConfig {
+        clockwork: Clockwork { timing: Timing::Aws, seed: 16 },
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let (iam, logs) = role_and_session(&emulator, "propagating").await;
+
+    let put = iam.put_role_policy().role_name("propagating").policy_name("groups");
+    put.policy_document(CREATE_GROUPS).send().await.expect("PutRolePolicy");
+    assert_eq!(create_group(&logs, "/early").await, Err("AccessDeniedException".into()));
+    advance(&emulator, 9).await;
+    assert_eq!(create_group(&logs, "/later").await, Ok(()));
+
+    let delete = iam.delete_role_policy().role_name("propagating").policy_name("groups");
+    delete.send().await.expect("DeleteRolePolicy");
+    assert_eq!(create_group(&logs, "/still").await, Ok(()), "the old policy still allows");
+    advance(&emulator, 9).await;
+    assert_eq!(create_group(&logs, "/gone").await, Err("AccessDeniedException".into()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_instant_timing_a_policy_applies_at_once() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator starts");
+    let (iam, logs) = role_and_session(&emulator, "instant").await;
+    let put = iam.put_role_policy().role_name("instant").policy_name("groups");
+    put.policy_document(CREATE_GROUPS).send().await.expect("PutRolePolicy");
+    assert_eq!(create_group(&logs, "/at-once").await, Ok(()));
+}
