@@ -47,7 +47,7 @@ pub struct TimingArgs {
 }
 
 /// What every command that starts an emulator uses unless told otherwise.
-const DEFAULT_TIMING: Timing = Timing::Instant;
+const DEFAULT_TIMING: Timing = Timing::Aws;
 
 fn parse_timing(text: &str) -> Result<Timing, String> {
     text.parse()

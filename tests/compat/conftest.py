@@ -43,7 +43,19 @@ def control_headers(endpoint):
 
 @pytest.fixture(scope="session")
 def endpoint():
-    server, endpoint = serve()
+    """An emulator whose changes are ready at once: these suites are about the wire protocols,
+    not AWS's time (`test_timing.py` is)."""
+    server, endpoint = serve("--timing", "instant")
+    yield endpoint
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def aws_time_endpoint():
+    """An emulator as `awslab emulator serve` starts by default, keeping AWS's time, with its
+    delays drawn under a fixed seed."""
+    server, endpoint = serve("--seed", "16")
     yield endpoint
     server.terminate()
     server.wait(timeout=10)

@@ -33,7 +33,8 @@ let session;
 
 /** `awslab emulator serve --in-memory` on a free port: its endpoint and control token. */
 async function serve() {
-  emulator = spawn(awslab, ['emulator', 'serve', '--port', '0', '--in-memory'], {
+  // About who may drive the emulator, not AWS's time: what the CLI makes is used at once.
+  emulator = spawn(awslab, ['emulator', 'serve', '--port', '0', '--in-memory', '--timing', 'instant'], {
     env: { ...process.env, AWSLAB_PYTHON: python },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

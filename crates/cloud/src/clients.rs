@@ -33,6 +33,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     /// Plain HTTP, for invoke URLs.
     pub http: reqwest::Client,
+    /// When these clients last changed something, and how long changes take to settle.
+    pub settle: crate::settle::Settle,
 }
 
 impl Clients {
@@ -57,6 +59,20 @@ impl Clients {
             Target::Aws { profile: Some(profile), .. } => loader.profile_name(profile).load().await,
             Target::Aws { profile: None, .. } => loader.load().await,
         };
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(35))
+            .build()
+            .unwrap_or_default();
+        let settle = match target {
+            Target::Emulator { endpoint, .. } => emulator_settle(&http, endpoint).await,
+            Target::Aws { .. } => crate::settle::Settle::aws(),
+        };
+        // API Gateway's control plane allows some calls once every few seconds per account
+        // (CreateDeployment every 5 s, DeleteRestApi every 30 s): the SDK's three attempts
+        // give up before a quota refills, ten with its backoff (capped at 20 s) outlast it.
+        let apigateway = aws_sdk_apigateway::config::Builder::from(&config)
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(10))
+            .build();
         Clients {
             target: target.clone(),
             iam: aws_sdk_iam::Client::new(&config),
@@ -64,14 +80,12 @@ impl Clients {
             dynamodb: aws_sdk_dynamodb::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
-            apigateway: aws_sdk_apigateway::Client::new(&config),
+            apigateway: aws_sdk_apigateway::Client::from_conf(apigateway),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             sns: aws_sdk_sns::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(35))
-                .build()
-                .unwrap_or_default(),
+            http,
+            settle,
         }
     }
 
@@ -125,5 +139,24 @@ impl Clients {
             arn: answer.arn().unwrap_or_default().to_string(),
             user_id: answer.user_id().unwrap_or_default().to_string(),
         })
+    }
+}
+
+/// How an emulator keeps time, from its health answer: ready at once under `--timing instant`,
+/// else (under `aws`, or an emulator too old to say) as AWS does.
+async fn emulator_settle(http: &reqwest::Client, endpoint: &str) -> crate::settle::Settle {
+    let url = format!("{}/_awslab/health", endpoint.trim_end_matches('/'));
+    let answer = http.get(url).timeout(std::time::Duration::from_secs(5)).send().await;
+    let health = match answer {
+        Ok(answer) => answer
+            .bytes()
+            .await
+            .ok()
+            .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok()),
+        Err(_) => None,
+    };
+    match health.as_ref().and_then(|health| health["timing"].as_str()) {
+        Some("instant") => crate::settle::Settle::instant(),
+        _ => crate::settle::Settle::aws(),
     }
 }

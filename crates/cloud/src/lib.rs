@@ -24,6 +24,8 @@
 //!   endpoints (clock, simulated shell, mailbox) behind the emulator-only actions and checks.
 //! - `failure`: an AWS error with a plain explanation; `values`: DynamoDB items as plain JSON.
 //! - `profiles`: the profiles of the learner's AWS configuration, for the target switcher.
+//! - `settle`: waiting as AWS makes one wait (functions `Active`, tables `ACTIVE`, calls
+//!   refused until an earlier change settles, checks that look again after a recent change).
 //!
 //! Not here: the emulator's state (this crate only talks HTTP to it), Tauri, progress storage
 //! (`awslab-core`).
@@ -45,6 +47,7 @@ pub mod emulator_control;
 pub mod explorer;
 pub mod failure;
 pub mod profiles;
+pub mod settle;
 mod target;
 pub mod values;
 

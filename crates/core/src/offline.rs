@@ -49,7 +49,7 @@ pub struct OfflineOptions {
 }
 
 /// The timing the app's emulator keeps unless `AWSLAB_TIMING` says otherwise.
-pub const DEFAULT_TIMING: Timing = Timing::Instant;
+pub const DEFAULT_TIMING: Timing = Timing::Aws;
 
 impl OfflineOptions {
     /// The app's defaults: state in `data_dir::emulator_dir()`, any free port, and the timing

@@ -94,6 +94,8 @@ pub async fn create_table(
         .await
         .map_err(|error| Failure::from_sdk("dynamodb", "CreateTable", error))?;
     recorder.created("dynamodb.table", table);
+    // A new table is CREATING: items can be put in it only once it is ACTIVE.
+    crate::settle::table_active(ctx.clients, table).await?;
     let description = answer.table_description();
     Ok(json!({
         "TableName": table,

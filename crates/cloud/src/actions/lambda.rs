@@ -5,6 +5,7 @@
 use super::{ActionContext, Params, Recorder};
 use crate::call::CallBuilder;
 use crate::failure::Failure;
+use crate::settle;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{
     AliasRoutingConfiguration, Environment, FunctionCode, LogType, Runtime,
@@ -103,11 +104,16 @@ pub async fn create_function(
     for (key, value) in ctx.tags() {
         request = request.tags(key, value);
     }
-    let answer = request
-        .send()
-        .await
-        .map_err(|error| Failure::from_sdk("lambda", "CreateFunction", error))?;
+    // A role made a moment ago may not be assumable by Lambda yet: AWS says so, and a second
+    // try a few seconds later succeeds.
+    let answer = settle::retrying(ctx.clients, || async {
+        let sent = request.clone().send().await;
+        sent.map_err(|error| Failure::from_sdk("lambda", "CreateFunction", error))
+    })
+    .await?;
     recorder.created("lambda.function", name);
+    // A new function is Pending: nothing can invoke or change it until it is Active.
+    settle::function_ready(ctx.clients, name).await?;
     Ok(json!({
         "FunctionName": answer.function_name(),
         "FunctionArn": answer.function_arn(),
@@ -149,16 +155,20 @@ pub async fn update_function_code(
         call = call.flag("publish");
     }
     recorder.call(call);
-    let answer = ctx
+    let request = ctx
         .clients
         .lambda
         .update_function_code()
         .function_name(name)
         .zip_file(Blob::new(zip))
-        .publish(publish)
-        .send()
-        .await
-        .map_err(|error| Failure::from_sdk("lambda", "UpdateFunctionCode", error))?;
+        .publish(publish);
+    // An earlier update may still be in progress; this one is, for a moment, after it.
+    let answer = settle::retrying(ctx.clients, || async {
+        let sent = request.clone().send().await;
+        sent.map_err(|error| Failure::from_sdk("lambda", "UpdateFunctionCode", error))
+    })
+    .await?;
+    settle::function_ready(ctx.clients, name).await?;
     Ok(json!({
         "FunctionName": name,
         "CodeSha256": answer.code_sha256(),
@@ -177,15 +187,18 @@ pub async fn publish_version(
         CallBuilder::new("lambda", "lambda", "PublishVersion").text("function-name", name);
     call = call.optional_text("description", description);
     recorder.call(call);
-    let answer = ctx
+    let request = ctx
         .clients
         .lambda
         .publish_version()
         .function_name(name)
-        .set_description(description.map(str::to_string))
-        .send()
-        .await
-        .map_err(|error| Failure::from_sdk("lambda", "PublishVersion", error))?;
+        .set_description(description.map(str::to_string));
+    // Refused while an update of the function is in progress: AWS's "An update is in progress".
+    let answer = settle::retrying(ctx.clients, || async {
+        let sent = request.clone().send().await;
+        sent.map_err(|error| Failure::from_sdk("lambda", "PublishVersion", error))
+    })
+    .await?;
     Ok(json!({
         "FunctionName": name,
         "Version": answer.version(),
@@ -315,17 +328,20 @@ pub async fn invoke(
         .text("log-type", "Tail");
     call = call.optional_text("qualifier", qualifier);
     recorder.call(call.positional("response.json"));
-    let answer = ctx
+    let request = ctx
         .clients
         .lambda
         .invoke()
         .function_name(name)
         .payload(Blob::new(payload.to_string()))
         .set_qualifier(qualifier.map(str::to_string))
-        .log_type(LogType::Tail)
-        .send()
-        .await
-        .map_err(|error| Failure::from_sdk("lambda", "Invoke", error))?;
+        .log_type(LogType::Tail);
+    // A function still Pending cannot be invoked yet.
+    let answer = settle::retrying(ctx.clients, || async {
+        let sent = request.clone().send().await;
+        sent.map_err(|error| Failure::from_sdk("lambda", "Invoke", error))
+    })
+    .await?;
     let body = answer.payload().map(|blob| blob.as_ref().to_vec()).unwrap_or_default();
     let payload = serde_json::from_slice(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));

@@ -167,7 +167,12 @@ pub async fn run(
         ActionKind::EmulatorWait => emulator::wait(ctx, &params, &mut recorder).await,
     };
     let (response, failure) = match result {
-        Ok(response) => (response, None),
+        Ok(response) => {
+            // What it changed may take a moment to show: the step's checks look again for a
+            // while if they find something else (see `settle`).
+            ctx.clients.settle.changed();
+            (response, None)
+        }
         Err(failure) => (Value::Null, Some(failure)),
     };
     ActionRun { action, calls: recorder.calls, created: recorder.created, response, failure }

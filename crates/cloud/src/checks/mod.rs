@@ -66,8 +66,25 @@ pub struct CheckSpec<'a> {
     pub expect: &'a Value,
 }
 
-/// Runs one check.
+/// Runs one check. Right after a change on a target where changes take time to settle, a check
+/// that does not pass looks again until it does or the change's window closes (see `settle`):
+/// a deployment, a policy or a log event may still be on its way.
 pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
+    let mut attempt = 0;
+    loop {
+        let result = run_once(clients, spec).await;
+        let settling = clients.settle.deadline().filter(|deadline| {
+            std::time::Instant::now() + crate::settle::pause(attempt) < *deadline
+        });
+        if result.passed || settling.is_none() {
+            return result;
+        }
+        tokio::time::sleep(crate::settle::pause(attempt)).await;
+        attempt += 1;
+    }
+}
+
+async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     let mut result = CheckResult {
         id: spec.id.to_string(),
         kind: spec.kind,

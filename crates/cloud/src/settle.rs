@@ -1,0 +1,246 @@
+//! Waiting as AWS makes one wait. On AWS (and on the emulator under `--timing aws`) a change is
+//! not ready the moment its call returns: a role cannot be assumed by Lambda for a few seconds,
+//! a new function is `Pending`, an update is `InProgress`, a table is `CREATING`, a deployment
+//! and a policy take a moment to propagate. The engine holds under that time here:
+//!
+//! - actions wait for what they made to be ready ([`function_ready`], [`table_active`]) and
+//!   retry calls AWS refuses only because an earlier change has not settled ([`retrying`]),
+//!   polling as the SDK's waiters do but at a pace that keeps a lab moving;
+//! - checks that find a resource different from what the lab expects look again for a while
+//!   after the last change these clients made ([`Settle::deadline`]), since what they observe
+//!   may still be on its way; a check run long after any change answers at once.
+//!
+//! Against an emulator that answers instantly, the window is zero and every wait ends at its
+//! first look.
+
+use crate::clients::Clients;
+use crate::failure::Failure;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How long after a change a check keeps looking for the expected state. AWS documents no
+/// figure for propagation; IAM's and API Gateway's are commonly a few seconds, rarely over ten.
+pub const AWS_WINDOW: Duration = Duration::from_secs(30);
+
+/// The longest an action waits for something it made to become ready (a function `Active`, a
+/// table `ACTIVE`): the SDK's own waiters allow minutes; a lab step should not hang longer.
+pub const READY_WAIT: Duration = Duration::from_secs(180);
+
+/// The longest an action retries a call that AWS refuses only for now (a role not yet
+/// assumable, an update still in progress).
+pub const RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// When these clients last changed something, and how long changes take to settle on their
+/// target.
+#[derive(Debug, Clone)]
+pub struct Settle {
+    window: Duration,
+    last_change: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Settle {
+    /// For a target where changes take time: AWS, or the emulator keeping AWS's time.
+    pub fn aws() -> Self {
+        Self::with_window(AWS_WINDOW)
+    }
+
+    /// For an emulator whose changes are ready at once.
+    pub fn instant() -> Self {
+        Self::with_window(Duration::ZERO)
+    }
+
+    fn with_window(window: Duration) -> Self {
+        Self { window, last_change: Arc::new(Mutex::new(None)) }
+    }
+
+    /// Whether changes take time to settle on this target.
+    pub fn keeps_time(&self) -> bool {
+        !self.window.is_zero()
+    }
+
+    /// Notes that an action changed something just now.
+    pub fn changed(&self) {
+        *self.last_change.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+    }
+
+    /// Until when a check that finds something else than expected should look again: the last
+    /// change plus the window, or `None` when no change is that recent.
+    pub fn deadline(&self) -> Option<Instant> {
+        let last = (*self.last_change.lock().unwrap_or_else(PoisonError::into_inner))?;
+        let deadline = last + self.window;
+        (deadline > Instant::now()).then_some(deadline)
+    }
+}
+
+/// The pause before the `attempt`th look again: short at first, then a second or two, as a
+/// learner would refresh the console.
+pub fn pause(attempt: u32) -> Duration {
+    Duration::from_millis(match attempt {
+        0 => 250,
+        1 => 500,
+        2..=4 => 1_000,
+        _ => 2_000,
+    })
+}
+
+/// Whether AWS refused a call only because an earlier change has not settled yet.
+pub fn is_transient(failure: &Failure) -> bool {
+    let message = failure.message.as_str();
+    match failure.code.as_str() {
+        // CreateFunction or UpdateFunctionConfiguration naming a role IAM has not propagated.
+        "InvalidParameterValueException" => message.contains("cannot be assumed by Lambda"),
+        // A function still Pending, or an update still in progress.
+        "ResourceConflictException" => {
+            message.contains("The function is currently in the following state: Pending")
+                || message.contains("An update is in progress for resource")
+        }
+        // A control plane's quota, when the SDK's own retries ran out.
+        "TooManyRequestsException" | "ThrottlingException" | "Throttling" => true,
+        _ => false,
+    }
+}
+
+/// Calls `call` until it succeeds, fails for a reason that is not [`is_transient`], or
+/// [`RETRY_WAIT`] has passed (then answers the last failure).
+pub async fn retrying<T, F, Fut>(clients: &Clients, mut call: F) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Failure>>,
+{
+    let deadline = Instant::now() + RETRY_WAIT;
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Err(failure)
+                if clients.settle.keeps_time()
+                    && is_transient(&failure)
+                    && Instant::now() + pause(attempt) < deadline =>
+            {
+                tokio::time::sleep(pause(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Waits until the function `name` is `Active` with no update in progress, as the SDK's
+/// `function_active_v2` and `function_updated_v2` waiters do. A function that failed to become
+/// active is a failure with Lambda's reason.
+pub async fn function_ready(clients: &Clients, name: &str) -> Result<(), Failure> {
+    use aws_sdk_lambda::types::{LastUpdateStatus, State};
+    let deadline = Instant::now() + READY_WAIT;
+    let mut attempt = 0;
+    loop {
+        let config =
+            clients
+                .lambda
+                .get_function_configuration()
+                .function_name(name)
+                .send()
+                .await
+                .map_err(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error))?;
+        let failed = |reason: Option<&str>, code: &str| {
+            Failure::local(
+                "lambda",
+                "GetFunctionConfiguration",
+                code,
+                format!("{name}: {}", reason.unwrap_or("the function did not become ready")),
+            )
+        };
+        match (config.state(), config.last_update_status()) {
+            (Some(State::Failed), _) => {
+                return Err(failed(config.state_reason(), "FunctionFailed"));
+            }
+            (_, Some(LastUpdateStatus::Failed)) => {
+                return Err(failed(config.last_update_status_reason(), "FunctionUpdateFailed"));
+            }
+            (Some(State::Pending), _) | (_, Some(LastUpdateStatus::InProgress)) => {}
+            _ => return Ok(()),
+        }
+        if Instant::now() + pause(attempt) >= deadline {
+            return Err(failed(Some("still not ready after three minutes"), "FunctionNotReady"));
+        }
+        tokio::time::sleep(pause(attempt)).await;
+        attempt += 1;
+    }
+}
+
+/// Waits until the table `name` is `ACTIVE`, as the SDK's `table_exists` waiter does (which
+/// also treats a table not found yet as not ready).
+pub async fn table_active(clients: &Clients, name: &str) -> Result<(), Failure> {
+    use aws_sdk_dynamodb::types::TableStatus;
+    let deadline = Instant::now() + READY_WAIT;
+    let mut attempt = 0;
+    loop {
+        let described = clients.dynamodb.describe_table().table_name(name).send().await;
+        let status = match described {
+            Ok(answer) => answer.table().and_then(|table| table.table_status().cloned()),
+            Err(error) => {
+                let failure = Failure::from_sdk("dynamodb", "DescribeTable", error);
+                if failure.code != "ResourceNotFoundException" {
+                    return Err(failure);
+                }
+                None
+            }
+        };
+        if status == Some(TableStatus::Active) || !clients.settle.keeps_time() {
+            return Ok(());
+        }
+        if Instant::now() + pause(attempt) >= deadline {
+            return Err(Failure::local(
+                "dynamodb",
+                "DescribeTable",
+                "TableNotReady",
+                format!("{name}: still not ACTIVE after three minutes"),
+            ));
+        }
+        tokio::time::sleep(pause(attempt)).await;
+        attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_opens_a_window_only_where_changes_take_time() {
+        let aws = Settle::aws();
+        assert_eq!(aws.deadline(), None, "nothing changed yet");
+        aws.changed();
+        let deadline = aws.deadline().expect("a window after a change");
+        assert!(deadline > Instant::now() + AWS_WINDOW - Duration::from_secs(5));
+
+        let instant = Settle::instant();
+        instant.changed();
+        assert_eq!(instant.deadline(), None);
+        assert!(!instant.keeps_time());
+    }
+
+    #[test]
+    fn only_refusals_for_now_are_transient() {
+        let failure = |code: &str, message: &str| Failure::local("lambda", "X", code, message);
+        assert!(is_transient(&failure(
+            "InvalidParameterValueException",
+            "The role defined for the function cannot be assumed by Lambda."
+        )));
+        assert!(is_transient(&failure(
+            "ResourceConflictException",
+            "The operation cannot be performed at this time. An update is in progress for \
+             resource: arn:aws:lambda:ap-northeast-2:000000000000:function:f"
+        )));
+        assert!(!is_transient(&failure("ResourceConflictException", "Function already exist: f")));
+        assert!(!is_transient(&failure(
+            "InvalidParameterValueException",
+            "The runtime parameter of python2.7 is no longer supported"
+        )));
+        assert!(is_transient(&failure("TooManyRequestsException", "Too Many Requests")));
+    }
+
+    #[test]
+    fn pauses_grow_to_two_seconds() {
+        assert!(pause(0) < pause(2));
+        assert_eq!(pause(30), Duration::from_secs(2));
+    }
+}

@@ -1,0 +1,128 @@
+"""AWS's time with boto3 and the AWS CLI, against `awslab emulator serve` as it starts by default
+(`--timing aws`): each behaviour shows AWS's error first, then the learner's tool waits (a
+waiter, or the emulator's clock moved on) and the call succeeds."""
+
+import json
+import subprocess
+import time
+import urllib.request
+
+import boto3
+import botocore.exceptions
+import pytest
+
+from conftest import REGION, control_headers
+from test_lambda import TRUST, zipped
+
+SOURCE = "def lambda_handler(event, context):\n    return {{'answer': '{}'}}\n"
+
+
+@pytest.fixture(scope="module")
+def tools(aws_env, aws_time_endpoint):
+    """A boto3 client maker and an AWS CLI runner for the emulator keeping AWS's time."""
+    session = boto3.session.Session(
+        aws_access_key_id=aws_env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=aws_env["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
+
+    def client(service):
+        return session.client(service, endpoint_url=aws_time_endpoint)
+
+    def cli(*args, check=True):
+        result = subprocess.run(
+            ["aws", "--endpoint-url", aws_time_endpoint, "--output", "json", *args],
+            env=aws_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed: {result.stderr.strip()}")
+        return result
+
+    def advance(seconds):
+        request = urllib.request.Request(
+            f"{aws_time_endpoint}/_awslab/clock/advance?seconds={seconds}",
+            method="POST",
+            headers=control_headers(aws_time_endpoint),
+        )
+        with urllib.request.urlopen(request) as answer:
+            assert answer.status == 200
+
+    return client, cli, advance
+
+
+def role(iam, name):
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+
+
+def create(lam, name, role_arn, answer="one"):
+    return lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": zipped("lambda_function.py", SOURCE.format(answer))},
+    )
+
+
+def test_boto3_meets_a_role_lambda_cannot_assume_yet_then_a_pending_function(tools):
+    client, _, advance = tools
+    iam, lam = client("iam"), client("lambda")
+    role_arn = role(iam, "timing-boto3-role")
+
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        create(lam, "timing-boto3", role_arn)
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValueException"
+    assert error["Message"] == "The role defined for the function cannot be assumed by Lambda."
+
+    advance(11)
+    assert create(lam, "timing-boto3", role_arn)["State"] == "Pending"
+    with pytest.raises(lam.exceptions.ResourceConflictException) as pending:
+        lam.invoke(FunctionName="timing-boto3", Payload=b"{}")
+    assert "currently in the following state: Pending" in str(pending.value)
+
+    lam.get_waiter("function_active_v2").wait(FunctionName="timing-boto3", WaiterConfig={"Delay": 1})
+    answer = lam.invoke(FunctionName="timing-boto3", Payload=b"{}")
+    assert json.loads(answer["Payload"].read()) == {"answer": "one"}
+
+
+def test_the_cli_waits_for_an_update_before_publishing(tools):
+    client, cli, advance = tools
+    role_arn = role(client("iam"), "timing-cli-role")
+    advance(11)
+    create(client("lambda"), "timing-cli", role_arn)
+    cli("lambda", "wait", "function-active-v2", "--function-name", "timing-cli")
+
+    updated = client("lambda").update_function_code(
+        FunctionName="timing-cli", ZipFile=zipped("lambda_function.py", SOURCE.format("two"))
+    )
+    assert updated["LastUpdateStatus"] == "InProgress"
+    refused = cli("lambda", "publish-version", "--function-name", "timing-cli", check=False)
+    assert refused.returncode != 0
+    assert "ResourceConflictException" in refused.stderr
+    assert "An update is in progress for resource" in refused.stderr
+
+    cli("lambda", "wait", "function-updated-v2", "--function-name", "timing-cli")
+    published = json.loads(cli("lambda", "publish-version", "--function-name", "timing-cli").stdout)
+    assert published["Version"] == "1"
+
+
+def test_the_cli_sees_a_log_event_once_it_is_ingested(tools):
+    _, cli, advance = tools
+    group, stream = "/aws/lambda/timing-logs", "2024/05/01/[$LATEST]abc"
+    cli("logs", "create-log-group", "--log-group-name", group)
+    cli("logs", "create-log-stream", "--log-group-name", group, "--log-stream-name", stream)
+    event = json.dumps([{"timestamp": int(time.time() * 1000), "message": "hello"}])
+    cli("logs", "put-log-events", "--log-group-name", group, "--log-stream-name", stream,
+        "--log-events", event)
+
+    def messages():
+        answer = cli("logs", "get-log-events", "--log-group-name", group, "--log-stream-name", stream)
+        return [event["message"] for event in json.loads(answer.stdout)["events"]]
+
+    assert messages() == []
+    advance(3)
+    assert messages() == ["hello"]
