@@ -8,7 +8,8 @@ use super::arns;
 use super::engine;
 use super::regions::RegionalDatabases;
 use crate::error::AwsError;
-use serde_json::{Value, json};
+use dynoxide::Database;
+use serde_json::json;
 use std::path::Path;
 
 fn failure(what: &str, error: impl std::fmt::Display) -> AwsError {
@@ -67,44 +68,25 @@ impl RegionalDatabases {
     pub fn delete_lab_tables(&self, lab: &str) -> Result<Vec<String>, AwsError> {
         let mut deleted = Vec::new();
         for (region, database) in self.open_regions() {
-            let call = |operation: &str, input: Value| {
-                engine::call(&database, operation, input)
-                    .unwrap_or_else(|| Err(failure(operation, "not served")))
-            };
-            let mut start: Option<String> = None;
-            let mut names = Vec::new();
-            loop {
-                let mut input = json!({});
-                if let Some(start) = &start {
-                    input["ExclusiveStartTableName"] = json!(start);
+            for name in engine::table_names(&database)? {
+                if lab_of(&database, &region, &name).as_deref() != Some(lab) {
+                    continue;
                 }
-                let page = call("ListTables", input)?;
-                names.extend(
-                    page["TableNames"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string),
-                );
-                match page["LastEvaluatedTableName"].as_str() {
-                    Some(last) => start = Some(last.to_string()),
-                    None => break,
-                }
-            }
-            for name in names {
-                let arn = arns::table(&region, &name);
-                let tags = call("ListTagsOfResource", json!({ "ResourceArn": arn }))?;
-                let tagged =
-                    tags["Tags"].as_array().into_iter().flatten().any(|tag| {
-                        tag["Key"] == "awslab:lab" && tag["Value"].as_str() == Some(lab)
-                    });
-                if tagged {
-                    call("DeleteTable", json!({ "TableName": name }))?;
-                    deleted.push(arn);
-                }
+                engine::call(&database, "DeleteTable", json!({ "TableName": name }))
+                    .unwrap_or_else(|| Err(failure("DeleteTable", "not served")))?;
+                deleted.push(arns::table(&region, &name));
             }
         }
         Ok(deleted)
     }
+}
+
+/// The `awslab:lab` tag of `table` in `region`, if it has one.
+pub fn lab_of(database: &Database, region: &str, table: &str) -> Option<String> {
+    let input = json!({ "ResourceArn": arns::table(region, table) });
+    let tags = engine::call(database, "ListTagsOfResource", input)?.ok()?;
+    (tags["Tags"].as_array().into_iter().flatten())
+        .find(|tag| tag["Key"] == "awslab:lab")
+        .and_then(|tag| tag["Value"].as_str())
+        .map(str::to_string)
 }

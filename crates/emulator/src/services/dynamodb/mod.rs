@@ -122,10 +122,21 @@ fn serve(
         }
     }
     let database = shared.dynamodb.region(&ctx.region)?;
-    let mut output = engine::call(&database, operation, input)
+    call(&database, &ctx.region, operation, input)
+}
+
+/// Serves `operation` on `database`, the engine of `region`, with the ARNs of its answer
+/// naming the region.
+fn call(
+    database: &dynoxide::Database,
+    region: &str,
+    operation: &str,
+    input: Value,
+) -> Result<Value, AwsError> {
+    let mut output = engine::call(database, operation, input)
         .unwrap_or_else(|| Err(super::not_implemented(Service::DynamoDb, operation)))?;
     if !ITEM_OPERATIONS.contains(&operation) {
-        arns::localise(&mut output, &ctx.region);
+        arns::localise(&mut output, region);
     }
     Ok(output)
 }
