@@ -2,7 +2,8 @@
 //!
 //! A snapshot of a region is a copy of its SQLite database (`VACUUM INTO`); restoring copies it
 //! back into the live engine (dynoxide's `restore_from`, which refuses a file that is not one of
-//! its databases). Resetting a region restores it from an empty database.
+//! its databases). Resetting a region restores it from an empty database. Neither keeps a table
+//! `CREATING` or `DELETING` (see `settling`): what is restored is settled.
 
 use super::arns;
 use super::engine;
@@ -51,6 +52,8 @@ impl RegionalDatabases {
                 .restore_from(&source.to_string_lossy())
                 .map_err(|e| failure(&format!("restoring DynamoDB {region}"), e))?;
         }
+        // The restored tables are as they were saved, settled: the overlay is not saved.
+        self.settling().clear();
         Ok(())
     }
 
@@ -61,10 +64,13 @@ impl RegionalDatabases {
                 .restore_from(&empty.to_string_lossy())
                 .map_err(|e| failure(&format!("resetting DynamoDB {region}"), e))?;
         }
+        self.settling().clear();
         Ok(())
     }
 
     /// Deletes, in every region, the tables tagged `awslab:lab` = `lab`; returns their ARNs.
+    /// Tables of the lab still being created are deleted at once, and the names of those still
+    /// being deleted are free at once: the reset is the emulator's, not an AWS call.
     pub fn delete_lab_tables(&self, lab: &str) -> Result<Vec<String>, AwsError> {
         let mut deleted = Vec::new();
         for (region, database) in self.open_regions() {
@@ -74,9 +80,11 @@ impl RegionalDatabases {
                 }
                 engine::call(&database, "DeleteTable", json!({ "TableName": name }))
                     .unwrap_or_else(|| Err(failure("DeleteTable", "not served")))?;
+                self.settling().forget(&region, &name);
                 deleted.push(arns::table(&region, &name));
             }
         }
+        self.settling().forget_lab(lab);
         Ok(deleted)
     }
 }
