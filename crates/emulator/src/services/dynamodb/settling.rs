@@ -108,7 +108,12 @@ impl Settling {
         let mut regions = lock(&self.regions);
         let tables = regions.entry(region.to_string()).or_default();
         tables.retain(|_, transition| transition.until() > now);
-        work(tables)
+        let result = work(tables);
+        // A region with nothing in transition is not kept: the region comes from the request.
+        if tables.is_empty() {
+            regions.remove(region);
+        }
+        result
     }
 
     fn transition(&self, region: &str, table: &str, now: Millis) -> Option<Transition> {
@@ -354,5 +359,6 @@ mod tests {
         assert!(!settling.any_in("eu-west-1", 1_000));
         settling.forget_lab("two");
         assert!(!settling.any_in("us-east-1", 1_000));
+        assert!(lock(&settling.regions).is_empty(), "regions with nothing in transition go");
     }
 }
