@@ -2,13 +2,15 @@
 //!
 //! A snapshot of a region is a copy of its SQLite database (`VACUUM INTO`); restoring copies it
 //! back into the live engine (dynoxide's `restore_from`, which refuses a file that is not one of
-//! its databases). Resetting a region restores it from an empty database.
+//! its databases). Resetting a region restores it from an empty database. Neither keeps a table
+//! `CREATING` or `DELETING` (see `settling`): what is restored is settled.
 
 use super::arns;
 use super::engine;
 use super::regions::RegionalDatabases;
 use crate::error::AwsError;
-use serde_json::{Value, json};
+use dynoxide::Database;
+use serde_json::json;
 use std::path::Path;
 
 fn failure(what: &str, error: impl std::fmt::Display) -> AwsError {
@@ -50,6 +52,8 @@ impl RegionalDatabases {
                 .restore_from(&source.to_string_lossy())
                 .map_err(|e| failure(&format!("restoring DynamoDB {region}"), e))?;
         }
+        // The restored tables are as they were saved, settled: the overlay is not saved.
+        self.settling().clear();
         Ok(())
     }
 
@@ -60,51 +64,37 @@ impl RegionalDatabases {
                 .restore_from(&empty.to_string_lossy())
                 .map_err(|e| failure(&format!("resetting DynamoDB {region}"), e))?;
         }
+        self.settling().clear();
         Ok(())
     }
 
     /// Deletes, in every region, the tables tagged `awslab:lab` = `lab`; returns their ARNs.
+    /// Tables of the lab still being created are deleted at once, and the names of those still
+    /// being deleted are free at once: the reset is the emulator's, not an AWS call.
     pub fn delete_lab_tables(&self, lab: &str) -> Result<Vec<String>, AwsError> {
         let mut deleted = Vec::new();
         for (region, database) in self.open_regions() {
-            let call = |operation: &str, input: Value| {
-                engine::call(&database, operation, input)
-                    .unwrap_or_else(|| Err(failure(operation, "not served")))
-            };
-            let mut start: Option<String> = None;
-            let mut names = Vec::new();
-            loop {
-                let mut input = json!({});
-                if let Some(start) = &start {
-                    input["ExclusiveStartTableName"] = json!(start);
+            for name in engine::table_names(&database)? {
+                if lab_of(&database, &region, &name).as_deref() != Some(lab) {
+                    continue;
                 }
-                let page = call("ListTables", input)?;
-                names.extend(
-                    page["TableNames"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string),
-                );
-                match page["LastEvaluatedTableName"].as_str() {
-                    Some(last) => start = Some(last.to_string()),
-                    None => break,
-                }
-            }
-            for name in names {
-                let arn = arns::table(&region, &name);
-                let tags = call("ListTagsOfResource", json!({ "ResourceArn": arn }))?;
-                let tagged =
-                    tags["Tags"].as_array().into_iter().flatten().any(|tag| {
-                        tag["Key"] == "awslab:lab" && tag["Value"].as_str() == Some(lab)
-                    });
-                if tagged {
-                    call("DeleteTable", json!({ "TableName": name }))?;
-                    deleted.push(arn);
-                }
+                engine::call(&database, "DeleteTable", json!({ "TableName": name }))
+                    .unwrap_or_else(|| Err(failure("DeleteTable", "not served")))?;
+                self.settling().forget(&region, &name);
+                deleted.push(arns::table(&region, &name));
             }
         }
+        self.settling().forget_lab(lab);
         Ok(deleted)
     }
+}
+
+/// The `awslab:lab` tag of `table` in `region`, if it has one.
+pub fn lab_of(database: &Database, region: &str, table: &str) -> Option<String> {
+    let input = json!({ "ResourceArn": arns::table(region, table) });
+    let tags = engine::call(database, "ListTagsOfResource", input)?.ok()?;
+    (tags["Tags"].as_array().into_iter().flatten())
+        .find(|tag| tag["Key"] == "awslab:lab")
+        .and_then(|tag| tag["Value"].as_str())
+        .map(str::to_string)
 }

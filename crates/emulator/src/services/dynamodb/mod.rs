@@ -8,7 +8,9 @@
 //!   the learner's item operations from bytes to bytes ([`handle_encoded`]);
 //! - `errors`: the engine's and the decoder's errors as [`AwsError`]s with DynamoDB's codes;
 //! - `arns`: ARNs that name the request's region, in responses and for IAM;
-//! - `permissions`: the `(action, resource)` pairs IAM must allow for a request.
+//! - `permissions`: the `(action, resource)` pairs IAM must allow for a request;
+//! - `settling`: AWS's time for tables, `CREATING` after CreateTable and `DELETING` after
+//!   DeleteTable, under `Timing::Aws` (the engine makes every change at once).
 //!
 //! Not here: IAM evaluation (the caller's policies, in `policy/`), and the DynamoDB Streams
 //! *service* routing: its operations (`DynamoDBStreams_20120810.*`) are served by
@@ -21,6 +23,7 @@ mod lifecycle;
 mod operations;
 mod permissions;
 mod regions;
+mod settling;
 
 pub use errors::wire_type;
 pub use operations::{Operation, StreamsOperation};
@@ -65,6 +68,13 @@ pub fn handle_encoded(
 ) -> Option<Result<Vec<u8>, AwsError>> {
     if matches!(ctx.caller, crate::identity::Caller::RoleSession(_))
         || !engine::ENCODED_OPERATIONS.contains(&operation)
+    {
+        return None;
+    }
+    // While a table of the region is being created or deleted, item operations must be checked
+    // against it, which needs the table names the decoded request gives.
+    if shared.config.clockwork.timing.is_aws()
+        && shared.dynamodb.settling().any_in(&ctx.region, crate::clock::millis(ctx.now))
     {
         return None;
     }
@@ -122,10 +132,27 @@ fn serve(
         }
     }
     let database = shared.dynamodb.region(&ctx.region)?;
-    let mut output = engine::call(&database, operation, input)
+    let clockwork = &shared.config.clockwork;
+    if clockwork.timing.is_aws() {
+        let now = crate::clock::millis(ctx.now);
+        let settling = shared.dynamodb.settling();
+        return settling.serve(clockwork, &database, &ctx.region, now, operation, input);
+    }
+    call(&database, &ctx.region, operation, input)
+}
+
+/// Serves `operation` on `database`, the engine of `region`, with the ARNs of its answer
+/// naming the region.
+fn call(
+    database: &dynoxide::Database,
+    region: &str,
+    operation: &str,
+    input: Value,
+) -> Result<Value, AwsError> {
+    let mut output = engine::call(database, operation, input)
         .unwrap_or_else(|| Err(super::not_implemented(Service::DynamoDb, operation)))?;
     if !ITEM_OPERATIONS.contains(&operation) {
-        arns::localise(&mut output, &ctx.region);
+        arns::localise(&mut output, region);
     }
     Ok(output)
 }

@@ -15,6 +15,7 @@
 //! suspend), so, as for the other services' `std::sync::Mutex`es, a blocking call is simpler than
 //! `spawn_blocking` and no slower at a learner's request rates.
 
+use super::settling::Settling;
 use crate::error::AwsError;
 use crate::state::{StateError, lock};
 use crate::state_files::{self, SetAside};
@@ -37,12 +38,19 @@ pub struct RegionalDatabases {
     by_region: Mutex<HashMap<String, Database>>,
     /// The damaged region files moved aside so far, in the order they were found.
     set_aside: Mutex<Vec<SetAside>>,
+    /// The tables of each region still being created or deleted (`Timing::Aws` only).
+    settling: Settling,
 }
 
 impl RegionalDatabases {
     /// Every region in memory.
     pub fn in_memory() -> Self {
-        Self { folder: None, by_region: Mutex::default(), set_aside: Mutex::default() }
+        Self {
+            folder: None,
+            by_region: Mutex::default(),
+            set_aside: Mutex::default(),
+            settling: Settling::default(),
+        }
     }
 
     /// Regions stored under `data_dir/dynamodb`, which is created if missing. The region files
@@ -61,12 +69,18 @@ impl RegionalDatabases {
             folder: Some(folder.clone()),
             by_region: Mutex::default(),
             set_aside: Mutex::default(),
+            settling: Settling::default(),
         };
         for region in regions {
             let database = databases.open_file(&folder, &region)?;
             lock(&databases.by_region).insert(region, database);
         }
         Ok(databases)
+    }
+
+    /// The tables of each region still being created or deleted.
+    pub fn settling(&self) -> &Settling {
+        &self.settling
     }
 
     /// The damaged region files moved aside so far.
