@@ -126,3 +126,22 @@ def test_the_cli_sees_a_log_event_once_it_is_ingested(tools):
     assert messages() == []
     advance(3)
     assert messages() == ["hello"]
+
+
+def test_boto3_waits_for_a_new_table_before_writing_to_it(tools):
+    client, _, _ = tools
+    dynamodb = client("dynamodb")
+    created = dynamodb.create_table(
+        TableName="timing-customers",
+        AttributeDefinitions=[{"AttributeName": "customer_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "customer_id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    assert created["TableDescription"]["TableStatus"] == "CREATING"
+    item = {"customer_id": {"S": "1230AWS"}}
+    with pytest.raises(dynamodb.exceptions.ResourceNotFoundException):
+        dynamodb.put_item(TableName="timing-customers", Item=item)
+
+    dynamodb.get_waiter("table_exists").wait(TableName="timing-customers", WaiterConfig={"Delay": 1})
+    dynamodb.put_item(TableName="timing-customers", Item=item)
+    assert dynamodb.get_item(TableName="timing-customers", Key=item)["Item"] == item
