@@ -5,17 +5,11 @@ mod common;
 
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use awslab_emulator::{ACCOUNT_ID, Clockwork, Emulator, EmulatorConfig, Timing};
+use common::alarms::advance;
 use common::sdk_config;
 
 const REGION: &str = "ap-northeast-2";
 const CREATE_GROUPS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:CreateLogGroup","Resource":"*"}]}"#;
-
-async fn advance(emulator: &Emulator, seconds: u32) {
-    let path = format!("/_awslab/clock/advance?seconds={seconds}");
-    let port = emulator.endpoint().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-    let answer = common::send(port, "POST", &path, &[common::token(emulator)], b"").await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-}
 
 /// A role the learner may assume, with no policy; answers an IAM client of the learner's and
 /// a CloudWatch Logs client acting as a session of the role.

@@ -11,6 +11,7 @@ use aws_sdk_lambda::client::Waiters;
 use aws_sdk_lambda::error::ProvideErrorMetadata;
 use aws_sdk_lambda::types::{FunctionCode, LastUpdateStatus, Runtime, State};
 use awslab_emulator::{Clockwork, Delay, Emulator, EmulatorConfig, Timing};
+use common::alarms::advance;
 use common::iam::LAMBDA_TRUST;
 use common::lambda::{REGION, client, interpreters, json, start_with, zip};
 use std::time::Duration;
@@ -25,14 +26,6 @@ async fn start() -> Emulator {
         ..EmulatorConfig::default()
     };
     start_with(config).await
-}
-
-/// Moves the emulator's clock forward, as `POST /_awslab/clock/advance` does for a learner.
-async fn advance(emulator: &Emulator, seconds: u32) {
-    let path = format!("/_awslab/clock/advance?seconds={seconds}");
-    let port = emulator.endpoint().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-    let answer = common::send(port, "POST", &path, &[common::token(emulator)], b"").await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
 fn function_arn(name: &str) -> String {

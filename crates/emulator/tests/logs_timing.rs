@@ -5,6 +5,7 @@
 mod common;
 
 use awslab_emulator::{ACCOUNT_ID, Clockwork, Delay, Emulator, EmulatorConfig, Timing};
+use common::alarms::advance;
 use common::logs::{GROUP, REGION, STREAM, client, event, now_ms};
 
 const CLOCKWORK: Clockwork = Clockwork { timing: Timing::Aws, seed: 16 };
@@ -12,13 +13,6 @@ const CLOCKWORK: Clockwork = Clockwork { timing: Timing::Aws, seed: 16 };
 async fn start(clockwork: Clockwork) -> Emulator {
     let config = EmulatorConfig { clockwork, ..EmulatorConfig::default() };
     Emulator::start(config).await.expect("the emulator starts")
-}
-
-async fn advance(emulator: &Emulator, seconds: u32) {
-    let path = format!("/_awslab/clock/advance?seconds={seconds}");
-    let port = emulator.endpoint().rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-    let answer = common::send(port, "POST", &path, &[common::token(emulator)], b"").await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
 /// A group and stream with one event put in them; answers the messages each read returns.
