@@ -42,26 +42,7 @@ async fn session_client(
         iam.attach_role_policy().role_name(role).policy_arn(arn).send().await.expect("Attach");
     }
     let role_arn = created.role().map(|r| r.arn().to_string()).expect("role ARN");
-    let assumed = aws_sdk_sts::Client::new(&config)
-        .assume_role()
-        .role_arn(role_arn)
-        .role_session_name("addCustomer")
-        .send()
-        .await
-        .expect("AssumeRole");
-    let keys = assumed.credentials().expect("credentials");
-    let session = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(emulator.endpoint())
-        .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_sdk_sts::config::Credentials::new(
-            keys.access_key_id(),
-            keys.secret_access_key(),
-            Some(keys.session_token().to_string()),
-            None,
-            "assumed",
-        ))
-        .load()
-        .await;
+    let session = common::iam::session(emulator, REGION, &role_arn, "addCustomer").await;
     aws_sdk_dynamodb::Client::new(&session)
 }
 

@@ -12,7 +12,6 @@ use aws_sdk_lambda::error::ProvideErrorMetadata;
 use aws_sdk_lambda::types::{FunctionCode, LastUpdateStatus, Runtime, State};
 use awslab_emulator::{Clockwork, Delay, Emulator, EmulatorConfig, Timing};
 use common::alarms::advance;
-use common::iam::LAMBDA_TRUST;
 use common::lambda::{REGION, client, interpreters, json, start_with, zip};
 use std::time::Duration;
 
@@ -45,15 +44,7 @@ fn name_delayed(prefix: &str, delay: Delay, at_least: i64, arn: fn(&str) -> Stri
 }
 
 async fn create_role(emulator: &Emulator, name: &str) -> String {
-    let iam = common::iam::client(emulator).await;
-    let created = iam
-        .create_role()
-        .role_name(name)
-        .assume_role_policy_document(LAMBDA_TRUST)
-        .send()
-        .await
-        .expect("the role");
-    created.role().expect("a role").arn().to_string()
+    common::lambda::role(emulator, name, None).await
 }
 
 fn code(answer: &str) -> FunctionCode {

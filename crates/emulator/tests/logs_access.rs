@@ -37,27 +37,8 @@ async fn session_client(
             .await
             .unwrap();
     }
-    let assumed = aws_sdk_sts::Client::new(&config)
-        .assume_role()
-        .role_arn(created.role().unwrap().arn())
-        .role_session_name("addCustomer")
-        .send()
-        .await
-        .unwrap();
-    let keys = assumed.credentials().unwrap();
-    let session = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(emulator.endpoint())
-        .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_sdk_sts::config::Credentials::new(
-            keys.access_key_id(),
-            keys.secret_access_key(),
-            Some(keys.session_token().to_string()),
-            None,
-            "assumed",
-        ))
-        .load()
-        .await;
-    Client::new(&session)
+    let role_arn = created.role().unwrap().arn().to_string();
+    Client::new(&common::iam::session(emulator, REGION, &role_arn, "addCustomer").await)
 }
 
 fn denied(role: &str, action: &str, resource: &str) -> (String, String, u16) {
