@@ -68,9 +68,31 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// Whether AWS refused a call only because an earlier change has not settled yet: a role
+/// Lambda cannot assume yet, a function still `Pending` or being updated, a table being created
+/// or deleted, a control plane's quota. Trying again a few seconds later succeeds.
+pub fn is_settling(code: &str, message: &str) -> bool {
+    match code {
+        "InvalidParameterValueException" => message.contains("cannot be assumed by Lambda"),
+        "ResourceConflictException" => {
+            message.contains("The function is currently in the following state: Pending")
+                || message.contains("An update is in progress for resource")
+        }
+        "ResourceInUseException" => {
+            message.contains("Table is being created") || message.contains("Table is being deleted")
+        }
+        "TooManyRequestsException" | "ThrottlingException" | "Throttling" => true,
+        _ => false,
+    }
+}
+
 /// What an error code means for a student.
 fn explain(code: &str, message: &str) -> Localized {
     let (ko, en) = match code {
+        _ if is_settling(code, message) => (
+            "AWS가 앞의 변경을 아직 마무리하는 중입니다(역할 전파, 함수 생성·업데이트, 테이블 생성, 호출 한도). 몇 초 기다린 뒤 다시 실행(Run)하세요. 이 단계를 건너뛰지 마세요.",
+            "AWS is still finishing an earlier change (a role propagating, a function being created or updated, a table being made, a call quota). Wait a few seconds and press Run again; do not skip this step.",
+        ),
         "EntityAlreadyExists"
         | "ResourceConflictException"
         | "ResourceInUseException"
@@ -179,4 +201,29 @@ fn explain(code: &str, message: &str) -> Localized {
     };
     let _ = message;
     Localized::new(ko, en)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_still_settling_is_not_explained_as_already_existing() {
+        let in_progress = Failure::local(
+            "lambda",
+            "PublishVersion",
+            "ResourceConflictException",
+            "The operation cannot be performed at this time. An update is in progress for \
+             resource: arn:aws:lambda:ap-northeast-2:000000000000:function:f",
+        );
+        assert!(in_progress.explanation.en.contains("press Run again"), "{in_progress:?}");
+        assert!(!in_progress.explanation.en.contains("skip ahead"));
+        let exists = Failure::local(
+            "lambda",
+            "CreateFunction",
+            "ResourceConflictException",
+            "Function already exist: f",
+        );
+        assert!(exists.explanation.en.contains("already exists"), "{exists:?}");
+    }
 }

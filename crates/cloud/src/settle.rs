@@ -83,21 +83,10 @@ pub fn pause(attempt: u32) -> Duration {
     })
 }
 
-/// Whether AWS refused a call only because an earlier change has not settled yet.
+/// Whether AWS refused a call only because an earlier change has not settled yet (see
+/// [`crate::failure::is_settling`]).
 pub fn is_transient(failure: &Failure) -> bool {
-    let message = failure.message.as_str();
-    match failure.code.as_str() {
-        // CreateFunction or UpdateFunctionConfiguration naming a role IAM has not propagated.
-        "InvalidParameterValueException" => message.contains("cannot be assumed by Lambda"),
-        // A function still Pending, or an update still in progress.
-        "ResourceConflictException" => {
-            message.contains("The function is currently in the following state: Pending")
-                || message.contains("An update is in progress for resource")
-        }
-        // A control plane's quota, when the SDK's own retries ran out.
-        "TooManyRequestsException" | "ThrottlingException" | "Throttling" => true,
-        _ => false,
-    }
+    crate::failure::is_settling(&failure.code, &failure.message)
 }
 
 /// Calls `call` until it succeeds, fails for a reason that is not [`is_transient`], or
