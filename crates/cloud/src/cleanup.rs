@@ -195,7 +195,12 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
     for table in of_kind("dynamodb.table") {
         let resource = item("dynamodb.table", &table);
         match clients.dynamodb.delete_table().table_name(&table).send().await {
-            Ok(_) => report.deleted.push(resource),
+            // A deleted table is DELETING, and still listed, for a moment: wait until it is
+            // gone, so that the proof that nothing is left does not find it.
+            Ok(_) => match crate::settle::table_gone(clients, &table).await {
+                Ok(()) => report.deleted.push(resource),
+                Err(failure) => report.failed.push((resource, failure)),
+            },
             Err(error) => {
                 let failure = Failure::from_sdk("dynamodb", "DeleteTable", error);
                 if !crate::checks::is_not_found(&failure) {

@@ -189,6 +189,34 @@ pub async fn table_active(clients: &Clients, name: &str) -> Result<(), Failure> 
     }
 }
 
+/// Waits until the table `name` is gone after a `DeleteTable`, as the SDK's `table_not_exists`
+/// waiter does: a table is `DELETING`, and still listed, for a moment first.
+pub async fn table_gone(clients: &Clients, name: &str) -> Result<(), Failure> {
+    let deadline = Instant::now() + READY_WAIT;
+    let mut attempt = 0;
+    while clients.settle.keeps_time() {
+        let described = clients.dynamodb.describe_table().table_name(name).send().await;
+        if let Err(error) = described {
+            let failure = Failure::from_sdk("dynamodb", "DescribeTable", error);
+            if failure.code == "ResourceNotFoundException" {
+                return Ok(());
+            }
+            return Err(failure);
+        }
+        if Instant::now() + pause(attempt) >= deadline {
+            return Err(Failure::local(
+                "dynamodb",
+                "DescribeTable",
+                "TableNotDeleted",
+                format!("{name}: still DELETING after three minutes"),
+            ));
+        }
+        tokio::time::sleep(pause(attempt)).await;
+        attempt += 1;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
