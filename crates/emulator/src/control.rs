@@ -106,6 +106,8 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             // Workers hold keys of sessions that no longer exist.
             shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
+            // A fresh emulator has used none of its quotas.
+            shared.throttles.clear();
             let result = shared
                 .snapshots
                 .empty_dynamodb()
