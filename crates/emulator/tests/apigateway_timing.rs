@@ -1,21 +1,28 @@
 //! API Gateway keeping AWS's time (`Timing::Aws`), with aws-sdk-apigateway and plain HTTP to
-//! invoke URLs: the control plane is throttled by AWS's per-account quotas (`429
-//! TooManyRequestsException` with `Retry-After`), which the SDK's own retries get through, and
-//! invoke URLs are not.
+//! invoke URLs: a new stage, a new deployment, a change of variables, a canary and its
+//! promotion reach the stage's invoke URL only after they have propagated (the URL answers as
+//! before meanwhile, a stage not there yet with `403 Forbidden`), while `GetStage` shows them at
+//! once; and the control plane is throttled by AWS's per-account quotas (`429
+//! TooManyRequestsException` with `Retry-After`), which the SDK's own retries get through.
 //!
 //! Each emulator's clock stands still (speed 0) and moves only when a test advances it, so
-//! every answer is decided by the emulator's clock, never by how fast the machine is.
+//! every answer is decided by the emulator's clock, never by how fast the machine is. A stage
+//! change takes 2 to 6 emulated seconds (`Delay::StagePropagation`): one second after it, the
+//! old answer is certain, six seconds after, the new one. API Gateway's SDK has no waiters.
 
 #[path = "common/apigateway.rs"]
 mod apigw;
 mod common;
 
-use apigw::{REGION, invoke, method, rest_api};
+use apigw::{REGION, invoke, lambda_integration, method, permit, rest_api, source_arn};
 use aws_sdk_apigateway::Client;
 use aws_sdk_apigateway::config::interceptors::FinalizerInterceptorContextRef;
 use aws_sdk_apigateway::config::retry::RetryConfig;
 use aws_sdk_apigateway::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_sdk_apigateway::types::{EndpointConfiguration, EndpointType, IntegrationType};
+use aws_sdk_apigateway::types::{
+    DeploymentCanarySettings, EndpointConfiguration, EndpointType, IntegrationType, Op,
+    PatchOperation,
+};
 use awslab_emulator::{Clockwork, Emulator, EmulatorConfig, Timing};
 use common::alarms::advance;
 use common::failure;
@@ -81,8 +88,202 @@ async fn get(emulator: &Emulator, api: &str, stage: &str) -> (u16, String) {
     (answer.status, answer.body)
 }
 
+fn forbidden() -> (u16, String) {
+    (403, r#"{"message":"Forbidden"}"#.to_string())
+}
+
 fn ok(body: &str) -> (u16, String) {
     (200, body.to_string())
+}
+
+fn patch(op: Op, path: &str, value: &str) -> PatchOperation {
+    PatchOperation::builder().op(op).path(path).value(value).build()
+}
+
+fn copy(from: &str, path: &str) -> PatchOperation {
+    PatchOperation::builder().op(Op::Copy).from(from).path(path).build()
+}
+
+#[tokio::test]
+async fn a_new_stage_is_forbidden_at_its_url_until_it_has_propagated() {
+    let emulator = start().await;
+    let client = apigw::client(&emulator).await;
+    let (api, _) = mock_api(&client, "new-stage", "hello").await;
+    let deployment = client.create_deployment().rest_api_id(&api).stage_name("dev").send().await;
+    let deployment = deployment.expect("the deployment").id().expect("an id").to_string();
+    let dev = client.get_stage().rest_api_id(&api).stage_name("dev").send().await;
+    assert_eq!(dev.expect("dev at once").deployment_id(), Some(deployment.as_str()));
+
+    let early = invoke(emulator.port(), &api, "dev", "GET", "/", b"").await;
+    assert_eq!((early.status, early.body.clone()), forbidden());
+    assert_eq!(early.header("x-amzn-ErrorType"), Some("ForbiddenException"));
+    advance(&emulator, 1).await;
+    assert_eq!(get(&emulator, &api, "dev").await, forbidden());
+    advance(&emulator, 5).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok("hello"));
+    let wrong = invoke(emulator.port(), &api, "dev", "GET", "/wrong", b"").await;
+    assert_eq!(
+        (wrong.status, wrong.body.as_str()),
+        (403, r#"{"message":"Missing Authentication Token"}"#),
+        "a path the settled stage lacks"
+    );
+    assert_eq!(get(&emulator, &api, "never").await, forbidden(), "a stage that does not exist");
+
+    // A stage created on its own, from the same deployment, waits as well.
+    let prod = client.create_stage().rest_api_id(&api).stage_name("prod");
+    prod.deployment_id(&deployment).send().await.expect("prod");
+    assert_eq!(get(&emulator, &api, "prod").await, forbidden());
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "prod").await, ok("hello"));
+}
+
+#[tokio::test]
+async fn a_new_deployment_answers_with_the_old_one_until_it_has_propagated() {
+    let emulator = start().await;
+    let client = apigw::client(&emulator).await;
+    let (api, root) = mock_api(&client, "redeployed", "v1").await;
+    client.create_deployment().rest_api_id(&api).stage_name("dev").send().await.expect("v1");
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v1"));
+
+    answer_with(&client, &api, &root, "v2").await;
+    let second = client.create_deployment().rest_api_id(&api).stage_name("dev").send().await;
+    let second = second.expect("v2").id().expect("an id").to_string();
+    let dev = client.get_stage().rest_api_id(&api).stage_name("dev").send().await.expect("dev");
+    assert_eq!(dev.deployment_id(), Some(second.as_str()), "GetStage shows it at once");
+    let shown = client.get_deployment().rest_api_id(&api).deployment_id(&second).send().await;
+    assert_eq!(shown.expect("GetDeployment at once").id(), Some(second.as_str()));
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v1"));
+    advance(&emulator, 1).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v1"));
+    advance(&emulator, 5).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v2"));
+}
+
+#[tokio::test]
+async fn a_stage_moved_to_another_deployment_answers_as_before_until_it_has_propagated() {
+    let emulator = start().await;
+    let client = apigw::client(&emulator).await;
+    let (api, root) = mock_api(&client, "moved", "v1").await;
+    let first = client.create_deployment().rest_api_id(&api).stage_name("dev").send().await;
+    let first = first.expect("v1").id().expect("an id").to_string();
+    advance(&emulator, 6).await;
+    answer_with(&client, &api, &root, "v2").await;
+    let second = client.create_deployment().rest_api_id(&api).send().await;
+    let second = second.expect("v2, on no stage").id().expect("an id").to_string();
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v1"), "a deployment on no stage");
+
+    let moved = client.update_stage().rest_api_id(&api).stage_name("dev");
+    let moved = moved.patch_operations(patch(Op::Replace, "/deploymentId", &second)).send().await;
+    assert_eq!(moved.expect("moved").deployment_id(), Some(second.as_str()));
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v1"));
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v2"));
+
+    let back = client.update_stage().rest_api_id(&api).stage_name("dev");
+    back.patch_operations(patch(Op::Replace, "/deploymentId", &first)).send().await.expect("back");
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v2"));
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok("v1"));
+}
+
+/// A function that answers with the stage variables it is called with, behind `GET /` of an
+/// API deployed to `dev` with `color` = `blue`, settled; returns the API's id.
+async fn echoing_api(emulator: &Emulator, client: &Client, name: &str) -> String {
+    const ECHO: &str = "import json\n\n\ndef lambda_handler(event, context):\n    \
+        return {\"statusCode\": 200, \"body\": json.dumps(event[\"stageVariables\"])}\n";
+    let functions = common::lambda::client(emulator).await;
+    let role = common::lambda::role(emulator, "echo-role", None).await;
+    // Time for the role and the function to be ready, wherever IAM and Lambda keep AWS's time.
+    advance(emulator, 15).await;
+    common::lambda::python_function(&functions, "echo", &role, ECHO).await;
+    advance(emulator, 15).await;
+    let (api, root) = rest_api(client, name).await;
+    method(client, &api, &root, "GET").await;
+    lambda_integration(client, &api, &root, "GET", IntegrationType::AwsProxy, "echo").await;
+    permit(&functions, "echo", "echo", &source_arn(&api, "GET", "/")).await;
+    let deployed = client.create_deployment().rest_api_id(&api).stage_name("dev");
+    deployed.variables("color", "blue").send().await.expect("dev");
+    advance(emulator, 6).await;
+    assert_eq!(get(emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+    api
+}
+
+#[tokio::test]
+async fn changed_stage_variables_reach_the_url_once_they_have_propagated() {
+    let emulator = start().await;
+    let client = apigw::client(&emulator).await;
+    let api = echoing_api(&emulator, &client, "variables").await;
+    let green = client.update_stage().rest_api_id(&api).stage_name("dev");
+    let green = green.patch_operations(patch(Op::Replace, "/variables/color", "green"));
+    let green = green.send().await.expect("green");
+    assert_eq!(green.variables().and_then(|v| v.get("color")).map(String::as_str), Some("green"));
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+    advance(&emulator, 1).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+    advance(&emulator, 5).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "green"}"#));
+
+    // A change of nothing the URL serves propagates nothing.
+    let described = client.update_stage().rest_api_id(&api).stage_name("dev");
+    let described = described.patch_operations(patch(Op::Replace, "/description", "green"));
+    described.send().await.expect("described");
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "green"}"#));
+}
+
+#[tokio::test]
+async fn a_canary_added_or_changed_splits_traffic_once_it_has_propagated() {
+    let emulator = start().await;
+    let client = apigw::client(&emulator).await;
+    let api = echoing_api(&emulator, &client, "canary").await;
+    let canary =
+        client.update_stage().rest_api_id(&api).stage_name("dev").set_patch_operations(Some(vec![
+            patch(Op::Replace, "/canarySettings/percentTraffic", "100"),
+            patch(Op::Replace, "/canarySettings/stageVariableOverrides/color", "red"),
+        ]));
+    let canary = canary.send().await.expect("the canary");
+    assert_eq!(canary.canary_settings().map(|c| c.percent_traffic()), Some(100.0));
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "red"}"#));
+
+    let changed = client.update_stage().rest_api_id(&api).stage_name("dev");
+    let changed =
+        changed.patch_operations(patch(Op::Replace, "/canarySettings/percentTraffic", "0"));
+    changed.send().await.expect("no traffic to the canary");
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "red"}"#));
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+}
+
+#[tokio::test]
+async fn a_promoted_canary_answers_as_before_until_the_promotion_has_propagated() {
+    let emulator = start().await;
+    let client = apigw::client(&emulator).await;
+    let api = echoing_api(&emulator, &client, "promotion").await;
+    // A canary release that sends no traffic yet, deployed 5 seconds after dev (the quota).
+    let canary = DeploymentCanarySettings::builder()
+        .percent_traffic(0.0)
+        .stage_variable_overrides("color", "red")
+        .build();
+    let release = client.create_deployment().rest_api_id(&api).stage_name("dev");
+    release.canary_settings(canary).send().await.expect("the canary release");
+    advance(&emulator, 6).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+
+    let promoted =
+        client.update_stage().rest_api_id(&api).stage_name("dev").set_patch_operations(Some(vec![
+            copy("/canarySettings/stageVariableOverrides", "/variables"),
+            copy("/canarySettings/deploymentId", "/deploymentId"),
+            PatchOperation::builder().op(Op::Remove).path("/canarySettings").build(),
+        ]));
+    let promoted = promoted.send().await.expect("the promotion");
+    assert!(promoted.canary_settings().is_none(), "GetStage shows the promotion at once");
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+    advance(&emulator, 1).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "blue"}"#));
+    advance(&emulator, 5).await;
+    assert_eq!(get(&emulator, &api, "dev").await, ok(r#"{"color": "red"}"#));
 }
 
 #[tokio::test]

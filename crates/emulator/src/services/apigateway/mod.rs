@@ -12,7 +12,8 @@
 //!   proxy and non-proxy, MOCK; HTTP ones cannot reach the network offline), the Lambda
 //!   permission check, and the execution log. `invoke_url`: requests to a stage's invoke URL;
 //!   `test_invoke`: `TestInvokeMethod`.
-//! - AWS's time (under `Timing::Aws`): `quotas`, the control plane's per-account quotas.
+//! - AWS's time (under `Timing::Aws`): `propagation`, what a stage's invoke URL serves while a
+//!   change to the stage propagates; `quotas`, the control plane's per-account quotas.
 //!
 //! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, API keys and
 //! usage plans, caching and the throttling of stages (stage settings for them are stored and
@@ -28,6 +29,7 @@ pub mod methods;
 pub mod model;
 pub mod operations;
 pub mod patch;
+pub mod propagation;
 pub mod quotas;
 pub mod resources;
 pub mod rest_apis;
