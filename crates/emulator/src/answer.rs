@@ -72,6 +72,16 @@ impl Answer<'_> {
     }
 
     pub fn error(&self, error: &AwsError) -> Response {
+        let mut response = self.error_body(error);
+        // A throttled call says when to try again, in every protocol (API Gateway's
+        // `TooManyRequestsException` carries it as `retryAfterSeconds`).
+        if let Some(seconds) = error.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+
+    fn error_body(&self, error: &AwsError) -> Response {
         let service = self.route.service;
         // A refusal of the emulator's own (see `gate`) is named as each family names access
         // denied: `AccessDenied` in query XML, `UnauthorizedOperation` in EC2's, and

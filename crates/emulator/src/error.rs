@@ -22,15 +22,35 @@ pub struct AwsError {
     /// The HTTP status AWS answers with.
     pub status: u16,
     pub fault: Fault,
+    /// Seconds the caller should wait before trying again, sent as `Retry-After` (a throttled
+    /// call); `None` for every other error.
+    pub retry_after: Option<u64>,
 }
 
 impl AwsError {
     pub fn sender(code: impl Into<String>, status: u16, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), status, fault: Fault::Sender }
+        Self {
+            code: code.into(),
+            message: message.into(),
+            status,
+            fault: Fault::Sender,
+            retry_after: None,
+        }
     }
 
     pub fn receiver(code: impl Into<String>, status: u16, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), status, fault: Fault::Receiver }
+        Self {
+            code: code.into(),
+            message: message.into(),
+            status,
+            fault: Fault::Receiver,
+            retry_after: None,
+        }
+    }
+
+    /// The same error, telling the caller to wait `seconds` before trying again.
+    pub fn with_retry_after(self, seconds: u64) -> Self {
+        Self { retry_after: Some(seconds), ..self }
     }
 
     /// The request carried no SigV4 signature at all.

@@ -1,11 +1,13 @@
 //! Deployments: CreateDeployment, GetDeployments, GetDeployment, UpdateDeployment,
 //! DeleteDeployment. A deployment is a frozen copy of the API's resources, methods and
 //! integrations; creating one with a `stageName` also creates or moves that stage, or, with
-//! `canarySettings`, gives the existing stage a canary on the new deployment.
+//! `canarySettings`, gives the existing stage a canary on the new deployment. What that does to
+//! the stage reaches its invoke URL after AWS's propagation delay (see `propagation`).
 
 use super::errors::ApiGatewayError;
 use super::model::{Canary, Deployment, RestApi, Stage, new_id};
 use super::patch::{self, Op, PatchInput};
+use super::propagation;
 use super::stages::check_stage_name;
 use super::{answer, api, api_mut, epoch_seconds, page};
 use crate::error::AwsError;
@@ -83,6 +85,8 @@ pub fn create_deployment(
     api.deployments.push(deployment);
     if let Some(stage_name) = input.stage_name.filter(|name| !name.is_empty()) {
         let variables = input.variables.unwrap_or_default();
+        let at = crate::clock::millis(ctx.now);
+        let before = api.stage(&stage_name).and_then(|stage| propagation::served_at(stage, at));
         match (api.stage_mut(&stage_name), input.canary_settings) {
             (Some(stage), Some(canary)) => {
                 stage.canary = Some(Canary {
@@ -102,7 +106,7 @@ pub fn create_deployment(
                 stage.last_updated_date = now;
             }
             (None, _) => api.stages.push(Stage {
-                stage_name,
+                stage_name: stage_name.clone(),
                 deployment_id: id,
                 description: input.stage_description,
                 cache_cluster_enabled: input.cache_cluster_enabled.unwrap_or(false),
@@ -118,7 +122,12 @@ pub fn create_deployment(
                 created_date: now,
                 last_updated_date: now,
                 extra: Map::new(),
+                propagation: None,
             }),
+        }
+        let name = api.name.clone();
+        if let Some(stage) = api.stage_mut(&stage_name) {
+            propagation::changed(stage, before, &name, &shared.config.clockwork, at);
         }
     }
     answer(201, &wire)

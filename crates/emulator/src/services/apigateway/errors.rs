@@ -19,6 +19,10 @@ pub enum ApiGatewayError {
     /// `1 validation error detected: Value … at '…' failed to satisfy constraint: …`.
     #[error("{0}")]
     Validation(String),
+    /// A control-plane call over one of AWS's quotas (`TooManyRequestsException`, 429), with
+    /// the seconds until the next call would pass, sent as `Retry-After`.
+    #[error("Too Many Requests")]
+    TooManyRequests { retry_after: u64 },
 }
 
 impl ApiGatewayError {
@@ -66,13 +70,16 @@ impl ApiGatewayError {
 impl From<ApiGatewayError> for AwsError {
     fn from(error: ApiGatewayError) -> Self {
         let message = error.to_string();
-        let (code, status) = match error {
-            ApiGatewayError::BadRequest(_) => ("BadRequestException", 400),
-            ApiGatewayError::NotFound(_) => ("NotFoundException", 404),
-            ApiGatewayError::Conflict(_) => ("ConflictException", 409),
-            ApiGatewayError::Validation(_) => ("ValidationException", 400),
+        let (code, status, retry_after) = match error {
+            ApiGatewayError::BadRequest(_) => ("BadRequestException", 400, None),
+            ApiGatewayError::NotFound(_) => ("NotFoundException", 404, None),
+            ApiGatewayError::Conflict(_) => ("ConflictException", 409, None),
+            ApiGatewayError::Validation(_) => ("ValidationException", 400, None),
+            ApiGatewayError::TooManyRequests { retry_after } => {
+                ("TooManyRequestsException", 429, Some(retry_after))
+            }
         };
-        AwsError::sender(code, status, message)
+        AwsError { retry_after, ..AwsError::sender(code, status, message) }
     }
 }
 
@@ -94,5 +101,15 @@ mod tests {
         }
         let aws = AwsError::from(ApiGatewayError::api_not_found("000000000000", "abc"));
         assert_eq!(aws.message, "Invalid API identifier specified 000000000000:abc");
+        assert_eq!(aws.retry_after, None);
+    }
+
+    #[test]
+    fn a_throttled_call_is_too_many_requests_and_says_when_to_retry() {
+        let aws = AwsError::from(ApiGatewayError::TooManyRequests { retry_after: 4 });
+        assert_eq!(
+            (aws.code.as_str(), aws.status, aws.message.as_str(), aws.retry_after),
+            ("TooManyRequestsException", 429, "Too Many Requests", Some(4))
+        );
     }
 }

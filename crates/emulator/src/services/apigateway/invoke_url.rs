@@ -4,11 +4,16 @@
 //!
 //! The stage runs its deployment (a frozen copy of the API), or, for the share of requests its
 //! canary asks for (a random draw per request), the canary's deployment with its variable
-//! overrides. A request that reaches no stage, resource or method is AWS's
-//! `403 {"message":"Missing Authentication Token"}`.
+//! overrides. A request that reaches no resource or method is AWS's
+//! `403 {"message":"Missing Authentication Token"}`. Under `Timing::Aws` the stage's URL serves
+//! what it served before a change until the change has propagated (see `propagation`), and a
+//! stage that is not there (yet) is AWS's `403 {"message":"Forbidden"}`; under
+//! `Timing::Instant` changes are served at once and a missing stage is a missing token too.
 
 use super::execute::{self, Execution, HttpCall, routing};
 use super::model::ApiGatewayState;
+use super::propagation;
+use crate::clock::Millis;
 use crate::state::{Shared, lock};
 use serde_json::json;
 use std::sync::Arc;
@@ -65,8 +70,15 @@ pub async fn serve(
 ) -> HttpAnswer {
     call.path = target.path.clone();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let prepared = prepare(&lock(&shared.apigateway), target, &call, &request_id, host);
-    let Some(exec) = prepared else { return missing_token(&request_id) };
+    let now = crate::clock::millis(shared.clock.now());
+    let prepared = prepare(&lock(&shared.apigateway), target, &call, &request_id, host, now);
+    let exec = match prepared {
+        Ok(exec) => exec,
+        Err(Unserved::Stage) if shared.config.clockwork.timing.is_aws() => {
+            return forbidden(&request_id);
+        }
+        Err(Unserved::Stage | Unserved::Route) => return missing_token(&request_id),
+    };
     let outcome = execute::run(shared, &exec, &call).await;
     let mut headers = merged(outcome.headers);
     headers.push(("x-amzn-RequestId".to_string(), request_id));
@@ -74,31 +86,43 @@ pub async fn serve(
     HttpAnswer { status: outcome.status, headers, body: outcome.body }
 }
 
-/// The method that serves the request, with the stage's (or canary's) deployment and
-/// variables; `None` when there is none.
+/// Why an invoke URL serves nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unserved {
+    /// No such API, or no such stage at its URL (yet).
+    Stage,
+    /// No resource or method in the stage's deployment for the request.
+    Route,
+}
+
+/// The method that serves the request at `now`, with the deployment and variables the stage's
+/// URL serves then (or its canary's).
 fn prepare(
     state: &ApiGatewayState,
     target: &InvokeTarget,
     call: &HttpCall,
     request_id: &str,
     host: &str,
-) -> Option<Execution> {
-    let (region, api) = state.locate(&target.api_id)?;
-    let stage = api.stage(&target.stage)?;
-    let mut variables = stage.variables.clone();
-    let deployment_id = match &stage.canary {
+    now: Millis,
+) -> Result<Execution, Unserved> {
+    let (region, api) = state.locate(&target.api_id).ok_or(Unserved::Stage)?;
+    let stage = api.stage(&target.stage).ok_or(Unserved::Stage)?;
+    let served = propagation::served_at(stage, now).ok_or(Unserved::Stage)?;
+    let mut variables = served.variables;
+    let deployment_id = match served.canary {
         Some(canary) if fastrand::f64() * 100.0 < canary.percent_traffic => {
-            variables.extend(canary.stage_variable_overrides.clone());
-            canary.deployment_id.clone()
+            variables.extend(canary.stage_variable_overrides);
+            canary.deployment_id
         }
-        _ => stage.deployment_id.clone(),
+        _ => served.deployment_id,
     };
-    let deployment = api.deployment(&deployment_id)?;
-    let matched = routing::find(&deployment.resources, &call.path)?;
-    let resource =
-        deployment.resources.iter().find(|resource| resource.id == matched.resource_id)?;
-    let method = routing::method(resource, &call.method)?.clone();
-    Some(Execution {
+    let deployment = api.deployment(&deployment_id).ok_or(Unserved::Route)?;
+    let matched = routing::find(&deployment.resources, &call.path).ok_or(Unserved::Route)?;
+    let resource = (deployment.resources.iter())
+        .find(|resource| resource.id == matched.resource_id)
+        .ok_or(Unserved::Route)?;
+    let method = routing::method(resource, &call.method).ok_or(Unserved::Route)?.clone();
+    Ok(Execution {
         region: region.to_string(),
         api_id: api.id.clone(),
         stage: stage.stage_name.clone(),
@@ -134,14 +158,24 @@ fn merged(headers: Vec<(String, String)>) -> Vec<(String, String)> {
 
 /// AWS's answer to a request that names no method of a deployed stage.
 fn missing_token(request_id: &str) -> HttpAnswer {
+    refusal(request_id, "MissingAuthenticationTokenException", "Missing Authentication Token")
+}
+
+/// AWS's answer to a request to a stage the API does not have (or not yet at its URL).
+fn forbidden(request_id: &str) -> HttpAnswer {
+    refusal(request_id, "ForbiddenException", "Forbidden")
+}
+
+/// A 403 in API Gateway's shape: the error type in a header, the message in the body.
+fn refusal(request_id: &str, error_type: &str, message: &str) -> HttpAnswer {
     HttpAnswer {
         status: 403,
         headers: vec![
             ("Content-Type".to_string(), "application/json".to_string()),
-            ("x-amzn-ErrorType".to_string(), "MissingAuthenticationTokenException".to_string()),
+            ("x-amzn-ErrorType".to_string(), error_type.to_string()),
             ("x-amzn-RequestId".to_string(), request_id.to_string()),
         ],
-        body: json!({ "message": "Missing Authentication Token" }).to_string().into_bytes(),
+        body: json!({ "message": message }).to_string().into_bytes(),
     }
 }
 

@@ -12,10 +12,13 @@
 //!   proxy and non-proxy, MOCK; HTTP ones cannot reach the network offline), the Lambda
 //!   permission check, and the execution log. `invoke_url`: requests to a stage's invoke URL;
 //!   `test_invoke`: `TestInvokeMethod`.
+//! - AWS's time (under `Timing::Aws`): `propagation`, what a stage's invoke URL serves while a
+//!   change to the stage propagates; `quotas`, the control plane's per-account quotas.
 //!
 //! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, API keys and
-//! usage plans, caching and throttling (stage settings for them are stored and returned, not
-//! enforced), custom domains, and the operations declared as missing in [`Operation`]'s declaration.
+//! usage plans, caching and the throttling of stages (stage settings for them are stored and
+//! returned, not enforced), custom domains, and the operations declared as missing in
+//! [`Operation`]'s declaration.
 
 pub mod deployments;
 pub mod errors;
@@ -26,6 +29,8 @@ pub mod methods;
 pub mod model;
 pub mod operations;
 pub mod patch;
+pub mod propagation;
+pub mod quotas;
 pub mod resources;
 pub mod rest_apis;
 pub mod stages;
@@ -58,6 +63,7 @@ pub async fn handle(
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let resource = format!("arn:aws:apigateway:{}::{decoded}", ctx.region);
     super::authorize(shared, ctx, Service::ApiGateway, &format!("apigateway:{method}"), &resource)?;
+    quotas::admit(shared, ctx, operation, &request)?;
     let response = match operation {
         Operation::TestInvokeMethod => {
             return test_invoke::test_invoke_method(shared, ctx, &request).await;

@@ -553,6 +553,10 @@ pub struct Stage {
     pub last_updated_date: i64,
     #[serde(default)]
     pub extra: Map<String, Value>,
+    /// The last change on its way to the invoke URL, under AWS's timing (see `propagation`);
+    /// never shown on the wire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation: Option<super::propagation::Propagation>,
 }
 
 impl Stage {

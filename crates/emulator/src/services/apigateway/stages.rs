@@ -8,11 +8,16 @@
 //! `copy` from `/canarySettings/stageVariableOverrides` to `/variables`, `copy` from
 //! `/canarySettings/deploymentId` to `/deploymentId`, then `remove` `/canarySettings` (or a
 //! `replace` of its `percentTraffic` with 0).
+//!
+//! A new stage, and a change of what a stage's URL serves (its deployment, variables or
+//! canary), reach the URL after AWS's propagation delay (see `propagation`); the operations
+//! here answer with the new values at once, as AWS's do.
 
 use super::deployments::{CanarySettingsInput, check_percent};
 use super::errors::ApiGatewayError;
 use super::model::{Canary, RestApi, Stage};
 use super::patch::{self, Op, Patch, PatchInput};
+use super::propagation;
 use super::{answer, api, api_mut, epoch_seconds};
 use crate::error::AwsError;
 use crate::protocol::rest_json::{RestRequest, RestResponse};
@@ -101,7 +106,7 @@ pub fn create_stage(
         }
     };
     let now = epoch_seconds(ctx);
-    let stage = Stage {
+    let mut stage = Stage {
         stage_name: name,
         deployment_id,
         description: input.description,
@@ -118,7 +123,10 @@ pub fn create_stage(
         created_date: now,
         last_updated_date: now,
         extra: input.extra,
+        propagation: None,
     };
+    let at = crate::clock::millis(ctx.now);
+    propagation::changed(&mut stage, None, &api.name, &shared.config.clockwork, at);
     let wire = stage.to_wire();
     api.stages.push(stage);
     answer(201, &wire)
@@ -175,9 +183,12 @@ pub fn update_stage(
     let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
     let name = request.label("stageName");
     let mut updated = api.stage(name).cloned().ok_or_else(ApiGatewayError::stage_not_found)?;
+    let at = crate::clock::millis(ctx.now);
+    let before = propagation::served_at(&updated, at);
     for patch in &patches {
         apply(api, &mut updated, patch)?;
     }
+    propagation::changed(&mut updated, before, &api.name, &shared.config.clockwork, at);
     updated.last_updated_date = epoch_seconds(ctx);
     let wire = updated.to_wire();
     if let Some(stage) = api.stage_mut(name) {
