@@ -626,8 +626,21 @@ pub async fn invoke_url(
     });
     let mut answers = Vec::new();
     let mut bodies: BTreeMap<String, usize> = BTreeMap::new();
-    for _ in 0..count {
-        let answer = call_stage(ctx.clients, api, stage, &method, path, body.as_deref()).await?;
+    for n in 0..count {
+        let mut answer =
+            call_stage(ctx.clients, api, stage, &method, path, body.as_deref()).await?;
+        // A stage deployed a moment ago answers 403 Forbidden until the deployment has
+        // propagated: the first call looks again while the last change settles.
+        let mut attempt = 0;
+        while n == 0 && stage_not_there_yet(&answer) {
+            let Some(deadline) = ctx.clients.settle.deadline() else { break };
+            if std::time::Instant::now() + crate::settle::pause(attempt) >= deadline {
+                break;
+            }
+            tokio::time::sleep(crate::settle::pause(attempt)).await;
+            attempt += 1;
+            answer = call_stage(ctx.clients, api, stage, &method, path, body.as_deref()).await?;
+        }
         *bodies.entry(answer.body.clone()).or_default() += 1;
         answers.push(answer);
     }
@@ -639,6 +652,13 @@ pub async fn invoke_url(
         "count": count,
         "bodies": bodies,
     }))
+}
+
+/// API Gateway's answer for a stage that does not exist (yet): 403 `{"message":"Forbidden"}`.
+fn stage_not_there_yet(answer: &crate::apigateway::HttpAnswer) -> bool {
+    answer.status == 403
+        && serde_json::from_str::<Value>(&answer.body)
+            .is_ok_and(|body| body["message"] == "Forbidden")
 }
 
 fn pairs_json(pairs: &[(String, String)]) -> Value {
