@@ -7,8 +7,8 @@
 //!   CloudWatch Logs, API Gateway, CloudWatch, SNS and its mailbox).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
 //!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs, EC2
-//!   instances with their root volumes, CloudWatch alarms, SNS topics), leaving the learner's
-//!   other work alone.
+//!   instances with their root volumes and security groups, CloudWatch alarms, SNS topics),
+//!   leaving the learner's other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
