@@ -1,19 +1,26 @@
-//! EC2's security groups and their rules with AWS's errors, and the EC2 Instance Connect prefix
-//! list, through aws-sdk-ec2.
+//! EC2 as AWS keeps time, through aws-sdk-ec2: a new instance is briefly unknown (and the SDK's
+//! waiters wait through it), and security groups and their rules with AWS's errors, and the EC2
+//! Instance Connect prefix list.
 //!
 //! Every emulator here runs under `Timing::Aws` with a fixed seed and a clock that stands still
 //! (speed 0) unless a test advances it, so what a test sees never depends on how fast the
-//! machine is.
+//! machine is; the waiters' sleeps advance the emulator's clock instead of waiting.
 
 mod common;
 
 use aws_sdk_ec2::Client;
+use aws_sdk_ec2::client::Waiters;
+use aws_sdk_ec2::config::timeout::TimeoutConfig;
+use aws_sdk_ec2::config::{
+    AsyncSleep, IdentityCache, SharedAsyncSleep, Sleep, StalledStreamProtectionConfig,
+};
 use aws_sdk_ec2::types::{
-    Filter, InstanceType, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType, Tag,
-    TagSpecification, UserIdGroupPair,
+    Filter, InstanceStateName, InstanceType, IpPermission, IpRange, Ipv6Range, PrefixListId,
+    ResourceType, Tag, TagSpecification, UserIdGroupPair,
 };
 use awslab_emulator::{Clockwork, Emulator, EmulatorConfig, Timing};
 use common::failure;
+use std::time::Duration;
 
 const REGION: &str = "ap-northeast-2";
 const AWS: Clockwork = Clockwork { timing: Timing::Aws, seed: 16 };
@@ -37,6 +44,39 @@ async fn advance(emulator: &Emulator, seconds: f64) {
     let answer =
         common::send(emulator.port(), "POST", &path, &[common::token(emulator)], b"").await;
     assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+/// The waiters' sleep: it advances the emulator's clock by what the waiter would wait.
+#[derive(Debug, Clone)]
+struct ClockSleep {
+    port: u16,
+    token: String,
+}
+
+impl AsyncSleep for ClockSleep {
+    fn sleep(&self, duration: Duration) -> Sleep {
+        let (port, token) = (self.port, self.token.clone());
+        Sleep::new(async move {
+            let path = format!("/_awslab/clock/advance?seconds={}", duration.as_secs_f64());
+            let header = (awslab_emulator::CONTROL_TOKEN_HEADER, token.as_str());
+            let answer = common::send(port, "POST", &path, &[header], b"").await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+        })
+    }
+}
+
+/// A client whose waiters sleep on the emulator's clock. Nothing else of it sleeps: no timeouts
+/// (they would end at once), no stalled-stream checks, no identity cache.
+async fn waiting_client(emulator: &Emulator) -> Client {
+    let sdk = common::sdk_config(emulator, REGION).await;
+    let sleep = ClockSleep { port: emulator.port(), token: emulator.control_token().to_string() };
+    let config = aws_sdk_ec2::config::Builder::from(&sdk)
+        .sleep_impl(SharedAsyncSleep::new(sleep))
+        .timeout_config(TimeoutConfig::disabled())
+        .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
+        .identity_cache(IdentityCache::no_cache())
+        .build();
+    Client::from_conf(config)
 }
 
 fn filter(name: &str, value: &str) -> Filter {
@@ -104,6 +144,68 @@ fn ssh_from(peer: IpPermissionPeer<'_>) -> IpPermission {
 enum IpPermissionPeer<'a> {
     Cidr(&'a str),
     PrefixList(&'a str),
+}
+
+#[tokio::test]
+async fn a_new_instance_is_unknown_until_aws_has_it_then_pending_then_running() {
+    let (emulator, ec2) = start().await;
+    let id = launch(&ec2, &[]).await;
+    let not_found = (
+        "InvalidInstanceID.NotFound".to_string(),
+        format!("The instance ID '{id}' does not exist"),
+        400,
+    );
+    let described = ec2.describe_instances().instance_ids(&id).send().await.unwrap_err();
+    assert_eq!(failure(described), not_found);
+    let status = ec2.describe_instance_status().instance_ids(&id).send().await.unwrap_err();
+    assert_eq!(failure(status), not_found);
+    let tagged = ec2
+        .create_tags()
+        .resources(&id)
+        .tags(Tag::builder().key("Owner").value("student").build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(failure(tagged), not_found);
+    let everything = ec2.describe_instances().send().await.expect("DescribeInstances");
+    assert!(everything.reservations().is_empty(), "nor is it listed");
+
+    advance(&emulator, 2.0).await;
+    let found = ec2.describe_instances().instance_ids(&id).send().await.expect("Describe");
+    let instance = &found.reservations()[0].instances()[0];
+    assert_eq!(instance.state().and_then(|s| s.name()), Some(&InstanceStateName::Pending));
+    advance(&emulator, 15.0).await;
+    let found = ec2.describe_instances().instance_ids(&id).send().await.expect("Describe");
+    let instance = &found.reservations()[0].instances()[0];
+    assert_eq!(instance.state().and_then(|s| s.name()), Some(&InstanceStateName::Running));
+}
+
+#[tokio::test]
+async fn the_sdks_waiters_wait_through_not_found_until_the_instance_runs() {
+    let (emulator, ec2) = start().await;
+    let id = launch(&ec2, &[]).await;
+    let unknown = ec2.describe_instances().instance_ids(&id).send().await.unwrap_err();
+    assert_eq!(failure(unknown).0, "InvalidInstanceID.NotFound");
+
+    let waiter = waiting_client(&emulator).await;
+    let exists =
+        waiter.wait_until_instance_exists().instance_ids(&id).wait(Duration::from_secs(60));
+    let exists = exists.await.expect("instance_exists");
+    let output = exists.as_result().expect("a DescribeInstances answer");
+    assert_eq!(output.reservations()[0].instances()[0].instance_id(), Some(id.as_str()));
+    let running =
+        waiter.wait_until_instance_running().instance_ids(&id).wait(Duration::from_secs(60));
+    let running = running.await.expect("instance_running");
+    let instance = &running.as_result().expect("an answer").reservations()[0].instances()[0];
+    assert_eq!(instance.state().and_then(|s| s.name()), Some(&InstanceStateName::Running));
+}
+
+#[tokio::test]
+async fn under_instant_timing_a_new_instance_is_known_at_once() {
+    let (_emulator, ec2) = start_with(Clockwork::INSTANT).await;
+    let id = launch(&ec2, &[]).await;
+    let found = ec2.describe_instances().instance_ids(&id).send().await.expect("Describe");
+    assert_eq!(found.reservations()[0].instances()[0].instance_id(), Some(id.as_str()));
 }
 
 #[tokio::test]

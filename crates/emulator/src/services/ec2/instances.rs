@@ -43,7 +43,10 @@ const INSTANCE_FILTERS: &[&str] = &[
 ];
 
 /// The instances named by id (all malformed ids are refused first, then missing ones), or
-/// every visible instance when no id is given.
+/// every visible instance when no id is given. An instance is visible once it is describable
+/// (AWS's eventual consistency after `RunInstances`) and until an hour after its termination. A
+/// clock behind the launch (a sped-up emulator restarted: it begins at real time again) finds
+/// the instance known, as it was before the restart.
 pub fn find<'a>(
     state: &'a RegionState,
     ids: &[String],
@@ -53,7 +56,10 @@ pub fn find<'a>(
         return Err(Ec2Error::InstanceMalformed(bad.clone()));
     }
     let visible = |instance: &&Instance| {
-        instance.terminated_at().is_none_or(|at| now < at + super::model::TERMINATED_VISIBLE_MS)
+        (instance.describable_at <= now || now < instance.launched_at())
+            && instance
+                .terminated_at()
+                .is_none_or(|at| now < at + super::model::TERMINATED_VISIBLE_MS)
     };
     if ids.is_empty() {
         return Ok(state.instances.values().filter(visible).collect());

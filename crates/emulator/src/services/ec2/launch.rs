@@ -1,6 +1,10 @@
 //! `RunInstances`: an instance (or several) from one of Amazon's images, each with its root
 //! EBS volume, in the region's default VPC and subnet, in the security groups asked for (the
 //! default VPC's `default` group when none is).
+//!
+//! Under AWS's timing a new instance is not yet known to the calls that name it
+//! ([`crate::timing::Delay::InstanceDescribable`]): `RunInstances` answers with it, but
+//! `DescribeInstances` says `InvalidInstanceID.NotFound` for a moment.
 
 use super::catalog::{self, Image, InstanceType};
 use super::errors::{Ec2Error, well_formed};
@@ -12,6 +16,7 @@ use super::shell::Shell;
 use super::tags::{TagSpecification, tags_by_resource};
 use crate::protocol::lenient::{option_bool, option_i64};
 use crate::services::iam::list;
+use crate::timing::{Clockwork, Delay};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -79,6 +84,7 @@ pub fn run_instances(
     region: &str,
     input: RunInstancesInput,
     now: Millis,
+    clockwork: &Clockwork,
 ) -> Result<Value, Ec2Error> {
     // A retry with the same client token (the SDKs make one up per call) gets the first
     // answer again instead of more instances.
@@ -140,6 +146,7 @@ pub fn run_instances(
             security_group_ids: groups.clone(),
             tags: instance_tags.clone(),
             now,
+            describable_at: clockwork.settles(Delay::InstanceDescribable, &instance_id, now),
         });
         let volume = Volume {
             id: volume_id.clone(),
@@ -291,6 +298,8 @@ struct NewInstance<'a> {
     security_group_ids: Vec<String>,
     tags: Vec<Tag>,
     now: Millis,
+    /// When the calls naming it first know it.
+    describable_at: Millis,
 }
 
 fn new_instance(new: NewInstance<'_>) -> Instance {
@@ -316,6 +325,7 @@ fn new_instance(new: NewInstance<'_>) -> Instance {
         events: vec![Event { at: new.now, action: Action::Launch }],
         shell: Shell::default(),
         metrics_until: new.now - new.now.rem_euclid(super::metrics::PERIOD_MS),
+        describable_at: new.describable_at,
     }
 }
 

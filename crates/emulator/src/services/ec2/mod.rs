@@ -13,6 +13,8 @@
 //! - `filters`: `Filter.N` and wildcards. `errors`: [`Ec2Error`]. `operations`: the API's list.
 //! - `shell/`: the simulated terminal. `metrics`: `AWS/EC2` and `AWS/EBS` statistic sets.
 //!
+//! Under AWS's timing ([`crate::Timing::Aws`]) a new instance is unknown for a moment.
+//!
 //! Not here: key pairs, VPCs and subnets as resources (every instance goes to the region's
 //! default ones, whose ids are fixed per region), volumes other than root volumes, snapshots,
 //! spot, pagination (every describe answers in one page).
@@ -76,8 +78,11 @@ pub fn handle(
     if operation.effect() == Effect::Changes {
         state.purge(now);
     }
+    let clockwork = &shared.config.clockwork;
     let result = match operation {
-        Operation::RunInstances => launch::run_instances(state, region, input(request)?, now),
+        Operation::RunInstances => {
+            launch::run_instances(state, region, input(request)?, now, clockwork)
+        }
         Operation::DescribeInstances => {
             instances::describe_instances(state, region, input(request)?, now)
         }

@@ -186,6 +186,11 @@ pub struct Instance {
     pub shell: Shell,
     /// The end of the last metric period handed to CloudWatch.
     pub metrics_until: Millis,
+    /// Until when `DescribeInstances` and the calls naming the instance do not know it yet
+    /// (AWS's eventual consistency, [`crate::timing::Delay::InstanceDescribable`]); 0 in state
+    /// files written before the emulator kept AWS's time: known at once.
+    #[serde(default)]
+    pub describable_at: Millis,
 }
 
 /// One id, or a list of them.
@@ -343,6 +348,7 @@ pub fn test_instance(at: Millis) -> Instance {
         events: vec![Event { at, action: Action::Launch }],
         shell: Shell::default(),
         metrics_until: at - at.rem_euclid(super::metrics::PERIOD_MS),
+        describable_at: at,
     }
 }
 
@@ -389,9 +395,11 @@ mod tests {
         let mut saved = serde_json::to_value(test_instance(0)).unwrap();
         let fields = saved.as_object_mut().unwrap();
         fields.remove("security_group_ids");
+        fields.remove("describable_at");
         fields.insert("security_group_id".into(), "sg-0123456789abcdef0".into());
         let loaded: Instance = serde_json::from_value(saved).unwrap();
         assert_eq!(loaded.security_group_ids, ["sg-0123456789abcdef0"]);
+        assert_eq!(loaded.describable_at, 0);
     }
 
     #[test]
