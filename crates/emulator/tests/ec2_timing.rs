@@ -1,6 +1,7 @@
 //! EC2 as AWS keeps time, through aws-sdk-ec2: a new instance is briefly unknown (and the SDK's
-//! waiters wait through it), and security groups and their rules with AWS's errors, and the EC2
-//! Instance Connect prefix list.
+//! waiters wait through it), security groups and their rules with AWS's errors, the EC2 Instance
+//! Connect prefix list, and the terminal that, like the console's Connect, needs port 22 open to
+//! Instance Connect.
 //!
 //! Every emulator here runs under `Timing::Aws` with a fixed seed and a clock that stands still
 //! (speed 0) unless a test advances it, so what a test sees never depends on how fast the
@@ -20,12 +21,14 @@ use aws_sdk_ec2::types::{
 };
 use awslab_emulator::{Clockwork, Emulator, EmulatorConfig, Timing};
 use common::failure;
+use serde_json::{Value, json};
 use std::time::Duration;
 
 const REGION: &str = "ap-northeast-2";
 const AWS: Clockwork = Clockwork { timing: Timing::Aws, seed: 16 };
-/// Seoul's `com.amazonaws.ap-northeast-2.ec2-instance-connect`.
+/// Seoul's `com.amazonaws.ap-northeast-2.ec2-instance-connect` and its one range.
 const INSTANCE_CONNECT: &str = "pl-00ec8fd779e5b4175";
+const INSTANCE_CONNECT_RANGE: &str = "13.209.1.56/29";
 
 async fn start_with(clockwork: Clockwork) -> (Emulator, Client) {
     let config = EmulatorConfig { clock_speed: 0.0, clockwork, ..EmulatorConfig::default() };
@@ -117,6 +120,16 @@ async fn launch(ec2: &Client, groups: &[&str]) -> String {
     answer.instances()[0].instance_id().expect("an instance id").to_string()
 }
 
+/// Launches an instance and moves the clock until it runs (AWS's 15 s of `pending`).
+async fn launch_running(emulator: &Emulator, ec2: &Client, groups: &[&str]) -> String {
+    let id = launch(ec2, groups).await;
+    advance(emulator, 20.0).await;
+    let answer = ec2.describe_instances().instance_ids(&id).send().await.expect("Describe");
+    let state = answer.reservations()[0].instances()[0].state().and_then(|s| s.name()).cloned();
+    assert_eq!(state, Some(InstanceStateName::Running));
+    id
+}
+
 async fn create_group(ec2: &Client, name: &str) -> String {
     let answer = ec2
         .create_security_group()
@@ -144,6 +157,14 @@ fn ssh_from(peer: IpPermissionPeer<'_>) -> IpPermission {
 enum IpPermissionPeer<'a> {
     Cidr(&'a str),
     PrefixList(&'a str),
+}
+
+async fn shell(emulator: &Emulator, id: &str, command: &str) -> (u16, Value) {
+    let body = json!({ "command": command }).to_string();
+    let path = format!("/_awslab/ec2/instances/{id}/shell");
+    let headers = [("content-type", "application/json"), common::token(emulator)];
+    let answer = common::send(emulator.port(), "POST", &path, &headers, body.as_bytes()).await;
+    (answer.status, serde_json::from_str(&answer.body).expect("a JSON answer"))
 }
 
 #[tokio::test]
@@ -201,11 +222,14 @@ async fn the_sdks_waiters_wait_through_not_found_until_the_instance_runs() {
 }
 
 #[tokio::test]
-async fn under_instant_timing_a_new_instance_is_known_at_once() {
-    let (_emulator, ec2) = start_with(Clockwork::INSTANT).await;
+async fn under_instant_timing_a_new_instance_is_known_at_once_and_the_terminal_is_open() {
+    let (emulator, ec2) = start_with(Clockwork::INSTANT).await;
     let id = launch(&ec2, &[]).await;
     let found = ec2.describe_instances().instance_ids(&id).send().await.expect("Describe");
     assert_eq!(found.reservations()[0].instances()[0].instance_id(), Some(id.as_str()));
+    advance(&emulator, 20.0).await;
+    let (status, answer) = shell(&emulator, &id, "whoami").await;
+    assert_eq!((status, answer["output"].as_str()), (200, Some("ec2-user\n")));
 }
 
 #[tokio::test]
@@ -546,10 +570,48 @@ async fn the_instance_connect_prefix_list_holds_the_regions_range() {
         .await
         .expect("GetManagedPrefixListEntries");
     let cidrs: Vec<_> = entries.entries().iter().filter_map(|entry| entry.cidr()).collect();
-    assert_eq!(cidrs, ["13.209.1.56/29"]);
+    assert_eq!(cidrs, [INSTANCE_CONNECT_RANGE]);
     let missing =
         ec2.get_managed_prefix_list_entries().prefix_list_id("pl-0123456789abcdef0").send().await;
     assert_eq!(failure(missing.unwrap_err()).0, "InvalidPrefixListID.NotFound");
+}
+
+#[tokio::test]
+async fn the_terminal_refuses_until_a_group_lets_instance_connect_in_on_port_22() {
+    let (emulator, ec2) = start().await;
+    let ssh = create_group(&ec2, "ssh").await;
+    let id = launch_running(&emulator, &ec2, &[&ssh]).await;
+    let (status, refused) = shell(&emulator, &id, "whoami").await;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("SshPortClosed")));
+    let message = refused["message"].as_str().unwrap_or_default();
+    for words in [&id, &ssh, INSTANCE_CONNECT, INSTANCE_CONNECT_RANGE, "TCP port 22"] {
+        assert!(message.contains(words), "{words} in {message}");
+    }
+
+    // Port 22 from the office only: Instance Connect still cannot come in.
+    (ec2.authorize_security_group_ingress().group_id(&ssh))
+        .ip_permissions(ssh_from(IpPermissionPeer::Cidr("203.0.113.0/24")))
+        .send()
+        .await
+        .expect("AuthorizeSecurityGroupIngress");
+    assert_eq!(shell(&emulator, &id, "whoami").await.0, 403);
+    (ec2.authorize_security_group_ingress().group_id(&ssh))
+        .ip_permissions(ssh_from(IpPermissionPeer::PrefixList(INSTANCE_CONNECT)))
+        .send()
+        .await
+        .expect("AuthorizeSecurityGroupIngress");
+    let (status, answer) = shell(&emulator, &id, "whoami").await;
+    assert_eq!((status, answer["output"].as_str()), (200, Some("ec2-user\n")), "{answer}");
+
+    // From anywhere, as the console's launch wizard offers, lets it in too.
+    let open = create_group(&ec2, "open").await;
+    (ec2.authorize_security_group_ingress().group_id(&open))
+        .ip_permissions(ssh_from(IpPermissionPeer::Cidr("0.0.0.0/0")))
+        .send()
+        .await
+        .expect("AuthorizeSecurityGroupIngress");
+    let other = launch_running(&emulator, &ec2, &[&open]).await;
+    assert_eq!(shell(&emulator, &other, "whoami").await.0, 200);
 }
 
 #[tokio::test]

@@ -13,7 +13,9 @@
 //! - `filters`: `Filter.N` and wildcards. `errors`: [`Ec2Error`]. `operations`: the API's list.
 //! - `shell/`: the simulated terminal. `metrics`: `AWS/EC2` and `AWS/EBS` statistic sets.
 //!
-//! Under AWS's timing ([`crate::Timing::Aws`]) a new instance is unknown for a moment.
+//! Under AWS's timing ([`crate::Timing::Aws`]) a new instance is unknown for a moment, and the
+//! shell is reached as EC2 Instance Connect reaches an instance: only through a security group
+//! rule that lets it in on port 22.
 //!
 //! Not here: key pairs, VPCs and subnets as resources (every instance goes to the region's
 //! default ones, whose ids are fixed per region), volumes other than root volumes, snapshots,
@@ -219,6 +221,9 @@ pub enum ShellError {
     NoInstance(String),
     #[error("instance {id} is {state}: connect once it is running")]
     NotRunning { id: String, state: &'static str },
+    /// Under AWS's timing: no group of the instance lets EC2 Instance Connect in on port 22.
+    #[error("EC2 Instance Connect cannot reach {id} on port 22: {reason}")]
+    PortClosed { id: String, reason: String },
 }
 
 /// What the shell answers: the command's output, its status, and the prompt that follows.
@@ -257,6 +262,11 @@ pub fn run_shell(
                 state: current.name(),
             });
         }
+        if shared.config.clockwork.timing.is_aws()
+            && let Some(reason) = instance_connect_refused(region_state, instance, region)
+        {
+            return Err(ShellError::PortClosed { id: instance_id.to_string(), reason });
+        }
         let disk_bytes = (region_state.volumes.get(&instance.root_volume_id))
             .map_or(8, |volume| u64::from(volume.size_gib))
             * 1024
@@ -288,6 +298,39 @@ pub fn run_shell(
         eprintln!("awslab emulator: saving EC2 after a shell command: {error}");
     }
     Ok(answer)
+}
+
+/// Why EC2 Instance Connect from the console cannot reach `instance` (see
+/// [`rules::lets_instance_connect_in`]), in words that say which groups and which rule
+/// would let it in; `None` when one of its groups does.
+fn instance_connect_refused(
+    state: &model::RegionState,
+    instance: &model::Instance,
+    region: &str,
+) -> Option<String> {
+    let groups: Vec<&security_groups::SecurityGroup> = (instance.security_group_ids.iter())
+        .filter_map(|id| state.security_groups.get(id))
+        .collect();
+    if groups.iter().any(|group| rules::lets_instance_connect_in(group, region)) {
+        return None;
+    }
+    let names: Vec<String> =
+        groups.iter().map(|group| format!("{} ({})", group.id, group.name)).collect();
+    let list = prefix_lists::instance_connect(region);
+    let (from, source) = match &list {
+        Some(list) => (
+            format!("{} ({})", list.cidrs.join(", "), list.name),
+            format!("the prefix list {} ({}), or {}", list.id, list.name, list.cidrs.join(", ")),
+        ),
+        None => ("anywhere".to_string(), "0.0.0.0/0".to_string()),
+    };
+    let target = groups.first().map_or("one of them".to_string(), |group| group.id.clone());
+    Some(format!(
+        "none of its security groups ({}) allows inbound SSH (TCP port 22) from EC2 Instance \
+         Connect's addresses in {region}, {from}. Add an inbound rule to {target}: type SSH, \
+         protocol TCP, port 22, source {source}",
+        names.join(", ")
+    ))
 }
 
 /// The statistic sets of every instance's completed periods up to `now`, each once.

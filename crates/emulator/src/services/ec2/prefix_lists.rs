@@ -1,4 +1,6 @@
-//! AWS-managed prefix lists: `DescribeManagedPrefixLists` and `GetManagedPrefixListEntries`.
+//! AWS-managed prefix lists: `DescribeManagedPrefixLists` and `GetManagedPrefixListEntries`, and
+//! where EC2 Instance Connect's connections come from (the emulator's terminal is reached as the
+//! console's Instance Connect reaches an instance).
 //!
 //! A course meets one list: each region's `com.amazonaws.REGION.ec2-instance-connect`, the IPv4
 //! range of EC2 Instance Connect from the console, which a security group allows on port 22. Its

@@ -2,12 +2,14 @@
 //! one peer (an IPv4 or IPv6 CIDR, a prefix list, or a group) each. `IpPermissions` are a view
 //! of them: `DescribeSecurityGroups` gathers the rules of one protocol and port range back into
 //! one permission ([`permissions_json`]); `DescribeSecurityGroupRules` lists them one by one
-//! ([`rule_json`]).
+//! ([`rule_json`]). And whether a group lets EC2 Instance Connect in on port 22.
 //!
 //! Not here: reading rules from requests, adding and revoking them (`permissions`).
 
 use super::model::RegionState;
+use super::security_groups::SecurityGroup;
 use crate::config::ACCOUNT_ID;
+use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -135,6 +137,36 @@ pub fn permissions_json(rules: &[Rule]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// Whether `group` lets EC2 Instance Connect from the console in on TCP 22: a rule for TCP (or
+/// all traffic) whose ports hold 22, from the region's Instance Connect prefix list or from a CIDR
+/// holding the whole of its range (`0.0.0.0/0` included). A CIDR holding only part of the range
+/// is not enough: Instance Connect may come from any address of it.
+pub fn lets_instance_connect_in(group: &SecurityGroup, region: &str) -> bool {
+    let list = super::prefix_lists::instance_connect(region);
+    let ranges: Vec<Ipv4Net> = (list.iter())
+        .flat_map(|list| list.cidrs.iter().filter_map(|cidr| cidr.parse().ok()))
+        .collect();
+    group.rules.iter().filter(|rule| !rule.egress).any(|rule| {
+        let port_22 = match rule.protocol.as_str() {
+            "-1" => true,
+            "tcp" => rule.from_port.unwrap_or(0) <= 22 && 22 <= rule.to_port.unwrap_or(65535),
+            _ => false,
+        };
+        let from_instance_connect = match &rule.peer {
+            Peer::PrefixList(id) => list.as_ref().is_some_and(|list| list.id == *id),
+            Peer::Cidr(cidr) => cidr.parse::<Ipv4Net>().is_ok_and(|net| {
+                if ranges.is_empty() {
+                    net.prefix_len() == 0
+                } else {
+                    ranges.iter().all(|range| net.contains(range))
+                }
+            }),
+            Peer::CidrV6(_) | Peer::Group { .. } => false,
+        };
+        port_22 && from_instance_connect
+    })
 }
 
 /// A new rule for the groups the emulator makes itself (the default group's, a new group's
