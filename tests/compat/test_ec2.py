@@ -1,6 +1,6 @@
 """EC2 through boto3 and the AWS CLI: the CloudWatch lab's instance (Amazon Linux 2, t2.micro,
-8 GB gp2), its root volume, state changes with their codes, AWS's errors, and the simulated
-shell the lab connects to once a group lets EC2 Instance Connect in on port 22.
+8 GB gp2), its root volume, state changes with their codes, AWS's errors, security groups, and
+the simulated shell the lab connects to once a group lets EC2 Instance Connect in on port 22.
 
 This module runs its own emulator (AWS's timing, the default) with the clock 600 times faster
 than real time, so an instance is running after the first poll; nothing waits for a length of
@@ -241,3 +241,35 @@ def test_the_shell_downloads_the_handouts_files(ec2, fast_endpoint):
     status, nobody = shell(fast_endpoint, "i-0123456789abcdef0", "ls")
     assert (status, nobody["code"]) == (404, "InstanceNotFound")
 
+
+def test_cli_opens_port_22_with_port_and_cidr_and_describes_the_group(ec2, aws_ec2):
+    group_id = aws_ec2(
+        "create-security-group", "--group-name", "cli-ssh", "--description", "SSH from anywhere"
+    )["GroupId"]
+    aws_ec2(
+        "authorize-security-group-ingress",
+        "--group-id", group_id,
+        "--protocol", "tcp",
+        "--port", "22",
+        "--cidr", "0.0.0.0/0",
+    )
+    groups = aws_ec2("describe-security-groups", "--group-ids", group_id)["SecurityGroups"]
+    ingress = groups[0]["IpPermissions"]
+    assert [(p["IpProtocol"], p["FromPort"], p["ToPort"]) for p in ingress] == [("tcp", 22, 22)]
+    assert ingress[0]["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}]
+    with pytest.raises(ClientError) as duplicate:
+        ec2.authorize_security_group_ingress(
+            GroupId=group_id, IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp="0.0.0.0/0"
+        )
+    assert duplicate.value.response["Error"] == {
+        "Code": "InvalidPermission.Duplicate",
+        "Message": 'the specified rule "peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW" already exists',
+    }
+    aws_ec2(
+        "revoke-security-group-ingress",
+        "--group-id", group_id,
+        "--protocol", "tcp",
+        "--port", "22",
+        "--cidr", "0.0.0.0/0",
+    )
+    aws_ec2("delete-security-group", "--group-id", group_id)
