@@ -480,6 +480,59 @@ async fn ingress_rules_are_added_once_listed_by_permission_and_by_rule_and_revok
 }
 
 #[tokio::test]
+async fn egress_rules_are_added_and_revoked_by_rule_id() {
+    let (_emulator, ec2) = start().await;
+    let web = create_group(&ec2, "web").await;
+    let rules_of = |kind: bool| {
+        let ec2 = ec2.clone();
+        let web = web.clone();
+        async move {
+            let rules = ec2
+                .describe_security_group_rules()
+                .filters(filter("group-id", &web))
+                .send()
+                .await
+                .expect("DescribeSecurityGroupRules");
+            (rules.security_group_rules().iter())
+                .filter(|rule| rule.is_egress() == Some(kind))
+                .cloned()
+                .collect::<Vec<_>>()
+        }
+    };
+    let [all_out] = rules_of(true).await.try_into().expect("one egress rule: all traffic out");
+    assert_eq!((all_out.ip_protocol(), all_out.cidr_ipv4()), (Some("-1"), Some("0.0.0.0/0")));
+    let https = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(443)
+        .to_port(443)
+        .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+        .build();
+    (ec2.authorize_security_group_egress().group_id(&web))
+        .ip_permissions(https)
+        .send()
+        .await
+        .expect("AuthorizeSecurityGroupEgress");
+    let revoked = (ec2.revoke_security_group_egress().group_id(&web))
+        .security_group_rule_ids(all_out.security_group_rule_id().expect("a rule id"))
+        .send()
+        .await
+        .expect("RevokeSecurityGroupEgress by rule id");
+    assert_eq!(revoked.revoked_security_group_rules().len(), 1);
+    let [left] = rules_of(true).await.try_into().expect("only HTTPS goes out");
+    assert_eq!(
+        (left.ip_protocol(), left.from_port(), left.to_port()),
+        (Some("tcp"), Some(443), Some(443))
+    );
+    assert!(rules_of(false).await.is_empty(), "nothing comes in");
+    let gone = (ec2.revoke_security_group_egress().group_id(&web))
+        .security_group_rule_ids(all_out.security_group_rule_id().expect("a rule id"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(failure(gone).0, "InvalidSecurityGroupRuleId.NotFound");
+}
+
+#[tokio::test]
 async fn run_instances_takes_groups_by_id_and_name_and_refuses_unknown_ones() {
     let (emulator, ec2) = start().await;
     let web = create_group(&ec2, "web").await;
