@@ -1,9 +1,10 @@
 """EC2 through boto3 and the AWS CLI: the CloudWatch lab's instance (Amazon Linux 2, t2.micro,
-8 GB gp2), its root volume, state changes with their codes, AWS's errors, and the simulated
-shell the lab connects to.
+8 GB gp2), its root volume, state changes with their codes, AWS's errors, security groups, and
+the simulated shell the lab connects to once a group lets EC2 Instance Connect in on port 22.
 
-This module runs its own emulator with the clock 600 times faster than real time, so an
-instance is running after the first poll; nothing waits for a length of time."""
+This module runs its own emulator (AWS's timing, the default) with the clock 600 times faster
+than real time, so an instance is running after the first poll; nothing waits for a length of
+time."""
 
 import json
 import subprocess
@@ -75,13 +76,14 @@ def amazon_linux_2(ec2):
     return images["Images"][0]["ImageId"]
 
 
-def launch(ec2, lab="cloudwatch-alarm"):
+def launch(ec2, lab="cloudwatch-alarm", groups=()):
     answer = ec2.run_instances(
         ImageId=amazon_linux_2(ec2),
         InstanceType="t2.micro",
         MinCount=1,
         MaxCount=1,
         BlockDeviceMappings=ROOT_VOLUME,
+        SecurityGroupIds=list(groups),
         TagSpecifications=[
             {
                 "ResourceType": "instance",
@@ -181,8 +183,39 @@ def test_cli_runs_and_describes_the_instance_and_its_volume(ec2, aws_ec2):
     assert [(v["Size"], v["VolumeType"]) for v in volumes] == [(8, "gp2")]
 
 
+def instance_connect_group(ec2):
+    """A group that lets EC2 Instance Connect in on port 22, from the region's prefix list, as a
+    learner makes it for the console's Connect."""
+    lists = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.ap-northeast-2.ec2-instance-connect"]}]
+    )["PrefixLists"]
+    group_id = ec2.create_security_group(
+        GroupName="instance-connect", Description="SSH from EC2 Instance Connect"
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group_id,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "PrefixListIds": [{"PrefixListId": lists[0]["PrefixListId"]}],
+            }
+        ],
+    )
+    return group_id
+
+
+def test_the_shell_is_refused_until_port_22_is_open_to_instance_connect(ec2, fast_endpoint):
+    closed = launch(ec2, lab="closed")["InstanceId"]
+    wait_running(ec2, closed)
+    status, refused = shell(fast_endpoint, closed, "ls")
+    assert (status, refused["code"]) == (403, "SshPortClosed")
+    assert "pl-00ec8fd779e5b4175" in refused["message"]
+
+
 def test_the_shell_downloads_the_handouts_files(ec2, fast_endpoint):
-    instance_id = launch(ec2)["InstanceId"]
+    instance_id = launch(ec2, groups=[instance_connect_group(ec2)])["InstanceId"]
     wait_running(ec2, instance_id)
 
     status, small = shell(fast_endpoint, instance_id, f"wget {RATINGS}")
@@ -207,3 +240,36 @@ def test_the_shell_downloads_the_handouts_files(ec2, fast_endpoint):
     assert (unknown["output"], unknown["exit_code"]) == ("-bash: top: command not found\n", 127)
     status, nobody = shell(fast_endpoint, "i-0123456789abcdef0", "ls")
     assert (status, nobody["code"]) == (404, "InstanceNotFound")
+
+
+def test_cli_opens_port_22_with_port_and_cidr_and_describes_the_group(ec2, aws_ec2):
+    group_id = aws_ec2(
+        "create-security-group", "--group-name", "cli-ssh", "--description", "SSH from anywhere"
+    )["GroupId"]
+    aws_ec2(
+        "authorize-security-group-ingress",
+        "--group-id", group_id,
+        "--protocol", "tcp",
+        "--port", "22",
+        "--cidr", "0.0.0.0/0",
+    )
+    groups = aws_ec2("describe-security-groups", "--group-ids", group_id)["SecurityGroups"]
+    ingress = groups[0]["IpPermissions"]
+    assert [(p["IpProtocol"], p["FromPort"], p["ToPort"]) for p in ingress] == [("tcp", 22, 22)]
+    assert ingress[0]["IpRanges"] == [{"CidrIp": "0.0.0.0/0"}]
+    with pytest.raises(ClientError) as duplicate:
+        ec2.authorize_security_group_ingress(
+            GroupId=group_id, IpProtocol="tcp", FromPort=22, ToPort=22, CidrIp="0.0.0.0/0"
+        )
+    assert duplicate.value.response["Error"] == {
+        "Code": "InvalidPermission.Duplicate",
+        "Message": 'the specified rule "peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW" already exists',
+    }
+    aws_ec2(
+        "revoke-security-group-ingress",
+        "--group-id", group_id,
+        "--protocol", "tcp",
+        "--port", "22",
+        "--cidr", "0.0.0.0/0",
+    )
+    aws_ec2("delete-security-group", "--group-id", group_id)

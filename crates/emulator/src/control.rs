@@ -7,8 +7,8 @@
 //!   CloudWatch Logs, API Gateway, CloudWatch, SNS and its mailbox).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
 //!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs, EC2
-//!   instances with their root volumes, CloudWatch alarms, SNS topics), leaving the learner's
-//!   other work alone.
+//!   instances with their root volumes and security groups, CloudWatch alarms, SNS topics),
+//!   leaving the learner's other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
@@ -19,9 +19,10 @@
 //!   command in a running instance's simulated shell and answers
 //!   `{"output": "…", "exit_code": 0, "prompt": "[ec2-user@ip-172-31-37-173 ~]$ ",
 //!   "busy_seconds": 11.5}` (how long the command runs on the emulator's clock: the output is
-//!   final at once, the metrics show it over that span); an unknown instance is 404 and one
-//!   that is not running 409, both
-//!   `{"code": "InstanceNotFound" | "InstanceNotRunning", "message": "…"}`.
+//!   final at once, the metrics show it over that span); an unknown instance is 404, one that
+//!   is not running 409, and, under AWS's timing, one whose security groups do not let EC2
+//!   Instance Connect in on port 22 is 403, each
+//!   `{"code": "InstanceNotFound" | "InstanceNotRunning" | "SshPortClosed", "message": "…"}`.
 //! - `GET /_awslab/clock`: the emulator's time and speed; `POST /_awslab/clock/advance?seconds=N`
 //!   (or a JSON body `{"seconds": N}`): move it forward, evaluate the alarms that came due, and
 //!   answer the new time.
@@ -350,6 +351,11 @@ pub async fn ec2_shell(
         Err(error @ ShellError::NotRunning { .. }) => answer(
             StatusCode::CONFLICT,
             json!({ "code": "InstanceNotRunning", "message": error.to_string() }),
+        ),
+        // As the console's Connect is refused: the learner must open port 22 first.
+        Err(error @ ShellError::PortClosed { .. }) => answer(
+            StatusCode::FORBIDDEN,
+            json!({ "code": "SshPortClosed", "message": error.to_string() }),
         ),
     }
 }

@@ -2,7 +2,9 @@
 //! EC2 answers every client error with HTTP 400, not-found ones included.
 //!
 //! Messages seen in recorded AWS responses are written exactly; those marked `inferred` follow
-//! EC2's style where no recording was at hand.
+//! EC2's style where no recording was at hand. The security group messages are those AWS gave in
+//! public bug reports (aws-cli#5348, terraform#15428, terraform-provider-aws#1671, ansible#19759,
+//! aws-cli#2428, boto3#1078, aws-sdk-java#202).
 
 use crate::error::AwsError;
 
@@ -35,6 +37,35 @@ pub enum Ec2Error {
         snapshot: String,
         minimum: u32,
     },
+    /// A security group named by an id that is not there.
+    GroupNotFound(String),
+    /// A security group named by name, looked for in the default VPC (`vpc`).
+    GroupNameNotFound {
+        name: String,
+        vpc: String,
+    },
+    GroupMalformed(String),
+    GroupDuplicate {
+        name: String,
+        vpc: String,
+    },
+    /// The default group, which no one may delete.
+    CannotDeleteDefault(String),
+    /// A group an instance (or another group's rule) still uses.
+    GroupInUse(String),
+    VpcNotFound(String),
+    /// A rule that is already there; AWS words it `peer: …, TCP, from port: …`.
+    PermissionDuplicate(String),
+    /// One request naming the same rule twice.
+    PermissionRepeated,
+    /// A revoke that matches no rule of the group.
+    PermissionNotFound,
+    /// A permission with no CIDR, prefix list or group to allow.
+    MissingSource,
+    CidrMalformed(String),
+    RuleNotFound(String),
+    PrefixListNotFound(String),
+    PrefixListMalformed(String),
 }
 
 impl From<Ec2Error> for AwsError {
@@ -95,6 +126,67 @@ impl From<Ec2Error> for AwsError {
                      >= {minimum}GB"
                 ),
             ),
+            GroupNotFound(id) => {
+                ("InvalidGroup.NotFound", format!("The security group '{id}' does not exist"))
+            }
+            GroupNameNotFound { name, vpc } => (
+                "InvalidGroup.NotFound",
+                format!("The security group '{name}' does not exist in default VPC '{vpc}'"),
+            ),
+            GroupMalformed(id) => {
+                ("InvalidGroupId.Malformed", format!("Invalid id: \"{id}\" (expecting \"sg-...\")"))
+            }
+            GroupDuplicate { name, vpc } => (
+                "InvalidGroup.Duplicate",
+                format!("The security group '{name}' already exists for VPC '{vpc}'"),
+            ),
+            CannotDeleteDefault(id) => (
+                "CannotDelete",
+                format!(
+                    "the specified group: \"{id}\" name: \"default\" cannot be deleted by a user"
+                ),
+            ),
+            GroupInUse(id) => {
+                ("DependencyViolation", format!("resource {id} has a dependent object"))
+            }
+            // inferred
+            VpcNotFound(id) => {
+                ("InvalidVpcID.NotFound", format!("The vpc ID '{id}' does not exist"))
+            }
+            PermissionDuplicate(rule) => (
+                "InvalidPermission.Duplicate",
+                format!("the specified rule \"{rule}\" already exists"),
+            ),
+            PermissionRepeated => (
+                "InvalidParameterValue",
+                "The same permission must not appear multiple times".to_string(),
+            ),
+            PermissionNotFound => (
+                "InvalidPermission.NotFound",
+                "The specified rule does not exist in this security group.".to_string(),
+            ),
+            MissingSource => (
+                "MissingParameter",
+                "Missing source specification: include source security group or CIDR information"
+                    .to_string(),
+            ),
+            CidrMalformed(cidr) => {
+                ("InvalidParameterValue", format!("CIDR block {cidr} is malformed"))
+            }
+            // inferred
+            RuleNotFound(id) => (
+                "InvalidSecurityGroupRuleId.NotFound",
+                format!("The security group rule ID '{id}' does not exist"),
+            ),
+            // inferred
+            PrefixListNotFound(id) => (
+                "InvalidPrefixListID.NotFound",
+                format!("The prefix list ID '{id}' does not exist"),
+            ),
+            PrefixListMalformed(id) => (
+                "InvalidPrefixListId.Malformed",
+                format!("Invalid id: \"{id}\" (expecting \"pl-...\")"),
+            ),
         };
         AwsError::sender(code, 400, message)
     }
@@ -121,6 +213,37 @@ mod tests {
         assert_eq!(error.message, "Invalid value 't2.micr' for InstanceType.");
         let error = AwsError::from(Ec2Error::ImageMalformed("ami-x".into()));
         assert_eq!(error.message, "Invalid id: \"ami-x\" (expecting \"ami-...\")");
+    }
+
+    #[test]
+    fn security_group_words_match_aws() {
+        let duplicate = AwsError::from(Ec2Error::PermissionDuplicate(
+            "peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW".into(),
+        ));
+        assert_eq!(duplicate.code, "InvalidPermission.Duplicate");
+        assert_eq!(
+            duplicate.message,
+            "the specified rule \"peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW\" \
+             already exists"
+        );
+        let default = AwsError::from(Ec2Error::CannotDeleteDefault("sg-0123456789abcdef0".into()));
+        assert_eq!(
+            default.message,
+            "the specified group: \"sg-0123456789abcdef0\" name: \"default\" cannot be deleted by \
+             a user"
+        );
+        let by_name = AwsError::from(Ec2Error::GroupNameNotFound {
+            name: "web".into(),
+            vpc: "vpc-0123456789abcdef0".into(),
+        });
+        assert_eq!(
+            (by_name.code.as_str(), by_name.message.as_str(), by_name.status),
+            (
+                "InvalidGroup.NotFound",
+                "The security group 'web' does not exist in default VPC 'vpc-0123456789abcdef0'",
+                400
+            )
+        );
     }
 
     #[test]

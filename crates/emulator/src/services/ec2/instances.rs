@@ -1,5 +1,5 @@
-//! `DescribeInstances`, `DescribeInstanceStatus`, `StartInstances`, `StopInstances` and
-//! `TerminateInstances`, and how an instance reads in EC2's XML.
+//! `DescribeInstances`, `StartInstances`, `StopInstances` and `TerminateInstances`, and how an
+//! instance reads in EC2's XML.
 //!
 //! State changes only add a lifecycle event; the state any later call sees is derived from the
 //! events and the clock (see `model`).
@@ -7,10 +7,8 @@
 use super::errors::{Ec2Error, well_formed};
 use super::filters::{self, Filter};
 use super::model::{
-    Action, Event, Instance, InstanceState, Millis, RegionState, STATUS_INITIALIZING_MS, datetime,
-    tags_json, timestamp,
+    Action, Event, Instance, InstanceState, Millis, RegionState, datetime, tags_json, timestamp,
 };
-use crate::protocol::lenient::option_bool;
 use crate::services::iam::list;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,10 +38,15 @@ const INSTANCE_FILTERS: &[&str] = &[
     "key-name",
     "architecture",
     "reservation-id",
+    "instance.group-id",
+    "instance.group-name",
 ];
 
 /// The instances named by id (all malformed ids are refused first, then missing ones), or
-/// every visible instance when no id is given.
+/// every visible instance when no id is given. An instance is visible once it is describable
+/// (AWS's eventual consistency after `RunInstances`) and until an hour after its termination. A
+/// clock behind the launch (a sped-up emulator restarted: it begins at real time again) finds
+/// the instance known, as it was before the restart.
 pub fn find<'a>(
     state: &'a RegionState,
     ids: &[String],
@@ -53,7 +56,10 @@ pub fn find<'a>(
         return Err(Ec2Error::InstanceMalformed(bad.clone()));
     }
     let visible = |instance: &&Instance| {
-        instance.terminated_at().is_none_or(|at| now < at + super::model::TERMINATED_VISIBLE_MS)
+        (instance.describable_at <= now || now < instance.launched_at())
+            && instance
+                .terminated_at()
+                .is_none_or(|at| now < at + super::model::TERMINATED_VISIBLE_MS)
     };
     if ids.is_empty() {
         return Ok(state.instances.values().filter(visible).collect());
@@ -85,7 +91,7 @@ pub fn describe_instances(
     filters::check(&input.filters, INSTANCE_FILTERS)?;
     let mut instances = find(state, &input.instance_ids, now)?;
     instances.retain(|instance| {
-        filters::matches_all(&input.filters, |name| filter_values(instance, name, now))
+        filters::matches_all(&input.filters, |name| filter_values(state, instance, name, now))
     });
     instances.sort_by_key(|instance| (instance.launched_at(), instance.launch_index));
     // One reservation per launch, in launch order.
@@ -102,7 +108,12 @@ pub fn describe_instances(
     Ok(json!({ "reservationSet": reservations }))
 }
 
-fn filter_values(instance: &Instance, name: &str, now: Millis) -> Vec<String> {
+fn filter_values(
+    region_state: &RegionState,
+    instance: &Instance,
+    name: &str,
+    now: Millis,
+) -> Vec<String> {
     let state = instance.state_at(now);
     let one = |value: &str| vec![value.to_string()];
     if let Some(key) = name.strip_prefix("tag:") {
@@ -124,6 +135,10 @@ fn filter_values(instance: &Instance, name: &str, now: Millis) -> Vec<String> {
         "key-name" => instance.key_name.iter().cloned().collect(),
         "architecture" => one(&instance.architecture),
         "reservation-id" => one(&instance.reservation_id),
+        "instance.group-id" => instance.security_group_ids.clone(),
+        "instance.group-name" => {
+            groups(region_state, instance).into_iter().map(|(_, name)| name).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -145,6 +160,17 @@ pub fn reservation_json(
             .map(|instance| instance_json(state, instance, region, now))
             .collect::<Vec<_>>(),
     })
+}
+
+/// The instance's groups as (id, name); a group deleted since (which AWS would not allow) keeps
+/// its id with an empty name.
+fn groups(state: &RegionState, instance: &Instance) -> Vec<(String, String)> {
+    (instance.security_group_ids.iter())
+        .map(|id| {
+            let name = state.security_groups.get(id).map(|group| group.name.clone());
+            (id.clone(), name.unwrap_or_default())
+        })
+        .collect()
 }
 
 /// `ip-172-31-37-173.ec2.internal` in us-east-1, `….REGION.compute.internal` elsewhere.
@@ -229,7 +255,10 @@ pub fn instance_json(state: &RegionState, instance: &Instance, region: &str, now
         "privateIpAddress": if gone { Value::Null } else { json!(instance.private_ip) },
         "ipAddress": if has_address { json!(instance.public_ip()) } else { Value::Null },
         "sourceDestCheck": true,
-        "groupSet": [{ "groupId": instance.security_group_id, "groupName": "default" }],
+        "groupSet": groups(state, instance)
+            .into_iter()
+            .map(|(id, name)| json!({ "groupId": id, "groupName": name }))
+            .collect::<Vec<_>>(),
         "stateReason": state_reason,
         "architecture": instance.architecture,
         "rootDeviceType": "ebs",
@@ -375,71 +404,4 @@ pub fn terminate_instances(
         InstanceState::ShuttingDown | InstanceState::Terminated => Ok(None),
         _ => Ok(Some(Action::Terminate)),
     })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeInstanceStatusInput {
-    #[serde(default, rename = "InstanceId", deserialize_with = "list")]
-    instance_ids: Vec<String>,
-    #[serde(default, deserialize_with = "option_bool")]
-    include_all_instances: Option<bool>,
-    #[serde(default, rename = "Filter", deserialize_with = "list")]
-    filters: Vec<Filter>,
-}
-
-const STATUS_FILTERS: &[&str] = &[
-    "availability-zone",
-    "instance-state-name",
-    "instance-state-code",
-    "system-status.status",
-    "instance-status.status",
-];
-
-pub fn describe_instance_status(
-    state: &RegionState,
-    input: DescribeInstanceStatusInput,
-    now: Millis,
-) -> Result<Value, Ec2Error> {
-    filters::check(&input.filters, STATUS_FILTERS)?;
-    let include_all = input.include_all_instances.unwrap_or(false);
-    let mut items = Vec::new();
-    let mut instances = find(state, &input.instance_ids, now)?;
-    instances.sort_by_key(|instance| (instance.launched_at(), instance.launch_index));
-    for instance in instances {
-        let current = instance.state_at(now);
-        if current != InstanceState::Running && !include_all {
-            continue;
-        }
-        let status = match instance.running_since(now) {
-            Some(since) if now - since < STATUS_INITIALIZING_MS => "initializing",
-            Some(_) => "ok",
-            None => "not-applicable",
-        };
-        let values = |name: &str| match name {
-            "availability-zone" => vec![instance.availability_zone.clone()],
-            "instance-state-name" => vec![current.name().to_string()],
-            "instance-state-code" => vec![current.code().to_string()],
-            _ => vec![status.to_string()],
-        };
-        if !filters::matches_all(&input.filters, values) {
-            continue;
-        }
-        let check = |name: &str| {
-            let details = match status {
-                "not-applicable" => Value::Null,
-                "ok" => json!([{ "name": name, "status": "passed" }]),
-                _ => json!([{ "name": name, "status": "initializing" }]),
-            };
-            json!({ "status": status, "details": details })
-        };
-        items.push(json!({
-            "instanceId": instance.id,
-            "availabilityZone": instance.availability_zone,
-            "instanceState": current.json(),
-            "systemStatus": check("reachability"),
-            "instanceStatus": check("reachability"),
-        }));
-    }
-    Ok(json!({ "instanceStatusSet": items }))
 }

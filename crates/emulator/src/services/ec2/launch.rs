@@ -1,5 +1,10 @@
 //! `RunInstances`: an instance (or several) from one of Amazon's images, each with its root
-//! EBS volume, in the region's default VPC, subnet and security group.
+//! EBS volume, in the region's default VPC and subnet, in the security groups asked for (the
+//! default VPC's `default` group when none is).
+//!
+//! Under AWS's timing a new instance is not yet known to the calls that name it
+//! ([`crate::timing::Delay::InstanceDescribable`]): `RunInstances` answers with it, but
+//! `DescribeInstances` says `InvalidInstanceID.NotFound` for a moment.
 
 use super::catalog::{self, Image, InstanceType};
 use super::errors::{Ec2Error, well_formed};
@@ -8,8 +13,10 @@ use super::model::{
     Action, Attachment, Event, Instance, Millis, RegionState, Tag, Volume, hex_digest, private_ip,
 };
 use super::shell::Shell;
+use super::tags::{TagSpecification, tags_by_resource};
 use crate::protocol::lenient::{option_bool, option_i64};
 use crate::services::iam::list;
+use crate::timing::{Clockwork, Delay};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -31,6 +38,10 @@ pub struct RunInstancesInput {
     block_device_mappings: Vec<BlockDeviceMapping>,
     #[serde(default, rename = "TagSpecification", deserialize_with = "list")]
     tag_specifications: Vec<TagSpecification>,
+    #[serde(default, rename = "SecurityGroupId", deserialize_with = "list")]
+    security_group_ids: Vec<String>,
+    #[serde(default, rename = "SecurityGroup", deserialize_with = "list")]
+    security_group_names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,30 +67,6 @@ struct EbsInput {
     encrypted: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TagSpecification {
-    resource_type: Option<String>,
-    #[serde(default, rename = "Tag", deserialize_with = "list")]
-    tags: Vec<TagInput>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TagInput {
-    pub key: Option<String>,
-    pub value: Option<String>,
-}
-
-impl TagInput {
-    pub fn to_tag(&self) -> Tag {
-        Tag {
-            key: self.key.clone().unwrap_or_default(),
-            value: self.value.clone().unwrap_or_default(),
-        }
-    }
-}
-
 const VOLUME_TYPES: [&str; 7] = ["standard", "gp2", "gp3", "io1", "io2", "st1", "sc1"];
 
 /// The root volume asked for: size, type, IOPS, throughput, delete on termination.
@@ -97,6 +84,7 @@ pub fn run_instances(
     region: &str,
     input: RunInstancesInput,
     now: Millis,
+    clockwork: &Clockwork,
 ) -> Result<Value, Ec2Error> {
     // A retry with the same client token (the SDKs make one up per call) gets the first
     // answer again instead of more instances.
@@ -133,6 +121,8 @@ pub fn run_instances(
     let count = launch_count(input.min_count, input.max_count)?;
     let root = root_volume(image, region, &input.block_device_mappings)?;
     let (instance_tags, volume_tags) = tags_by_resource(&input.tag_specifications)?;
+    let groups =
+        security_groups(state, region, &input.security_group_ids, &input.security_group_names)?;
 
     let reservation_id = state.next_id(region, "r");
     let mut launched = Vec::new();
@@ -153,8 +143,10 @@ pub fn run_instances(
             launch_index,
             private_ip: address,
             root_volume_id: volume_id.clone(),
+            security_group_ids: groups.clone(),
             tags: instance_tags.clone(),
             now,
+            describable_at: clockwork.settles(Delay::InstanceDescribable, &instance_id, now),
         });
         let volume = Volume {
             id: volume_id.clone(),
@@ -181,6 +173,33 @@ pub fn run_instances(
     let instances: Vec<&Instance> =
         launched.iter().filter_map(|id| state.instances.get(id)).collect();
     Ok(reservation_json(state, &reservation_id, &instances, region, now))
+}
+
+/// The groups an instance goes in, by id and by name (in the default VPC), each once; the
+/// default group when none is named.
+fn security_groups(
+    state: &RegionState,
+    region: &str,
+    ids: &[String],
+    names: &[String],
+) -> Result<Vec<String>, Ec2Error> {
+    let mut groups: Vec<String> = Vec::new();
+    for id in ids {
+        groups.push(super::security_groups::by_id(state, id)?.id.clone());
+    }
+    for name in names {
+        groups.push(super::security_groups::by_name(state, region, name)?.id.clone());
+    }
+    if groups.is_empty() {
+        groups.push(default_network(region).security_group_id);
+    }
+    let mut seen = Vec::new();
+    groups.retain(|id| {
+        let first = !seen.contains(id);
+        seen.push(id.clone());
+        first
+    });
+    Ok(groups)
 }
 
 fn launch_count(min: Option<i64>, max: Option<i64>) -> Result<u32, Ec2Error> {
@@ -264,29 +283,6 @@ fn root_volume(
     })
 }
 
-type Tags = Vec<Tag>;
-
-fn tags_by_resource(specifications: &[TagSpecification]) -> Result<(Tags, Tags), Ec2Error> {
-    let mut instance = Vec::new();
-    let mut volume = Vec::new();
-    for specification in specifications {
-        let tags: Vec<Tag> = specification.tags.iter().map(TagInput::to_tag).collect();
-        match specification.resource_type.as_deref() {
-            Some("instance") => super::model::merge_tags(&mut instance, &tags),
-            Some("volume") => super::model::merge_tags(&mut volume, &tags),
-            // Tags for the network interface and the like: there is no such resource here.
-            Some("network-interface" | "spot-instances-request" | "elastic-gpu") => {}
-            Some(other) => {
-                return Err(Ec2Error::InvalidParameterValue(format!(
-                    "'{other}' is not a valid taggable resource type for this operation."
-                )));
-            }
-            None => return Err(Ec2Error::MissingParameter("ResourceType".into())),
-        }
-    }
-    Ok((instance, volume))
-}
-
 struct NewInstance<'a> {
     region: &'a str,
     id: String,
@@ -299,8 +295,11 @@ struct NewInstance<'a> {
     launch_index: u32,
     private_ip: String,
     root_volume_id: String,
+    security_group_ids: Vec<String>,
     tags: Vec<Tag>,
     now: Millis,
+    /// When the calls naming it first know it.
+    describable_at: Millis,
 }
 
 fn new_instance(new: NewInstance<'_>) -> Instance {
@@ -317,7 +316,7 @@ fn new_instance(new: NewInstance<'_>) -> Instance {
         availability_zone: network.availability_zone,
         vpc_id: network.vpc_id,
         subnet_id: network.subnet_id,
-        security_group_id: network.security_group_id,
+        security_group_ids: new.security_group_ids,
         private_ip: new.private_ip,
         root_device_name: "/dev/xvda".to_string(),
         root_volume_id: new.root_volume_id,
@@ -326,6 +325,7 @@ fn new_instance(new: NewInstance<'_>) -> Instance {
         events: vec![Event { at: new.now, action: Action::Launch }],
         shell: Shell::default(),
         metrics_until: new.now - new.now.rem_euclid(super::metrics::PERIOD_MS),
+        describable_at: new.describable_at,
     }
 }
 

@@ -1,20 +1,25 @@
-//! EC2: simulated instances of Amazon Linux with their root EBS volumes, answering the ec2Query
-//! protocol as AWS does (element names, `<item>` lists, error codes and words), plus the
-//! simulated shell the lab connects to and the metrics its activity makes.
+//! EC2: simulated instances of Amazon Linux with their root EBS volumes and security groups,
+//! answering the ec2Query protocol as AWS does (element names, `<item>` lists, error codes and
+//! words), plus the simulated shell the lab connects to and the metrics its activity makes.
 //!
 //! ## Layout
 //! - `mod.rs`: [`Ec2State`] access, the dispatch, lab reset, and the shell and metrics entry
 //!   points the control endpoints and `crate::metrics` call.
 //! - `model`: instances (lifecycle derived from timestamps), volumes, tags, ids and addresses.
 //! - `catalog`: Amazon's Amazon Linux images and the instance types.
-//! - `launch` (`RunInstances`), `instances` (describe, status, start, stop, terminate),
-//!   `volumes`, `images`, `tags`: the operations, by resource.
+//! - `launch` (`RunInstances`), `instances` (describe, start, stop, terminate), `status`,
+//!   `volumes`, `images`, `tags`, `security_groups` (the groups), `rules` and `permissions`
+//!   (their rules), `prefix_lists` (AWS-managed prefix lists): the operations, by resource.
 //! - `filters`: `Filter.N` and wildcards. `errors`: [`Ec2Error`]. `operations`: the API's list.
 //! - `shell/`: the simulated terminal. `metrics`: `AWS/EC2` and `AWS/EBS` statistic sets.
 //!
-//! Not here: key pairs, VPCs, subnets and security groups as resources (every instance goes to
-//! the region's default ones, whose ids are fixed per region), volumes other than root volumes,
-//! snapshots, spot, pagination (every describe answers in one page).
+//! Under AWS's timing ([`crate::Timing::Aws`]) a new instance is unknown for a moment, and the
+//! shell is reached as EC2 Instance Connect reaches an instance: only through a security group
+//! rule that lets it in on port 22.
+//!
+//! Not here: key pairs, VPCs and subnets as resources (every instance goes to the region's
+//! default ones, whose ids are fixed per region), volumes other than root volumes, snapshots,
+//! spot, pagination (every describe answers in one page).
 
 mod catalog;
 mod errors;
@@ -25,7 +30,12 @@ mod launch;
 pub mod metrics;
 pub mod model;
 mod operations;
+mod permissions;
+mod prefix_lists;
+mod rules;
+pub mod security_groups;
 pub mod shell;
+mod status;
 mod tags;
 mod volumes;
 
@@ -64,16 +74,22 @@ pub fn handle(
     let region = ctx.region.as_str();
     let mut state = lock(&shared.ec2);
     let state = state.regions.entry(region.to_string()).or_default();
+    // Made on any call, read or change: it is the same group whenever it is made, so a read
+    // that makes it need not save it.
+    security_groups::ensure_default(state, region);
     if operation.effect() == Effect::Changes {
         state.purge(now);
     }
+    let clockwork = &shared.config.clockwork;
     let result = match operation {
-        Operation::RunInstances => launch::run_instances(state, region, input(request)?, now),
+        Operation::RunInstances => {
+            launch::run_instances(state, region, input(request)?, now, clockwork)
+        }
         Operation::DescribeInstances => {
             instances::describe_instances(state, region, input(request)?, now)
         }
         Operation::DescribeInstanceStatus => {
-            instances::describe_instance_status(state, input(request)?, now)
+            status::describe_instance_status(state, input(request)?, now)
         }
         Operation::StartInstances => instances::start_instances(state, input(request)?, now),
         Operation::StopInstances => instances::stop_instances(state, input(request)?, now),
@@ -85,6 +101,36 @@ pub fn handle(
         Operation::CreateTags => tags::create_tags(state, input(request)?, now),
         Operation::DeleteTags => tags::delete_tags(state, input(request)?, now),
         Operation::DescribeTags => tags::describe_tags(state, input(request)?, now),
+        Operation::CreateSecurityGroup => {
+            security_groups::create_security_group(state, region, input(request)?, now)
+        }
+        Operation::DeleteSecurityGroup => {
+            security_groups::delete_security_group(state, region, input(request)?, now)
+        }
+        Operation::DescribeSecurityGroups => {
+            security_groups::describe_security_groups(state, region, input(request)?)
+        }
+        Operation::AuthorizeSecurityGroupIngress => {
+            permissions::authorize(state, region, input(request)?, false)
+        }
+        Operation::AuthorizeSecurityGroupEgress => {
+            permissions::authorize(state, region, input(request)?, true)
+        }
+        Operation::RevokeSecurityGroupIngress => {
+            permissions::revoke(state, region, input(request)?, false)
+        }
+        Operation::RevokeSecurityGroupEgress => {
+            permissions::revoke(state, region, input(request)?, true)
+        }
+        Operation::DescribeSecurityGroupRules => {
+            permissions::describe_security_group_rules(state, region, input(request)?)
+        }
+        Operation::DescribeManagedPrefixLists => {
+            prefix_lists::describe_managed_prefix_lists(region, input(request)?)
+        }
+        Operation::GetManagedPrefixListEntries => {
+            prefix_lists::get_managed_prefix_list_entries(region, input(request)?)
+        }
     };
     Ok(result?)
 }
@@ -133,10 +179,11 @@ fn input<T: DeserializeOwned>(request: &QueryRequest) -> Result<T, Ec2Error> {
 
 impl Ec2State {
     /// Deletes the instances tagged `awslab:lab` = `lab` and their root volumes at once (no
-    /// `shutting-down`: a reset leaves nothing behind); returns their ids.
+    /// `shutting-down`: a reset leaves nothing behind), then the security groups so tagged that
+    /// nothing else uses any more; returns their ids.
     pub fn delete_lab_instances(&mut self, lab: &str) -> Vec<String> {
         let mut deleted = Vec::new();
-        for region in self.regions.values_mut() {
+        for (region_name, region) in self.regions.iter_mut() {
             let ids: Vec<String> = (region.instances.values())
                 .filter(|instance| instance.tag("awslab:lab") == Some(lab))
                 .map(|instance| instance.id.clone())
@@ -144,6 +191,21 @@ impl Ec2State {
             for id in ids {
                 if let Some(instance) = region.instances.remove(&id) {
                     region.volumes.remove(&instance.root_volume_id);
+                    deleted.push(id);
+                }
+            }
+            let default = launch::default_network(region_name).security_group_id;
+            let groups: Vec<String> = (region.security_groups.values())
+                .filter(|group| group.id != default)
+                .filter(|group| group.tags.iter().any(|t| t.key == "awslab:lab" && t.value == lab))
+                .map(|group| group.id.clone())
+                .collect();
+            for id in groups {
+                // Whatever state they are in, the learner's own instances keep their groups.
+                let used = (region.instances.values())
+                    .any(|instance| instance.security_group_ids.contains(&id))
+                    || rules::referenced(region, &id);
+                if !used && region.security_groups.remove(&id).is_some() {
                     deleted.push(id);
                 }
             }
@@ -159,6 +221,9 @@ pub enum ShellError {
     NoInstance(String),
     #[error("instance {id} is {state}: connect once it is running")]
     NotRunning { id: String, state: &'static str },
+    /// Under AWS's timing: no group of the instance lets EC2 Instance Connect in on port 22.
+    #[error("EC2 Instance Connect cannot reach {id} on port 22: {reason}")]
+    PortClosed { id: String, reason: String },
 }
 
 /// What the shell answers: the command's output, its status, and the prompt that follows.
@@ -186,13 +251,8 @@ pub fn run_shell(
         else {
             return Err(ShellError::NoInstance(instance_id.to_string()));
         };
-        let disk_bytes = (region_state.instances.get(instance_id))
-            .and_then(|instance| region_state.volumes.get(&instance.root_volume_id))
-            .map_or(8, |volume| u64::from(volume.size_gib))
-            * 1024
-            * 1024
-            * 1024;
-        let Some(instance) = region_state.instances.get_mut(instance_id) else {
+        security_groups::ensure_default(region_state, region);
+        let Some(instance) = region_state.instances.get(instance_id) else {
             return Err(ShellError::NoInstance(instance_id.to_string()));
         };
         let current = instance.state_at(now);
@@ -202,6 +262,16 @@ pub fn run_shell(
                 state: current.name(),
             });
         }
+        if shared.config.clockwork.timing.is_aws()
+            && let Some(reason) = instance_connect_refused(region_state, instance, region)
+        {
+            return Err(ShellError::PortClosed { id: instance_id.to_string(), reason });
+        }
+        let disk_bytes = (region_state.volumes.get(&instance.root_volume_id))
+            .map_or(8, |volume| u64::from(volume.size_gib))
+            * 1024
+            * 1024
+            * 1024;
         let kind = catalog::instance_type(&instance.instance_type);
         let machine = shell::Machine {
             region: region.clone(),
@@ -212,6 +282,9 @@ pub fn run_shell(
             nitro: kind.is_some_and(|k| k.nitro),
             host_name: instance.host_name(),
             architecture: instance.architecture.clone(),
+        };
+        let Some(instance) = region_state.instances.get_mut(instance_id) else {
+            return Err(ShellError::NoInstance(instance_id.to_string()));
         };
         let output = shell::run(instance, &machine, command, now);
         ShellAnswer {
@@ -225,6 +298,39 @@ pub fn run_shell(
         eprintln!("awslab emulator: saving EC2 after a shell command: {error}");
     }
     Ok(answer)
+}
+
+/// Why EC2 Instance Connect from the console cannot reach `instance` (see
+/// [`rules::lets_instance_connect_in`]), in words that say which groups and which rule
+/// would let it in; `None` when one of its groups does.
+fn instance_connect_refused(
+    state: &model::RegionState,
+    instance: &model::Instance,
+    region: &str,
+) -> Option<String> {
+    let groups: Vec<&security_groups::SecurityGroup> = (instance.security_group_ids.iter())
+        .filter_map(|id| state.security_groups.get(id))
+        .collect();
+    if groups.iter().any(|group| rules::lets_instance_connect_in(group, region)) {
+        return None;
+    }
+    let names: Vec<String> =
+        groups.iter().map(|group| format!("{} ({})", group.id, group.name)).collect();
+    let list = prefix_lists::instance_connect(region);
+    let (from, source) = match &list {
+        Some(list) => (
+            format!("{} ({})", list.cidrs.join(", "), list.name),
+            format!("the prefix list {} ({}), or {}", list.id, list.name, list.cidrs.join(", ")),
+        ),
+        None => ("anywhere".to_string(), "0.0.0.0/0".to_string()),
+    };
+    let target = groups.first().map_or("one of them".to_string(), |group| group.id.clone());
+    Some(format!(
+        "none of its security groups ({}) allows inbound SSH (TCP port 22) from EC2 Instance \
+         Connect's addresses in {region}, {from}. Add an inbound rule to {target}: type SSH, \
+         protocol TCP, port 22, source {source}",
+        names.join(", ")
+    ))
 }
 
 /// The statistic sets of every instance's completed periods up to `now`, each once.

@@ -1,5 +1,5 @@
-//! EC2's state as plain data: instances with their lifecycle, root volumes, tags, and the ids and
-//! addresses they are given.
+//! EC2's state as plain data: instances with their lifecycle, root volumes, security groups,
+//! tags, and the ids and addresses they are given.
 //!
 //! Times are Unix milliseconds of the emulator's clock. An instance's state is never stored: it
 //! is derived from its lifecycle events and the time asked about (`pending` until 15 simulated
@@ -45,6 +45,10 @@ pub struct RegionState {
     pub launched: u64,
     pub instances: BTreeMap<String, Instance>,
     pub volumes: BTreeMap<String, Volume>,
+    /// By id. Absent from state files written before security groups existed: the region's
+    /// default group is made when first needed ([`super::security_groups::ensure_default`]).
+    #[serde(default)]
+    pub security_groups: BTreeMap<String, super::security_groups::SecurityGroup>,
 }
 
 impl RegionState {
@@ -168,7 +172,10 @@ pub struct Instance {
     pub availability_zone: String,
     pub vpc_id: String,
     pub subnet_id: String,
-    pub security_group_id: String,
+    /// The instance's security groups, in the order they were given. State files written
+    /// before instances had several groups name one, as `security_group_id`.
+    #[serde(alias = "security_group_id", deserialize_with = "one_or_many")]
+    pub security_group_ids: Vec<String>,
     pub private_ip: String,
     pub root_device_name: String,
     pub root_volume_id: String,
@@ -179,6 +186,25 @@ pub struct Instance {
     pub shell: Shell,
     /// The end of the last metric period handed to CloudWatch.
     pub metrics_until: Millis,
+    /// Until when `DescribeInstances` and the calls naming the instance do not know it yet
+    /// (AWS's eventual consistency, [`crate::timing::Delay::InstanceDescribable`]); 0 in state
+    /// files written before the emulator kept AWS's time: known at once.
+    #[serde(default)]
+    pub describable_at: Millis,
+}
+
+/// One id, or a list of them.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(id) => vec![id],
+        OneOrMany::Many(ids) => ids,
+    })
 }
 
 impl Instance {
@@ -313,7 +339,7 @@ pub fn test_instance(at: Millis) -> Instance {
         availability_zone: "us-east-1a".into(),
         vpc_id: "vpc-0123456789abcdef0".into(),
         subnet_id: "subnet-0123456789abcdef0".into(),
-        security_group_id: "sg-0123456789abcdef0".into(),
+        security_group_ids: vec!["sg-0123456789abcdef0".into()],
         private_ip: "172.31.37.173".into(),
         root_device_name: "/dev/xvda".into(),
         root_volume_id: "vol-0123456789abcdef0".into(),
@@ -322,6 +348,7 @@ pub fn test_instance(at: Millis) -> Instance {
         events: vec![Event { at, action: Action::Launch }],
         shell: Shell::default(),
         metrics_until: at - at.rem_euclid(super::metrics::PERIOD_MS),
+        describable_at: at,
     }
 }
 
@@ -361,6 +388,18 @@ mod tests {
             vec![(PENDING_MS, Some(60_000)), (120_000 + PENDING_MS, Some(200_000))]
         );
         assert_eq!(instance.terminated_at(), Some(200_000 + SHUTTING_DOWN_MS));
+    }
+
+    #[test]
+    fn instances_saved_with_one_security_group_still_load() {
+        let mut saved = serde_json::to_value(test_instance(0)).unwrap();
+        let fields = saved.as_object_mut().unwrap();
+        fields.remove("security_group_ids");
+        fields.remove("describable_at");
+        fields.insert("security_group_id".into(), "sg-0123456789abcdef0".into());
+        let loaded: Instance = serde_json::from_value(saved).unwrap();
+        assert_eq!(loaded.security_group_ids, ["sg-0123456789abcdef0"]);
+        assert_eq!(loaded.describable_at, 0);
     }
 
     #[test]

@@ -1,8 +1,8 @@
-//! `CreateTags`, `DeleteTags` and `DescribeTags` on instances and volumes.
+//! `CreateTags`, `DeleteTags` and `DescribeTags` on instances, volumes and security groups, and
+//! the `TagSpecifications` that tag a resource as it is made.
 
 use super::errors::{Ec2Error, well_formed};
 use super::filters::{self, Filter};
-use super::launch::TagInput;
 use super::model::{Millis, RegionState, Tag, merge_tags};
 use crate::services::iam::list;
 use serde::Deserialize;
@@ -39,11 +39,13 @@ fn resources<'a>(
             if !visible {
                 return Err(Ec2Error::VolumeNotFound(vec![id.clone()]));
             }
+        } else if id.starts_with("sg-") {
+            super::security_groups::by_id(state, id)?;
         } else {
             return Err(Ec2Error::InvalidId(id.clone()));
         }
     }
-    let RegionState { instances, volumes, .. } = state;
+    let RegionState { instances, volumes, security_groups, .. } = state;
     let mut found = Vec::new();
     for instance in instances.values_mut() {
         if ids.contains(&instance.id) {
@@ -53,6 +55,11 @@ fn resources<'a>(
     for volume in volumes.values_mut() {
         if ids.contains(&volume.id) {
             found.push(&mut volume.tags);
+        }
+    }
+    for group in security_groups.values_mut() {
+        if ids.contains(&group.id) {
+            found.push(&mut group.tags);
         }
     }
     Ok(found)
@@ -117,6 +124,9 @@ pub fn describe_tags(
             rows.extend(volume.tags.iter().map(|tag| (volume.id.clone(), "volume", tag)));
         }
     }
+    for group in super::security_groups::in_order(state) {
+        rows.extend(group.tags.iter().map(|tag| (group.id.clone(), "security-group", tag)));
+    }
     let items: Vec<Value> = (rows.iter())
         .filter(|(id, kind, tag)| {
             filters::matches_all(&input.filters, |name| match name {
@@ -132,4 +142,75 @@ pub fn describe_tags(
         })
         .collect();
     Ok(json!({ "tagSet": items }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagSpecification {
+    resource_type: Option<String>,
+    #[serde(default, rename = "Tag", deserialize_with = "list")]
+    tags: Vec<TagInput>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagInput {
+    pub key: Option<String>,
+    pub value: Option<String>,
+}
+
+impl TagInput {
+    pub fn to_tag(&self) -> Tag {
+        Tag {
+            key: self.key.clone().unwrap_or_default(),
+            value: self.value.clone().unwrap_or_default(),
+        }
+    }
+}
+
+type Tags = Vec<Tag>;
+
+/// The tags `specifications` give a resource of `resource_type` (`security-group`), which is the
+/// only type such a call makes.
+pub fn tags_for(
+    specifications: &[TagSpecification],
+    resource_type: &str,
+) -> Result<Tags, Ec2Error> {
+    let mut tags = Vec::new();
+    for specification in specifications {
+        match specification.resource_type.as_deref() {
+            Some(kind) if kind == resource_type => {
+                let new: Vec<Tag> = specification.tags.iter().map(TagInput::to_tag).collect();
+                merge_tags(&mut tags, &new);
+            }
+            Some(other) => {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "'{other}' is not a valid taggable resource type for this operation."
+                )));
+            }
+            None => return Err(Ec2Error::MissingParameter("ResourceType".into())),
+        }
+    }
+    Ok(tags)
+}
+
+pub fn tags_by_resource(specifications: &[TagSpecification]) -> Result<(Tags, Tags), Ec2Error> {
+    let mut instance = Vec::new();
+    let mut volume = Vec::new();
+    for specification in specifications {
+        let tags: Vec<Tag> = specification.tags.iter().map(TagInput::to_tag).collect();
+        match specification.resource_type.as_deref() {
+            Some("instance") => merge_tags(&mut instance, &tags),
+            Some("volume") => merge_tags(&mut volume, &tags),
+            // Tags for the network interface and the like: there is no such resource here.
+            Some("network-interface" | "spot-instances-request" | "elastic-gpu") => {}
+            Some(other) => {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "'{other}' is not a valid taggable resource type for this operation."
+                )));
+            }
+            None => return Err(Ec2Error::MissingParameter("ResourceType".into())),
+        }
+    }
+    Ok((instance, volume))
 }
