@@ -162,6 +162,13 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
             }
         }
     }
+    for id in of_kind("ec2.security_group") {
+        let resource = item("ec2.security_group", &id);
+        match delete_security_group(clients, &id).await {
+            Ok(()) => report.deleted.push(resource),
+            Err(failure) => report.failed.push((resource, failure)),
+        }
+    }
 
     for api in of_kind("apigateway.rest_api") {
         let resource = item("apigateway.rest_api", &api);
@@ -425,6 +432,30 @@ async fn delete_policy(clients: &Clients, arn: &str) -> Result<PolicyOutcome, Fa
     Ok(PolicyOutcome::Deleted)
 }
 
+/// Deletes a security group the lab's instances were launched in. AWS refuses while an
+/// instance in it is still shutting down (`DependencyViolation`), so it tries again until the
+/// instances are terminated: on the emulator by moving its clock, on AWS by waiting.
+async fn delete_security_group(clients: &Clients, id: &str) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    loop {
+        let failure = match clients.ec2.delete_security_group().group_id(id).send().await {
+            Ok(_) => return Ok(()),
+            Err(error) => Failure::from_sdk("ec2", "DeleteSecurityGroup", error),
+        };
+        if crate::checks::is_not_found(&failure) || failure.code == "InvalidGroup.NotFound" {
+            return Ok(());
+        }
+        if failure.code != "DependencyViolation" || started.elapsed() > crate::settle::READY_WAIT {
+            return Err(failure);
+        }
+        if clients.emulator_endpoint().is_some() {
+            crate::ec2::advance_clock(clients, 1).await?;
+        } else {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    }
+}
+
 /// Whether a ledger resource still exists (an error other than "not found" counts as yes).
 async fn exists(clients: &Clients, resource: &Created) -> bool {
     let failure = match resource.kind.as_str() {
@@ -500,6 +531,17 @@ async fn exists(clients: &Clients, resource: &Created) -> bool {
                     "DescribeInstances",
                     error,
                 )),
+            };
+        }
+        "ec2.security_group" => {
+            return match clients.ec2.describe_security_groups().group_ids(&resource.id).send().await
+            {
+                Ok(answer) => !answer.security_groups().is_empty(),
+                Err(error) => {
+                    let failure = Failure::from_sdk("ec2", "DescribeSecurityGroups", error);
+                    failure.code != "InvalidGroup.NotFound"
+                        && !crate::checks::is_not_found(&failure)
+                }
             };
         }
         _ => return false,

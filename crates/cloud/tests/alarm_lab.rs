@@ -65,7 +65,11 @@ async fn the_alarm_lab_runs_and_is_graded_on_the_emulator() {
     assert!(launched.succeeded(), "{launched:#?}");
     assert_eq!(launched.response["State"], "running");
     let instance_id = launched.response["InstanceId"].as_str().expect("an id").to_string();
-    assert_eq!(launched.created[0].kind, "ec2.instance");
+    let kinds: Vec<&str> = launched.created.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds, ["ec2.security_group", "ec2.instance"], "the group Connect needs, then it");
+    let opened = launched.calls.iter().find(|c| c.operation == "AuthorizeSecurityGroupIngress");
+    let opened = opened.expect("port 22 opened to EC2 Instance Connect");
+    assert!(opened.cli.contains("\"FromPort\":22") && opened.cli.contains("pl-"), "{}", opened.cli);
     let run_call = launched.calls.iter().find(|c| c.operation == "RunInstances").expect("called");
     assert!(run_call.cli.starts_with("aws ec2 run-instances --image-id ami-"), "{}", run_call.cli);
     assert!(run_call.cli.contains("\"VolumeType\":\"gp2\""), "{}", run_call.cli);

@@ -56,15 +56,18 @@ pub async fn run_instance(
     let tags_json: Vec<Value> =
         tags.iter().map(|(key, value)| json!({ "Key": key, "Value": value })).collect();
 
+    let group = super::instance_connect::group(ctx, recorder).await?;
     let mut call = CallBuilder::new("ec2", "ec2", "RunInstances")
         .text("image-id", &image_id)
         .text("instance-type", instance_type)
-        .number("count", 1);
+        .number("count", 1)
+        .text("security-group-ids", &group);
     let mut request = clients
         .ec2
         .run_instances()
         .image_id(&image_id)
         .instance_type(InstanceType::from(instance_type))
+        .security_group_ids(&group)
         .min_count(1)
         .max_count(1);
     if volume_size.is_some() || volume_type.is_some() {
@@ -166,14 +169,19 @@ async fn wait_until_running(ctx: &ActionContext<'_>, id: &str) -> Result<Running
     let clients = ctx.clients;
     let started = std::time::Instant::now();
     loop {
-        let answer = clients
-            .ec2
-            .describe_instances()
-            .instance_ids(id)
-            .send()
-            .await
-            .map_err(|error| Failure::from_sdk("ec2", "DescribeInstances", error))?;
-        let instance = answer.reservations().iter().flat_map(|r| r.instances()).next().cloned();
+        let described = clients.ec2.describe_instances().instance_ids(id).send().await;
+        // A new instance may be unknown to DescribeInstances for a moment (EC2 is eventually
+        // consistent): as the SDK's `instance_running` waiter does, that is "not yet".
+        let instance = match described {
+            Ok(answer) => answer.reservations().iter().flat_map(|r| r.instances()).next().cloned(),
+            Err(error) => {
+                let failure = Failure::from_sdk("ec2", "DescribeInstances", error);
+                if failure.code != "InvalidInstanceID.NotFound" {
+                    return Err(failure);
+                }
+                None
+            }
+        };
         let state = instance.as_ref().and_then(|i| i.state()).and_then(|s| s.name()).cloned();
         match state {
             Some(InstanceStateName::Running) => {

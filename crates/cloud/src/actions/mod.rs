@@ -14,6 +14,7 @@ mod dynamodb;
 mod ec2;
 mod emulator;
 mod iam;
+mod instance_connect;
 mod lambda;
 mod logs;
 mod sns;
