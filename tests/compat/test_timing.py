@@ -11,7 +11,7 @@ import boto3
 import botocore.exceptions
 import pytest
 
-from conftest import REGION, control_headers
+from conftest import REGION, control_headers, serve
 from test_lambda import TRUST, zipped
 
 SOURCE = "def lambda_handler(event, context):\n    return {{'answer': '{}'}}\n"
@@ -19,7 +19,23 @@ SOURCE = "def lambda_handler(event, context):\n    return {{'answer': '{}'}}\n"
 
 @pytest.fixture(scope="module")
 def tools(aws_env, aws_time_endpoint):
-    """A boto3 client maker and an AWS CLI runner for the emulator keeping AWS's time."""
+    """A boto3 client maker, an AWS CLI runner and a clock mover for the emulator keeping AWS's
+    time."""
+    return make_tools(aws_env, aws_time_endpoint)
+
+
+@pytest.fixture(scope="module")
+def still_tools(aws_env):
+    """The same for an emulator keeping AWS's time on a clock that barely moves by itself (a
+    thousandth of real time): a delay passes only when the test moves the clock, so the seconds
+    the AWS CLI takes to start never let one pass unseen."""
+    server, endpoint = serve("--seed", "16", "--clock-speed", "0.001")
+    yield make_tools(aws_env, endpoint)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def make_tools(aws_env, aws_time_endpoint):
     session = boto3.session.Session(
         aws_access_key_id=aws_env["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=aws_env["AWS_SECRET_ACCESS_KEY"],
@@ -50,7 +66,13 @@ def tools(aws_env, aws_time_endpoint):
         with urllib.request.urlopen(request) as answer:
             assert answer.status == 200
 
+    client.endpoint = aws_time_endpoint
     return client, cli, advance
+
+
+def tools_endpoint(tools):
+    """The endpoint the `tools` fixture's emulator listens on."""
+    return tools[0].endpoint
 
 
 def role(iam, name):
@@ -145,3 +167,39 @@ def test_boto3_waits_for_a_new_table_before_writing_to_it(tools):
     dynamodb.get_waiter("table_exists").wait(TableName="timing-customers", WaiterConfig={"Delay": 1})
     dynamodb.put_item(TableName="timing-customers", Item=item)
     assert dynamodb.get_item(TableName="timing-customers", Key=item)["Item"] == item
+
+
+def test_the_cli_is_throttled_by_api_gateways_quota_then_let_through(still_tools, aws_env):
+    tools = still_tools
+    _, cli, advance = tools
+    regional = ["apigateway", "create-rest-api", "--endpoint-configuration", "types=REGIONAL"]
+    cli(*regional, "--name", "timing-first")
+    # The CLI retries a throttled call by itself; with one attempt the 429 shows.
+    aws_env_once = {**aws_env, "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard"}
+    refused = subprocess.run(
+        ["aws", "--endpoint-url", tools_endpoint(tools), "--output", "json", *regional,
+         "--name", "timing-second"],
+        env=aws_env_once, capture_output=True, text=True, timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "TooManyRequestsException" in refused.stderr, refused.stderr
+    advance(3)
+    created = json.loads(cli(*regional, "--name", "timing-second").stdout)
+    assert created["name"] == "timing-second"
+
+
+def test_the_cli_meets_a_new_instance_unknown_for_a_moment(still_tools):
+    client, cli, advance = still_tools
+    images = client("ec2").describe_images(
+        Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2"]}]
+    )
+    image_id = images["Images"][0]["ImageId"]
+    launched = json.loads(cli("ec2", "run-instances", "--image-id", image_id,
+                              "--instance-type", "t2.micro", "--count", "1").stdout)
+    instance_id = launched["Instances"][0]["InstanceId"]
+    unknown = cli("ec2", "describe-instances", "--instance-ids", instance_id, check=False)
+    assert unknown.returncode != 0
+    assert "InvalidInstanceID.NotFound" in unknown.stderr, unknown.stderr
+    advance(20)
+    described = json.loads(cli("ec2", "describe-instances", "--instance-ids", instance_id).stdout)
+    assert described["Reservations"][0]["Instances"][0]["State"]["Name"] == "running"
