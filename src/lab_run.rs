@@ -36,9 +36,6 @@ pub struct TargetArgs {
     region: Option<String>,
     #[arg(long, default_value = "ko", value_parser = parse_lang)]
     lang: Lang,
-    /// The timing of the emulator `run` starts for itself (see `awslab emulator serve --help`).
-    #[command(flatten)]
-    timing: crate::emulator::TimingArgs,
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -56,8 +53,9 @@ impl TargetArgs {
         self.target.as_deref() == Some("aws")
     }
 
-    /// Connects; `embedded` starts an in-memory emulator when no endpoint is given.
-    async fn connect(&self, embedded: bool) -> Result<Connected> {
+    /// Connects; `embedded` (the timing it keeps) starts an in-memory emulator when no endpoint
+    /// is given.
+    async fn connect(&self, embedded: Option<&crate::emulator::TimingArgs>) -> Result<Connected> {
         let (target, emulator) = if self.is_aws() {
             let region = match &self.region {
                 Some(region) => region.clone(),
@@ -74,9 +72,9 @@ impl TargetArgs {
                     let token = served_emulator_token();
                     (Target::Emulator { endpoint: endpoint.clone(), region, token }, None)
                 }
-                (None, true) => {
+                (None, Some(timing)) => {
                     let config = EmulatorConfig {
-                        clockwork: self.timing.clockwork(),
+                        clockwork: timing.clockwork(),
                         ..EmulatorConfig::default()
                     };
                     let emulator =
@@ -85,7 +83,7 @@ impl TargetArgs {
                     let token = Some(ControlToken::new(emulator.control_token()));
                     (Target::Emulator { endpoint, region, token }, Some(emulator))
                 }
-                (None, false) => {
+                (None, None) => {
                     let endpoint = "http://127.0.0.1:4566".into();
                     (Target::Emulator { endpoint, region, token: served_emulator_token() }, None)
                 }
@@ -147,6 +145,7 @@ pub fn run(
     dir: &Path,
     id: &str,
     args: TargetArgs,
+    timing: &crate::emulator::TimingArgs,
     step: Option<usize>,
     solution: bool,
 ) -> Result<ExitCode> {
@@ -158,7 +157,7 @@ pub fn run(
     };
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
-        let connected = args.connect(true).await?;
+        let connected = args.connect(Some(timing)).await?;
         if args.is_aws() {
             println!(
                 "{}: {} (≈ ${:.2})",
@@ -213,7 +212,7 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
-        let connected = args.connect(false).await?;
+        let connected = args.connect(None).await?;
         let connection = &connected.connection;
         println!("{} — {}", lab.id, lab.title.get(lang));
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
@@ -238,7 +237,7 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
-        let connected = args.connect(false).await?;
+        let connected = args.connect(None).await?;
         let connection = &connected.connection;
         println!("{} — {}", lab.id, lab.title.get(lang));
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);

@@ -58,6 +58,9 @@ enum Command {
         lab: String,
         #[command(flatten)]
         target: lab_run::TargetArgs,
+        /// The timing of the emulator `run` starts for itself when no --endpoint is given.
+        #[command(flatten)]
+        timing: emulator::TimingArgs,
         /// Only this step (1 is the first).
         #[arg(long, value_name = "N")]
         step: Option<usize>,
@@ -151,9 +154,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Emulator { command: EmulatorCommand::Serve(args) } => emulator::serve(args),
-        Command::Run { lab, target, step, solution, dir } => {
+        Command::Run { lab, target, timing, step, solution, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
-            lab_run::run(&dir, &lab, target, step, solution)
+            lab_run::run(&dir, &lab, target, &timing, step, solution)
         }
         Command::Check { lab, target, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
