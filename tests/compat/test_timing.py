@@ -12,6 +12,7 @@ import botocore.exceptions
 import pytest
 
 from conftest import REGION, control_headers, serve
+import test_apigateway
 from test_lambda import TRUST, zipped
 
 SOURCE = "def lambda_handler(event, context):\n    return {{'answer': '{}'}}\n"
@@ -203,3 +204,62 @@ def test_the_cli_meets_a_new_instance_unknown_for_a_moment(still_tools):
     advance(20)
     described = json.loads(cli("ec2", "describe-instances", "--instance-ids", instance_id).stdout)
     assert described["Reservations"][0]["Instances"][0]["State"]["Name"] == "running"
+
+
+def test_boto3_calls_a_new_stage_only_once_its_deployment_has_propagated(still_tools):
+    client, _, advance = still_tools
+    endpoint = tools_endpoint(still_tools)
+    iam, lam, apigw = client("iam"), client("lambda"), client("apigateway")
+    role_arn = role(iam, "timing-stage-role")
+    advance(11)
+    function_arn = lam.create_function(
+        FunctionName="timing-stage",
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": test_apigateway.zipped(test_apigateway.ROOT_GET % "stage")},
+    )["FunctionArn"]
+    advance(5)
+    advance(5)  # API Gateway's quota on CreateRestApi: one every 3 s
+    api, _ = test_apigateway.build_api(apigw, "timing-stage-api", "hello", function_arn)
+    lam.add_permission(
+        FunctionName="timing-stage",
+        StatementId="apigateway-hello",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:{REGION}:000000000000:{api}/*/GET/hello",
+    )
+    apigw.create_deployment(restApiId=api, stageName="dev")
+    assert apigw.get_stage(restApiId=api, stageName="dev")["stageName"] == "dev"
+
+    url = f"{endpoint}/restapis/{api}/dev/_user_request_/hello"
+    assert test_apigateway.fetch(url) == (403, '{"message":"Forbidden"}')
+    advance(7)
+    assert test_apigateway.fetch(url) == (200, '"Hello from Lambda! stage"')
+
+
+def test_boto3_sees_a_policy_reach_a_role_session_only_once_it_has_propagated(still_tools):
+    client, _, advance = still_tools
+    iam = client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+                       "Action": "sts:AssumeRole"}],
+    }
+    role_arn = iam.create_role(RoleName="timing-session", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    keys = client("sts").assume_role(RoleArn=role_arn, RoleSessionName="learner")["Credentials"]
+    session_logs = boto3.session.Session(
+        aws_access_key_id=keys["AccessKeyId"],
+        aws_secret_access_key=keys["SecretAccessKey"],
+        aws_session_token=keys["SessionToken"],
+        region_name=REGION,
+    ).client("logs", endpoint_url=tools_endpoint(still_tools))
+    allow = {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"}]}
+    iam.put_role_policy(RoleName="timing-session", PolicyName="groups", PolicyDocument=json.dumps(allow))
+
+    with pytest.raises(botocore.exceptions.ClientError) as refused:
+        session_logs.create_log_group(logGroupName="/timing/early")
+    assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
+    advance(9)
+    session_logs.create_log_group(logGroupName="/timing/later")
