@@ -263,3 +263,30 @@ def test_boto3_sees_a_policy_reach_a_role_session_only_once_it_has_propagated(st
     assert refused.value.response["Error"]["Code"] == "AccessDeniedException"
     advance(9)
     session_logs.create_log_group(logGroupName="/timing/later")
+
+
+def test_the_cli_meets_a_table_being_created_and_a_role_lambda_cannot_assume_yet(still_tools, tmp_path):
+    _, cli, advance = still_tools
+    cli("dynamodb", "create-table", "--table-name", "timing-cli-table",
+        "--attribute-definitions", "AttributeName=id,AttributeType=S",
+        "--key-schema", "AttributeName=id,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST")
+    item = ["--table-name", "timing-cli-table", "--item", '{"id": {"S": "1"}}']
+    early = cli("dynamodb", "put-item", *item, check=False)
+    assert early.returncode != 0 and "ResourceNotFoundException" in early.stderr, early.stderr
+    advance(9)
+    cli("dynamodb", "put-item", *item)
+
+    trust = tmp_path / "trust.json"
+    trust.write_text(json.dumps(TRUST))
+    code = tmp_path / "function.zip"
+    code.write_bytes(zipped("lambda_function.py", SOURCE.format("cli")))
+    made = cli("iam", "create-role", "--role-name", "timing-cli-new-role",
+               "--assume-role-policy-document", f"file://{trust}")
+    role_arn = json.loads(made.stdout)["Role"]["Arn"]
+    create = ["lambda", "create-function", "--function-name", "timing-cli-new", "--runtime", "python3.12",
+              "--role", role_arn, "--handler", "lambda_function.lambda_handler", "--zip-file", f"fileb://{code}"]
+    refused = cli(*create, check=False)
+    assert refused.returncode != 0
+    assert "The role defined for the function cannot be assumed by Lambda." in refused.stderr, refused.stderr
+    advance(11)
+    assert json.loads(cli(*create).stdout)["State"] == "Pending"
