@@ -66,3 +66,28 @@ async fn under_instant_timing_a_policy_applies_at_once() {
     put.policy_document(CREATE_GROUPS).send().await.expect("PutRolePolicy");
     assert_eq!(create_group(&logs, "/at-once").await, Ok(()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_managed_policys_new_default_version_reaches_sessions_once_it_has_propagated() {
+    let config = EmulatorConfig {
+        clockwork: Clockwork { timing: Timing::Aws, seed: 16 },
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let (iam, logs) = role_and_session(&emulator, "versioned").await;
+    let describe_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:DescribeLogGroups","Resource":"*"}]}"#;
+    let policy = iam.create_policy().policy_name("groups").policy_document(describe_only).send();
+    let policy_arn =
+        policy.await.expect("CreatePolicy").policy().and_then(|p| p.arn()).map(str::to_string);
+    let policy_arn = policy_arn.expect("the policy's ARN");
+    let attach = iam.attach_role_policy().role_name("versioned").policy_arn(&policy_arn);
+    attach.send().await.expect("AttachRolePolicy");
+    advance(&emulator, 9).await;
+    assert_eq!(create_group(&logs, "/v1").await, Err("AccessDeniedException".into()));
+
+    let version = iam.create_policy_version().policy_arn(&policy_arn).set_as_default(true);
+    version.policy_document(CREATE_GROUPS).send().await.expect("CreatePolicyVersion");
+    assert_eq!(create_group(&logs, "/v2-early").await, Err("AccessDeniedException".into()));
+    advance(&emulator, 9).await;
+    assert_eq!(create_group(&logs, "/v2").await, Ok(()));
+}

@@ -63,28 +63,47 @@ impl IamState {
         role_name: &str,
         now: crate::clock::Millis,
     ) -> Vec<(Option<String>, Value)> {
+        (self.policy_texts(role_name, now).into_iter())
+            .filter_map(|(arn, text)| Some((arn, serde_json::from_str(&text).ok()?)))
+            .collect()
+    }
+
+    /// [`identity_policies`](Self::identity_policies) as the documents' texts.
+    pub fn policy_texts(
+        &self,
+        role_name: &str,
+        now: crate::clock::Millis,
+    ) -> Vec<(Option<String>, String)> {
         let Ok(role) = self.role(role_name) else { return Vec::new() };
-        let (attached, inline) = propagation::seen_at(role, now);
+        if let Some(seen) = role.propagating.as_ref().and_then(|old| old.seen_at(now)) {
+            return seen.to_vec();
+        }
         let mut documents = Vec::new();
-        for arn in attached {
+        for arn in &role.attached_policies {
             let text = match self.policies.get(arn) {
                 Some(policy) => policy
                     .versions
                     .iter()
                     .find(|version| version.id == policy.default_version)
-                    .map(|version| version.document.as_str()),
-                None => managed::find(arn).map(|policy| policy.document),
+                    .map(|version| version.document.clone()),
+                None => managed::find(arn).map(|policy| policy.document.to_string()),
             };
-            if let Some(document) = text.and_then(|text| serde_json::from_str(text).ok()) {
-                documents.push((Some(arn.clone()), document));
+            if let Some(text) = text {
+                documents.push((Some(arn.clone()), text));
             }
         }
-        for text in inline.values() {
-            if let Ok(document) = serde_json::from_str(text) {
-                documents.push((None, document));
-            }
+        for text in role.inline_policies.values() {
+            documents.push((None, text.clone()));
         }
         documents
+    }
+
+    /// The roles a managed policy is attached to, by name.
+    fn roles_attached_to(&self, policy_arn: &str) -> Vec<String> {
+        (self.roles.values())
+            .filter(|role| role.attached_policies.iter().any(|arn| arn == policy_arn))
+            .map(|role| role.name.clone())
+            .collect()
     }
 
     /// Deletes the roles and customer managed policies tagged `awslab:lab` = `lab` (detaching
@@ -220,7 +239,10 @@ pub fn handle(
         Operation::UntagPolicy => done(tags::untag_policy(state, request.input()?)),
         Operation::ListPolicyTags => respond(tags::list_policy_tags(state, request.input()?)),
         Operation::CreatePolicyVersion => {
-            respond(versions::create_policy_version(state, request.input()?, &now))
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                respond(versions::create_policy_version(state, input, &now))
+            })
         }
         Operation::GetPolicyVersion => {
             respond(versions::get_policy_version(state, request.input()?))
@@ -232,13 +254,18 @@ pub fn handle(
             done(versions::delete_policy_version(state, request.input()?))
         }
         Operation::SetDefaultPolicyVersion => {
-            done(versions::set_default_policy_version(state, request.input()?, &now))
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(versions::set_default_policy_version(state, input, &now))
+            })
         }
     }
 }
 
 /// An operation's output, or its error in AWS's terms.
-/// Runs a change of a role's policies, which its sessions see only once it has propagated.
+/// Runs a change of what roles allow (a role's policies, or a managed policy's default
+/// version, which changes every role it is attached to); their sessions see it only once it
+/// has propagated.
 fn propagated(
     shared: &Shared,
     ctx: &RequestContext,
@@ -246,9 +273,14 @@ fn propagated(
     request: &QueryRequest,
     change: impl FnOnce(&mut IamState) -> Result<Option<Value>, AwsError>,
 ) -> Result<Option<Value>, AwsError> {
-    let role_name = request.params.get("RoleName").and_then(Value::as_str);
+    let text = |name: &str| request.params.get(name).and_then(Value::as_str);
+    let roles = match (text("RoleName"), text("PolicyArn")) {
+        (Some(role), _) => vec![role.to_string()],
+        (None, Some(policy)) => state.roles_attached_to(policy),
+        (None, None) => Vec::new(),
+    };
     let now = crate::clock::millis(ctx.now);
-    propagation::changing(state, role_name, &shared.config.clockwork, now, change)
+    propagation::changing(state, &roles, &shared.config.clockwork, now, change)
 }
 
 fn respond<T: Serialize>(result: Result<T, IamError>) -> Result<Option<Value>, AwsError> {

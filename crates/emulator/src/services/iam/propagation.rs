@@ -1,57 +1,59 @@
 //! Policy changes reach a role's sessions only after IAM has propagated them (IAM is eventually
-//! consistent). Under AWS's time (`crate::timing`), a role keeps the permissions it had before
-//! its first unpropagated change until the last one has settled: a policy just attached does not
-//! allow yet, one just detached still does. Under `Timing::Instant` every change applies at once.
+//! consistent). Under AWS's time (`crate::timing`), a role's sessions keep the policy documents
+//! they saw before the first unpropagated change until the last one has settled: a policy just
+//! attached, put or made the default version does not allow yet, and one just detached or
+//! deleted still does. Under `Timing::Instant` every change applies at once.
 
 use super::IamState;
 use crate::clock::Millis;
 use crate::timing::{Clockwork, Delay};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-/// A role's permissions as its sessions still see them, until `until`.
+/// The identity-based policies a role's sessions still see, until `until`: each with the ARN of
+/// the managed policy it is a version of (`None` for an inline one) and its document's text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Propagating {
     pub until: Millis,
-    pub attached_policies: Vec<String>,
-    pub inline_policies: BTreeMap<String, String>,
+    pub documents: Vec<(Option<String>, String)>,
 }
 
-/// What a role's sessions see of it: its own policies, or the ones it had before changes that
-/// have not propagated by `now`.
-pub fn seen_at(role: &super::roles::Role, now: Millis) -> (&[String], &BTreeMap<String, String>) {
-    match &role.propagating {
-        Some(old) if now < old.until => (&old.attached_policies, &old.inline_policies),
-        _ => (&role.attached_policies, &role.inline_policies),
+impl Propagating {
+    /// The documents sessions see at `now`, while the change has not propagated.
+    pub fn seen_at(&self, now: Millis) -> Option<&[(Option<String>, String)]> {
+        (now < self.until).then_some(self.documents.as_slice())
     }
 }
 
-/// Runs `change` on the role named `role_name` (a call that changes its policies) and, when it
-/// succeeds under AWS's time, keeps what the role's sessions see until the change propagates.
+/// Runs `change` (a call that changes what the roles named `roles` allow) and, when it succeeds
+/// under AWS's time, keeps what each role's sessions saw before until the change propagates.
 pub fn changing<T, E>(
     state: &mut IamState,
-    role_name: Option<&str>,
+    roles: &[String],
     clockwork: &Clockwork,
     now: Millis,
     change: impl FnOnce(&mut IamState) -> Result<T, E>,
 ) -> Result<T, E> {
-    let before = role_name
-        .and_then(|name| state.role(name).ok())
-        .map(|role| (role.arn.clone(), seen_at(role, now)))
-        .map(|(arn, (attached, inline))| (arn, attached.to_vec(), inline.clone()));
+    let before: Vec<(String, Vec<(Option<String>, String)>)> =
+        roles.iter().map(|name| (name.clone(), state.policy_texts(name, now))).collect();
     let changed = change(state)?;
-    let Some((arn, attached_policies, inline_policies)) = before else { return Ok(changed) };
-    let Some(role) = role_name.and_then(|name| state.role_mut(name).ok()) else {
-        return Ok(changed);
-    };
-    let subject = format!("{arn}#{}/{}", role.attached_policies.len(), role.inline_policies.len());
-    let until = clockwork.settles(Delay::PolicyPropagation, &subject, now);
-    if until > now {
+    for (name, documents) in before {
+        let Ok(role) = state.role_mut(&name) else { continue };
+        let subject = format!(
+            "{}#{}/{}/{}",
+            role.arn,
+            role.attached_policies.len(),
+            role.inline_policies.len(),
+            documents.len()
+        );
+        let until = clockwork.settles(Delay::PolicyPropagation, &subject, now);
+        if until <= now {
+            continue;
+        }
         let until = match &role.propagating {
             Some(old) if now < old.until => until.max(old.until),
             _ => until,
         };
-        role.propagating = Some(Propagating { until, attached_policies, inline_policies });
+        role.propagating = Some(Propagating { until, documents });
     }
     Ok(changed)
 }
