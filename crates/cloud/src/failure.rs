@@ -120,6 +120,10 @@ fn explain(code: &str, message: &str) -> Localized {
             "입력값 중 AWS가 받아들이지 않는 것이 있습니다. 아래 메시지가 어떤 값인지 알려 줍니다.",
             "AWS did not accept one of the values; the message below says which.",
         ),
+        "SshPortClosed" => (
+            "EC2 Instance Connect가 인스턴스의 22번 포트(SSH)에 닿지 못합니다. 인스턴스의 보안 그룹에 SSH(TCP 22) 인바운드 규칙을 추가하고, 소스는 리전의 EC2 Instance Connect 접두사 목록(com.amazonaws.<리전>.ec2-instance-connect)으로 하세요. 위 메시지가 그룹과 규칙을 알려 줍니다.",
+            "EC2 Instance Connect cannot reach the instance on port 22 (SSH). Add an inbound SSH (TCP 22) rule to the instance's security group, with the region's EC2 Instance Connect prefix list (com.amazonaws.<region>.ec2-instance-connect) as its source; the message above names the group and the rule.",
+        ),
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => (
             "이 작업을 할 권한이 없습니다. 어떤 역할(사용자)로 호출했는지와 그 정책을 확인하세요.",
             "This identity is not allowed to do that: check who made the call and what its policies allow.",
@@ -225,5 +229,12 @@ mod tests {
             "Function already exist: f",
         );
         assert!(exists.explanation.en.contains("already exists"), "{exists:?}");
+    }
+
+    #[test]
+    fn a_closed_ssh_port_is_explained_with_the_rule_to_add() {
+        let closed = Failure::local("ec2", "Shell", "SshPortClosed", "port 22 is closed");
+        assert!(closed.explanation.en.contains("inbound SSH (TCP 22) rule"), "{closed:?}");
+        assert!(closed.explanation.ko.contains("22번 포트"), "{closed:?}");
     }
 }
