@@ -113,14 +113,40 @@ where
     }
 }
 
+/// Looks with `look` until it says ready (`Ok(true)`), fails, or [`READY_WAIT`] has passed;
+/// then answers `not_ready`. The pace of [`pause`].
+async fn poll<F, Fut>(not_ready: impl FnOnce() -> Failure, mut look: F) -> Result<(), Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, Failure>>,
+{
+    let deadline = Instant::now() + READY_WAIT;
+    let mut attempt = 0;
+    while !look().await? {
+        if Instant::now() + pause(attempt) >= deadline {
+            return Err(not_ready());
+        }
+        tokio::time::sleep(pause(attempt)).await;
+        attempt += 1;
+    }
+    Ok(())
+}
+
 /// Waits until the function `name` is `Active` with no update in progress, as the SDK's
 /// `function_active_v2` and `function_updated_v2` waiters do. A function that failed to become
 /// active is a failure with Lambda's reason.
 pub async fn function_ready(clients: &Clients, name: &str) -> Result<(), Failure> {
     use aws_sdk_lambda::types::{LastUpdateStatus, State};
-    let deadline = Instant::now() + READY_WAIT;
-    let mut attempt = 0;
-    loop {
+    let failed = |reason: Option<&str>, code: &str| {
+        Failure::local(
+            "lambda",
+            "GetFunctionConfiguration",
+            code,
+            format!("{name}: {}", reason.unwrap_or("the function did not become ready")),
+        )
+    };
+    let not_ready = || failed(Some("still not ready after three minutes"), "FunctionNotReady");
+    poll(not_ready, || async {
         let config =
             clients
                 .lambda
@@ -129,92 +155,66 @@ pub async fn function_ready(clients: &Clients, name: &str) -> Result<(), Failure
                 .send()
                 .await
                 .map_err(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error))?;
-        let failed = |reason: Option<&str>, code: &str| {
-            Failure::local(
-                "lambda",
-                "GetFunctionConfiguration",
-                code,
-                format!("{name}: {}", reason.unwrap_or("the function did not become ready")),
-            )
-        };
         match (config.state(), config.last_update_status()) {
-            (Some(State::Failed), _) => {
-                return Err(failed(config.state_reason(), "FunctionFailed"));
-            }
+            (Some(State::Failed), _) => Err(failed(config.state_reason(), "FunctionFailed")),
             (_, Some(LastUpdateStatus::Failed)) => {
-                return Err(failed(config.last_update_status_reason(), "FunctionUpdateFailed"));
+                Err(failed(config.last_update_status_reason(), "FunctionUpdateFailed"))
             }
-            (Some(State::Pending), _) | (_, Some(LastUpdateStatus::InProgress)) => {}
-            _ => return Ok(()),
+            (Some(State::Pending), _) | (_, Some(LastUpdateStatus::InProgress)) => Ok(false),
+            _ => Ok(true),
         }
-        if Instant::now() + pause(attempt) >= deadline {
-            return Err(failed(Some("still not ready after three minutes"), "FunctionNotReady"));
+    })
+    .await
+}
+
+/// The table's status, or `None` when DynamoDB does not know it (yet, or any more).
+async fn table_status(
+    clients: &Clients,
+    name: &str,
+) -> Result<Option<aws_sdk_dynamodb::types::TableStatus>, Failure> {
+    match clients.dynamodb.describe_table().table_name(name).send().await {
+        Ok(answer) => Ok(answer.table().and_then(|table| table.table_status().cloned())),
+        Err(error) => {
+            let failure = Failure::from_sdk("dynamodb", "DescribeTable", error);
+            if failure.code == "ResourceNotFoundException" { Ok(None) } else { Err(failure) }
         }
-        tokio::time::sleep(pause(attempt)).await;
-        attempt += 1;
     }
+}
+
+fn table_not_ready(name: &str, what: &str) -> Failure {
+    Failure::local(
+        "dynamodb",
+        "DescribeTable",
+        if what == "ACTIVE" { "TableNotReady" } else { "TableNotDeleted" },
+        format!("{name}: still not {what} after three minutes"),
+    )
 }
 
 /// Waits until the table `name` is `ACTIVE`, as the SDK's `table_exists` waiter does (which
 /// also treats a table not found yet as not ready).
 pub async fn table_active(clients: &Clients, name: &str) -> Result<(), Failure> {
     use aws_sdk_dynamodb::types::TableStatus;
-    let deadline = Instant::now() + READY_WAIT;
-    let mut attempt = 0;
-    loop {
-        let described = clients.dynamodb.describe_table().table_name(name).send().await;
-        let status = match described {
-            Ok(answer) => answer.table().and_then(|table| table.table_status().cloned()),
-            Err(error) => {
-                let failure = Failure::from_sdk("dynamodb", "DescribeTable", error);
-                if failure.code != "ResourceNotFoundException" {
-                    return Err(failure);
-                }
-                None
-            }
-        };
-        if status == Some(TableStatus::Active) || !clients.settle.keeps_time() {
-            return Ok(());
-        }
-        if Instant::now() + pause(attempt) >= deadline {
-            return Err(Failure::local(
-                "dynamodb",
-                "DescribeTable",
-                "TableNotReady",
-                format!("{name}: still not ACTIVE after three minutes"),
-            ));
-        }
-        tokio::time::sleep(pause(attempt)).await;
-        attempt += 1;
-    }
+    poll(
+        || table_not_ready(name, "ACTIVE"),
+        || async {
+            let status = table_status(clients, name).await?;
+            Ok(status == Some(TableStatus::Active) || !clients.settle.keeps_time())
+        },
+    )
+    .await
 }
 
 /// Waits until the table `name` is gone after a `DeleteTable`, as the SDK's `table_not_exists`
 /// waiter does: a table is `DELETING`, and still listed, for a moment first.
 pub async fn table_gone(clients: &Clients, name: &str) -> Result<(), Failure> {
-    let deadline = Instant::now() + READY_WAIT;
-    let mut attempt = 0;
-    while clients.settle.keeps_time() {
-        let described = clients.dynamodb.describe_table().table_name(name).send().await;
-        if let Err(error) = described {
-            let failure = Failure::from_sdk("dynamodb", "DescribeTable", error);
-            if failure.code == "ResourceNotFoundException" {
-                return Ok(());
-            }
-            return Err(failure);
-        }
-        if Instant::now() + pause(attempt) >= deadline {
-            return Err(Failure::local(
-                "dynamodb",
-                "DescribeTable",
-                "TableNotDeleted",
-                format!("{name}: still DELETING after three minutes"),
-            ));
-        }
-        tokio::time::sleep(pause(attempt)).await;
-        attempt += 1;
+    if !clients.settle.keeps_time() {
+        return Ok(());
     }
-    Ok(())
+    poll(
+        || table_not_ready(name, "deleted"),
+        || async { Ok(table_status(clients, name).await?.is_none()) },
+    )
+    .await
 }
 
 #[cfg(test)]
