@@ -91,3 +91,35 @@ async fn a_managed_policys_new_default_version_reaches_sessions_once_it_has_prop
     advance(&emulator, 9).await;
     assert_eq!(create_group(&logs, "/v2").await, Ok(()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policys_entities_still_list_a_role_just_detached_until_it_has_propagated() {
+    let config = EmulatorConfig {
+        clockwork: Clockwork { timing: Timing::Aws, seed: 17 },
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let (iam, _) = role_and_session(&emulator, "detached").await;
+    let policy = iam.create_policy().policy_name("lagging").policy_document(CREATE_GROUPS).send();
+    let policy = policy.await.expect("CreatePolicy");
+    let arn = policy.policy().and_then(|p| p.arn()).expect("the policy's ARN").to_string();
+    iam.attach_role_policy().role_name("detached").policy_arn(&arn).send().await.expect("attach");
+    let listed = || async {
+        let entities = iam.list_entities_for_policy().policy_arn(&arn).send().await;
+        let entities = entities.expect("ListEntitiesForPolicy");
+        entities
+            .policy_roles()
+            .iter()
+            .filter_map(|r| r.role_name())
+            .map(str::to_string)
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(listed().await, ["detached"]);
+
+    iam.detach_role_policy().role_name("detached").policy_arn(&arn).send().await.expect("detach");
+    iam.delete_role().role_name("detached").send().await.expect("DeleteRole");
+    assert_eq!(listed().await, ["detached"], "the detachment has not propagated yet");
+    advance(&emulator, 9).await;
+    assert_eq!(listed().await, Vec::<String>::new());
+    iam.delete_policy().policy_arn(&arn).send().await.expect("DeletePolicy");
+}

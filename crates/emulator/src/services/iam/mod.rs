@@ -205,9 +205,15 @@ pub fn handle(
         }
         Operation::DetachRolePolicy => {
             let input = request.input()?;
-            propagated(shared, ctx, state, request, |state| {
+            let answer = propagated(shared, ctx, state, request, |state| {
                 done(attachments::detach_role_policy(state, input))
-            })
+            })?;
+            let text = |name: &str| request.params.get(name).and_then(Value::as_str);
+            if let (Some(role), Some(arn)) = (text("RoleName"), text("PolicyArn")) {
+                let now = crate::clock::millis(ctx.now);
+                propagation::detached(state, role, arn, &shared.config.clockwork, now);
+            }
+            Ok(answer)
         }
         Operation::ListAttachedRolePolicies => {
             respond(attachments::list_attached_role_policies(state, request.input()?))
@@ -233,7 +239,8 @@ pub fn handle(
         Operation::DeletePolicy => done(policies::delete_policy(state, request.input()?)),
         Operation::ListPolicies => respond(policies::list_policies(state, request.input()?)),
         Operation::ListEntitiesForPolicy => {
-            respond(policies::list_entities_for_policy(state, request.input()?))
+            let now = crate::clock::millis(ctx.now);
+            respond(policies::list_entities_for_policy(state, request.input()?, now))
         }
         Operation::TagPolicy => done(tags::tag_policy(state, request.input()?)),
         Operation::UntagPolicy => done(tags::untag_policy(state, request.input()?)),

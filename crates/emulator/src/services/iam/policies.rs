@@ -15,6 +15,7 @@ use super::managed::{AWS_MANAGED_POLICIES, AwsManagedPolicy};
 use super::names::{Case, Checks, Tag, check_policy_arn, check_tags};
 use super::paging::paginate;
 use super::{IamState, list};
+use crate::clock::Millis;
 use serde::{Deserialize, Serialize};
 
 /// A customer managed policy, as the emulator keeps it.
@@ -35,6 +36,9 @@ pub struct ManagedPolicy {
     /// The number of the next version (numbers are not reused after a deletion).
     pub next_version: u32,
     pub tags: Vec<Tag>,
+    /// Roles detached a moment ago that its listing still shows (see `propagation`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub still_listed: Vec<super::propagation::StillListed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,6 +218,7 @@ pub fn create_policy(
         }],
         next_version: 2,
         tags: input.tags,
+        still_listed: Vec::new(),
     };
     let view = PolicyRef::Customer(&policy).view(state, Shape::Created);
     state.policies.insert(arn, policy);
@@ -357,17 +362,27 @@ struct PolicyRole {
 pub fn list_entities_for_policy(
     state: &IamState,
     input: PolicyArnInput,
+    now: Millis,
 ) -> Result<ListEntitiesForPolicyOutput, IamError> {
     check_policy_arn("policyArn", &input.policy_arn)?;
     if state.policy(&input.policy_arn).is_none() {
         return Err(IamError::PolicyNotFound(input.policy_arn));
     }
-    let policy_roles = state
+    let mut policy_roles: Vec<PolicyRole> = state
         .roles
         .values()
         .filter(|r| r.attached_policies.contains(&input.policy_arn))
         .map(|r| PolicyRole { role_name: r.name.clone(), role_id: r.id.clone() })
         .collect();
+    let lagging = state.policies.get(&input.policy_arn).map(|p| p.still_listed.as_slice());
+    for listed in lagging.unwrap_or_default().iter().filter(|listed| listed.until > now) {
+        if !policy_roles.iter().any(|role| role.role_id == listed.role_id) {
+            policy_roles.push(PolicyRole {
+                role_name: listed.role_name.clone(),
+                role_id: listed.role_id.clone(),
+            });
+        }
+    }
     Ok(ListEntitiesForPolicyOutput {
         policy_groups: Vec::new(),
         policy_users: Vec::new(),

@@ -2,7 +2,9 @@
 //! consistent). Under AWS's time (`crate::timing`), a role's sessions keep the policy documents
 //! they saw before the first unpropagated change until the last one has settled: a policy just
 //! attached, put or made the default version does not allow yet, and one just detached or
-//! deleted still does. Under `Timing::Instant` every change applies at once.
+//! deleted still does. IAM's own listings lag the same way: `ListEntitiesForPolicy` still shows a
+//! role for a moment after the policy was detached from it, even once the role is deleted. Under
+//! `Timing::Instant` every change applies at once.
 
 use super::IamState;
 use crate::clock::Millis;
@@ -56,4 +58,26 @@ pub fn changing<T, E>(
         role.propagating = Some(Propagating { until, documents });
     }
     Ok(changed)
+}
+
+/// A role that `ListEntitiesForPolicy` still shows after the policy was detached from it, until
+/// the detachment propagates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StillListed {
+    pub role_name: String,
+    pub role_id: String,
+    pub until: Millis,
+}
+
+/// Notes, once the role `role` was detached from the customer managed policy `arn`, that the
+/// policy's listing shows the role until the detachment propagates.
+pub fn detached(state: &mut IamState, role: &str, arn: &str, clockwork: &Clockwork, now: Millis) {
+    let Ok(role) = state.role(role) else { return };
+    let (role_name, role_id) = (role.name.clone(), role.id.clone());
+    let Some(policy) = state.policies.get_mut(arn) else { return };
+    let until = clockwork.settles(Delay::PolicyPropagation, &format!("{arn}#{role_id}"), now);
+    policy.still_listed.retain(|listed| listed.until > now && listed.role_id != role_id);
+    if until > now {
+        policy.still_listed.push(StillListed { role_name, role_id, until });
+    }
 }
