@@ -243,7 +243,8 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         // The clean-up awaits the target while it holds the store: a connection of its own.
         let mut store = open_progress()?.open_another()?;
-        let report = engine::clean_up(&connection.clients, &mut store, &lab).await?;
+        let report =
+            engine::clean_up(&connection.clients, &connection.identity, &mut store, &lab).await?;
         for deleted in &report.deleted {
             println!("  deleted  {} {}", deleted.kind, deleted.id);
         }

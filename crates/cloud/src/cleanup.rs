@@ -1,19 +1,20 @@
-//! Cleaning up after a lab: delete what the lab created (its ledger, and whatever carries the tag
-//! `awslab:lab` = the lab's id), in an order AWS accepts, then list every service again to prove
-//! nothing of the lab is left. Nothing without the lab's tag or a ledger entry is touched.
+//! Cleaning up after a lab: delete what the lab created, in an order AWS accepts, then list every
+//! service again to prove nothing of the lab is left. Only what carries the tag `awslab:lab` = the
+//! lab's id is deleted (see [`crate::ownership`]): a ledger entry whose resource lacks it is the
+//! learner's own and is left alone.
 //!
 //! Order: CloudWatch alarms (they name topics), SNS topics (their subscriptions go with them),
-//! EC2 instances (terminated; their root volumes go with them), REST APIs (with their stages and deployments), Lambda functions (with their versions, aliases and permissions) and their log groups,
-//! DynamoDB tables, IAM roles (their policies detached and inline policies deleted first),
-//! then IAM policies (their other versions first). A lab policy still attached to a role that
-//! is not the lab's is left alone and reported, since detaching it would change that role.
+//! EC2 instances (terminated; their root volumes go with them), REST APIs (with their stages and
+//! deployments), Lambda functions (with their versions, aliases and permissions) and their log
+//! groups, DynamoDB tables, IAM roles (their policies detached and inline policies deleted
+//! first), then IAM policies (their other versions first). A lab policy still attached to a role
+//! that is not the lab's is left alone and reported, since detaching it would change that role.
 
 use crate::actions::Created;
 use crate::clients::Clients;
 use crate::failure::Failure;
+use crate::ownership::{LAB_TAG as TAG, Owner, owner};
 use serde::Serialize;
-
-const TAG: &str = "awslab:lab";
 
 /// What a clean-up did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
@@ -104,19 +105,40 @@ pub async fn tagged_resources(clients: &Clients, lab_id: &str) -> Result<Vec<Cre
     Ok(found)
 }
 
-/// Deletes the lab's resources (the ledger's and the tagged ones) and verifies.
+/// Deletes the lab's resources and verifies. What is deleted is what carries the lab's tag:
+/// found by listing each service, and the ledger's entries (`ledger`, already limited to this
+/// account and region) once each is asked for its tag. A ledger entry whose resource is gone is
+/// left out; one whose resource lacks the lab's tag (the learner's own, or there before the
+/// lab) is kept, untouched, and said so.
 pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> CleanupReport {
     let mut report = CleanupReport::default();
-    let mut targets: Vec<Created> = ledger.to_vec();
-    match tagged_resources(clients, lab_id).await {
-        Ok(tagged) => {
-            for resource in tagged {
-                if !targets.contains(&resource) {
-                    targets.push(resource);
-                }
-            }
+    let mut targets: Vec<Created> = match tagged_resources(clients, lab_id).await {
+        Ok(tagged) => tagged,
+        Err(failure) => {
+            report.failed.push((item("awslab.lab", lab_id), failure));
+            Vec::new()
         }
-        Err(failure) => report.failed.push((item("awslab.lab", lab_id), failure)),
+    };
+    for resource in ledger {
+        if targets.contains(resource) {
+            continue;
+        }
+        match owner(clients, resource).await {
+            Ok(owner) if owner.is_lab(lab_id) => targets.push(resource.clone()),
+            Ok(Owner::Missing) => {}
+            Ok(Owner::Lab(other)) => report.kept.push((
+                resource.clone(),
+                format!("it carries the tag of another lab ({other}), so it is that lab's"),
+            )),
+            Ok(Owner::Unmarked) => report.kept.push((
+                resource.clone(),
+                format!(
+                    "it does not carry the tag {TAG} = {lab_id}: this lab did not make it (it \
+                     was there before, or is from another account), so it is left alone"
+                ),
+            )),
+            Err(failure) => report.failed.push((resource.clone(), failure)),
+        }
     }
     let of_kind = |kind: &str| -> Vec<String> {
         targets.iter().filter(|t| t.kind == kind).map(|t| t.id.clone()).collect()
@@ -226,7 +248,7 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
     }
     for arn in of_kind("iam.policy") {
         let resource = item("iam.policy", &arn);
-        match delete_policy(clients, &arn).await {
+        match delete_policy(clients, &arn, &lab_roles).await {
             Ok(PolicyOutcome::Deleted) => report.deleted.push(resource),
             Ok(PolicyOutcome::Gone) => {}
             Ok(PolicyOutcome::AttachedElsewhere(roles)) => report.kept.push((
@@ -237,20 +259,46 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
         }
     }
 
-    // Verify: nothing tagged for the lab, and nothing of the ledger, is left (but what was
-    // kept on purpose).
-    let kept: Vec<Created> = report.kept.iter().map(|(kept, _)| kept.clone()).collect();
-    match tagged_resources(clients, lab_id).await {
-        Ok(left) => report.remaining.extend(left.into_iter().filter(|r| !kept.contains(r))),
-        Err(failure) => report.failed.push((item("awslab.lab", lab_id), failure)),
-    }
-    for resource in &targets {
-        let kept = report.kept.iter().any(|(kept, _)| kept == resource);
-        if !kept && !report.remaining.contains(resource) && exists(clients, resource).await {
-            report.remaining.push(resource.clone());
-        }
-    }
+    verify(clients, lab_id, &targets, &mut report).await;
     report
+}
+
+/// Proves nothing of the lab is left but what was kept on purpose: lists every service again,
+/// and asks each resource of `targets` for its tag. AWS keeps listing what was just deleted for
+/// a moment (a table `DELETING`, a role, an instance shutting down), so a listed resource counts
+/// only when its own answer says it is there; and where changes take time, what is still there
+/// is looked at again for a while before it is reported as left.
+async fn verify(clients: &Clients, lab_id: &str, targets: &[Created], report: &mut CleanupReport) {
+    let kept: Vec<Created> = report.kept.iter().map(|(kept, _)| kept.clone()).collect();
+    let deadline = std::time::Instant::now() + crate::settle::AWS_WINDOW;
+    let mut attempt = 0;
+    loop {
+        let mut candidates: Vec<Created> = targets.to_vec();
+        match tagged_resources(clients, lab_id).await {
+            Ok(listed) => candidates.extend(listed.into_iter().filter(|r| !targets.contains(r))),
+            Err(failure) => {
+                report.failed.push((item("awslab.lab", lab_id), failure));
+                return;
+            }
+        }
+        let mut left = Vec::new();
+        for resource in candidates.into_iter().filter(|resource| !kept.contains(resource)) {
+            // An error other than "not found" counts as still there.
+            if owner(clients, &resource).await.map_or(true, |owner| owner.is_lab(lab_id)) {
+                left.push(resource);
+            }
+        }
+        let pause = crate::settle::pause(attempt);
+        if left.is_empty()
+            || !clients.settle.keeps_time()
+            || std::time::Instant::now() + pause >= deadline
+        {
+            report.remaining = left;
+            return;
+        }
+        tokio::time::sleep(pause).await;
+        attempt += 1;
+    }
 }
 
 /// An empty list for a listing the credentials may not make.
@@ -382,7 +430,14 @@ enum PolicyOutcome {
     AttachedElsewhere(Vec<String>),
 }
 
-async fn delete_policy(clients: &Clients, arn: &str) -> Result<PolicyOutcome, Failure> {
+/// Deletes a lab policy unless a role, user or group that is not the lab's still has it. The
+/// lab's own roles were detached just before; IAM's listing of a policy's entities lags behind
+/// such a change (it is eventually consistent), so they may still be listed, and are not counted.
+async fn delete_policy(
+    clients: &Clients,
+    arn: &str,
+    lab_roles: &[String],
+) -> Result<PolicyOutcome, Failure> {
     let entities = match clients.iam.list_entities_for_policy().policy_arn(arn).send().await {
         Ok(entities) => entities,
         Err(error) => {
@@ -398,6 +453,7 @@ async fn delete_policy(clients: &Clients, arn: &str) -> Result<PolicyOutcome, Fa
         .policy_roles()
         .iter()
         .filter_map(|role| role.role_name().map(str::to_string))
+        .filter(|role| !lab_roles.contains(role))
         .collect();
     elsewhere
         .extend(entities.policy_users().iter().filter_map(|u| u.user_name().map(str::to_string)));
@@ -454,97 +510,4 @@ async fn delete_security_group(clients: &Clients, id: &str) -> Result<(), Failur
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     }
-}
-
-/// Whether a ledger resource still exists (an error other than "not found" counts as yes).
-async fn exists(clients: &Clients, resource: &Created) -> bool {
-    let failure = match resource.kind.as_str() {
-        "lambda.function" => clients
-            .lambda
-            .get_function_configuration()
-            .function_name(&resource.id)
-            .send()
-            .await
-            .err()
-            .map(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error)),
-        "dynamodb.table" => clients
-            .dynamodb
-            .describe_table()
-            .table_name(&resource.id)
-            .send()
-            .await
-            .err()
-            .map(|error| Failure::from_sdk("dynamodb", "DescribeTable", error)),
-        "iam.role" => clients
-            .iam
-            .get_role()
-            .role_name(&resource.id)
-            .send()
-            .await
-            .err()
-            .map(|error| Failure::from_sdk("iam", "GetRole", error)),
-        "apigateway.rest_api" => clients
-            .apigateway
-            .get_rest_api()
-            .rest_api_id(&resource.id)
-            .send()
-            .await
-            .err()
-            .map(|error| Failure::from_sdk("apigateway", "GetRestApi", error)),
-        "iam.policy" => clients
-            .iam
-            .get_policy()
-            .policy_arn(&resource.id)
-            .send()
-            .await
-            .err()
-            .map(|error| Failure::from_sdk("iam", "GetPolicy", error)),
-        "cloudwatch.alarm" => {
-            return clients
-                .cloudwatch
-                .describe_alarms()
-                .alarm_names(&resource.id)
-                .send()
-                .await
-                .map_or(true, |answer| !answer.metric_alarms().is_empty());
-        }
-        "sns.topic" => clients
-            .sns
-            .get_topic_attributes()
-            .topic_arn(&resource.id)
-            .send()
-            .await
-            .err()
-            .map(|error| Failure::from_sdk("sns", "GetTopicAttributes", error)),
-        "ec2.instance" => {
-            use aws_sdk_ec2::types::InstanceStateName;
-            return match clients.ec2.describe_instances().instance_ids(&resource.id).send().await {
-                // Terminated (or on its way) counts as gone: AWS lists it for an hour more.
-                Ok(answer) => answer.reservations().iter().flat_map(|r| r.instances()).any(|i| {
-                    !matches!(
-                        i.state().and_then(|state| state.name()),
-                        Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
-                    )
-                }),
-                Err(error) => !crate::checks::is_not_found(&Failure::from_sdk(
-                    "ec2",
-                    "DescribeInstances",
-                    error,
-                )),
-            };
-        }
-        "ec2.security_group" => {
-            return match clients.ec2.describe_security_groups().group_ids(&resource.id).send().await
-            {
-                Ok(answer) => !answer.security_groups().is_empty(),
-                Err(error) => {
-                    let failure = Failure::from_sdk("ec2", "DescribeSecurityGroups", error);
-                    failure.code != "InvalidGroup.NotFound"
-                        && !crate::checks::is_not_found(&failure)
-                }
-            };
-        }
-        _ => return false,
-    };
-    failure.is_none_or(|failure| !crate::checks::is_not_found(&failure))
 }

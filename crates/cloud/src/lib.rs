@@ -46,6 +46,7 @@ pub mod ec2;
 pub mod emulator_control;
 pub mod explorer;
 pub mod failure;
+pub mod ownership;
 pub mod profiles;
 pub mod settle;
 mod target;

@@ -358,10 +358,12 @@ pub fn record_checks(
     store.record_checks(&lab.id, &records)
 }
 
-/// Records in the ledger what a step's action created.
+/// Records in the ledger what a step's action created, with the account and region it was
+/// made in.
 pub fn record_created(
     store: &mut ProgressStore,
     clients: &Clients,
+    identity: &Identity,
     lab: &Lab,
     run: &StepRun,
     at_ms: i64,
@@ -373,6 +375,7 @@ pub fn record_created(
         .map(|created| LedgerEntry {
             step_id: run.step_id.clone(),
             target: target_kind(clients),
+            account: identity.account.clone(),
             region: clients.region().to_string(),
             kind: created.kind.clone(),
             resource_id: created.id.clone(),
@@ -382,17 +385,29 @@ pub fn record_created(
     store.record_created(&lab.id, &entries)
 }
 
-/// Cleans up a lab on the target: deletes its ledger's and its tagged resources, proves none
-/// is left, and forgets the ledger entries of what was deleted (or was already gone).
+/// Whether a ledger entry is one clean-up may act on here: made in this account (or recorded
+/// before accounts were, when clean-up still asks the resource for the lab's tag) and in this
+/// region, or global (IAM).
+fn in_reach(entry: &LedgerEntry, clients: &Clients, identity: &Identity) -> bool {
+    let account = entry.account.is_empty() || entry.account == identity.account;
+    let region = entry.region == clients.region() || entry.kind.starts_with("iam.");
+    account && region
+}
+
+/// Cleans up a lab on the target: deletes its tagged resources and those of its ledger made in
+/// this account and region that still carry its tag, proves none is left, and forgets the
+/// ledger entries of what was deleted (or was already gone). Entries of other accounts and
+/// regions are neither touched nor forgotten.
 pub async fn clean_up(
     clients: &Clients,
+    identity: &Identity,
     store: &mut ProgressStore,
     lab: &Lab,
 ) -> Result<CleanupReport, ProgressError> {
     let ledger: Vec<LedgerEntry> = store
         .ledger(&lab.id, target_kind(clients))?
         .into_iter()
-        .filter(|entry| entry.region == clients.region() || entry.kind.starts_with("iam."))
+        .filter(|entry| in_reach(entry, clients, identity))
         .collect();
     let created: Vec<Created> = ledger
         .iter()
@@ -450,6 +465,7 @@ pub enum LabReset {
 /// clean-up on AWS), then its progress.
 pub async fn reset_lab(
     clients: &Clients,
+    identity: &Identity,
     store: &mut ProgressStore,
     lab: &Lab,
 ) -> Result<LabReset, ResetError> {
@@ -477,7 +493,7 @@ pub async fn reset_lab(
             LabReset::Emulator { deleted }
         }
         None => {
-            let report = clean_up(clients, store, lab).await?;
+            let report = clean_up(clients, identity, store, lab).await?;
             if !report.clean() {
                 return Err(ResetError::NotClean(report));
             }

@@ -8,7 +8,7 @@
 //! The file is `progress.sqlite3` in the platform data folder ([`ProgressStore::default_path`]),
 //! or in the folder named by the environment variable `AWSLAB_DATA_DIR`.
 //!
-//! ## File format, version 2
+//! ## File format, version 3
 //!
 //! An SQLite 3 database in WAL mode. `PRAGMA user_version` is the format version
 //! ([`SCHEMA_VERSION`]); version 0 is an empty file. Every table is `STRICT`. Ids (`lab_id`,
@@ -41,10 +41,11 @@
 //! revealed for that step. No row means none.
 //!
 //! `ledger` (since version 2): the resources a lab's actions created, so that clean-up deletes
-//! them and nothing else. Key `(lab_id, target, region, kind, resource_id)`; `step_id` is the
-//! step that created it, `kind` a resource kind of the lab format (`iam.role`,
-//! `dynamodb.table`, …), `resource_id` its ARN or name, `at_ms` when it was recorded. Rows are
-//! removed once clean-up has deleted the resource.
+//! them and nothing else. Key `(lab_id, target, account, region, kind, resource_id)`; `account`
+//! (since version 3) is the 12-digit account the resource was made in, `''` for rows recorded
+//! by version 2; `step_id` is the step that created it, `kind` a resource kind of the lab format
+//! (`iam.role`, `dynamodb.table`, …), `resource_id` its ARN or name, `at_ms` when it was
+//! recorded. Rows are removed once clean-up has deleted the resource, in their own account.
 //!
 //! A lab *has progress* when any of the first three tables has a row for it. Nothing else is
 //! stored: no credentials or form contents (the ledger's ARNs name the account they live in).
@@ -296,15 +297,17 @@ impl ProgressStore {
     ) -> Result<(), ProgressError> {
         self.write(|tx| {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO ledger (lab_id, step_id, target, region, kind, resource_id, at_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (lab_id, target, region, kind, resource_id) DO NOTHING",
+                "INSERT INTO ledger
+                    (lab_id, step_id, target, account, region, kind, resource_id, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (lab_id, target, account, region, kind, resource_id) DO NOTHING",
             )?;
             for entry in entries {
                 insert.execute(params![
                     lab_id,
                     entry.step_id,
                     entry.target.as_str(),
+                    entry.account,
                     entry.region,
                     entry.kind,
                     entry.resource_id,
@@ -323,7 +326,7 @@ impl ProgressStore {
     ) -> Result<Vec<LedgerEntry>, ProgressError> {
         self.read(|conn| {
             let mut query = conn.prepare_cached(
-                "SELECT step_id, target, region, kind, resource_id, at_ms FROM ledger
+                "SELECT step_id, target, account, region, kind, resource_id, at_ms FROM ledger
                  WHERE lab_id = ?1 AND target = ?2 ORDER BY at_ms, id",
             )?;
             query.query_map(params![lab_id, target.as_str()], LedgerEntry::from_row)?.collect()
@@ -338,13 +341,14 @@ impl ProgressStore {
     ) -> Result<(), ProgressError> {
         self.write(|tx| {
             let mut delete = tx.prepare_cached(
-                "DELETE FROM ledger WHERE lab_id = ?1 AND target = ?2 AND region = ?3
-                 AND kind = ?4 AND resource_id = ?5",
+                "DELETE FROM ledger WHERE lab_id = ?1 AND target = ?2 AND account = ?3
+                 AND region = ?4 AND kind = ?5 AND resource_id = ?6",
             )?;
             for entry in entries {
                 delete.execute(params![
                     lab_id,
                     entry.target.as_str(),
+                    entry.account,
                     entry.region,
                     entry.kind,
                     entry.resource_id

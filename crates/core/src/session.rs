@@ -172,7 +172,7 @@ impl Session {
         // works on a connection of its own to the same progress file rather than holding the
         // shared one's lock across those awaits.
         let mut store = self.progress.open_another()?;
-        engine::reset_lab(&connection.clients, &mut store, &lab)
+        engine::reset_lab(&connection.clients, &connection.identity, &mut store, &lab)
             .await
             .map_err(SessionError::ResetFailed)?;
         Ok(status::lab_progress(&lab, &store)?)
@@ -184,7 +184,7 @@ impl Session {
         let lab = self.lab(lab_id)?;
         let connection = self.connection().await?;
         let mut store = self.progress.open_another()?;
-        Ok(engine::clean_up(&connection.clients, &mut store, &lab).await?)
+        Ok(engine::clean_up(&connection.clients, &connection.identity, &mut store, &lab).await?)
     }
 
     /// Writes the lab's grading report to `path` (`.html`: a self-contained page; `.json`: the

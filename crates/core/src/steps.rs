@@ -87,7 +87,7 @@ pub fn record_run(
         let kind = engine::target_kind(clients);
         engine::record_checks(store, lab, &run.step_id, &run.checks, kind, at_ms)?;
     }
-    engine::record_created(store, clients, lab, &run, at_ms)?;
+    engine::record_created(store, clients, &connection.identity, lab, &run, at_ms)?;
     Ok(StepOutcome {
         progress: status::lab_progress(lab, store)?,
         charts: check_charts(&run.checks),

@@ -129,7 +129,7 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
         let run =
             engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
         assert!(run.passed());
-        engine::record_created(&mut store, &clients, &lab, &run, 1).unwrap();
+        engine::record_created(&mut store, &clients, &identity, &lab, &run, 1).unwrap();
     }
     let ledger = store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap();
     let kinds: Vec<&str> = ledger.iter().map(|entry| entry.kind.as_str()).collect();
@@ -180,7 +180,7 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
         .await
         .unwrap();
 
-    let report = engine::clean_up(&clients, &mut store, &lab).await.unwrap();
+    let report = engine::clean_up(&clients, &identity, &mut store, &lab).await.unwrap();
     assert!(report.clean(), "{report:#?}");
     let deleted: Vec<(&str, &str)> =
         report.deleted.iter().map(|d| (d.kind.as_str(), d.id.as_str())).collect();
@@ -214,7 +214,7 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
         .send()
         .await
         .unwrap();
-    let again = engine::clean_up(&clients, &mut store, &lab).await.unwrap();
+    let again = engine::clean_up(&clients, &identity, &mut store, &lab).await.unwrap();
     assert!(again.clean() && again.kept.is_empty(), "{again:#?}");
     assert!(store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap().is_empty());
     let policies = clients
@@ -248,7 +248,7 @@ async fn hints_come_in_order_skips_never_pass_and_a_reset_starts_over() {
     let run =
         engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
     assert!(run.passed());
-    let reset = engine::reset_lab(&clients, &mut store, &lab).await.expect("reset");
+    let reset = engine::reset_lab(&clients, &identity, &mut store, &lab).await.expect("reset");
     let engine::LabReset::Emulator { deleted } = reset else { panic!("an emulator reset") };
     assert_eq!(deleted.len(), 1, "the lab's policy: {deleted:?}");
     assert!(
@@ -327,4 +327,112 @@ async fn the_alarm_lab_form_without_a_threshold_sends_nothing() {
     assert_eq!(run.field_problems.len(), 1, "{run:#?}");
     assert_eq!(run.field_problems[0].field, "threshold");
     assert!(run.action.is_none());
+}
+
+/// A table keyed by `id` made outside any lab, in the clients' region.
+async fn learners_own_table(clients: &awslab_cloud::Clients, name: &str) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    clients
+        .dynamodb
+        .create_table()
+        .table_name(name)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn table_names(clients: &awslab_cloud::Clients) -> Vec<String> {
+    clients.dynamodb.list_tables().send().await.unwrap().table_names().to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clean_up_touches_nothing_of_another_region_or_account() {
+    use awslab_core::progress::{LedgerEntry, ProgressStore, TargetKind};
+    let (emulator, seoul) = emulator().await;
+    let virginia = awslab_cloud::Clients::connect(&awslab_cloud::Target::Emulator {
+        endpoint: emulator.endpoint().to_string(),
+        region: "us-east-1".into(),
+        token: Some(awslab_cloud::ControlToken::new(emulator.control_token())),
+    })
+    .await;
+    let identity = seoul.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    let mut store = ProgressStore::open_in_memory().unwrap();
+    for step in &lab.steps {
+        let run =
+            engine::run_step(&seoul, &identity, &lab, step, &engine::solution_values(step)).await;
+        assert!(run.passed(), "{run:#?}");
+        engine::record_created(&mut store, &seoul, &identity, &lab, &run, 1).unwrap();
+    }
+    // What the same lab recorded in another account, under names this account uses for the
+    // learner's own things.
+    let elsewhere = |kind: &str, id: &str| LedgerEntry {
+        step_id: "create-table".into(),
+        target: TargetKind::Emulator,
+        account: "111122223333".into(),
+        region: "ap-northeast-2".into(),
+        kind: kind.into(),
+        resource_id: id.into(),
+        at_ms: 2,
+    };
+    let other_account = [elsewhere("dynamodb.table", "orders"), elsewhere("dynamodb.table", "x")];
+    store.record_created(&lab.id, &other_account).unwrap();
+    // An entry from before entries named their account, naming a table the learner made since.
+    let unknown_account =
+        LedgerEntry { account: String::new(), ..elsewhere("dynamodb.table", "mine") };
+    store.record_created(&lab.id, std::slice::from_ref(&unknown_account)).unwrap();
+    learners_own_table(&seoul, "mine").await;
+    learners_own_table(&seoul, "orders").await;
+    learners_own_table(&virginia, "customers").await;
+
+    // Cleaning up in Virginia deletes nothing regional of Seoul's, nor the learner's table.
+    let report = engine::clean_up(&virginia, &identity, &mut store, &lab).await.unwrap();
+    assert!(report.clean(), "{report:#?}");
+    let deleted: Vec<&str> = report.deleted.iter().map(|d| d.kind.as_str()).collect();
+    assert!(deleted.iter().all(|kind| kind.starts_with("iam.")), "only global IAM: {deleted:?}");
+    assert_eq!(table_names(&virginia).await, ["customers"]);
+    assert_eq!(table_names(&seoul).await, ["customers", "mine", "orders"]);
+    assert!(
+        seoul.lambda.get_function().function_name("addCustomer").send().await.is_ok(),
+        "Seoul's function stays"
+    );
+
+    // Cleaning up in Seoul deletes the lab's and mentions nothing of the other account.
+    let report = engine::clean_up(&seoul, &identity, &mut store, &lab).await.unwrap();
+    assert!(report.clean(), "{report:#?}");
+    assert!(report.deleted.iter().any(|d| d.id == "customers"), "{report:#?}");
+    let named = |id: &str| {
+        report.deleted.iter().chain(report.kept.iter().map(|(kept, _)| kept)).any(|r| r.id == id)
+    };
+    assert!(!named("orders") && !named("x"), "another account's entries: {report:#?}");
+    // The entry of unknown account is asked for its tag, and the learner's table is left alone.
+    let kept: Vec<(&str, &str)> =
+        report.kept.iter().map(|(kept, why)| (kept.id.as_str(), why.as_str())).collect();
+    assert!(
+        matches!(kept[..], [("mine", why)] if why.contains("does not carry the tag awslab:lab")),
+        "{kept:?}"
+    );
+    assert_eq!(table_names(&seoul).await, ["mine", "orders"]);
+    assert_eq!(table_names(&virginia).await, ["customers"]);
+    let left: Vec<LedgerEntry> = store.ledger(&lab.id, TargetKind::Emulator).unwrap();
+    let mut expected = other_account.to_vec();
+    expected.push(unknown_account);
+    assert_eq!(left, expected, "another account's ledger is neither touched nor forgotten");
 }

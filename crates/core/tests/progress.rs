@@ -551,6 +551,7 @@ fn a_version_1_file_is_upgraded_keeping_its_results_and_gains_a_ledger() {
     let entry = |kind: &str, id: &str| awslab_core::progress::LedgerEntry {
         step_id: "create-table".into(),
         target: TargetKind::Aws,
+        account: "123456789012".into(),
         region: "ap-northeast-2".into(),
         kind: kind.into(),
         resource_id: id.into(),
@@ -566,4 +567,51 @@ fn a_version_1_file_is_upgraded_keeping_its_results_and_gains_a_ledger() {
     assert!(store.ledger("serverless-api", TargetKind::Emulator).unwrap().is_empty());
     store.forget_created("serverless-api", &[table]).unwrap();
     assert_eq!(store.ledger("serverless-api", TargetKind::Aws).unwrap(), [role]);
+}
+
+#[test]
+fn a_version_2_ledger_is_upgraded_with_an_unknown_account_and_accounts_stay_apart() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join(FILE_NAME);
+    {
+        let mut store = ProgressStore::open(&path, 0).expect("opens").store;
+        store.record_checks("serverless-api", &[]).expect("nothing to record");
+    }
+    {
+        // Take the file back to version 2 as an older awslab left it: a ledger without accounts.
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "DROP TABLE ledger;
+             CREATE TABLE ledger (
+                id INTEGER PRIMARY KEY, lab_id TEXT NOT NULL, step_id TEXT NOT NULL,
+                target TEXT NOT NULL CHECK (target IN ('emulator', 'aws')),
+                region TEXT NOT NULL, kind TEXT NOT NULL, resource_id TEXT NOT NULL,
+                at_ms INTEGER NOT NULL,
+                UNIQUE (lab_id, target, region, kind, resource_id)
+             ) STRICT;
+             INSERT INTO ledger (lab_id, step_id, target, region, kind, resource_id, at_ms)
+                VALUES ('serverless-api', 'create-table', 'aws', 'ap-northeast-2',
+                        'dynamodb.table', 'customers', 3);
+             PRAGMA user_version = 2;",
+        )
+        .expect("a version 2 file");
+    }
+    let mut store = ProgressStore::open(&path, 0).expect("opens").store;
+    assert_eq!(user_version(&path), i64::from(SCHEMA_VERSION));
+    let old = store.ledger("serverless-api", TargetKind::Aws).unwrap();
+    assert_eq!(old.len(), 1);
+    assert_eq!((old[0].account.as_str(), old[0].resource_id.as_str()), ("", "customers"));
+
+    // The same table made by the lab in two accounts: two entries, forgotten one at a time.
+    let made_in = |account: &str| awslab_core::progress::LedgerEntry {
+        account: account.into(),
+        at_ms: 9,
+        ..old[0].clone()
+    };
+    let first = made_in("111111111111");
+    let second = made_in("222222222222");
+    store.record_created("serverless-api", &[first.clone(), second.clone()]).unwrap();
+    assert_eq!(store.ledger("serverless-api", TargetKind::Aws).unwrap().len(), 3);
+    store.forget_created("serverless-api", &[first]).unwrap();
+    assert_eq!(store.ledger("serverless-api", TargetKind::Aws).unwrap(), [old[0].clone(), second]);
 }

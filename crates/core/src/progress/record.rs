@@ -109,6 +109,9 @@ pub(super) const CHECK_COLUMNS: &str =
 pub struct LedgerEntry {
     pub step_id: String,
     pub target: TargetKind,
+    /// The account it was made in; empty for entries recorded before accounts were (file
+    /// format version 2).
+    pub account: String,
     pub region: String,
     /// A resource kind of the lab format (`iam.role`, `lambda.function`, …).
     pub kind: String,
@@ -118,7 +121,7 @@ pub struct LedgerEntry {
 }
 
 impl LedgerEntry {
-    /// Reads the columns `step_id, target, region, kind, resource_id, at_ms`.
+    /// Reads the columns `step_id, target, account, region, kind, resource_id, at_ms`.
     pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let target: String = row.get(1)?;
         let target = TargetKind::from_stored(&target).ok_or_else(|| {
@@ -131,10 +134,11 @@ impl LedgerEntry {
         Ok(LedgerEntry {
             step_id: row.get(0)?,
             target,
-            region: row.get(2)?,
-            kind: row.get(3)?,
-            resource_id: row.get(4)?,
-            at_ms: row.get(5)?,
+            account: row.get(2)?,
+            region: row.get(3)?,
+            kind: row.get(4)?,
+            resource_id: row.get(5)?,
+            at_ms: row.get(6)?,
         })
     }
 }

@@ -56,6 +56,27 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (lab_id, target, region, kind, resource_id)
     ) STRICT;
     "#,
+    // Version 3: each ledger entry names the account it was made in, so that clean-up in one
+    // account never acts on what the lab made in another. Rows from before have account ''
+    // (unknown): clean-up acts on them only where the resource carries the lab's tag.
+    r#"
+    CREATE TABLE ledger_v3 (
+        id           INTEGER PRIMARY KEY,
+        lab_id       TEXT    NOT NULL,
+        step_id      TEXT    NOT NULL,
+        target       TEXT    NOT NULL CHECK (target IN ('emulator', 'aws')),
+        account      TEXT    NOT NULL,
+        region       TEXT    NOT NULL,
+        kind         TEXT    NOT NULL,
+        resource_id  TEXT    NOT NULL,
+        at_ms        INTEGER NOT NULL,
+        UNIQUE (lab_id, target, account, region, kind, resource_id)
+    ) STRICT;
+    INSERT INTO ledger_v3 (id, lab_id, step_id, target, account, region, kind, resource_id, at_ms)
+        SELECT id, lab_id, step_id, target, '', region, kind, resource_id, at_ms FROM ledger;
+    DROP TABLE ledger;
+    ALTER TABLE ledger_v3 RENAME TO ledger;
+    "#,
 ];
 
 /// The file format version this build writes, and the newest it can read.

@@ -15,7 +15,17 @@ pub fn lab(id: &str) -> Lab {
 /// An emulator whose Python has boto3 (the labs' handlers need it): `AWSLAB_PYTHON` as
 /// `./dev test` sets it, else the repository's `.venv` when it exists.
 pub async fn emulator() -> (Emulator, Clients) {
-    let mut config = EmulatorConfig::default();
+    emulator_with(EmulatorConfig::default()).await
+}
+
+/// An emulator keeping AWS's time at the speed of the wall clock: functions `Pending`, tables
+/// `CREATING` and `DELETING`, IAM's changes propagating, API Gateway's quotas.
+pub async fn emulator_keeping_aws_time(seed: u64) -> (Emulator, Clients) {
+    let clockwork = awslab_emulator::Clockwork { timing: awslab_emulator::Timing::Aws, seed };
+    emulator_with(EmulatorConfig { clockwork, ..EmulatorConfig::default() }).await
+}
+
+async fn emulator_with(mut config: EmulatorConfig) -> (Emulator, Clients) {
     let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
     if std::env::var_os("AWSLAB_PYTHON").is_none() && std::path::Path::new(venv).exists() {
         config.interpreters.python = venv.to_string();
