@@ -97,9 +97,31 @@ fn explain(code: &str, message: &str) -> Localized {
         | "ResourceConflictException"
         | "ResourceInUseException"
         | "ResourceAlreadyExistsException"
-        | "ConflictException" => (
-            "같은 이름의 리소스가 이미 있습니다. 앞에서 이미 만들었다면 이 단계는 건너뛰고 확인(Check)을 눌러 보세요.",
-            "A resource of that name already exists. If you made it earlier, skip ahead and press Check.",
+        | "ConflictException"
+        | "InvalidPermission.Duplicate"
+        | "AlarmAlreadyExists" => (
+            "같은 이름의 리소스가 이미 있습니다. 확인(Check)을 눌러 이 단계가 원하는 모습인지 보세요. 틀렸다면 그것을 지운 뒤 다시 실행(Run)하거나 다른 이름을 고르세요. awslab은 이 실습이 만들지 않은 것을 바꾸거나 지우지 않습니다.",
+            "Something of that name already exists. Press Check to see whether it is what this step wants; if it is wrong, delete it and press Run again, or choose another name. awslab never changes or deletes what this lab did not make.",
+        ),
+        "DeleteConflict" | "DependencyViolation" => (
+            "다른 리소스가 아직 이것을 쓰고 있어서 지울 수 없습니다(역할에 붙은 정책, 인스턴스가 쓰는 보안 그룹). 그것을 먼저 떼거나 지우세요. 방금 떼었다면 몇 초 뒤에 다시 하세요.",
+            "Something still uses it, so it cannot be deleted yet (a policy attached to a role, a security group an instance is in): detach or delete that first. If you just did, try again in a few seconds.",
+        ),
+        "ConditionalCheckFailedException" => (
+            "조건식이 맞지 않아 DynamoDB가 쓰기를 하지 않았습니다(예: 같은 키의 항목이 이미 있음). 조건과 항목을 확인하세요.",
+            "DynamoDB did not write, because the condition did not hold (an item with that key exists already, say): check the condition and the item.",
+        ),
+        "ProvisionedThroughputExceededException" | "RequestLimitExceeded" => (
+            "요청이 너무 빨라 AWS가 잠시 막았습니다. 잠깐 기다렸다가 다시 하세요.",
+            "Requests came too fast and AWS held them back for a moment: wait a little and try again.",
+        ),
+        "SignatureDoesNotMatch" | "IncompleteSignature" => (
+            "요청의 서명이 맞지 않습니다. 비밀 액세스 키가 틀렸거나 컴퓨터 시계가 크게 어긋났을 수 있습니다.",
+            "The request's signature does not match: the secret access key is wrong, or the computer's clock is far off.",
+        ),
+        "InvalidGroup.NotFound" | "InvalidGroupId.Malformed" => (
+            "그런 보안 그룹이 없습니다. 그룹 ID와 리전을 확인하세요.",
+            "No such security group: check its id and the region.",
         ),
         "NoSuchEntity" | "ResourceNotFoundException" | "NotFoundException" | "ResourceNotFound" => {
             (
@@ -236,5 +258,76 @@ mod tests {
         let closed = Failure::local("ec2", "Shell", "SshPortClosed", "port 22 is closed");
         assert!(closed.explanation.en.contains("inbound SSH (TCP 22) rule"), "{closed:?}");
         assert!(closed.explanation.ko.contains("22번 포트"), "{closed:?}");
+    }
+
+    /// Every error code the labs can meet, from the services they call, the engine and the
+    /// emulator's own endpoints, with a word its English explanation must contain. None may fall
+    /// through to the generic line, and none may tell the learner to skip ahead.
+    const CODES: &[(&str, &str)] = &[
+        // IAM and STS.
+        ("EntityAlreadyExists", "already exists"),
+        ("NoSuchEntity", "not found"),
+        ("MalformedPolicyDocument", "policy document"),
+        ("DeleteConflict", "still uses it"),
+        ("LimitExceeded", "limit"),
+        ("AccessDenied", "not allowed"),
+        ("InvalidClientTokenId", "credentials"),
+        ("ExpiredToken", "credentials"),
+        ("SignatureDoesNotMatch", "signature"),
+        ("ValidationError", "values"),
+        // DynamoDB.
+        ("ResourceInUseException", "already exists"),
+        ("ResourceNotFoundException", "not found"),
+        ("ValidationException", "values"),
+        ("ConditionalCheckFailedException", "condition"),
+        ("ProvisionedThroughputExceededException", "too fast"),
+        ("AccessDeniedException", "not allowed"),
+        ("UnrecognizedClientException", "credentials"),
+        // Lambda.
+        ("ResourceConflictException", "already exists"),
+        ("InvalidParameterValueException", "values"),
+        ("TooManyRequestsException", "press Run again"),
+        // API Gateway.
+        ("NotFoundException", "not found"),
+        ("BadRequestException", "values"),
+        ("ConflictException", "already exists"),
+        // CloudWatch, SNS.
+        ("AlarmAlreadyExists", "already exists"),
+        ("InvalidParameterValue", "not valid"),
+        ("MissingParameter", "not valid"),
+        ("NotFound", "topic"),
+        ("AuthorizationError", "SNS"),
+        ("SubscriptionLimitExceeded", "limit"),
+        ("Throttling", "press Run again"),
+        // EC2.
+        ("InvalidAMIID.NotFound", "image"),
+        ("InvalidInstanceID.NotFound", "instance"),
+        ("InvalidVolume.NotFound", "volume"),
+        ("InvalidGroup.NotFound", "security group"),
+        ("InvalidPermission.Duplicate", "already exists"),
+        ("DependencyViolation", "still uses it"),
+        ("IncorrectInstanceState", "state"),
+        ("InstanceLimitExceeded", "limit"),
+        ("UnauthorizedOperation", "not allowed"),
+        ("RequestLimitExceeded", "too fast"),
+        // The engine and the emulator's own endpoints.
+        ("StillPending", "still starting"),
+        ("DuplicateInstanceName", "already running"),
+        ("SshPortClosed", "port 22"),
+        ("EmulatorOnly", "offline emulator"),
+        ("ConnectionFailed", "could not be reached"),
+    ];
+
+    #[test]
+    fn every_code_the_labs_meet_has_its_own_explanation_in_both_languages() {
+        let generic = explain("NoSuchCodeAnywhere", "");
+        for (code, word) in CODES {
+            let failure = Failure::local("svc", "Op", code, "a message");
+            let Localized { ko, en } = &failure.explanation;
+            assert_ne!(&failure.explanation, &generic, "{code} falls through to the generic line");
+            assert!(en.contains(word), "{code}: {en:?} should say {word:?}");
+            assert!(!en.contains("skip ahead"), "{code}: {en:?} tells the learner to skip ahead");
+            assert!(ko.chars().any(|c| ('가'..='힣').contains(&c)), "{code}: {ko:?} is not Korean");
+        }
     }
 }

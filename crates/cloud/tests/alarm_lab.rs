@@ -390,3 +390,63 @@ async fn a_download_across_two_periods_is_all_in_cloudwatch_when_the_step_has_wa
     let total: f64 = values.iter().filter_map(Value::as_f64).sum();
     assert!(total >= 942_216_640.0, "the whole installer is in the graph: {values:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alarm_the_lab_did_not_make_is_never_replaced_nor_deleted() {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+    let emulator = Emulator::start(EmulatorConfig::default()).await.expect("the emulator");
+    let clients =
+        Clients::connect(&Target::emulator(emulator.endpoint(), Some(emulator.control_token())))
+            .await;
+    // The learner's own alarm, of the name the lab uses, made before the lab.
+    clients
+        .cloudwatch
+        .put_metric_alarm()
+        .alarm_name(ALARM)
+        .namespace("AWS/EC2")
+        .metric_name("CPUUtilization")
+        .statistic(Statistic::Average)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(5.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("the learner's alarm");
+    let threshold = || async {
+        let alarms = clients.cloudwatch.describe_alarms().alarm_names(ALARM).send().await;
+        alarms.expect("DescribeAlarms").metric_alarms().first().and_then(|a| a.threshold())
+    };
+
+    let run = act(
+        &clients,
+        "cloudwatch.put_metric_alarm",
+        json!({
+            "alarm_name": ALARM,
+            "namespace": "AWS/EBS",
+            "metric_name": "VolumeWriteBytes",
+            "dimensions": { "VolumeId": "vol-0123456789abcdef0" },
+            "statistic": "Average",
+            "period": "300",
+            "evaluation_periods": 1,
+            "comparison_operator": "GreaterThanThreshold",
+            "threshold": 100000.0,
+        }),
+    )
+    .await;
+    let failure = run.failure.as_ref().expect("refused");
+    assert_eq!(failure.code, "AlarmAlreadyExists", "{failure:#?}");
+    assert!(failure.explanation.en.contains("was already in this account"), "{failure:#?}");
+    assert!(failure.explanation.ko.contains("원래 있던"), "{failure:#?}");
+    assert!(run.created.is_empty(), "nothing adopted into the ledger");
+    assert!(run.calls.is_empty(), "PutMetricAlarm was not called: {:#?}", run.calls);
+    assert_eq!(threshold().await, Some(5.0), "the learner's alarm is unchanged");
+
+    // Even named in the ledger, clean-up leaves it alone and says why.
+    let named = actions::Created { kind: "cloudwatch.alarm".into(), id: ALARM.into() };
+    let report = cleanup::cleanup(&clients, LAB, &[named]).await;
+    assert!(report.deleted.is_empty(), "{report:#?}");
+    assert_eq!(report.kept.len(), 1, "{report:#?}");
+    assert!(report.kept[0].1.contains("does not carry the tag awslab:lab"), "{report:#?}");
+    assert_eq!(threshold().await, Some(5.0));
+}

@@ -436,3 +436,36 @@ async fn clean_up_touches_nothing_of_another_region_or_account() {
     expected.push(unknown_account);
     assert_eq!(left, expected, "another account's ledger is neither touched nor forgotten");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_taken_name_says_whose_it_is_and_nothing_is_adopted() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    let step = lab.step("create-table").expect("the table step");
+    let mut store = awslab_core::progress::ProgressStore::open_in_memory().unwrap();
+
+    // The learner's own `customers`, there before the lab.
+    learners_own_table(&clients, "customers").await;
+    let run =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    let failure = run.action.as_ref().and_then(|a| a.failure.clone()).expect("refused");
+    assert_eq!(failure.code, "ResourceInUseException");
+    assert!(
+        failure.explanation.en.contains("customers was already in this account"),
+        "{failure:#?}"
+    );
+    engine::record_created(&mut store, &clients, &identity, &lab, &run, 1).unwrap();
+    assert!(store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap().is_empty());
+
+    // Made by the lab in an earlier run: go on, or delete it if a check finds it wrong.
+    clients.dynamodb.delete_table().table_name("customers").send().await.unwrap();
+    let first =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    assert!(first.passed(), "{first:#?}");
+    let again =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    let failure = again.action.as_ref().and_then(|a| a.failure.clone()).expect("refused");
+    assert!(failure.explanation.en.contains("made by this lab in an earlier run"), "{failure:#?}");
+    assert!(failure.explanation.en.contains("delete it"), "{failure:#?}");
+}

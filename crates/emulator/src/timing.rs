@@ -120,16 +120,10 @@ impl Delay {
 }
 
 /// The timing an emulator runs with: the model and the seed its delays are drawn with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Clockwork {
     pub timing: Timing,
     pub seed: u64,
-}
-
-impl Default for Clockwork {
-    fn default() -> Self {
-        Self { timing: Timing::default(), seed: 0 }
-    }
 }
 
 impl Clockwork {

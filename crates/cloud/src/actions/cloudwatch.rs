@@ -1,5 +1,6 @@
-//! CloudWatch actions: create (or replace) a metric alarm, as the console's "Create alarm"
-//! does: one metric with its dimensions, a statistic over a period, a condition, and actions.
+//! CloudWatch actions: create a metric alarm (or replace the one this lab made), as the console's
+//! "Create alarm" does: one metric with its dimensions, a statistic over a period, a condition,
+//! and actions.
 
 use super::{ActionContext, Params, Recorder};
 use crate::call::CallBuilder;
@@ -31,6 +32,9 @@ pub async fn put_metric_alarm(
     let datapoints = params.optional_number("datapoints_to_alarm")?.map(|n| n as i32);
     let missing = params.optional_text("treat_missing_data")?;
     let actions = params.list("alarm_actions")?;
+
+    // PutMetricAlarm replaces an alarm of that name: never one the lab did not make.
+    super::taken::refuse_foreign_alarm(ctx, name).await?;
 
     let dimensions_json: Vec<Value> =
         dimensions.iter().map(|(k, v)| json!({ "Name": k, "Value": v })).collect();

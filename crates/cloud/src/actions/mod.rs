@@ -18,6 +18,7 @@ mod instance_connect;
 mod lambda;
 mod logs;
 mod sns;
+mod taken;
 
 use crate::call::{ApiCall, CallBuilder};
 use crate::clients::Clients;
@@ -174,7 +175,7 @@ pub async fn run(
             ctx.clients.settle.changed();
             (response, None)
         }
-        Err(failure) => (Value::Null, Some(failure)),
+        Err(failure) => (Value::Null, Some(taken::explained(ctx, action, &params, failure).await)),
     };
     ActionRun { action, calls: recorder.calls, created: recorder.created, response, failure }
 }

@@ -11,12 +11,16 @@ use crate::clock::Millis;
 use crate::timing::{Clockwork, Delay};
 use serde::{Deserialize, Serialize};
 
+/// Policy documents as a role's sessions see them: each with the ARN of the managed policy it is
+/// a version of (`None` for an inline one) and its text.
+type Documents = Vec<(Option<String>, String)>;
+
 /// The identity-based policies a role's sessions still see, until `until`: each with the ARN of
 /// the managed policy it is a version of (`None` for an inline one) and its document's text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Propagating {
     pub until: Millis,
-    pub documents: Vec<(Option<String>, String)>,
+    pub documents: Documents,
 }
 
 impl Propagating {
@@ -35,7 +39,7 @@ pub fn changing<T, E>(
     now: Millis,
     change: impl FnOnce(&mut IamState) -> Result<T, E>,
 ) -> Result<T, E> {
-    let before: Vec<(String, Vec<(Option<String>, String)>)> =
+    let before: Vec<(String, Documents)> =
         roles.iter().map(|name| (name.clone(), state.policy_texts(name, now))).collect();
     let changed = change(state)?;
     for (name, documents) in before {

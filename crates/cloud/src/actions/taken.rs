@@ -1,0 +1,121 @@
+//! When a step would make something whose name is already taken in the account. awslab never
+//! adopts, overwrites or deletes what it did not make: the refusal says whose the thing is, read
+//! from its `awslab:lab` tag (see [`crate::ownership`]), and what to do:
+//!
+//! - made by this lab in an earlier run: press Check; if a check finds it wrong (a table with the
+//!   wrong key), delete it and Run again;
+//! - made by another lab: clean that lab up first;
+//! - the learner's own: left alone; delete or rename it, or pick another name.
+//!
+//! `PutMetricAlarm` replaces an alarm of the same name without a word, so the alarm step asks
+//! first ([`refuse_foreign_alarm`]); the other creating calls refuse by themselves, and their
+//! refusal is explained here ([`explained`]).
+
+use super::{ActionContext, Params};
+use crate::actions::Created;
+use crate::failure::Failure;
+use crate::ownership::{LAB_TAG, Owner, owner};
+use awslab_lab::{ActionKind, Localized};
+
+/// The resource a creating action was refused for because its name is taken, if that is why.
+async fn taken(
+    ctx: &ActionContext<'_>,
+    action: ActionKind,
+    params: &Params<'_>,
+    failure: &Failure,
+) -> Option<Created> {
+    let named = |kind: &str, param: &str| {
+        params.text(param).ok().map(|id| Created { kind: kind.to_string(), id: id.to_string() })
+    };
+    let exists = !crate::failure::is_settling(&failure.code, &failure.message);
+    match (action, failure.code.as_str()) {
+        (ActionKind::IamCreateRole, "EntityAlreadyExists") => named("iam.role", "role_name"),
+        (ActionKind::IamCreatePolicy, "EntityAlreadyExists") => {
+            let name = params.text("policy_name").ok()?;
+            let account = ctx.clients.whoami().await.ok()?.account;
+            let id = format!("arn:aws:iam::{account}:policy/{name}");
+            Some(Created { kind: "iam.policy".into(), id })
+        }
+        (ActionKind::DynamodbCreateTable, "ResourceInUseException") if exists => {
+            named("dynamodb.table", "table_name")
+        }
+        (ActionKind::LambdaCreateFunction, "ResourceConflictException") if exists => {
+            named("lambda.function", "function_name")
+        }
+        _ => None,
+    }
+}
+
+/// `failure`, explained by whose the taken name is when that is why the action was refused.
+pub(super) async fn explained(
+    ctx: &ActionContext<'_>,
+    action: ActionKind,
+    params: &Params<'_>,
+    mut failure: Failure,
+) -> Failure {
+    let Some(resource) = taken(ctx, action, params, &failure).await else { return failure };
+    if let Ok(found) = owner(ctx.clients, &resource).await
+        && let Some(explanation) = whose(ctx.lab_id, &resource, &found)
+    {
+        failure.explanation = explanation;
+    }
+    failure
+}
+
+/// Refuses to replace an alarm this lab did not make (`PutMetricAlarm` would, silently).
+pub(super) async fn refuse_foreign_alarm(
+    ctx: &ActionContext<'_>,
+    name: &str,
+) -> Result<(), Failure> {
+    let resource = Created { kind: "cloudwatch.alarm".into(), id: name.to_string() };
+    let found = owner(ctx.clients, &resource).await?;
+    if matches!(found, Owner::Missing) || found.is_lab(ctx.lab_id) {
+        return Ok(());
+    }
+    let mut failure = Failure::local(
+        "cloudwatch",
+        "PutMetricAlarm",
+        "AlarmAlreadyExists",
+        format!(
+            "an alarm named {name} already exists in this account and does not carry the tag \
+             {LAB_TAG} = {}; PutMetricAlarm would replace it, so it was not called",
+            ctx.lab_id
+        ),
+    );
+    if let Some(explanation) = whose(ctx.lab_id, &resource, &found) {
+        failure.explanation = explanation;
+    }
+    Err(failure)
+}
+
+/// What to do about `resource`, found to be `owner`'s, when a step wanted its name.
+fn whose(lab_id: &str, resource: &Created, owner: &Owner) -> Option<Localized> {
+    let name = resource.id.rsplit(['/', ':']).next().unwrap_or(&resource.id);
+    Some(match owner {
+        Owner::Missing => return None,
+        Owner::Lab(lab) if lab == lab_id => Localized::new(
+            format!(
+                "{name}은(는) 이 실습이 앞서 실행할 때 만든 것입니다. 확인(Check)을 눌러 보세요. 확인이 설정이 틀렸다고 하면(예: 테이블의 키) 그것을 지운 뒤(정리 또는 콘솔) 다시 실행(Run)하세요."
+            ),
+            format!(
+                "{name} was made by this lab in an earlier run: press Check. If a check finds it wrong (a table's key, say), delete it (Clean up, or in the console) and press Run again."
+            ),
+        ),
+        Owner::Lab(other) => Localized::new(
+            format!(
+                "{name}은(는) 다른 실습({other})이 만든 것입니다. 그 실습을 먼저 정리(Clean up)하거나 다른 이름을 고르세요."
+            ),
+            format!(
+                "{name} was made by another lab ({other}): clean that lab up first, or choose another name."
+            ),
+        ),
+        Owner::Unmarked => Localized::new(
+            format!(
+                "{name}은(는) 이 계정에 원래 있던 것으로, 이 실습이 만들지 않았습니다. awslab은 이것을 바꾸거나 지우지 않습니다. 직접 지우거나 이름을 바꾸거나, 이 단계에서 다른 이름을 고르세요."
+            ),
+            format!(
+                "{name} was already in this account, and this lab did not make it: awslab will not change or delete it. Delete or rename it yourself, or choose another name in this step."
+            ),
+        ),
+    })
+}
