@@ -89,7 +89,7 @@ impl TargetArgs {
                 }
             }
         };
-        let connection = awslab_core::target::connect(&target).await.map_err(|failure| {
+        let mut connection = awslab_core::target::connect(&target).await.map_err(|failure| {
             anyhow::anyhow!(
                 "cannot reach {target}: {}: {}\n{}",
                 failure.code,
@@ -97,8 +97,28 @@ impl TargetArgs {
                 failure.explanation.en
             )
         })?;
+        connection.clients.progress = progress_lines(self.lang);
         Ok(Connected { connection, _emulator: emulator })
     }
+}
+
+/// Word of long work on stderr, one line per note: a wait says what it waits for when it
+/// starts and then every few seconds ("… waiting for addCustomer to become Active… 3 s"), the
+/// calls of a long check likewise, so a learner sees why a step takes a while.
+fn progress_lines(lang: Lang) -> awslab_cloud::progress::Progress {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+    let last: std::sync::Mutex<Option<(String, std::time::Instant)>> = std::sync::Mutex::new(None);
+    awslab_cloud::progress::Progress::to(move |note| {
+        let text = note.get(lang);
+        // The same note with other numbers (seconds, calls) is the same news.
+        let gist: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+        let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let repeat = last.as_ref().is_some_and(|(seen, at)| *seen == gist && at.elapsed() < EVERY);
+        if !repeat {
+            eprintln!("  … {text}");
+            *last = Some((gist, std::time::Instant::now()));
+        }
+    })
 }
 
 /// The control token of an emulator served by `awslab emulator serve`: `AWSLAB_EMULATOR_TOKEN`

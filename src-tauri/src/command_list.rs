@@ -33,4 +33,5 @@ app_commands! {
     lab_commands::follow_mail_link,
     lab_commands::lab_instances,
     lab_commands::alarm_graphs,
+    lab_commands::progress_note,
 }

@@ -19,6 +19,7 @@ use awslab_core::session::{AlarmGraph, Session};
 use awslab_core::status::LabProgress;
 use awslab_core::steps::StepOutcome;
 use awslab_core::target::TargetView;
+use awslab_lab::Localized;
 use tauri::State;
 use url::Url;
 
@@ -130,6 +131,13 @@ pub async fn score_chart(
     session: State<'_, Session>,
 ) -> Result<Option<String>, IpcError> {
     Ok(session.score_chart(&lab_id, &lang)?)
+}
+
+/// What the step, check or clean-up under way waits for now ("waiting for addCustomer to become
+/// Active… 3 s"); `None` when nothing long is under way. The window asks while it waits.
+#[tauri::command]
+pub fn progress_note(session: State<'_, Session>) -> Option<Localized> {
+    session.progress_note()
 }
 
 /// The current target and who it says we are.

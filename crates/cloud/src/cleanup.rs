@@ -270,7 +270,8 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
 /// is looked at again for a while before it is reported as left.
 async fn verify(clients: &Clients, lab_id: &str, targets: &[Created], report: &mut CleanupReport) {
     let kept: Vec<Created> = report.kept.iter().map(|(kept, _)| kept.clone()).collect();
-    let deadline = std::time::Instant::now() + crate::settle::AWS_WINDOW;
+    let started = std::time::Instant::now();
+    let deadline = started + crate::settle::AWS_WINDOW;
     let mut attempt = 0;
     loop {
         let mut candidates: Vec<Created> = targets.to_vec();
@@ -296,6 +297,12 @@ async fn verify(clients: &Clients, lab_id: &str, targets: &[Created], report: &m
             report.remaining = left;
             return;
         }
+        let names: Vec<&str> = left.iter().map(|resource| resource.id.as_str()).collect();
+        let what = awslab_lab::Localized::new(
+            format!("지운 것이 목록에서 사라지기를({})", names.join(", ")),
+            format!("what was deleted to leave the listings ({})", names.join(", ")),
+        );
+        clients.progress.waiting(&what, started);
         tokio::time::sleep(pause).await;
         attempt += 1;
     }
@@ -507,6 +514,11 @@ async fn delete_security_group(clients: &Clients, id: &str) -> Result<(), Failur
         if clients.emulator_endpoint().is_some() {
             crate::ec2::advance_clock(clients, 1).await?;
         } else {
+            let what = awslab_lab::Localized::new(
+                format!("보안 그룹 {id}의 인스턴스가 종료되기를"),
+                format!("the instances in security group {id} to terminate"),
+            );
+            clients.progress.waiting(&what, started);
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     }

@@ -35,6 +35,9 @@ pub struct Clients {
     pub http: reqwest::Client,
     /// When these clients last changed something, and how long changes take to settle.
     pub settle: crate::settle::Settle,
+    /// Where word of long work goes (waits, calls tried again, long checks); nowhere unless the
+    /// shell sets it.
+    pub progress: crate::progress::Progress,
 }
 
 impl Clients {
@@ -86,6 +89,7 @@ impl Clients {
             ec2: aws_sdk_ec2::Client::new(&config),
             http,
             settle,
+            progress: crate::progress::Progress::default(),
         }
     }
 

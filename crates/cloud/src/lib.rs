@@ -48,6 +48,7 @@ pub mod explorer;
 pub mod failure;
 pub mod ownership;
 pub mod profiles;
+pub mod progress;
 pub mod settle;
 mod target;
 pub mod values;

@@ -15,6 +15,7 @@
 
 use crate::clients::Clients;
 use crate::failure::Failure;
+use awslab_lab::Localized;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -96,7 +97,8 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, Failure>>,
 {
-    let deadline = Instant::now() + RETRY_WAIT;
+    let started = Instant::now();
+    let deadline = started + RETRY_WAIT;
     let mut attempt = 0;
     loop {
         match call().await {
@@ -105,6 +107,11 @@ where
                     && is_transient(&failure)
                     && Instant::now() + pause(attempt) < deadline =>
             {
+                let what = Localized::new(
+                    format!("AWS가 앞의 변경을 마무리하기를({}, 다시 시도)", failure.code),
+                    format!("AWS to finish an earlier change ({}; trying again)", failure.code),
+                );
+                clients.progress.waiting(&what, started);
                 tokio::time::sleep(pause(attempt)).await;
                 attempt += 1;
             }
@@ -114,18 +121,26 @@ where
 }
 
 /// Looks with `look` until it says ready (`Ok(true)`), fails, or [`READY_WAIT`] has passed;
-/// then answers `not_ready`. The pace of [`pause`].
-async fn poll<F, Fut>(not_ready: impl FnOnce() -> Failure, mut look: F) -> Result<(), Failure>
+/// then answers `not_ready`. The pace of [`pause`]; each look that is not ready says that the
+/// engine is waiting for `what`.
+async fn poll<F, Fut>(
+    clients: &Clients,
+    what: Localized,
+    not_ready: impl FnOnce() -> Failure,
+    mut look: F,
+) -> Result<(), Failure>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<bool, Failure>>,
 {
-    let deadline = Instant::now() + READY_WAIT;
+    let started = Instant::now();
+    let deadline = started + READY_WAIT;
     let mut attempt = 0;
     while !look().await? {
         if Instant::now() + pause(attempt) >= deadline {
             return Err(not_ready());
         }
+        clients.progress.waiting(&what, started);
         tokio::time::sleep(pause(attempt)).await;
         attempt += 1;
     }
@@ -146,7 +161,11 @@ pub async fn function_ready(clients: &Clients, name: &str) -> Result<(), Failure
         )
     };
     let not_ready = || failed(Some("still not ready after three minutes"), "FunctionNotReady");
-    poll(not_ready, || async {
+    let what = Localized::new(
+        format!("{name}이(가) Active가 되고 업데이트가 끝나기를"),
+        format!("{name} to become Active with no update in progress"),
+    );
+    poll(clients, what, not_ready, || async {
         let config =
             clients
                 .lambda
@@ -194,7 +213,13 @@ fn table_not_ready(name: &str, what: &str) -> Failure {
 /// also treats a table not found yet as not ready).
 pub async fn table_active(clients: &Clients, name: &str) -> Result<(), Failure> {
     use aws_sdk_dynamodb::types::TableStatus;
+    let what = Localized::new(
+        format!("테이블 {name}이(가) ACTIVE가 되기를"),
+        format!("the table {name} to become ACTIVE"),
+    );
     poll(
+        clients,
+        what,
         || table_not_ready(name, "ACTIVE"),
         || async {
             let status = table_status(clients, name).await?;
@@ -210,7 +235,13 @@ pub async fn table_gone(clients: &Clients, name: &str) -> Result<(), Failure> {
     if !clients.settle.keeps_time() {
         return Ok(());
     }
+    let what = Localized::new(
+        format!("테이블 {name}이(가) 지워지기를"),
+        format!("the table {name} to be deleted"),
+    );
     poll(
+        clients,
+        what,
         || table_not_ready(name, "deleted"),
         || async { Ok(table_status(clients, name).await?.is_none()) },
     )

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use awslab_cloud::cleanup::CleanupReport;
-use awslab_lab::{Lab, Step};
+use awslab_lab::{Lab, Localized, Step};
 use url::Url;
 
 use crate::catalog::{self, CatalogListing};
@@ -49,6 +49,9 @@ pub struct Session {
     clock: Arc<dyn Clock>,
     /// `None` until first used, then the target the learner chose (the emulator by default).
     connection: tokio::sync::Mutex<Option<Connection>>,
+    /// The latest word of long work (a wait for what AWS is still making, a long check), while
+    /// a step, a check or a clean-up runs; see [`Session::progress_note`].
+    note: Arc<std::sync::Mutex<Option<Localized>>>,
 }
 
 impl Session {
@@ -58,7 +61,35 @@ impl Session {
         offline: Arc<OfflineEmulator>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { labs_dir, progress, offline, clock, connection: tokio::sync::Mutex::new(None) }
+        Self {
+            labs_dir,
+            progress,
+            offline,
+            clock,
+            connection: tokio::sync::Mutex::new(None),
+            note: Arc::default(),
+        }
+    }
+
+    /// What the step, check or clean-up under way is waiting for now ("waiting for addCustomer to
+    /// become Active… 3 s"), for the window to show while it runs; `None` when nothing long is
+    /// under way.
+    pub fn progress_note(&self) -> Option<Localized> {
+        self.note.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Where the clients of a connection say their progress: into the latest note.
+    pub(crate) fn progress_sink(&self) -> awslab_cloud::progress::Progress {
+        let note = Arc::clone(&self.note);
+        awslab_cloud::progress::Progress::to(move |said| {
+            *note.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(said);
+        })
+    }
+
+    /// Long work starting: no note until it says one, and none once it is over.
+    fn noting(&self) -> Noting {
+        Noting::clear(&self.note);
+        Noting(Arc::clone(&self.note))
     }
 
     /// The lab `lab_id`, read afresh (an edited lab shows its new text on reopening).
@@ -122,6 +153,7 @@ impl Session {
         step_id: &str,
         values: &FormValues,
     ) -> Result<StepOutcome, SessionError> {
+        let _noting = self.noting();
         let lab = self.lab(lab_id)?;
         let step = step(&lab, step_id)?;
         let connection = self.connection().await?;
@@ -136,6 +168,7 @@ impl Session {
         step_id: &str,
         values: &FormValues,
     ) -> Result<StepOutcome, SessionError> {
+        let _noting = self.noting();
         let lab = self.lab(lab_id)?;
         let step = step(&lab, step_id)?;
         let connection = self.connection().await?;
@@ -166,6 +199,7 @@ impl Session {
 
     /// Starts the lab over: its resources on the target go, then its progress.
     pub async fn reset_lab(&self, lab_id: &str) -> Result<LabProgress, SessionError> {
+        let _noting = self.noting();
         let lab = self.lab(lab_id)?;
         let connection = self.connection().await?;
         // The reset awaits the target while it reads the ledger and clears the progress, so it
@@ -181,6 +215,7 @@ impl Session {
     /// Deletes what the lab created on the current target (its ledger and tagged resources, in
     /// dependency order) and proves nothing of it is left; touches nothing else.
     pub async fn clean_up_lab(&self, lab_id: &str) -> Result<CleanupReport, SessionError> {
+        let _noting = self.noting();
         let lab = self.lab(lab_id)?;
         let connection = self.connection().await?;
         let mut store = self.progress.open_another()?;
@@ -233,5 +268,20 @@ fn list_labs_in(labs_dir: &Path, progress: &ProgressSlot) -> Result<CatalogListi
             let listing = catalog::list_labs(labs_dir, &empty)?;
             Ok(CatalogListing { progress_unavailable: Some(problem.to_string()), ..listing })
         }
+    }
+}
+
+/// Clears the progress note when the work it belongs to ends, however it ends.
+struct Noting(Arc<std::sync::Mutex<Option<Localized>>>);
+
+impl Noting {
+    fn clear(note: &std::sync::Mutex<Option<Localized>>) {
+        *note.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
+
+impl Drop for Noting {
+    fn drop(&mut self) {
+        Noting::clear(&self.0);
     }
 }

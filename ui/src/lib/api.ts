@@ -46,6 +46,8 @@ export interface AwslabApi {
   resetLab(labId: string): Promise<LabProgress>;
   /** The current target and who it says we are. */
   currentTarget(): Promise<TargetView>;
+  /** What the step, check or clean-up under way waits for now; `null` when nothing is. */
+  progressNote(): Promise<Localized | null>;
   /** Switches to the emulator, or to AWS with a profile (null: the default chain) and region. */
   switchTarget(aws: boolean, profile: string | null, region: string | null): Promise<TargetView>;
   /** The profiles of the learner's AWS configuration. */
@@ -176,6 +178,7 @@ export const methodOfCommand: Record<CommandName, keyof AwslabApi> = {
   follow_mail_link: 'followMailLink',
   lab_instances: 'labInstances',
   alarm_graphs: 'alarmGraphs',
+  progress_note: 'progressNote',
 };
 
 async function call<T>(command: CommandName, args?: Record<string, unknown>): Promise<T> {
@@ -200,6 +203,7 @@ export const tauriApi: AwslabApi = {
   skipStep: (labId, stepId) => call<LabProgress>('skip_step', { labId, stepId }),
   resetLab: (labId) => call<LabProgress>('reset_lab', { labId }),
   currentTarget: () => call<TargetView>('current_target'),
+  progressNote: () => call<Localized | null>('progress_note'),
   switchTarget: (aws, profile, region) => call<TargetView>('switch_target', { aws, profile, region }),
   awsProfiles: () => call<AwsProfile[]>('aws_profiles'),
   cleanUpLab: (labId) => call<CleanupReport>('clean_up_lab', { labId }),

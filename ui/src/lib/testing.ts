@@ -98,6 +98,7 @@ export function fakeApi(parts: Partial<AwslabApi> = {}): AwslabApi {
     skipStep: unexpected('skipStep'),
     resetLab: unexpected('resetLab'),
     currentTarget: unexpected('currentTarget'),
+    progressNote: async () => null,
     switchTarget: unexpected('switchTarget'),
     awsProfiles: async () => [],
     cleanUpLab: unexpected('cleanUpLab'),

@@ -632,11 +632,17 @@ pub async fn invoke_url(
         // A stage deployed a moment ago answers 403 Forbidden until the deployment has
         // propagated: the first call looks again while the last change settles.
         let mut attempt = 0;
+        let started = std::time::Instant::now();
         while n == 0 && stage_not_there_yet(&answer) {
             let Some(deadline) = ctx.clients.settle.deadline() else { break };
             if std::time::Instant::now() + crate::settle::pause(attempt) >= deadline {
                 break;
             }
+            let what = awslab_lab::Localized::new(
+                format!("스테이지 {stage}의 배포가 퍼지기를(403 Forbidden)"),
+                format!("the deployment of stage {stage} to propagate (403 Forbidden)"),
+            );
+            ctx.clients.progress.waiting(&what, started);
             tokio::time::sleep(crate::settle::pause(attempt)).await;
             attempt += 1;
             answer = call_stage(ctx.clients, api, stage, &method, path, body.as_deref()).await?;

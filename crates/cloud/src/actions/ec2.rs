@@ -217,6 +217,11 @@ async fn wait_until_running(ctx: &ActionContext<'_>, id: &str) -> Result<Running
                     ),
                 ));
             }
+            let what = awslab_lab::Localized::new(
+                format!("인스턴스 {id}이(가) running이 되기를"),
+                format!("the instance {id} to be running"),
+            );
+            clients.progress.waiting(&what, started);
             tokio::time::sleep(AWS_POLL).await;
         }
     }

@@ -271,9 +271,15 @@ pub async fn traffic_split(
         _ => 100,
     };
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for _ in 0..requests {
+    for done in 1..=requests {
         let answer = call_stage(clients, &api, stage, method, path, None).await?;
         *counts.entry(answer.body).or_default() += 1;
+        if done % 20 == 0 || done == requests {
+            clients.progress.say(awslab_lab::Localized::new(
+                format!("{stage} {method} {path}: {requests}번 중 {done}번 호출함"),
+                format!("{stage} {method} {path}: {done} of {requests} calls made"),
+            ));
+        }
     }
     // Shares by body, in percent; a JSON body is keyed by its canonical text.
     let shares: Map<String, Value> = counts

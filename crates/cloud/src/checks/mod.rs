@@ -70,6 +70,7 @@ pub struct CheckSpec<'a> {
 /// that does not pass looks again until it does or the change's window closes (see `settle`):
 /// a deployment, a policy or a log event may still be on its way.
 pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
+    let started = std::time::Instant::now();
     let mut attempt = 0;
     loop {
         let result = run_once(clients, spec).await;
@@ -79,6 +80,11 @@ pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
         if result.passed || settling.is_none() {
             return result;
         }
+        let what = awslab_lab::Localized::new(
+            format!("방금 한 변경이 자리 잡아 {}이(가) 통과하기를", spec.id),
+            format!("the last change to settle so that {} passes", spec.id),
+        );
+        clients.progress.waiting(&what, started);
         tokio::time::sleep(crate::settle::pause(attempt)).await;
         attempt += 1;
     }
@@ -99,7 +105,10 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     match observe(clients, spec.kind, &Selector { kind: spec.kind, map: spec.resource }).await {
         Err(failure) => result.failure = Some(failure),
         Ok(None) => result.missing = true,
-        Ok(Some(observed)) => {
+        Ok(Some(mut observed)) => {
+            if spec.kind == CheckKind::HttpTrafficSplit {
+                no_answer_is_a_zero_share(spec.expect, &mut observed);
+            }
             if !spec.expect.is_null() {
                 result.differences = expect::diff(spec.expect, &observed)
                     .into_iter()
@@ -118,6 +127,19 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
         result.points = spec.points;
     }
     result
+}
+
+/// A traffic split counts only the answers that came; an expected answer that never came is a
+/// share of 0 %, so that a failed split says what was measured rather than "found nothing".
+fn no_answer_is_a_zero_share(expect: &Value, observed: &mut Value) {
+    let (Some(expected), Some(shares)) =
+        (expect["Shares"].as_object(), observed.get_mut("Shares").and_then(Value::as_object_mut))
+    else {
+        return;
+    };
+    for answer in expected.keys() {
+        shares.entry(answer.clone()).or_insert(serde_json::json!(0.0));
+    }
 }
 
 /// Describes the resource a check selects; `None` when it does not exist. A check whose request
@@ -233,4 +255,24 @@ pub(crate) fn is_not_found(failure: &Failure) -> bool {
 /// `Ok(None)` for "no such resource", the failure otherwise.
 pub(crate) fn absent_or<T>(failure: Failure) -> Result<Option<T>, Failure> {
     if is_not_found(&failure) { Ok(None) } else { Err(failure) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_expected_answer_that_never_came_is_a_zero_share() {
+        let expect = json!({ "Shares": { "v1": { "$between": [40, 60] }, "v2": 100 } });
+        let mut observed = json!({ "Requests": 50, "Shares": { "v2": 100.0 } });
+        no_answer_is_a_zero_share(&expect, &mut observed);
+        assert_eq!(observed["Shares"], json!({ "v1": 0.0, "v2": 100.0 }));
+        let differences = expect::diff(&expect, &observed);
+        assert_eq!(differences.len(), 1, "{differences:?}");
+        assert_eq!(
+            (differences[0].path.as_str(), differences[0].found.as_str()),
+            ("Shares.v1", "0")
+        );
+    }
 }

@@ -31,11 +31,15 @@ impl Session {
     /// The clients of the current target, connecting to the offline emulator on first use.
     pub async fn connection(&self) -> Result<Connection, SessionError> {
         let mut slot = self.connection.lock().await;
-        if let Some(connection) = &*slot {
-            return Ok(connection.clone());
-        }
-        let connection = self.emulator_connection().await?;
-        *slot = Some(connection.clone());
+        let mut connection = match &*slot {
+            Some(connection) => connection.clone(),
+            None => {
+                let connection = self.emulator_connection().await?;
+                *slot = Some(connection.clone());
+                connection
+            }
+        };
+        connection.clients.progress = self.progress_sink();
         Ok(connection)
     }
 

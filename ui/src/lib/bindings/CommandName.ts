@@ -3,4 +3,4 @@
 /**
  * The name of every command the UI may `invoke`.
  */
-export type CommandName = "list_labs" | "emulator_status" | "open_lab" | "validate_form" | "run_step" | "check_step" | "reveal_hint" | "skip_step" | "reset_lab" | "current_target" | "switch_target" | "aws_profiles" | "clean_up_lab" | "export_report" | "score_chart" | "explore_lab" | "send_request" | "instance_shell" | "mailbox" | "follow_mail_link" | "lab_instances" | "alarm_graphs";
+export type CommandName = "list_labs" | "emulator_status" | "open_lab" | "validate_form" | "run_step" | "check_step" | "reveal_hint" | "skip_step" | "reset_lab" | "current_target" | "switch_target" | "aws_profiles" | "clean_up_lab" | "export_report" | "score_chart" | "explore_lab" | "send_request" | "instance_shell" | "mailbox" | "follow_mail_link" | "lab_instances" | "alarm_graphs" | "progress_note";
