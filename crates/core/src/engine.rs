@@ -158,7 +158,7 @@ async fn check_step_with(
             }
             Ok((_, _)) | Err(_) => CheckResult {
                 id: check.id.clone(),
-                kind: check.kind.clone(),
+                kind: check.kind,
                 passed: false,
                 points: 0,
                 possible: check.points,
@@ -202,7 +202,7 @@ fn quiz_result(
     let passed = answer.is_some() && differences.is_empty();
     CheckResult {
         id: check.id.clone(),
-        kind: check.kind.clone(),
+        kind: check.kind,
         passed,
         points: if passed { check.points } else { 0 },
         possible: check.points,
