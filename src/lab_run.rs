@@ -1,7 +1,8 @@
 //! `awslab run`, `awslab check`, `awslab grade`, `awslab cleanup`: a lab played step by step,
 //! its checks, its score, against the offline emulator or AWS. Running, checking and recording
 //! a step are `awslab-core`'s `steps` (the same path as the app's), reports its `report`; this
-//! module chooses the target from the flags and prints.
+//! module chooses the target from the flags and prints. The score is taken on the target (on
+//! AWS, offline-only checks leave the total); its words are `lab_print`'s.
 
 use anyhow::{Context, Result, bail};
 use awslab_cloud::checks::CheckResult;
@@ -13,10 +14,12 @@ use awslab_core::report::{self, ExportError};
 use awslab_core::steps;
 use awslab_core::target::Connection;
 use awslab_emulator::{Emulator, EmulatorConfig};
-use awslab_lab::{Lab, Lang};
+use awslab_lab::{Lab, Lang, TargetKind};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+use crate::lab_print;
 
 /// Where a command's calls go.
 #[derive(Debug, Clone, clap::Args)]
@@ -170,6 +173,7 @@ pub fn run(
             );
         }
         let connection = &connected.connection;
+        let target = engine::target_kind(&connection.clients);
         println!("{} — {}", lab.id, lab.title.get(lang));
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         let progress = open_progress()?;
@@ -202,7 +206,7 @@ pub fn run(
             all_passed &= run.passed();
             println!();
         }
-        print_score(&lab, &progress, lang)?;
+        print_score(&lab, &progress, target, lang)?;
         Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
@@ -214,6 +218,7 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     tokio_runtime()?.block_on(async {
         let connected = args.connect(None).await?;
         let connection = &connected.connection;
+        let target = engine::target_kind(&connection.clients);
         println!("{} — {}", lab.id, lab.title.get(lang));
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         let progress = open_progress()?;
@@ -227,7 +232,7 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
             print_checks(&outcome.run.checks, lang, &lab, &step.id);
         }
         println!();
-        let score = print_score(&lab, &progress, lang)?;
+        let score = print_score(&lab, &progress, target, lang)?;
         Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
@@ -281,22 +286,31 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     })
 }
 
-/// `awslab grade <lab>`: the score from the recorded progress, and a report file if asked
-/// (`.html`: a page for people; `.json`: the same content for programs).
-pub fn grade(dir: &Path, id: &str, lang: Lang, report: Option<&Path>) -> Result<ExitCode> {
+/// `awslab grade <lab>`: the score on `target` from the recorded progress, and a report file if
+/// asked (`.html`: a page for people; `.json`: the same content for programs).
+pub fn grade(
+    dir: &Path,
+    id: &str,
+    target: TargetKind,
+    lang: Lang,
+    report: Option<&Path>,
+) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let progress = open_progress()?;
-    let score = print_score(&lab, &progress, lang)?;
+    let score = print_score(&lab, &progress, target, lang)?;
     if let Some(path) = report {
         let at_ms = SystemClock.now_ms();
         let saved = progress
-            .with_store(|store, _| report::save(&lab, store, path, lang, at_ms))?
+            .with_store(|store, _| report::save(&lab, store, target, path, lang, at_ms))?
             .map_err(|error| match error {
-            ExportError::UnknownFormat { path } => {
-                anyhow::anyhow!("--report names an .html or a .json file, not {}", path.display())
-            }
-            error => anyhow::Error::new(error).context("writing the report"),
-        })?;
+                ExportError::UnknownFormat { path } => {
+                    anyhow::anyhow!(
+                        "--report names an .html or a .json file, not {}",
+                        path.display()
+                    )
+                }
+                error => anyhow::Error::new(error).context("writing the report"),
+            })?;
         println!("report: {} (SHA-256 {})", saved.path, saved.sha256);
     }
     Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -343,30 +357,15 @@ fn open_progress() -> Result<ProgressSlot> {
     Ok(progress)
 }
 
-fn print_score(lab: &Lab, progress: &ProgressSlot, lang: Lang) -> Result<awslab_lab::grade::Score> {
-    let progress =
-        progress.with_store(|store, _| awslab_core::status::lab_progress(lab, store))??;
-    let score = progress.score;
-    let verdict = match (lang, score.passed) {
-        (Lang::Ko, true) => "통과",
-        (Lang::Ko, false) => "미통과",
-        (Lang::En, true) => "passed",
-        (Lang::En, false) => "not passed",
-    };
-    println!(
-        "{}: {}/{} ({}%) — {verdict} ({} {}%)",
-        match lang {
-            Lang::Ko => "점수",
-            Lang::En => "score",
-        },
-        score.earned,
-        score.possible,
-        score.percent,
-        match lang {
-            Lang::Ko => "통과 기준",
-            Lang::En => "pass mark",
-        },
-        score.pass_percent
-    );
-    Ok(score)
+/// Prints the lab's score on `target` from the recorded progress.
+fn print_score(
+    lab: &Lab,
+    progress: &ProgressSlot,
+    target: TargetKind,
+    lang: Lang,
+) -> Result<awslab_lab::grade::Score> {
+    let standing =
+        progress.with_store(|store, _| awslab_core::status::lab_progress(lab, store, target))??;
+    println!("{}", lab_print::score_text(&standing.score, target, lang));
+    Ok(standing.score)
 }

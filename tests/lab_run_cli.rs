@@ -201,6 +201,12 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     assert!(out.contains("  ✓ alarm-email-arrived  5/5"), "{out}");
     assert!(!out.contains('✗'), "{out}");
     assert!(out.trim_end().ends_with("score: 115/115 (100%) — passed (pass mark 70%)"), "{out}");
+    // The same results scored on AWS: the mailbox check counts for nothing there, and the rest
+    // passes the lab at the same mark.
+    let on_aws =
+        awslab(data.path(), &["grade", "cloudwatch-alarm", "--target", "aws", "--lang", "en"]);
+    assert!(on_aws.status.success(), "{}", text(&on_aws));
+    assert_eq!(text(&on_aws).trim_end(), "score on AWS: 110/110 (100%) — passed (pass mark 70%)");
 
     let cleanup = server.awslab(data.path(), &["cleanup", "cloudwatch-alarm", "--lang", "en"]);
     let out = text(&cleanup);

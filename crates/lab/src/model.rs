@@ -54,11 +54,6 @@ impl Lab {
         self.checks().filter(move |(_, check)| check.graded_on(target))
     }
 
-    /// Points available in the whole lab.
-    pub fn total_points(&self) -> u32 {
-        self.checks().map(|(_, check)| check.points).sum()
-    }
-
     /// Points available in the whole lab on `target`: offline-only checks count only offline.
     pub fn total_points_on(&self, target: TargetKind) -> u32 {
         self.checks_on(target).map(|(_, check)| check.points).sum()
@@ -106,10 +101,6 @@ impl Step {
     /// The step's checks graded on `target`.
     pub fn checks_on(&self, target: TargetKind) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(move |check| check.graded_on(target))
-    }
-
-    pub fn points(&self) -> u32 {
-        self.checks.iter().map(|check| check.points).sum()
     }
 
     /// Points the step is worth on `target`.

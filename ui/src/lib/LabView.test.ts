@@ -39,7 +39,7 @@ const opened: OpenedLab = {
         ],
         has_action: true,
         targets: 'both',
-        checks: [{ id: 'table-keyed', points: 10, message: { ko: '키가 customer_id여야 합니다.', en: 'The key must be customer_id.' } }],
+        checks: [{ id: 'table-keyed', points: 10, offline_only: false, message: { ko: '키가 customer_id여야 합니다.', en: 'The key must be customer_id.' } }],
         hints: [
           { ko: '<p>첫 힌트</p>', en: '<p>First hint</p>' },
           { ko: '<p>둘째 힌트</p>', en: '<p>Second hint</p>' },
@@ -66,6 +66,7 @@ const opened: OpenedLab = {
 function progressWith(status: StepStatus, hints: number, earned = 0): LabProgress {
   return {
     lab_id: 'serverless-api',
+    target: 'emulator',
     steps: [
       { step_id: 'create-table', status, earned, possible: 10, hints_revealed: hints },
       { step_id: 'see-item', status: 'not_started', earned: 0, possible: 0, hints_revealed: 0 },
