@@ -1,11 +1,13 @@
 //! `awslab run`, `awslab check`, `awslab grade`, `awslab cleanup`: a lab played step by step,
 //! its checks, its score, against the offline emulator or AWS. Running, checking and recording
 //! a step are `awslab-core`'s `steps` (the same path as the app's), reports its `report`; this
-//! module chooses the target from the flags and prints. The score is taken on the target (on
-//! AWS, offline-only checks leave the total); its words are `lab_print`'s.
+//! module chooses the target from the flags and prints (the words are `lab_print`'s).
+//!
+//! On AWS, a step whose action exists only offline is not tried: the learner does it by hand
+//! and its checks run; checks that read only the offline mailbox are listed as not graded, and
+//! the score is the AWS total's.
 
 use anyhow::{Context, Result, bail};
-use awslab_cloud::checks::CheckResult;
 use awslab_cloud::{ControlToken, Target};
 use awslab_core::clock::{Clock, SystemClock};
 use awslab_core::engine::{self, FormValues};
@@ -187,6 +189,9 @@ pub fn run(
                 .await
                 .context("recording the step")?;
             let run = &outcome.run;
+            if run.done_by_hand {
+                print!("{}", lab_print::by_hand_text(target, lang));
+            }
             for problem in &run.field_problems {
                 println!("  ✗ {}: {}", problem.field, problem.message.get(lang));
             }
@@ -202,7 +207,7 @@ pub fn run(
                     println!("    {}", failure.explanation.get(lang));
                 }
             }
-            print_checks(&run.checks, lang, &lab, &step.id);
+            print!("{}", lab_print::checks_text(&run.checks, step, target, lang));
             all_passed &= run.passed();
             println!();
         }
@@ -229,7 +234,7 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
                 steps::check_step(connection, &progress, &SystemClock, &lab, step, &values)
                     .await
                     .context("recording the results")?;
-            print_checks(&outcome.run.checks, lang, &lab, &step.id);
+            print!("{}", lab_print::checks_text(&outcome.run.checks, step, target, lang));
         }
         println!();
         let score = print_score(&lab, &progress, target, lang)?;
@@ -314,35 +319,6 @@ pub fn grade(
         println!("report: {} (SHA-256 {})", saved.path, saved.sha256);
     }
     Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn print_checks(results: &[CheckResult], lang: Lang, lab: &Lab, step_id: &str) {
-    let step = lab.step(step_id);
-    for result in results {
-        let mark = if result.passed { "✓" } else { "✗" };
-        println!("  {mark} {}  {}/{}", result.id, result.points, result.possible);
-        if result.passed {
-            continue;
-        }
-        if let Some(check) = step.and_then(|step| step.checks.iter().find(|c| c.id == result.id)) {
-            println!("    {}", check.message.get(lang));
-        }
-        if result.missing {
-            println!(
-                "    {}",
-                match lang {
-                    Lang::Ko => "찾는 리소스가 없습니다.",
-                    Lang::En => "the resource does not exist",
-                }
-            );
-        }
-        for difference in &result.differences {
-            println!("    {difference}");
-        }
-        if let Some(failure) = &result.failure {
-            println!("    {}: {}", failure.code, failure.message);
-        }
-    }
 }
 
 /// The progress store in the data folder; says so on stderr when a damaged file was set aside.

@@ -17,7 +17,8 @@
 //! - `lab_run.rs`: `run`, `check`, `grade` and `cleanup`: the target chosen from the flags,
 //!   then `awslab-core`'s `steps` (the same run-check-record path as the app's), `report` and
 //!   `engine`.
-//! - `lab_print.rs`: what those commands print about the score on the target.
+//! - `lab_print.rs`: what those commands print about checks, steps done by hand and the score,
+//!   on the target (offline-only checks are not graded on AWS).
 //!
 //! Not here: any logic a use case needs (that is `awslab-core`), so the app and the CLI agree.
 

@@ -68,6 +68,7 @@ pub async fn check_step(
         step_id: step.id.clone(),
         field_problems: Vec::new(),
         action: None,
+        done_by_hand: false,
         failure: None,
         checks,
     };

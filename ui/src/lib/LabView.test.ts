@@ -92,6 +92,7 @@ const failedRun: StepRun = {
     response: { TableArn: 'arn:aws:dynamodb:ap-northeast-2:000000000000:table/customers' },
     failure: null,
   },
+  done_by_hand: false,
   failure: null,
   checks: [
     {

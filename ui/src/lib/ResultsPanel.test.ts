@@ -20,6 +20,7 @@ const invoked: StepRun = {
     },
     failure: null,
   },
+  done_by_hand: false,
   failure: null,
   checks: [],
 };
@@ -73,6 +74,7 @@ describe('results panel', () => {
       step_id: 'x',
       field_problems: [{ field: 'name', message: { ko: '필수', en: 'required' } }],
       action: null,
+      done_by_hand: false,
       failure: null,
       checks: [],
     };
@@ -89,6 +91,7 @@ describe('charts in the results', () => {
       step_id: 'canary',
       field_problems: [],
       action: null,
+      done_by_hand: false,
       failure: null,
       checks: [
         { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null },
