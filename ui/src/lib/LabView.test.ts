@@ -300,6 +300,26 @@ describe('lab view', () => {
     expect(screen.queryByTestId('cost-confirm')).toBeNull();
   });
 
+  it('on AWS, offers no Run on a step whose action exists only offline, and checks it there', async () => {
+    const checks: string[] = [];
+    const checkStep = async (_lab: string, stepId: string): Promise<StepOutcome> => (
+      checks.push(stepId), { run: { ...failedRun, action: null }, progress: progressWith('failed', 0), charts: [] }
+    );
+    const offlineStep = { ...opened.lab.steps[0], targets: 'emulator' as const };
+    const api = fakeApi({
+      openLab: async () => ({ lab: { ...opened.lab, steps: [offlineStep, opened.lab.steps[1]] }, progress: progressWith('failed', 0) }),
+      checkStep,
+    });
+    const target: TargetView = { kind: 'aws', endpoint: null, profile: null, region: 'ap-northeast-2', account: '1', arn: 'arn:aws:iam::1:user/me' };
+    render(LabView, { props: { api, labId: 'serverless-api', locale: 'en', target, onclose: () => {} } });
+
+    expect((await screen.findByTestId('step-by-hand')).textContent).toContain('by hand');
+    expect(screen.queryByTestId('step-run')).toBeNull();
+    await fireEvent.click(screen.getByTestId('step-check'));
+    await screen.findByTestId('results');
+    expect(checks).toEqual(['create-table']);
+  });
+
   it('says it is cleaning up, not resetting, while Clean up runs, and then what it deleted', async () => {
     let finish: (report: CleanupReport) => void = () => {};
     const cleanUpLab = () => new Promise<CleanupReport>((resolve) => (finish = resolve));
