@@ -1,10 +1,13 @@
 //! `awslab run`, `awslab check`, `awslab grade`, `awslab cleanup`: a lab played step by step,
 //! its checks, its score, against the offline emulator or AWS. Running, checking and recording
 //! a step are `awslab-core`'s `steps` (the same path as the app's), reports its `report`; this
-//! module chooses the target from the flags and prints.
+//! module chooses the target from the flags and prints (the words are `lab_print`'s).
+//!
+//! On AWS, a step whose action exists only offline is not tried: the learner does it by hand
+//! and its checks run; checks that read only the offline mailbox are listed as not graded, and
+//! the score is the AWS total's.
 
 use anyhow::{Context, Result, bail};
-use awslab_cloud::checks::CheckResult;
 use awslab_cloud::{ControlToken, Target};
 use awslab_core::clock::{Clock, SystemClock};
 use awslab_core::engine::{self, FormValues};
@@ -13,10 +16,12 @@ use awslab_core::report::{self, ExportError};
 use awslab_core::steps;
 use awslab_core::target::Connection;
 use awslab_emulator::{Emulator, EmulatorConfig};
-use awslab_lab::{Lab, Lang};
+use awslab_lab::{Lab, Lang, TargetKind};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+use crate::lab_print;
 
 /// Where a command's calls go.
 #[derive(Debug, Clone, clap::Args)]
@@ -190,6 +195,7 @@ pub fn run(
             );
         }
         let connection = &connected.connection;
+        let target = engine::target_kind(&connection.clients);
         println!("{} — {}", lab.id, lab.title.get(lang));
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         let progress = open_progress()?;
@@ -203,6 +209,9 @@ pub fn run(
                 .await
                 .context("recording the step")?;
             let run = &outcome.run;
+            if run.done_by_hand {
+                print!("{}", lab_print::by_hand_text(target, lang));
+            }
             for problem in &run.field_problems {
                 println!("  ✗ {}: {}", problem.field, problem.message.get(lang));
             }
@@ -218,11 +227,11 @@ pub fn run(
                     println!("    {}", failure.explanation.get(lang));
                 }
             }
-            print_checks(&run.checks, lang, &lab, &step.id);
+            print!("{}", lab_print::checks_text(&run.checks, step, target, lang));
             all_passed &= run.passed();
             println!();
         }
-        print_score(&lab, &progress, lang)?;
+        print_score(&lab, &progress, target, lang)?;
         Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
@@ -234,6 +243,7 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     tokio_runtime()?.block_on(async {
         let connected = args.connect(None).await?;
         let connection = &connected.connection;
+        let target = engine::target_kind(&connection.clients);
         println!("{} — {}", lab.id, lab.title.get(lang));
         println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         let progress = open_progress()?;
@@ -244,10 +254,10 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
                 steps::check_step(connection, &progress, &SystemClock, &lab, step, &values)
                     .await
                     .context("recording the results")?;
-            print_checks(&outcome.run.checks, lang, &lab, &step.id);
+            print!("{}", lab_print::checks_text(&outcome.run.checks, step, target, lang));
         }
         println!();
-        let score = print_score(&lab, &progress, lang)?;
+        let score = print_score(&lab, &progress, target, lang)?;
         Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
@@ -302,54 +312,34 @@ pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     })
 }
 
-/// `awslab grade <lab>`: the score from the recorded progress, and a report file if asked
-/// (`.html`: a page for people; `.json`: the same content for programs).
-pub fn grade(dir: &Path, id: &str, lang: Lang, report: Option<&Path>) -> Result<ExitCode> {
+/// `awslab grade <lab>`: the score on `target` from the recorded progress, and a report file if
+/// asked (`.html`: a page for people; `.json`: the same content for programs).
+pub fn grade(
+    dir: &Path,
+    id: &str,
+    target: TargetKind,
+    lang: Lang,
+    report: Option<&Path>,
+) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let progress = open_progress()?;
-    let score = print_score(&lab, &progress, lang)?;
+    let score = print_score(&lab, &progress, target, lang)?;
     if let Some(path) = report {
         let at_ms = SystemClock.now_ms();
         let saved = progress
-            .with_store(|store, _| report::save(&lab, store, path, lang, at_ms))?
+            .with_store(|store, _| report::save(&lab, store, target, path, lang, at_ms))?
             .map_err(|error| match error {
-            ExportError::UnknownFormat { path } => {
-                anyhow::anyhow!("--report names an .html or a .json file, not {}", path.display())
-            }
-            error => anyhow::Error::new(error).context("writing the report"),
-        })?;
+                ExportError::UnknownFormat { path } => {
+                    anyhow::anyhow!(
+                        "--report names an .html or a .json file, not {}",
+                        path.display()
+                    )
+                }
+                error => anyhow::Error::new(error).context("writing the report"),
+            })?;
         println!("report: {} (SHA-256 {})", saved.path, saved.sha256);
     }
     Ok(if score.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn print_checks(results: &[CheckResult], lang: Lang, lab: &Lab, step_id: &str) {
-    let step = lab.step(step_id);
-    for result in results {
-        let mark = if result.passed { "✓" } else { "✗" };
-        println!("  {mark} {}  {}/{}", result.id, result.points, result.possible);
-        if result.passed {
-            continue;
-        }
-        if let Some(check) = step.and_then(|step| step.checks.iter().find(|c| c.id == result.id)) {
-            println!("    {}", check.message.get(lang));
-        }
-        if result.missing {
-            println!(
-                "    {}",
-                match lang {
-                    Lang::Ko => "찾는 리소스가 없습니다.",
-                    Lang::En => "the resource does not exist",
-                }
-            );
-        }
-        for difference in &result.differences {
-            println!("    {difference}");
-        }
-        if let Some(failure) = &result.failure {
-            println!("    {}: {}", failure.code, failure.message);
-        }
-    }
 }
 
 /// The progress store in the data folder; says so on stderr when a damaged file was set aside.
@@ -364,30 +354,15 @@ fn open_progress() -> Result<ProgressSlot> {
     Ok(progress)
 }
 
-fn print_score(lab: &Lab, progress: &ProgressSlot, lang: Lang) -> Result<awslab_lab::grade::Score> {
-    let progress =
-        progress.with_store(|store, _| awslab_core::status::lab_progress(lab, store))??;
-    let score = progress.score;
-    let verdict = match (lang, score.passed) {
-        (Lang::Ko, true) => "통과",
-        (Lang::Ko, false) => "미통과",
-        (Lang::En, true) => "passed",
-        (Lang::En, false) => "not passed",
-    };
-    println!(
-        "{}: {}/{} ({}%) — {verdict} ({} {}%)",
-        match lang {
-            Lang::Ko => "점수",
-            Lang::En => "score",
-        },
-        score.earned,
-        score.possible,
-        score.percent,
-        match lang {
-            Lang::Ko => "통과 기준",
-            Lang::En => "pass mark",
-        },
-        score.pass_percent
-    );
-    Ok(score)
+/// Prints the lab's score on `target` from the recorded progress.
+fn print_score(
+    lab: &Lab,
+    progress: &ProgressSlot,
+    target: TargetKind,
+    lang: Lang,
+) -> Result<awslab_lab::grade::Score> {
+    let standing =
+        progress.with_store(|store, _| awslab_core::status::lab_progress(lab, store, target))??;
+    println!("{}", lab_print::score_text(&standing.score, target, lang));
+    Ok(standing.score)
 }

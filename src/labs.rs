@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, bail};
 use awslab_core::catalog::load_catalog;
 use awslab_lab::model::{FieldKind, Targets};
-use awslab_lab::{Catalog, Lab, Lang, load_lab};
+use awslab_lab::{Catalog, Lab, Lang, TargetKind, load_lab};
 use serde_json::Value;
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,12 +17,12 @@ pub fn list(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let width = catalog.labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
     for lab in &catalog.labs {
         println!(
-            "{:width$}  {}  ({} min, {} steps, {} points)",
+            "{:width$}  {}  ({} min, {} steps, {})",
             lab.id,
             lab.title.get(lang),
             lab.estimated_minutes,
             lab.steps.len(),
-            lab.total_points(),
+            points(lab),
         );
     }
     report_problems(&catalog);
@@ -60,11 +60,11 @@ pub fn check(
     let width = catalog.labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
     for lab in &catalog.labs {
         println!(
-            "ok   {:width$}  ({} steps, {} checks, {} points)",
+            "ok   {:width$}  ({} steps, {} checks, {})",
             lab.id,
             lab.steps.len(),
             lab.checks().count(),
-            lab.total_points()
+            points(lab)
         );
     }
     for problem in &catalog.problems {
@@ -121,6 +121,17 @@ fn prove_all(labs: &[Lab], clockwork: awslab_emulator::Clockwork) -> Result<bool
     })
 }
 
+/// `160 points`, or `115 points (110 on AWS)` when some checks are graded only offline.
+fn points(lab: &Lab) -> String {
+    let (offline, aws) =
+        (lab.total_points_on(TargetKind::Emulator), lab.total_points_on(TargetKind::Aws));
+    if offline == aws {
+        format!("{offline} points")
+    } else {
+        format!("{offline} points ({aws} on AWS)")
+    }
+}
+
 fn report_problems(catalog: &Catalog) {
     if !catalog.problems.is_empty() {
         eprintln!("\nlabs that could not be loaded (run `awslab labs check` for details):");
@@ -132,16 +143,23 @@ fn report_problems(catalog: &Catalog) {
 
 /// One lab as plain text: what a learner will read and fill in, step by step.
 fn render_lab(lab: &Lab, lang: Lang) -> String {
-    let (minutes, points, pass, cost, step_word, hints_word) = match lang {
-        Lang::Ko => ("분", "점", "통과 기준", "AWS 비용", "단계", "힌트"),
-        Lang::En => ("min", "points", "pass at", "AWS cost", "Step", "hints"),
+    let (minutes, points, pass, cost, step_word, hints_word, on_aws, offline_only) = match lang {
+        Lang::Ko => {
+            ("분", "점", "통과 기준", "AWS 비용", "단계", "힌트", "AWS에서", "오프라인 전용")
+        }
+        Lang::En => {
+            ("min", "points", "pass at", "AWS cost", "Step", "hints", "on AWS", "offline only")
+        }
     };
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", lab.title.get(lang)));
+    let (offline_total, aws_total) =
+        (lab.total_points_on(TargetKind::Emulator), lab.total_points_on(TargetKind::Aws));
+    let aws_total =
+        if aws_total == offline_total { String::new() } else { format!(" ({on_aws} {aws_total})") };
     out.push_str(&format!(
-        "{} {minutes} · {} {points} · {pass} {}% · {cost} ≤ ${:.2}: {}\n\n",
+        "{} {minutes} · {offline_total} {points}{aws_total} · {pass} {}% · {cost} ≤ ${:.2}: {}\n\n",
         lab.estimated_minutes,
-        lab.total_points(),
         lab.pass_percent,
         lab.cost.usd,
         lab.cost.note.get(lang)
@@ -177,8 +195,13 @@ fn render_lab(lab: &Lab, lang: Lang) -> String {
             (None, _) => {}
         }
         for check in &step.checks {
+            let graded = if check.graded_on(TargetKind::Aws) {
+                String::new()
+            } else {
+                format!(", {offline_only}")
+            };
             out.push_str(&format!(
-                "  ✓ {} ({} {points}, {}): {}\n",
+                "  ✓ {} ({} {points}, {}{graded}): {}\n",
                 check.id,
                 check.points,
                 check.kind,

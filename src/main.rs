@@ -17,14 +17,17 @@
 //! - `lab_run.rs`: `run`, `check`, `grade` and `cleanup`: the target chosen from the flags,
 //!   then `awslab-core`'s `steps` (the same run-check-record path as the app's), `report` and
 //!   `engine`.
+//! - `lab_print.rs`: what those commands print about checks, steps done by hand and the score,
+//!   on the target (offline-only checks are not graded on AWS).
 //!
 //! Not here: any logic a use case needs (that is `awslab-core`), so the app and the CLI agree.
 
 mod emulator;
+mod lab_print;
 mod lab_run;
 mod labs;
 
-use awslab_lab::Lang;
+use awslab_lab::{Lang, TargetKind};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,9 +92,13 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// The lab's score from the recorded results.
+    /// The lab's score from the recorded results, on a target: on AWS, checks that only read
+    /// the offline emulator (the mailbox) count for nothing.
     Grade {
         lab: String,
+        /// The target the score is taken on.
+        #[arg(long, default_value = "emulator", value_parser = parse_target)]
+        target: TargetKind,
         #[arg(long, default_value = "ko", value_parser = parse_lang)]
         lang: Lang,
         /// Also write a report: FILE.html (a self-contained page) or FILE.json, with an
@@ -140,6 +147,10 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
     text.parse()
 }
 
+fn parse_target(text: &str) -> Result<TargetKind, String> {
+    TargetKind::from_name(text).ok_or_else(|| format!("`{text}` is not a target: emulator or aws"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -166,9 +177,9 @@ fn main() -> ExitCode {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             lab_run::cleanup(&dir, &lab, target)
         }
-        Command::Grade { lab, lang, report, dir } => {
+        Command::Grade { lab, target, lang, report, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
-            lab_run::grade(&dir, &lab, lang, report.as_deref())
+            lab_run::grade(&dir, &lab, target, lang, report.as_deref())
         }
     };
     match result {

@@ -14,7 +14,7 @@ use crate::IpcError;
 /// learner's standing in each, and the labs that failed to load.
 #[tauri::command]
 pub async fn list_labs(session: State<'_, Session>) -> Result<CatalogListing, IpcError> {
-    Ok(session.list_labs()?)
+    Ok(session.list_labs().await?)
 }
 
 /// Where the offline emulator started at launch is: starting, running (at which endpoint), or
@@ -55,7 +55,8 @@ mod tests {
         let offline = Arc::new(OfflineEmulator::new());
         let session =
             Session::new(labs_dir.to_path_buf(), progress, offline, Arc::new(SystemClock));
-        Ok(session.list_labs()?)
+        let runtime = tokio::runtime::Runtime::new().expect("an async runtime");
+        Ok(runtime.block_on(session.list_labs())?)
     }
 
     #[test]

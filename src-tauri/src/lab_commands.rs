@@ -80,7 +80,7 @@ pub async fn reveal_hint(
     step_id: String,
     session: State<'_, Session>,
 ) -> Result<LabProgress, IpcError> {
-    Ok(session.reveal_hint(&lab_id, &step_id)?)
+    Ok(session.reveal_hint(&lab_id, &step_id).await?)
 }
 
 /// Skips a step: recorded as skipped, never as passed.
@@ -90,7 +90,7 @@ pub async fn skip_step(
     step_id: String,
     session: State<'_, Session>,
 ) -> Result<LabProgress, IpcError> {
-    Ok(session.skip_step(&lab_id, &step_id)?)
+    Ok(session.skip_step(&lab_id, &step_id).await?)
 }
 
 /// Starts the lab over: its resources on the target go, then its progress.
@@ -120,7 +120,7 @@ pub async fn export_report(
     lang: String,
     session: State<'_, Session>,
 ) -> Result<SavedReport, IpcError> {
-    Ok(session.export_report(&lab_id, &path, &lang)?)
+    Ok(session.export_report(&lab_id, &path, &lang).await?)
 }
 
 /// The lab's score over time as an SVG chart; `null` before the first check.
@@ -130,7 +130,7 @@ pub async fn score_chart(
     lang: String,
     session: State<'_, Session>,
 ) -> Result<Option<String>, IpcError> {
-    Ok(session.score_chart(&lab_id, &lang)?)
+    Ok(session.score_chart(&lab_id, &lang).await?)
 }
 
 /// What the step, check or clean-up under way waits for now ("waiting for addCustomer to become

@@ -1,5 +1,6 @@
 //! The catalog: where the labs are, and a summary of each for the catalog view, with the
-//! learner's standing in it from the progress store.
+//! learner's standing in it from the progress store, on the target the learner is on (on AWS,
+//! offline-only checks and steps count for nothing).
 //!
 //! The summaries cross the desktop app's IPC boundary, so they derive `ts_rs::TS`: their
 //! TypeScript twins are generated into `ui/src/lib/bindings/` (see `src-tauri/src/bindings.rs`).
@@ -7,7 +8,7 @@
 use crate::progress::{ProgressError, ProgressStore};
 use crate::status::{self, StepStatus};
 use awslab_lab::grade::Score;
-use awslab_lab::{Catalog, Localized};
+use awslab_lab::{Catalog, Localized, TargetKind};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -19,7 +20,7 @@ pub struct LabSummary {
     pub title: Localized,
     pub estimated_minutes: u32,
     pub step_count: usize,
-    /// Every point the lab's checks are worth.
+    /// Every point the lab's checks are worth on the target of the standing.
     pub total_points: u32,
     /// The learner's standing in it, from the progress store.
     pub standing: LabStanding,
@@ -30,8 +31,11 @@ pub struct LabSummary {
 pub struct LabStanding {
     /// Points earned and possible, percent, and whether that passes the lab.
     pub score: Score,
-    /// Steps whose every check passed (`status::StepStatus::Passed`), of `step_count`.
+    /// Steps whose every check passed (`status::StepStatus::Passed`), of `steps_graded`.
     pub steps_passed: usize,
+    /// Steps that carry points on the target: all of them offline; on AWS, all but the
+    /// offline-only ones.
+    pub steps_graded: usize,
     /// When the learner last ran a check or skipped a step (unix milliseconds); `null` when
     /// they never did.
     #[ts(type = "number | null")]
@@ -67,23 +71,27 @@ pub enum CatalogError {
 }
 
 /// Loads the labs under `labs_dir` and summarises them in catalog order, with the learner's
-/// standing in each as recorded in `store`.
-pub fn list_labs(labs_dir: &Path, store: &ProgressStore) -> Result<CatalogListing, CatalogError> {
+/// standing in each on `target` as recorded in `store`.
+pub fn list_labs(
+    labs_dir: &Path,
+    store: &ProgressStore,
+    target: TargetKind,
+) -> Result<CatalogListing, CatalogError> {
     let catalog = load_catalog(labs_dir)?;
     let mut labs = Vec::with_capacity(catalog.labs.len());
     for lab in &catalog.labs {
-        let progress = status::lab_progress(lab, store)?;
-        let steps_passed =
-            progress.steps.iter().filter(|step| step.status == StepStatus::Passed).count();
+        let progress = status::lab_progress(lab, store, target)?;
+        let count = |status| progress.steps.iter().filter(|step| step.status == status).count();
         labs.push(LabSummary {
             id: lab.id.clone(),
             title: lab.title.clone(),
             estimated_minutes: lab.estimated_minutes,
             step_count: lab.steps.len(),
-            total_points: lab.total_points(),
+            total_points: lab.total_points_on(target),
             standing: LabStanding {
                 score: progress.score,
-                steps_passed,
+                steps_passed: count(StepStatus::Passed),
+                steps_graded: lab.steps.len() - count(StepStatus::OfflineOnly),
                 last_worked_ms: store.last_worked_ms(&lab.id)?,
             },
         });
@@ -130,7 +138,7 @@ pub fn default_labs_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::{CheckRecord, TargetKind};
+    use crate::progress::CheckRecord;
 
     fn format_sample() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/format-sample")
@@ -181,7 +189,8 @@ mod tests {
     #[test]
     fn a_missing_folder_is_an_error_naming_it() {
         let store = ProgressStore::open_in_memory().expect("store");
-        let error = list_labs(Path::new("/nonexistent/labs"), &store).unwrap_err();
+        let error =
+            list_labs(Path::new("/nonexistent/labs"), &store, TargetKind::Emulator).unwrap_err();
         assert!(error.to_string().starts_with("cannot read the labs folder /nonexistent/labs"));
     }
 
@@ -190,7 +199,7 @@ mod tests {
         let labs = labs_folder(&[("zeta", 1), ("alpha", 2)]);
         let store = ProgressStore::open_in_memory().expect("store");
 
-        let listing = list_labs(labs.path(), &store).expect("listing");
+        let listing = list_labs(labs.path(), &store, TargetKind::Emulator).expect("listing");
 
         let ids: Vec<&str> = listing.labs.iter().map(|lab| lab.id.as_str()).collect();
         assert_eq!(ids, ["zeta", "alpha"], "order comes before id");
@@ -220,7 +229,7 @@ mod tests {
         store.skip_step("third", "quiz", 5_000).expect("skip");
         store.record_checks("second", &[passed("table", "table-key", 10, 3_000)]).expect("record");
 
-        let listing = list_labs(labs.path(), &store).expect("listing");
+        let listing = list_labs(labs.path(), &store, TargetKind::Emulator).expect("listing");
 
         let first = &listing.labs[0].standing;
         assert_eq!((first.score.earned, first.steps_passed), (20, 2));
@@ -236,13 +245,31 @@ mod tests {
     }
 
     #[test]
+    fn on_aws_the_totals_and_steps_leave_out_what_is_graded_only_offline() {
+        let labs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs");
+        let store = ProgressStore::open_in_memory().expect("store");
+        let alarm_lab = |target| {
+            let listing = list_labs(&labs, &store, target).expect("listing");
+            listing.labs.into_iter().find(|lab| lab.id == "cloudwatch-alarm").expect("the lab")
+        };
+
+        let offline = alarm_lab(TargetKind::Emulator);
+        let on_aws = alarm_lab(TargetKind::Aws);
+
+        assert_eq!((offline.total_points, offline.standing.score.possible), (115, 115));
+        assert_eq!((on_aws.total_points, on_aws.standing.score.possible), (110, 110));
+        assert_eq!((offline.step_count, offline.standing.steps_graded), (11, 11));
+        assert_eq!((on_aws.step_count, on_aws.standing.steps_graded), (11, 10));
+    }
+
+    #[test]
     fn equally_recent_labs_continue_with_the_first_in_catalog_order() {
         let labs = labs_folder(&[("later", 2), ("earlier", 1)]);
         let mut store = ProgressStore::open_in_memory().expect("store");
         store.skip_step("later", "quiz", 7_000).expect("skip");
         store.skip_step("earlier", "quiz", 7_000).expect("skip");
 
-        let listing = list_labs(labs.path(), &store).expect("listing");
+        let listing = list_labs(labs.path(), &store, TargetKind::Emulator).expect("listing");
 
         assert_eq!(listing.continue_lab_id.as_deref(), Some("earlier"));
     }

@@ -5,7 +5,7 @@
 //! Only numbers and our own labels go into the SVG, so the web view can insert it as it is.
 
 use crate::progress::{ProgressError, ProgressStore};
-use awslab_lab::{Lab, Lang};
+use awslab_lab::{Lab, Lang, TargetKind};
 use plotters::prelude::*;
 use std::collections::HashMap;
 
@@ -14,17 +14,17 @@ const NAVY: RGBColor = RGBColor(0x23, 0x2f, 0x3e);
 const GRID: RGBColor = RGBColor(0xdd, 0xe2, 0xea);
 const FONT: &str = "sans-serif";
 
-/// A lab's score (percent) after each time the learner ran checks: `(unix ms, percent)`, one
-/// point per moment, in time order.
-pub fn score_history(lab: &Lab, store: &ProgressStore) -> Result<Vec<(i64, f64)>, ProgressError> {
+/// A lab's score (percent) on `target` after each time the learner ran checks: `(unix ms,
+/// percent)`, one point per moment, in time order. Only the checks graded on `target` count, as
+/// in the standing.
+pub fn score_history(
+    lab: &Lab,
+    store: &ProgressStore,
+    target: TargetKind,
+) -> Result<Vec<(i64, f64)>, ProgressError> {
     let points: HashMap<(&str, &str), u32> = lab
-        .steps
-        .iter()
-        .flat_map(|step| {
-            step.checks
-                .iter()
-                .map(move |check| ((step.id.as_str(), check.id.as_str()), check.points))
-        })
+        .checks_on(target)
+        .map(|(step, check)| ((step.id.as_str(), check.id.as_str()), check.points))
         .collect();
     let total: u32 = points.values().sum();
     if total == 0 {
@@ -37,7 +37,7 @@ pub fn score_history(lab: &Lab, store: &ProgressStore) -> Result<Vec<(i64, f64)>
     for record in records {
         let key = (record.step_id.clone(), record.check_id.clone());
         if !points.contains_key(&(key.0.as_str(), key.1.as_str())) {
-            continue; // a check the lab no longer has
+            continue; // a check the lab no longer has, or one not graded on this target
         }
         passing.insert(key, record.passed);
         let earned: u32 = passing
@@ -299,7 +299,7 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::{CheckRecord, TargetKind};
+    use crate::progress::CheckRecord;
 
     fn lab() -> Lab {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs");
@@ -325,15 +325,36 @@ mod tests {
         let mut store = ProgressStore::open_in_memory().unwrap();
         let (step, check) = (&lab.steps[0], &lab.steps[0].checks[0]);
         let points = f64::from(check.points);
-        let total = f64::from(lab.total_points());
+        let total = f64::from(lab.total_points_on(TargetKind::Emulator));
         store.record_checks(&lab.id, &[record(&step.id, &check.id, false, 1_000)]).unwrap();
         store.record_checks(&lab.id, &[record(&step.id, &check.id, true, 2_000)]).unwrap();
         store.record_checks(&lab.id, &[record("gone-step", "gone-check", true, 3_000)]).unwrap();
 
-        let history = score_history(&lab, &store).unwrap();
+        let history = score_history(&lab, &store, TargetKind::Emulator).unwrap();
 
         let expected = (points * 1000.0 / total).floor() / 10.0;
         assert_eq!(history, vec![(1_000, 0.0), (2_000, expected)]);
+    }
+
+    #[test]
+    fn on_aws_the_history_leaves_out_the_offline_only_checks() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs");
+        let catalog = crate::catalog::load_catalog(&dir).unwrap();
+        let lab = catalog.lab("cloudwatch-alarm").unwrap();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        let launch = record("launch-instance", "instance-running", true, 1_000);
+        let mail = CheckRecord {
+            points: 5,
+            max_points: 5,
+            ..record("read-alarm-email", "alarm-email-arrived", true, 2_000)
+        };
+        store.record_checks(&lab.id, &[launch, mail]).unwrap();
+
+        // 10 of 110 on AWS, where the mailbox check counts for nothing; 15 of 115 offline.
+        let on_aws = score_history(lab, &store, TargetKind::Aws).unwrap();
+        assert_eq!(on_aws, vec![(1_000, 9.0)]);
+        let offline = score_history(lab, &store, TargetKind::Emulator).unwrap();
+        assert_eq!(offline, vec![(1_000, 8.6), (2_000, 13.0)]);
     }
 
     #[test]

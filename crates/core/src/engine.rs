@@ -5,6 +5,10 @@
 //! The order of a step is: validate the form (nothing is sent when a value breaks AWS's rules),
 //! fill the placeholders (looking names up on the target), act, then check. Check results are
 //! what progress records.
+//!
+//! A step's action is taken only on the targets it runs on (`targets` in `lab.toml`); elsewhere
+//! the learner does the step by hand and only its checks run. Checks that cannot be graded on
+//! the target (on AWS, those reading the offline mailbox) do not run there.
 
 use crate::progress::{CheckRecord, LedgerEntry, ProgressError, ProgressStore, TargetKind};
 use awslab_cloud::actions::{self, ActionContext, ActionRun, Created};
@@ -34,8 +38,11 @@ pub struct StepRun {
     pub step_id: String,
     /// Problems in the form; when there are any, nothing was sent.
     pub field_problems: Vec<FieldProblem>,
-    /// The action, when the step has one and the form was valid.
+    /// The action, when the step has one that runs on this target and the form was valid.
     pub action: Option<ActionRun>,
+    /// The step has an action, but not on this target (an emulator-only one on AWS): the
+    /// learner does the step by hand as the lesson describes, and only its checks ran.
+    pub done_by_hand: bool,
     /// A placeholder that could not be filled (a lookup that failed, say).
     pub failure: Option<Failure>,
     pub checks: Vec<CheckResult>,
@@ -91,6 +98,7 @@ pub async fn run_step(
         step_id: step.id.clone(),
         field_problems: validate(step, values),
         action: None,
+        done_by_hand: false,
         failure: None,
         checks: Vec::new(),
     };
@@ -98,7 +106,9 @@ pub async fn run_step(
         return run;
     }
     let mut bindings = Bindings::new(values.clone(), &identity.account, clients.region(), &lab.id);
-    if let Some(action) = &step.action {
+    let action = step.action.as_ref().filter(|_| step.runs_on(target_kind(clients)));
+    run.done_by_hand = step.action.is_some() && action.is_none();
+    if let Some(action) = action {
         let params = Value::Object(action.params.clone().into_iter().collect());
         let rendered = match fill(clients, &mut bindings, &params).await {
             Ok(Value::Object(map)) => map,
@@ -133,7 +143,7 @@ async fn check_step_with(
     step: &Step,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    for check in &step.checks {
+    for check in step.checks_on(target_kind(clients)) {
         let resource = Value::Object(check.resource.clone().into_iter().collect());
         let filled = match fill(clients, bindings, &resource).await {
             Ok(resource) => {
@@ -242,12 +252,8 @@ impl Proof {
 /// Proves a lab on a fresh target: every check fails on the starting state, and after the
 /// reference solution of each step, in order, that step's checks pass.
 pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
-    let on_emulator = clients.target.kind() == "emulator";
-    let runs_here = |step: &Step| match step.targets {
-        awslab_lab::model::Targets::Both => true,
-        awslab_lab::model::Targets::Emulator => on_emulator,
-        awslab_lab::model::Targets::Aws => !on_emulator,
-    };
+    let target = target_kind(clients);
+    let runs_here = |step: &Step| step.runs_on(target);
     let mut proof = Proof::default();
     for step in lab.steps.iter().filter(|step| runs_here(step)) {
         for result in check_step(clients, identity, lab, step, &default_values(step)).await {

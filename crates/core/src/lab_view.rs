@@ -4,6 +4,10 @@
 //!
 //! Both languages travel together so the learner can switch language without a round trip.
 //! The view never carries a field's reference solution: hints are the way to the answer.
+//!
+//! A view is made for the target the learner is on: its total is the points that count there.
+//! Each step says where its action runs and each check whether it is graded only offline, so
+//! the page can offer Run only where it works and mark what counts for nothing on AWS.
 
 use crate::progress::{ProgressError, ProgressStore};
 use crate::status::{self, LabProgress};
@@ -11,7 +15,7 @@ use awslab_cloud::{Bindings, Clients, Identity};
 use awslab_lab::model::Targets;
 use awslab_lab::render::markdown_to_html;
 use awslab_lab::template;
-use awslab_lab::{Field, FieldKind, Lab, Lang, Localized, Step};
+use awslab_lab::{Field, FieldKind, Lab, Lang, Localized, Step, TargetKind};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -33,6 +37,7 @@ pub struct LabView {
     pub steps: Vec<StepView>,
     /// The closing section (what was built, what to clean up), as HTML.
     pub summary: Option<SectionView>,
+    /// The points the lab's checks are worth on the target the view was made for.
     pub total_points: u32,
     /// The services the lab's actions and checks use (`ec2`, `sns`, `iam`, …), sorted: the
     /// app offers the terminal for `ec2` and the mailbox for `sns`.
@@ -80,6 +85,9 @@ pub struct FieldView {
 pub struct CheckView {
     pub id: String,
     pub points: u32,
+    /// It reads only the offline emulator (the mailbox): on AWS it is not run and carries no
+    /// points.
+    pub offline_only: bool,
     /// What the check wants, said as the failure message says it.
     pub message: Localized,
 }
@@ -173,14 +181,14 @@ pub async fn lesson_context(clients: &Clients, identity: &Identity, lab: &Lab) -
     context
 }
 
-/// Builds the view of `lab`; relative links and images in its text resolve against `base`
-/// (the URL under which the app serves the lab's folder, ending in `/`).
-pub fn lab_view(lab: &Lab, base: &Url) -> LabView {
-    lab_view_in(lab, base, &LessonContext::default())
+/// Builds the view of `lab` on `target`; relative links and images in its text resolve against
+/// `base` (the URL under which the app serves the lab's folder, ending in `/`).
+pub fn lab_view(lab: &Lab, base: &Url, target: TargetKind) -> LabView {
+    lab_view_in(lab, base, &LessonContext::default(), target)
 }
 
-/// The view of `lab` with its lessons' placeholders filled from `context`.
-pub fn lab_view_in(lab: &Lab, base: &Url, context: &LessonContext) -> LabView {
+/// The view of `lab` on `target` with its lessons' placeholders filled from `context`.
+pub fn lab_view_in(lab: &Lab, base: &Url, context: &LessonContext, target: TargetKind) -> LabView {
     let html = |text: &Localized| Localized {
         ko: markdown_to_html(&context.fill(&lab.id, &text.ko, Lang::Ko), base),
         en: markdown_to_html(&context.fill(&lab.id, &text.en, Lang::En), base),
@@ -198,7 +206,7 @@ pub fn lab_view_in(lab: &Lab, base: &Url, context: &LessonContext) -> LabView {
             .summary
             .as_ref()
             .map(|section| SectionView { title: section.title.clone(), html: html(&section.text) }),
-        total_points: lab.total_points(),
+        total_points: lab.total_points_on(target),
         services: services(lab),
     }
 }
@@ -232,6 +240,7 @@ fn step_view(step: &Step, html: &impl Fn(&Localized) -> Localized) -> StepView {
             .map(|check| CheckView {
                 id: check.id.clone(),
                 points: check.points,
+                offline_only: check.kind.offline_only(),
                 message: check.message.clone(),
             })
             .collect(),
@@ -250,17 +259,18 @@ fn field_view(field: &Field) -> FieldView {
     }
 }
 
-/// Opens `lab` for the lab view: its view (lessons filled from `context`) and the learner's
-/// standing.
+/// Opens `lab` for the lab view on `target`: its view (lessons filled from `context`) and the
+/// learner's standing there.
 pub fn open_lab(
     lab: &Lab,
     base: &Url,
     context: &LessonContext,
     store: &ProgressStore,
+    target: TargetKind,
 ) -> Result<OpenedLab, ProgressError> {
     Ok(OpenedLab {
-        lab: lab_view_in(lab, base, context),
-        progress: status::lab_progress(lab, store)?,
+        lab: lab_view_in(lab, base, context, target),
+        progress: status::lab_progress(lab, store, target)?,
     })
 }
 
@@ -281,7 +291,7 @@ mod tests {
 
     #[test]
     fn lesson_images_resolve_under_the_lab_folder_url() {
-        let view = lab_view(&serverless_api(), &base());
+        let view = lab_view(&serverless_api(), &base(), TargetKind::Emulator);
         assert!(
             view.intro_html.en.contains("src=\"awslab-lab://localhost/serverless-api/images/"),
             "{}",
@@ -313,7 +323,7 @@ mod tests {
     #[test]
     fn the_view_never_carries_a_solution() {
         let lab = serverless_api();
-        let view = lab_view(&lab, &base());
+        let view = lab_view(&lab, &base(), TargetKind::Emulator);
         let json = serde_json::to_string(&view).unwrap();
         let function =
             lab.steps.iter().find(|step| step.id == "create-function").expect("function step");
@@ -326,16 +336,34 @@ mod tests {
     #[test]
     fn steps_keep_fields_checks_and_hints_in_lab_order() {
         let lab = serverless_api();
-        let view = lab_view(&lab, &base());
+        let view = lab_view(&lab, &base(), TargetKind::Emulator);
         assert_eq!(view.steps.len(), lab.steps.len());
         for (shown, step) in view.steps.iter().zip(&lab.steps) {
             assert_eq!(shown.id, step.id);
             assert_eq!(shown.fields.len(), step.fields.len());
             assert_eq!(shown.hints.len(), step.hints.len());
-            assert_eq!(shown.checks.iter().map(|c| c.points).sum::<u32>(), step.points());
+            let points = step.points_on(TargetKind::Emulator);
+            assert_eq!(shown.checks.iter().map(|c| c.points).sum::<u32>(), points);
         }
         assert_eq!(view.total_points, 160);
         assert_eq!(view.services, ["apigateway", "dynamodb", "http", "iam", "lambda"]);
         assert!(view.steps.iter().all(|step| step.has_action));
+    }
+
+    #[test]
+    fn on_aws_the_total_leaves_out_the_checks_marked_offline_only() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/cloudwatch-alarm");
+        let lab = awslab_lab::load_lab(&dir).expect("the alarm lab loads");
+        let offline = lab_view(&lab, &base(), TargetKind::Emulator);
+        let on_aws = lab_view(&lab, &base(), TargetKind::Aws);
+
+        assert_eq!((offline.total_points, on_aws.total_points), (115, 110));
+        let marked: Vec<&str> = (on_aws.steps.iter().flat_map(|step| &step.checks))
+            .filter(|check| check.offline_only)
+            .map(|check| check.id.as_str())
+            .collect();
+        assert_eq!(marked, ["alarm-email-arrived"]);
+        let by_hand = on_aws.steps.iter().filter(|step| step.targets == Targets::Emulator);
+        assert_eq!(by_hand.count(), 6);
     }
 }

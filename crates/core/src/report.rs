@@ -1,5 +1,7 @@
 //! A learner's report for one lab: the score and every check with its latest result and time,
 //! as JSON and as one self-contained HTML page (no scripts, no outside files) for an instructor.
+//! A report is taken on one target, named in it: on AWS, offline-only checks are listed as not
+//! graded and count for nothing.
 //!
 //! The report carries an integrity hash: SHA-256 over its content (everything but the hash),
 //! written as canonical JSON. An instructor recomputes it with [`Report::verify`] (or any
@@ -12,7 +14,7 @@ pub use export::{ExportError, SavedReport, parse_lang, save};
 
 use crate::progress::{ProgressError, ProgressStore};
 use crate::status::{StepStatus, lab_progress};
-use awslab_lab::{Lab, Lang};
+use awslab_lab::{Lab, Lang, TargetKind};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
@@ -25,6 +27,8 @@ pub struct ReportContent {
     pub app_version: String,
     /// When the report was made, unix milliseconds.
     pub generated_at_ms: i64,
+    /// The target the score is taken on: `emulator` or `aws`.
+    pub target: String,
     pub earned: u32,
     pub possible: u32,
     pub percent: f64,
@@ -47,6 +51,9 @@ pub struct ReportStep {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportCheck {
     pub id: String,
+    /// Whether it counts on the report's target; `false` for an offline-only check on AWS,
+    /// which then earns and is worth nothing.
+    pub graded: bool,
     pub passed: bool,
     pub points: u32,
     pub possible: u32,
@@ -64,14 +71,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// Builds the report from what the store recorded.
+    /// Builds the report on `target` from what the store recorded.
     pub fn build(
         lab: &Lab,
         store: &ProgressStore,
+        target: TargetKind,
         lang: Lang,
         generated_at_ms: i64,
     ) -> Result<Report, ProgressError> {
-        let progress = lab_progress(lab, store)?;
+        let progress = lab_progress(lab, store, target)?;
         let latest = store.latest_checks(&lab.id)?;
         let steps = lab
             .steps
@@ -85,6 +93,7 @@ impl Report {
                     StepStatus::Passed => "passed",
                     StepStatus::Failed => "failed",
                     StepStatus::Skipped => "skipped",
+                    StepStatus::OfflineOnly => "offline only",
                 }
                 .to_string(),
                 earned: standing.earned,
@@ -96,11 +105,14 @@ impl Report {
                     .map(|check| {
                         let record =
                             latest.iter().find(|r| r.step_id == step.id && r.check_id == check.id);
+                        let graded = check.graded_on(target);
+                        let passed = graded && record.is_some_and(|r| r.passed);
                         ReportCheck {
                             id: check.id.clone(),
-                            passed: record.is_some_and(|r| r.passed),
-                            points: record.filter(|r| r.passed).map_or(0, |_| check.points),
-                            possible: check.points,
+                            graded,
+                            passed,
+                            points: if passed { check.points } else { 0 },
+                            possible: if graded { check.points } else { 0 },
                             target: record.map(|r| r.target.as_str().to_string()),
                             at_ms: record.map(|r| r.at_ms),
                         }
@@ -114,6 +126,7 @@ impl Report {
             language: lang.code().to_string(),
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             generated_at_ms,
+            target: target.as_str().to_string(),
             earned: progress.score.earned,
             possible: progress.score.possible,
             percent: progress.score.percent,
@@ -150,11 +163,14 @@ impl Report {
                 step.possible
             ));
             for check in &step.checks {
+                let (class, mark) = match (check.graded, check.passed) {
+                    (false, _) => ("ungraded", words.offline_only),
+                    (true, true) => ("pass", "✓"),
+                    (true, false) => ("fail", "✗"),
+                };
                 rows.push_str(&format!(
-                    "<tr><td></td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}/{}</td></tr>\n",
+                    "<tr><td></td><td>{}</td><td class=\"{class}\">{mark}</td><td>{}</td><td>{}</td><td>{}/{}</td></tr>\n",
                     escape(&check.id),
-                    if check.passed { "pass" } else { "fail" },
-                    if check.passed { "✓" } else { "✗" },
                     check.target.as_deref().map_or("—".to_string(), escape),
                     check.at_ms.map_or("—".to_string(), format_time),
                     check.points,
@@ -173,7 +189,7 @@ body {{ font-family: system-ui, "Noto Sans CJK KR", sans-serif; margin: 2rem aut
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #d8dee4; }}
 tr.step th {{ background: #f3f5f7; }}
-.pass {{ color: #1a7f37; }} .fail {{ color: #cf222e; }}
+.pass {{ color: #1a7f37; }} .fail {{ color: #cf222e; }} .ungraded {{ color: #57606a; }}
 .score {{ font-size: 1.6rem; }}
 code {{ word-break: break-all; }}
 </style>
@@ -181,7 +197,7 @@ code {{ word-break: break-all; }}
 <body>
 <h1>{title}</h1>
 <p class="score" id="score">{earned}/{possible} ({percent}%) — {verdict} ({pass_mark} {pass}%)</p>
-<p>{lab_word} <code>{lab_id}</code> · awslab {version} · {generated_word} {generated}</p>
+<p>{lab_word} <code>{lab_id}</code> · {target_word} {target_name} · awslab {version} · {generated_word} {generated}</p>
 <table>
 <thead><tr><th></th><th>{check_word}</th><th>{result_word}</th><th>{target_word}</th><th>{time_word}</th><th>{points_word}</th></tr></thead>
 <tbody>
@@ -211,6 +227,7 @@ code {{ word-break: break-all; }}
             integrity_note = words.integrity_note,
             pass = c.pass_percent,
             lab_id = escape(&c.lab_id),
+            target_name = escape(words.target_name(&c.target)),
             version = escape(&c.app_version),
             generated = format_time(c.generated_at_ms),
             rows = rows,
@@ -235,7 +252,11 @@ struct Words {
     points: &'static str,
     integrity: &'static str,
     integrity_note: &'static str,
-    statuses: [&'static str; 4],
+    /// What an offline-only check shows on AWS instead of a mark.
+    offline_only: &'static str,
+    /// The emulator's and AWS's names.
+    targets: [&'static str; 2],
+    statuses: [&'static str; 5],
 }
 
 impl Words {
@@ -255,7 +276,9 @@ impl Words {
                 points: "점수",
                 integrity: "무결성",
                 integrity_note: "(아래에 담긴 보고서 내용을 정규화한 JSON의 해시)",
-                statuses: ["시작 전", "통과", "실패", "건너뜀"],
+                offline_only: "오프라인 전용 (AWS에서는 채점하지 않음)",
+                targets: ["오프라인 에뮬레이터", "AWS"],
+                statuses: ["시작 전", "통과", "실패", "건너뜀", "오프라인 전용"],
             },
             _ => Words {
                 report: "awslab report",
@@ -271,7 +294,9 @@ impl Words {
                 points: "points",
                 integrity: "Integrity",
                 integrity_note: "over the report's content as canonical JSON (below).",
-                statuses: ["not started", "passed", "failed", "skipped"],
+                offline_only: "offline only, not graded on AWS",
+                targets: ["offline emulator", "AWS"],
+                statuses: ["not started", "passed", "failed", "skipped", "offline only"],
             },
         }
     }
@@ -283,6 +308,16 @@ impl Words {
             "passed" => self.statuses[1],
             "failed" => self.statuses[2],
             "skipped" => self.statuses[3],
+            "offline only" => self.statuses[4],
+            other => other,
+        }
+    }
+
+    /// A target code of the JSON (`emulator`, `aws`) in the page's language.
+    fn target_name<'a>(&self, code: &'a str) -> &'a str {
+        match code {
+            "emulator" => self.targets[0],
+            "aws" => self.targets[1],
             other => other,
         }
     }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use awslab_cloud::cleanup::CleanupReport;
-use awslab_lab::{Lab, Localized, Step};
+use awslab_lab::{Lab, Localized, Step, TargetKind};
 use url::Url;
 
 use crate::catalog::{self, CatalogListing};
@@ -111,11 +111,11 @@ impl Session {
         self.offline.status()
     }
 
-    /// The labs with the learner's standing in each, and the labs that failed to load. When the
-    /// progress file cannot be opened the labs are still listed, and the listing says why the
-    /// standing is missing.
-    pub fn list_labs(&self) -> Result<CatalogListing, SessionError> {
-        list_labs_in(&self.labs_dir, &self.progress)
+    /// The labs with the learner's standing in each on the current target, and the labs that
+    /// failed to load. When the progress file cannot be opened the labs are still listed, and
+    /// the listing says why the standing is missing.
+    pub async fn list_labs(&self) -> Result<CatalogListing, SessionError> {
+        list_labs_in(&self.labs_dir, &self.progress, self.target_kind().await)
     }
 
     /// The lab with its lesson HTML (relative links resolved against `base`), forms and checks,
@@ -130,9 +130,10 @@ impl Session {
             }
             Err(_) => lab_view::LessonContext::default(),
         };
+        let target = self.target_kind().await;
         Ok(self
             .progress
-            .with_store(|store, _| lab_view::open_lab(&lab, base, &context, store))??)
+            .with_store(|store, _| lab_view::open_lab(&lab, base, &context, store, target))??)
     }
 
     /// The problems of a form's values (empty when every field is valid); nothing is sent.
@@ -177,23 +178,33 @@ impl Session {
     }
 
     /// Reveals the step's next hint (counted in the progress); the standing says how many show.
-    pub fn reveal_hint(&self, lab_id: &str, step_id: &str) -> Result<LabProgress, SessionError> {
+    pub async fn reveal_hint(
+        &self,
+        lab_id: &str,
+        step_id: &str,
+    ) -> Result<LabProgress, SessionError> {
         let lab = self.lab(lab_id)?;
         let step = step(&lab, step_id)?;
+        let target = self.target_kind().await;
         Ok(self.progress.with_store(|store, _| {
             engine::next_hint(store, &lab, step)?;
-            status::lab_progress(&lab, store)
+            status::lab_progress(&lab, store, target)
         })??)
     }
 
     /// Skips a step: recorded as skipped, never as passed.
-    pub fn skip_step(&self, lab_id: &str, step_id: &str) -> Result<LabProgress, SessionError> {
+    pub async fn skip_step(
+        &self,
+        lab_id: &str,
+        step_id: &str,
+    ) -> Result<LabProgress, SessionError> {
         let lab = self.lab(lab_id)?;
         let step = step(&lab, step_id)?;
         let at_ms = self.clock.now_ms();
+        let target = self.target_kind().await;
         Ok(self.progress.with_store(|store, _| {
             engine::skip_step(store, &lab, step, at_ms)?;
-            status::lab_progress(&lab, store)
+            status::lab_progress(&lab, store, target)
         })??)
     }
 
@@ -209,7 +220,7 @@ impl Session {
         engine::reset_lab(&connection.clients, &connection.identity, &mut store, &lab)
             .await
             .map_err(SessionError::ResetFailed)?;
-        Ok(status::lab_progress(&lab, &store)?)
+        Ok(status::lab_progress(&lab, &store, engine::target_kind(&connection.clients))?)
     }
 
     /// Deletes what the lab created on the current target (its ledger and tagged resources, in
@@ -222,9 +233,9 @@ impl Session {
         Ok(engine::clean_up(&connection.clients, &connection.identity, &mut store, &lab).await?)
     }
 
-    /// Writes the lab's grading report to `path` (`.html`: a self-contained page; `.json`: the
-    /// same content), in `lang` (`ko` or `en`).
-    pub fn export_report(
+    /// Writes the lab's grading report on the current target to `path` (`.html`: a
+    /// self-contained page; `.json`: the same content), in `lang` (`ko` or `en`).
+    pub async fn export_report(
         &self,
         lab_id: &str,
         path: &Path,
@@ -233,14 +244,24 @@ impl Session {
         let lab = self.lab(lab_id)?;
         let lang = report::parse_lang(lang)?;
         let at_ms = self.clock.now_ms();
-        Ok(self.progress.with_store(|store, _| report::save(&lab, store, path, lang, at_ms))??)
+        let target = self.target_kind().await;
+        Ok(self
+            .progress
+            .with_store(|store, _| report::save(&lab, store, target, path, lang, at_ms))??)
     }
 
-    /// The lab's score over time as an SVG chart; `None` before the first check.
-    pub fn score_chart(&self, lab_id: &str, lang: &str) -> Result<Option<String>, SessionError> {
+    /// The lab's score on the current target over time as an SVG chart; `None` before the
+    /// first check.
+    pub async fn score_chart(
+        &self,
+        lab_id: &str,
+        lang: &str,
+    ) -> Result<Option<String>, SessionError> {
         let lab = self.lab(lab_id)?;
         let lang = report::parse_lang(lang)?;
-        let history = self.progress.with_store(|store, _| charts::score_history(&lab, store))??;
+        let target = self.target_kind().await;
+        let history =
+            self.progress.with_store(|store, _| charts::score_history(&lab, store, target))??;
         Ok(charts::score_chart_svg(&history, lang))
     }
 }
@@ -253,9 +274,13 @@ fn step<'lab>(lab: &'lab Lab, step_id: &str) -> Result<&'lab Step, SessionError>
     })
 }
 
-fn list_labs_in(labs_dir: &Path, progress: &ProgressSlot) -> Result<CatalogListing, SessionError> {
+fn list_labs_in(
+    labs_dir: &Path,
+    progress: &ProgressSlot,
+    target: TargetKind,
+) -> Result<CatalogListing, SessionError> {
     match progress.with_store(|store, recovered| {
-        catalog::list_labs(labs_dir, store).map(|listing| CatalogListing {
+        catalog::list_labs(labs_dir, store, target).map(|listing| CatalogListing {
             progress_recovered: recovered.map(str::to_owned),
             ..listing
         })
@@ -265,7 +290,7 @@ fn list_labs_in(labs_dir: &Path, progress: &ProgressSlot) -> Result<CatalogListi
         // empty store and say why the standing is missing.
         Err(problem) => {
             let empty = ProgressStore::open_in_memory()?;
-            let listing = catalog::list_labs(labs_dir, &empty)?;
+            let listing = catalog::list_labs(labs_dir, &empty, target)?;
             Ok(CatalogListing { progress_unavailable: Some(problem.to_string()), ..listing })
         }
     }

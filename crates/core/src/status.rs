@@ -1,14 +1,19 @@
 //! A learner's standing in a lab: each step's status and the lab's score, derived from the
 //! progress store and the lab as it is now (nothing derived is stored).
 //!
-//! A step is **passed** when the latest result of every one of its checks passed; **skipped**
+//! A standing is taken on one target, the one the learner is on: only the checks graded there
+//! count (on AWS, offline-only checks such as the mailbox's are left out of both what was earned
+//! and what was possible, so a result recorded offline for one cannot lift an AWS score).
+//!
+//! A step is **offline only** when it has checks and none is graded on the target; otherwise it
+//! is **passed** when the latest result of every one of its graded checks passed; **skipped**
 //! when the learner skipped it and has not passed it since; **failed** when some check ran and
 //! the step is not passed; otherwise **not started**. Results of checks a lab no longer has are
 //! ignored, so editing a lab never breaks anyone's progress.
 
 use crate::progress::{CheckRecord, ProgressError, ProgressStore};
-use awslab_lab::Lab;
 use awslab_lab::grade::Score;
+use awslab_lab::{Lab, TargetKind};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -19,6 +24,9 @@ pub enum StepStatus {
     Passed,
     Failed,
     Skipped,
+    /// None of the step's checks can be graded on this target (on AWS, a step that only reads the
+    /// offline mailbox): it carries no points there.
+    OfflineOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -33,12 +41,18 @@ pub struct StepProgress {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct LabProgress {
     pub lab_id: String,
+    /// The target the standing is taken on.
+    pub target: TargetKind,
     pub steps: Vec<StepProgress>,
     pub score: Score,
 }
 
-/// Derives the standing in `lab` from what `store` recorded.
-pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, ProgressError> {
+/// Derives the standing in `lab` on `target` from what `store` recorded.
+pub fn lab_progress(
+    lab: &Lab,
+    store: &ProgressStore,
+    target: TargetKind,
+) -> Result<LabProgress, ProgressError> {
     let latest: HashMap<(String, String), CheckRecord> = store
         .latest_checks(&lab.id)?
         .into_iter()
@@ -55,11 +69,12 @@ pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, Pro
         .iter()
         .map(|step| {
             let ran = step
-                .checks
-                .iter()
+                .checks_on(target)
                 .any(|check| latest.contains_key(&(step.id.clone(), check.id.clone())));
-            let all_pass = step.checks.iter().all(|check| passes(&step.id, &check.id));
-            let status = if all_pass && ran {
+            let all_pass = step.checks_on(target).all(|check| passes(&step.id, &check.id));
+            let status = if step.offline_only_on(target) {
+                StepStatus::OfflineOnly
+            } else if all_pass && ran {
                 StepStatus::Passed
             } else if skipped.contains(&step.id) {
                 StepStatus::Skipped
@@ -69,8 +84,7 @@ pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, Pro
                 StepStatus::NotStarted
             };
             let earned = step
-                .checks
-                .iter()
+                .checks_on(target)
                 .filter(|check| passes(&step.id, &check.id))
                 .map(|check| check.points)
                 .sum();
@@ -78,7 +92,7 @@ pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, Pro
                 step_id: step.id.clone(),
                 status,
                 earned,
-                possible: step.points(),
+                possible: step.points_on(target),
                 hints_revealed: hints.get(&step.id).copied().unwrap_or(0),
             }
         })
@@ -87,7 +101,8 @@ pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, Pro
     let earned = steps.iter().map(|step| step.earned).sum();
     Ok(LabProgress {
         lab_id: lab.id.clone(),
-        score: Score::new(earned, lab.total_points(), lab.pass_percent),
+        target,
+        score: Score::new(earned, lab.total_points_on(target), lab.pass_percent),
         steps,
     })
 }
@@ -95,7 +110,6 @@ pub fn lab_progress(lab: &Lab, store: &ProgressStore) -> Result<LabProgress, Pro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::TargetKind;
     use std::path::Path;
 
     fn sample() -> Lab {
@@ -124,7 +138,7 @@ mod tests {
     fn nothing_done_is_not_started_and_scores_zero() {
         let lab = sample();
         let store = ProgressStore::open_in_memory().unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert!(progress.steps.iter().all(|s| s.status == StepStatus::NotStarted));
         assert_eq!((progress.score.earned, progress.score.possible), (0, 160));
         assert!(!progress.score.passed);
@@ -145,7 +159,7 @@ mod tests {
                 ],
             )
             .unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(status_of(&progress, "policy"), StepStatus::Failed);
         assert_eq!(status_of(&progress, "role"), StepStatus::Passed);
         assert_eq!(status_of(&progress, "table"), StepStatus::Failed);
@@ -158,10 +172,10 @@ mod tests {
         let lab = sample();
         let mut store = ProgressStore::open_in_memory().unwrap();
         store.record_checks(&lab.id, &[record("versions", "version-one", true, 5, 1)]).unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(status_of(&progress, "versions"), StepStatus::Failed);
         store.record_checks(&lab.id, &[record("versions", "alias-prod", true, 5, 2)]).unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(status_of(&progress, "versions"), StepStatus::Passed);
         assert_eq!(progress.score.earned, 10);
     }
@@ -173,14 +187,14 @@ mod tests {
         store.skip_step(&lab.id, "quiz", 1).unwrap();
         store.record_checks(&lab.id, &[record("api", "api-regional", false, 5, 2)]).unwrap();
         store.skip_step(&lab.id, "api", 3).unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(status_of(&progress, "quiz"), StepStatus::Skipped);
         assert_eq!(status_of(&progress, "api"), StepStatus::Skipped);
         assert_eq!(progress.score.earned, 0);
 
         // Passing a skipped step later makes it passed.
         store.record_checks(&lab.id, &[record("quiz", "quiz-endpoint", true, 5, 4)]).unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(status_of(&progress, "quiz"), StepStatus::Passed);
         assert_eq!(progress.score.earned, 5);
     }
@@ -198,7 +212,7 @@ mod tests {
                 ],
             )
             .unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(status_of(&progress, "policy"), StepStatus::NotStarted);
         assert_eq!(progress.score.earned, 0);
     }
@@ -209,8 +223,77 @@ mod tests {
         let mut store = ProgressStore::open_in_memory().unwrap();
         store.reveal_hint(&lab.id, "policy").unwrap();
         store.reveal_hint(&lab.id, "policy").unwrap();
-        let progress = lab_progress(&lab, &store).unwrap();
+        let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert_eq!(progress.steps[0].hints_revealed, 2);
         assert_eq!(progress.steps[1].hints_revealed, 0);
+    }
+
+    fn cloudwatch_alarm() -> Lab {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/cloudwatch-alarm");
+        awslab_lab::load_lab(&dir).expect("the alarm lab loads")
+    }
+
+    /// A passing result of every check of `lab` but those named in `except`, on `target`.
+    fn all_passed_but(lab: &Lab, except: &[&str], target: TargetKind) -> Vec<CheckRecord> {
+        lab.checks()
+            .filter(|(_, check)| !except.contains(&check.id.as_str()))
+            .map(|(step, check)| CheckRecord {
+                target,
+                ..record(&step.id, &check.id, true, check.points, 10)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn on_aws_the_alarm_lab_passes_without_the_mailbox_check() {
+        let lab = cloudwatch_alarm();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        let on_aws = all_passed_but(&lab, &["alarm-email-arrived"], TargetKind::Aws);
+        store.record_checks(&lab.id, &on_aws).unwrap();
+
+        let progress = lab_progress(&lab, &store, TargetKind::Aws).unwrap();
+
+        assert_eq!(progress.target, TargetKind::Aws);
+        let score = progress.score;
+        assert_eq!((score.earned, score.possible, score.pass_percent), (110, 110, 70));
+        assert!(score.passed);
+        let email = progress.steps.iter().find(|s| s.step_id == "read-alarm-email").unwrap();
+        assert_eq!((email.status, email.earned, email.possible), (StepStatus::OfflineOnly, 0, 0));
+        let others = progress.steps.iter().filter(|s| s.step_id != "read-alarm-email");
+        assert!(others.clone().all(|s| s.status == StepStatus::Passed));
+        assert_eq!(others.map(|s| s.possible).sum::<u32>(), 110);
+
+        // Offline the same results leave the mailbox check to do.
+        let offline = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
+        assert_eq!((offline.score.earned, offline.score.possible), (110, 115));
+        assert_eq!(status_of(&offline, "read-alarm-email"), StepStatus::NotStarted);
+    }
+
+    #[test]
+    fn a_mailbox_pass_recorded_offline_does_not_lift_the_aws_score() {
+        let lab = cloudwatch_alarm();
+        let mut store = ProgressStore::open_in_memory().unwrap();
+        // 75 of the 110 points that count on AWS, under the pass mark (77), and the mailbox
+        // check passed offline.
+        let missing = [
+            "alarm-email-arrived",
+            "alarm-went-off",
+            "alarm-notified-topic",
+            "alarm-condition",
+            "alarm-ok",
+            "large-file-written",
+        ];
+        let mut records = all_passed_but(&lab, &missing, TargetKind::Aws);
+        records.push(record("read-alarm-email", "alarm-email-arrived", true, 5, 20));
+        store.record_checks(&lab.id, &records).unwrap();
+
+        let on_aws = lab_progress(&lab, &store, TargetKind::Aws).unwrap();
+        assert_eq!((on_aws.score.earned, on_aws.score.possible), (75, 110));
+        assert!(!on_aws.score.passed);
+        assert_eq!(status_of(&on_aws, "read-alarm-email"), StepStatus::OfflineOnly);
+
+        let offline = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
+        assert_eq!((offline.score.earned, offline.score.possible), (80, 115), "it counts offline");
+        assert_eq!(status_of(&offline, "read-alarm-email"), StepStatus::Passed);
     }
 }

@@ -68,6 +68,7 @@ pub async fn check_step(
         step_id: step.id.clone(),
         field_problems: Vec::new(),
         action: None,
+        done_by_hand: false,
         failure: None,
         checks,
     };
@@ -83,13 +84,13 @@ pub fn record_run(
     at_ms: i64,
 ) -> Result<StepOutcome, ProgressError> {
     let clients = &connection.clients;
+    let kind = engine::target_kind(clients);
     if sent_something(&run) {
-        let kind = engine::target_kind(clients);
         engine::record_checks(store, lab, &run.step_id, &run.checks, kind, at_ms)?;
     }
     engine::record_created(store, clients, &connection.identity, lab, &run, at_ms)?;
     Ok(StepOutcome {
-        progress: status::lab_progress(lab, store)?,
+        progress: status::lab_progress(lab, store, kind)?,
         charts: check_charts(&run.checks),
         run,
     })

@@ -26,7 +26,7 @@ async fn the_reference_solution_passes_every_check() {
         assert!(cli.starts_with("aws ") || cli.starts_with("curl "), "{cli}");
         earned += run.checks.iter().map(|check| check.points).sum::<u32>();
     }
-    assert_eq!(earned, lab.total_points());
+    assert_eq!(earned, lab.total_points_on(awslab_lab::TargetKind::Emulator));
 
     // The checks' own test customers (their `scratch_item`s) are gone again: the table holds the
     // two customers the learner sent, and nothing else.
@@ -241,7 +241,8 @@ async fn hints_come_in_order_skips_never_pass_and_a_reset_starts_over() {
     assert_eq!(engine::next_hint(&mut store, &lab, step).unwrap(), None, "only two hints");
 
     engine::skip_step(&mut store, &lab, &lab.steps[1], 5).unwrap();
-    let progress = awslab_core::status::lab_progress(&lab, &store).unwrap();
+    let progress =
+        awslab_core::status::lab_progress(&lab, &store, awslab_lab::TargetKind::Emulator).unwrap();
     assert_eq!(progress.steps[1].status, awslab_core::status::StepStatus::Skipped);
     assert_eq!(progress.score.earned, 0);
 

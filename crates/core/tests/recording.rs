@@ -45,6 +45,7 @@ fn run(step_id: &str, checks: Vec<CheckResult>) -> StepRun {
         step_id: step_id.into(),
         field_problems: Vec::new(),
         action: None,
+        done_by_hand: false,
         failure: None,
         checks,
     }

@@ -6,7 +6,11 @@ use awslab_core::report::{self, ExportError, Report};
 use awslab_lab::Lang;
 
 fn lab() -> awslab_lab::Lab {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs/serverless-api");
+    lab_named("serverless-api")
+}
+
+fn lab_named(id: &str) -> awslab_lab::Lab {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../labs").join(id);
     awslab_lab::load_lab(&dir).expect("the lab loads")
 }
 
@@ -37,10 +41,11 @@ fn the_page_and_the_json_agree_and_the_hash_catches_an_edit() {
             ],
         )
         .unwrap();
-    let report = Report::build(&lab, &store, Lang::En, 1_714_564_803_000).unwrap();
+    let report =
+        Report::build(&lab, &store, TargetKind::Emulator, Lang::En, 1_714_564_803_000).unwrap();
     assert!(report.verify());
     let content = &report.content;
-    let possible = lab.total_points();
+    let possible = lab.total_points_on(TargetKind::Emulator);
     assert_eq!((content.earned, content.possible), (20, possible));
     let percent = awslab_lab::grade::Score::new(20, possible, lab.pass_percent).percent;
     assert_eq!(content.percent, percent);
@@ -85,7 +90,7 @@ fn a_korean_report_speaks_korean_and_keeps_the_codes_of_its_json() {
             &[record("create-policy", "policy-allows-only-putitem", true, 10, 1)],
         )
         .unwrap();
-    let report = Report::build(&lab, &store, Lang::Ko, 2).unwrap();
+    let report = Report::build(&lab, &store, TargetKind::Emulator, Lang::Ko, 2).unwrap();
 
     let html = report.to_html();
     assert!(html.contains("<title>서버리스 API 만들기 — awslab 보고서</title>"), "{html}");
@@ -96,12 +101,51 @@ fn a_korean_report_speaks_korean_and_keeps_the_codes_of_its_json() {
 }
 
 #[test]
+fn a_report_on_aws_names_its_target_and_grades_no_offline_only_check() {
+    let lab = lab_named("cloudwatch-alarm");
+    let mut store = ProgressStore::open_in_memory().unwrap();
+    let mut records: Vec<CheckRecord> = lab
+        .checks()
+        .map(|(step, check)| CheckRecord {
+            target: TargetKind::Aws,
+            ..record(&step.id, &check.id, true, check.points, 1)
+        })
+        .filter(|record| record.check_id != "alarm-email-arrived")
+        .collect();
+    // The mailbox check passed offline; on AWS it is not graded.
+    records.push(record("read-alarm-email", "alarm-email-arrived", true, 5, 2));
+    store.record_checks(&lab.id, &records).unwrap();
+
+    let report = Report::build(&lab, &store, TargetKind::Aws, Lang::En, 3).unwrap();
+
+    let content = &report.content;
+    assert_eq!(content.target, "aws");
+    assert_eq!((content.earned, content.possible, content.passed), (110, 110, true));
+    let email = content.steps.iter().find(|step| step.id == "read-alarm-email").unwrap();
+    assert_eq!((email.status.as_str(), email.earned, email.possible), ("offline only", 0, 0));
+    let mail = &email.checks[0];
+    assert_eq!((mail.graded, mail.passed, mail.points, mail.possible), (false, false, 0, 0));
+    assert!(content.steps[0].checks.iter().all(|check| check.graded && check.passed));
+
+    let html = report.to_html();
+    assert!(html.contains("110/110 (100%) — passed (pass mark 70%)"), "{html}");
+    assert!(html.contains("target AWS"), "{html}");
+    assert!(html.contains(r#"<td class="ungraded">offline only, not graded on AWS</td>"#));
+
+    let offline = Report::build(&lab, &store, TargetKind::Emulator, Lang::Ko, 3).unwrap();
+    assert_eq!((offline.content.earned, offline.content.possible), (115, 115));
+    assert!(offline.to_html().contains("대상 오프라인 에뮬레이터"));
+}
+
+#[test]
 fn saves_the_report_as_html_or_json_by_extension_with_its_hash() {
     let lab = lab();
     let store = ProgressStore::open_in_memory().unwrap();
     let dir = tempfile::tempdir().unwrap();
 
-    let html = report::save(&lab, &store, &dir.path().join("r.html"), Lang::En, 1).unwrap();
+    let html =
+        report::save(&lab, &store, TargetKind::Emulator, &dir.path().join("r.html"), Lang::En, 1)
+            .unwrap();
     let page = std::fs::read_to_string(&html.path).unwrap();
     assert!(
         page.starts_with("<!DOCTYPE html>") || page.starts_with("<!doctype html>"),
@@ -109,7 +153,9 @@ fn saves_the_report_as_html_or_json_by_extension_with_its_hash() {
     );
     assert!(page.contains(&html.sha256));
 
-    let json = report::save(&lab, &store, &dir.path().join("r.JSON"), Lang::Ko, 1).unwrap();
+    let json =
+        report::save(&lab, &store, TargetKind::Emulator, &dir.path().join("r.JSON"), Lang::Ko, 1)
+            .unwrap();
     let value: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json.path).unwrap()).unwrap();
     assert_eq!(value["sha256"], serde_json::json!(json.sha256));
@@ -121,12 +167,15 @@ fn refuses_other_extensions_and_names_an_unwritable_path() {
     let store = ProgressStore::open_in_memory().unwrap();
     let dir = tempfile::tempdir().unwrap();
 
-    let wrong = report::save(&lab, &store, &dir.path().join("r.pdf"), Lang::En, 1).unwrap_err();
+    let wrong =
+        report::save(&lab, &store, TargetKind::Emulator, &dir.path().join("r.pdf"), Lang::En, 1)
+            .unwrap_err();
     assert!(matches!(wrong, ExportError::UnknownFormat { .. }), "{wrong:?}");
     assert!(wrong.to_string().contains(".html or .json"), "{wrong}");
 
     let nowhere = dir.path().join("missing-folder/r.html");
-    let error = report::save(&lab, &store, &nowhere, Lang::En, 1).unwrap_err();
+    let error =
+        report::save(&lab, &store, TargetKind::Emulator, &nowhere, Lang::En, 1).unwrap_err();
     assert!(matches!(error, ExportError::Write { .. }), "{error:?}");
     assert!(error.to_string().contains("missing-folder"), "{error}");
 }

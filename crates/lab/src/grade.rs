@@ -1,9 +1,11 @@
 //! Grading math: points per check, a lab's score and percentage, and its pass threshold.
 //!
 //! A check earns all of its points or none. A skipped step earns nothing: skipping is how a
-//! learner moves on, never a way to pass.
+//! learner moves on, never a way to pass. A score is taken on one target: on AWS, offline-only
+//! checks count neither in what was earned nor in what was possible, and the pass mark stays the
+//! lab's.
 
-use crate::model::Lab;
+use crate::model::{Lab, TargetKind};
 use serde::Serialize;
 
 /// A learner's standing in one lab.
@@ -34,10 +36,11 @@ impl Score {
     }
 }
 
-/// Scores a lab given which checks (by id) currently pass.
-pub fn score(lab: &Lab, passes: impl Fn(&str) -> bool) -> Score {
-    let earned = lab.checks().filter(|(_, check)| passes(&check.id)).map(|(_, c)| c.points).sum();
-    Score::new(earned, lab.total_points(), lab.pass_percent)
+/// Scores a lab on `target` given which checks (by id) currently pass there.
+pub fn score(lab: &Lab, target: TargetKind, passes: impl Fn(&str) -> bool) -> Score {
+    let earned =
+        lab.checks_on(target).filter(|(_, check)| passes(&check.id)).map(|(_, c)| c.points).sum();
+    Score::new(earned, lab.total_points_on(target), lab.pass_percent)
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! authors; this crate reads it, validates it, and holds the pure logic around it.
 //!
 //! ## Layout
-//! - [`model`]: what a loaded lab is (`Lab`, `Step`, `Field`, `Action`, `Check`).
+//! - [`model`]: what a loaded lab is (`Lab`, `Step`, `Field`, `Action`, `Check`), and the kind of
+//!   target it is done on (`TargetKind`), with the points that count there.
 //! - [`load`]: reading and validating a lab folder; every problem located to file:line:column,
 //!   in one module per part of a step (fields, actions, checks) and one for the lessons. Built
 //!   on `manifest` (the `lab.toml` grammar) and `lesson` (the Markdown grammar).
@@ -16,7 +17,7 @@
 //! - [`fields`]: AWS naming rules and form field validation, with messages in both languages.
 //! - [`template`]: `{{placeholders}}` in parameters and checks.
 //! - [`expect`]: matching a check's expectation against a resource, with per-field diffs.
-//! - [`grade`]: points, score, percentage and the pass threshold.
+//! - [`grade`]: points, score, percentage and the pass threshold, on a target.
 //! - [`render`]: lesson Markdown to sanitized HTML.
 //! - [`text`]: Korean and English text.
 //!
@@ -39,6 +40,6 @@ pub mod text;
 pub use catalog::Catalog;
 pub use diagnostic::Diagnostic;
 pub use load::load_lab;
-pub use model::{Action, Check, Field, FieldKind, Lab, Step};
+pub use model::{Action, Check, Field, FieldKind, Lab, Step, TargetKind};
 pub use registry::{ActionKind, CheckKind};
 pub use text::{Lang, Localized};

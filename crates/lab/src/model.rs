@@ -49,9 +49,14 @@ impl Lab {
         self.steps.iter().flat_map(|step| step.checks.iter().map(move |check| (step, check)))
     }
 
-    /// Points available in the whole lab.
-    pub fn total_points(&self) -> u32 {
-        self.checks().map(|(_, check)| check.points).sum()
+    /// The checks graded on `target` (see [`Check::graded_on`]), with their steps.
+    pub fn checks_on(&self, target: TargetKind) -> impl Iterator<Item = (&Step, &Check)> {
+        self.checks().filter(move |(_, check)| check.graded_on(target))
+    }
+
+    /// Points available in the whole lab on `target`: offline-only checks count only offline.
+    pub fn total_points_on(&self, target: TargetKind) -> u32 {
+        self.checks_on(target).map(|(_, check)| check.points).sum()
     }
 }
 
@@ -93,8 +98,27 @@ impl Step {
         self.fields.iter().find(|field| field.id == id)
     }
 
-    pub fn points(&self) -> u32 {
-        self.checks.iter().map(|check| check.points).sum()
+    /// The step's checks graded on `target`.
+    pub fn checks_on(&self, target: TargetKind) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(move |check| check.graded_on(target))
+    }
+
+    /// Points the step is worth on `target`.
+    pub fn points_on(&self, target: TargetKind) -> u32 {
+        self.checks_on(target).map(|check| check.points).sum()
+    }
+
+    /// Whether **Run** performs the step's action on `target`. Where it does not, the learner
+    /// does the step by hand as the lesson describes, and its checks still grade the target.
+    pub fn runs_on(&self, target: TargetKind) -> bool {
+        self.targets.includes(target)
+    }
+
+    /// Whether the step has checks and none of them can be graded on `target` (on AWS, a step
+    /// that only reads the offline mailbox): it is shown as offline-only there and counts for
+    /// nothing.
+    pub fn offline_only_on(&self, target: TargetKind) -> bool {
+        !self.checks.is_empty() && self.checks_on(target).next().is_none()
     }
 }
 
@@ -107,6 +131,52 @@ pub enum Targets {
     Emulator,
     /// Only on AWS.
     Aws,
+}
+
+impl Targets {
+    /// Whether an action of these targets runs on `target`.
+    pub fn includes(self, target: TargetKind) -> bool {
+        match self {
+            Targets::Both => true,
+            Targets::Emulator => target == TargetKind::Emulator,
+            Targets::Aws => target == TargetKind::Aws,
+        }
+    }
+}
+
+/// The kind of target a lab is done on: the offline emulator or the learner's AWS account. A
+/// step's [`Targets`] and a check's kind are matched against it; progress records which one a
+/// result came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    Emulator,
+    Aws,
+}
+
+impl TargetKind {
+    /// The name used in progress files, reports and the UI: `emulator` or `aws`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Emulator => "emulator",
+            TargetKind::Aws => "aws",
+        }
+    }
+
+    /// The kind named `name` (`emulator` or `aws`), if it is one.
+    pub fn from_name(name: &str) -> Option<TargetKind> {
+        match name {
+            "emulator" => Some(TargetKind::Emulator),
+            "aws" => Some(TargetKind::Aws),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TargetKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// One input of a step's form.
@@ -295,4 +365,12 @@ pub struct Check {
     pub expect: Value,
     /// Said to the learner when the check fails.
     pub message: Localized,
+}
+
+impl Check {
+    /// Whether the check can be graded on `target`; one that cannot carries no points there
+    /// (see [`CheckKind::graded_on`]).
+    pub fn graded_on(&self, target: TargetKind) -> bool {
+        self.kind.graded_on(target)
+    }
 }

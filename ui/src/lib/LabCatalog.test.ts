@@ -124,6 +124,7 @@ describe('lab catalog', () => {
       standing: {
         score: { earned: 120, possible: 160, percent: 75, pass_percent: 70, passed: true },
         steps_passed: 8,
+        steps_graded: 11,
         last_worked_ms: Date.UTC(2025, 2, 14, 9, 30),
       },
     });
@@ -150,6 +151,25 @@ describe('lab catalog', () => {
     expect(within(first, 'lab-score')?.textContent).toBe('120 / 160 points');
     expect(within(first, 'lab-steps-passed')?.textContent?.trim()).toBe('8 of 11 steps passed');
     expect(within(first, 'lab-last-worked')?.textContent).toContain('Last worked on');
+  });
+
+  it('counts the steps passed of those graded on the target (on AWS, not the offline-only ones)', async () => {
+    const onAws = labSummary('cloudwatch-alarm', {
+      step_count: 11,
+      total_points: 110,
+      standing: {
+        score: { earned: 110, possible: 110, percent: 100, pass_percent: 70, passed: true },
+        steps_passed: 10,
+        steps_graded: 10,
+        last_worked_ms: null,
+      },
+    });
+    render(App, { api: apiReturning(listing([onAws])) });
+    await titles();
+
+    expect(screen.getByTestId('lab-steps').textContent).toBe('11단계');
+    expect(screen.getByTestId('lab-steps-passed').textContent?.trim()).toBe('10단계 중 10단계 통과');
+    expect(screen.getByTestId('lab-score').textContent).toBe('110 / 110점');
   });
 
   it('marks only the lab to continue, and keeps the order it was given', async () => {
@@ -224,6 +244,7 @@ describe('score chart', () => {
         standing: {
           score: { earned: 80, possible: 160, percent: 50, pass_percent: 70, passed: false },
           steps_passed: 6,
+          steps_graded: 11,
           last_worked_ms: 1_700_000_000_000,
         },
       }),

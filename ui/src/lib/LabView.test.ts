@@ -39,7 +39,7 @@ const opened: OpenedLab = {
         ],
         has_action: true,
         targets: 'both',
-        checks: [{ id: 'table-keyed', points: 10, message: { ko: '키가 customer_id여야 합니다.', en: 'The key must be customer_id.' } }],
+        checks: [{ id: 'table-keyed', points: 10, offline_only: false, message: { ko: '키가 customer_id여야 합니다.', en: 'The key must be customer_id.' } }],
         hints: [
           { ko: '<p>첫 힌트</p>', en: '<p>First hint</p>' },
           { ko: '<p>둘째 힌트</p>', en: '<p>Second hint</p>' },
@@ -66,6 +66,7 @@ const opened: OpenedLab = {
 function progressWith(status: StepStatus, hints: number, earned = 0): LabProgress {
   return {
     lab_id: 'serverless-api',
+    target: 'emulator',
     steps: [
       { step_id: 'create-table', status, earned, possible: 10, hints_revealed: hints },
       { step_id: 'see-item', status: 'not_started', earned: 0, possible: 0, hints_revealed: 0 },
@@ -91,6 +92,7 @@ const failedRun: StepRun = {
     response: { TableArn: 'arn:aws:dynamodb:ap-northeast-2:000000000000:table/customers' },
     failure: null,
   },
+  done_by_hand: false,
   failure: null,
   checks: [
     {
@@ -296,6 +298,26 @@ describe('lab view', () => {
     await fireEvent.click(screen.getByTestId('step-run'));
     await waitFor(() => expect(runs).toBe(2));
     expect(screen.queryByTestId('cost-confirm')).toBeNull();
+  });
+
+  it('on AWS, offers no Run on a step whose action exists only offline, and checks it there', async () => {
+    const checks: string[] = [];
+    const checkStep = async (_lab: string, stepId: string): Promise<StepOutcome> => (
+      checks.push(stepId), { run: { ...failedRun, action: null }, progress: progressWith('failed', 0), charts: [] }
+    );
+    const offlineStep = { ...opened.lab.steps[0], targets: 'emulator' as const };
+    const api = fakeApi({
+      openLab: async () => ({ lab: { ...opened.lab, steps: [offlineStep, opened.lab.steps[1]] }, progress: progressWith('failed', 0) }),
+      checkStep,
+    });
+    const target: TargetView = { kind: 'aws', endpoint: null, profile: null, region: 'ap-northeast-2', account: '1', arn: 'arn:aws:iam::1:user/me' };
+    render(LabView, { props: { api, labId: 'serverless-api', locale: 'en', target, onclose: () => {} } });
+
+    expect((await screen.findByTestId('step-by-hand')).textContent).toContain('by hand');
+    expect(screen.queryByTestId('step-run')).toBeNull();
+    await fireEvent.click(screen.getByTestId('step-check'));
+    await screen.findByTestId('results');
+    expect(checks).toEqual(['create-table']);
   });
 
   it('says it is cleaning up, not resetting, while Clean up runs, and then what it deleted', async () => {

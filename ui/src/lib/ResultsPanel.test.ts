@@ -20,6 +20,7 @@ const invoked: StepRun = {
     },
     failure: null,
   },
+  done_by_hand: false,
   failure: null,
   checks: [],
 };
@@ -73,6 +74,7 @@ describe('results panel', () => {
       step_id: 'x',
       field_problems: [{ field: 'name', message: { ko: '필수', en: 'required' } }],
       action: null,
+      done_by_hand: false,
       failure: null,
       checks: [],
     };
@@ -89,6 +91,7 @@ describe('charts in the results', () => {
       step_id: 'canary',
       field_problems: [],
       action: null,
+      done_by_hand: false,
       failure: null,
       checks: [
         { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null },
@@ -98,5 +101,31 @@ describe('charts in the results', () => {
     render(ResultsPanel, { run: split, checks: [], charts, locale: 'en' });
 
     expect(screen.getByTestId('check-chart').textContent).toBe('Answers to 100 requests');
+  });
+
+  it('on AWS, lists the step\'s offline-only checks as carrying no points; offline, not at all', () => {
+    const mailbox = { id: 'alarm-email-arrived', points: 5, offline_only: true, message: { ko: '메일', en: 'mail' } };
+    const history = { id: 'alarm-went-off', points: 10, offline_only: false, message: { ko: '기록', en: 'history' } };
+    const checked: StepRun = {
+      step_id: 'x',
+      field_problems: [],
+      action: null,
+      done_by_hand: false,
+      failure: null,
+      checks: [
+        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null },
+      ],
+    };
+    const { unmount } = render(ResultsPanel, { run: checked, checks: [history, mailbox], onAws: true, locale: 'ko' });
+
+    const ungraded = screen.getByTestId('check-offline-only');
+    expect(ungraded.dataset.checkId).toBe('alarm-email-arrived');
+    expect(ungraded.textContent).toContain('오프라인 전용 · AWS에서는 점수 없음');
+    expect(screen.getAllByTestId('check-result').map((check) => check.dataset.checkId)).toEqual(['alarm-went-off']);
+    expect(screen.getByRole('heading', { name: '채점 결과 10 / 10점' })).toBeTruthy();
+    unmount();
+
+    render(ResultsPanel, { run: checked, checks: [history, mailbox], onAws: false, locale: 'en' });
+    expect(screen.queryByTestId('check-offline-only')).toBeNull();
   });
 });

@@ -78,6 +78,14 @@ export interface Messages {
   points(earned: number, possible: number): string;
   checkPassed: string;
   checkFailed: string;
+  /** A step whose action exists only offline, on AWS. */
+  byHandOnAws: string;
+  /** A step whose action exists only on AWS, offline. */
+  byHandOffline: string;
+  /** A step with no check graded on AWS. */
+  offlineOnlyStep: string;
+  /** Beside a check graded only offline, on AWS. */
+  offlineOnlyCheck: string;
   resourceMissing: string;
   property: string;
   expected: string;
@@ -187,7 +195,7 @@ export const messages: Record<Locale, Messages> = {
     totalPoints: (points) => `총 ${points}점`,
     awsCost: (usd) => `AWS 예상 비용 약 $${usd.toFixed(2)}`,
     stepOf: (number, total) => `${total}단계 중 ${number}단계`,
-    status: { passed: '통과', failed: '실패', skipped: '건너뜀', not_started: '시작 전' },
+    status: { passed: '통과', failed: '실패', skipped: '건너뜀', not_started: '시작 전', offline_only: '오프라인 전용' },
     formHeading: '실행할 내용',
     chooseOption: '선택하세요',
     pairName: '이름',
@@ -219,6 +227,10 @@ export const messages: Record<Locale, Messages> = {
     points: (earned, possible) => `${earned}/${possible}점`,
     checkPassed: '통과',
     checkFailed: '실패',
+    byHandOnAws: 'AWS에서는 이 단계를 직접 합니다. 설명에 나온 대로 한 뒤 [확인]을 누르세요.',
+    byHandOffline: '이 단계의 실행은 AWS에서만 됩니다. 오프라인에서는 설명에 나온 대로 직접 한 뒤 [확인]을 누르세요.',
+    offlineOnlyStep: '이 단계는 오프라인에서만 채점하므로 AWS에서는 점수가 없습니다. 설명을 읽고 다음 단계로 넘어가세요.',
+    offlineOnlyCheck: '오프라인 전용 · AWS에서는 점수 없음',
     resourceMissing: '찾는 리소스가 없습니다.',
     property: '속성',
     expected: '기대값',
@@ -320,7 +332,7 @@ export const messages: Record<Locale, Messages> = {
     totalPoints: (points) => `${points} points`,
     awsCost: (usd) => `about $${usd.toFixed(2)} on AWS`,
     stepOf: (number, total) => `Step ${number} of ${total}`,
-    status: { passed: 'passed', failed: 'failed', skipped: 'skipped', not_started: 'not started' },
+    status: { passed: 'passed', failed: 'failed', skipped: 'skipped', not_started: 'not started', offline_only: 'offline only' },
     formHeading: 'What to do',
     chooseOption: 'Choose…',
     pairName: 'Name',
@@ -353,6 +365,10 @@ export const messages: Record<Locale, Messages> = {
     points: (earned, possible) => `${earned}/${possible} pts`,
     checkPassed: 'passed',
     checkFailed: 'failed',
+    byHandOnAws: 'On AWS you do this step by hand, as the lesson describes; then press Check.',
+    byHandOffline: 'Run works only on AWS for this step: offline, do it by hand as the lesson describes, then press Check.',
+    offlineOnlyStep: 'This step is graded only offline, so on AWS it carries no points: read the lesson and go on.',
+    offlineOnlyCheck: 'offline only · no points on AWS',
     resourceMissing: 'The resource does not exist.',
     property: 'Property',
     expected: 'Expected',

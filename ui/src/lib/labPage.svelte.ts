@@ -10,6 +10,7 @@ import { clearDrafts, loadDraft, problemsByField, saveDraft } from './form';
 import type { Locale } from './i18n';
 import type {
   CheckChart,
+  CheckView,
   CleanupReport,
   FieldProblem,
   FormValues,
@@ -29,6 +30,25 @@ export type BusyAction = 'run' | 'check' | 'hint' | 'skip' | 'reset' | 'cleanup'
 /** A step's status in the learner's standing; a step never tried is `not_started`. */
 export function stepStatus(progress: LabProgress | null, stepId: string): StepStatus {
   return progress?.steps.find((s) => s.step_id === stepId)?.status ?? 'not_started';
+}
+
+/**
+ * Whether Run performs the step's action on the target the learner is on (`onAws`): a step whose
+ * action exists only offline (the terminal, the mailbox, the clock) is done by hand on AWS, and
+ * one whose action exists only on AWS is done by hand offline.
+ */
+export function runsHere(step: StepView, onAws: boolean): boolean {
+  return step.has_action && (step.targets === 'both' || step.targets === (onAws ? 'aws' : 'emulator'));
+}
+
+/** Those of a step's checks that count for nothing on the target: on AWS, those graded only offline. */
+export function ungradedChecks(checks: CheckView[], onAws: boolean): CheckView[] {
+  return onAws ? checks.filter((check) => check.offline_only) : [];
+}
+
+/** Steps the learner has nothing left to do in: passed, skipped, or carrying no points here. */
+function settled(status: StepStatus): boolean {
+  return status === 'passed' || status === 'skipped' || status === 'offline_only';
 }
 
 /** What the page takes from the lab view's props; read at each use, so it follows them. */
@@ -80,14 +100,15 @@ export class LabPage {
     return this.#props.labId;
   }
 
-  /** Opens the lab at the introduction if it is new, else at the first step not passed or skipped. */
+  /** Opens the lab at the introduction if it is new, else at the first step with something left to do. */
   async open() {
     try {
       const opened = await this.#api.openLab(this.#labId);
       this.opening = { kind: 'loaded', opened };
       this.progress = opened.progress;
-      const firstOpen = opened.progress.steps.findIndex((s) => s.status !== 'passed' && s.status !== 'skipped');
-      const started = opened.progress.steps.some((s) => s.status !== 'not_started');
+      const firstOpen = opened.progress.steps.findIndex((s) => !settled(s.status));
+      // An offline-only step is no work the learner did.
+      const started = opened.progress.steps.some((s) => s.status !== 'not_started' && s.status !== 'offline_only');
       this.select(started ? (firstOpen === -1 ? opened.lab.steps.length : firstOpen) : -1);
     } catch (rejection) {
       this.opening = { kind: 'failed', error: toApiError(rejection) };

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwslabApi } from './api';
-import { LabPage, stepStatus } from './labPage.svelte';
-import { fakeApi, labDefinition, standing } from './testing';
+import { LabPage, runsHere, stepStatus, ungradedChecks } from './labPage.svelte';
+import { fakeApi, labDefinition, standing, stepDefinition } from './testing';
 import type { OpenedLab } from './types';
 
 const lab = labDefinition();
@@ -75,5 +75,31 @@ describe('lab page state', () => {
     expect(stepStatus(progress, 'two')).toBe('not_started');
     expect(stepStatus(progress, 'missing')).toBe('not_started');
     expect(stepStatus(null, 'one')).toBe('not_started');
+  });
+
+  it('runs a step only where its action exists, and on AWS leaves out the checks graded only offline', () => {
+    const shell = stepDefinition('shell', { targets: 'emulator' });
+    expect([runsHere(shell, false), runsHere(shell, true)]).toEqual([true, false]);
+    const awsOnly = stepDefinition('console', { targets: 'aws' });
+    expect([runsHere(awsOnly, false), runsHere(awsOnly, true)]).toEqual([false, true]);
+    expect(runsHere(stepDefinition('read', { has_action: false }), false)).toBe(false);
+
+    const mailbox = { id: 'mail', points: 5, offline_only: true, message: { ko: '메일', en: 'mail' } };
+    const metric = { id: 'metric', points: 5, offline_only: false, message: { ko: '지표', en: 'metric' } };
+    expect(ungradedChecks([metric, mailbox], true)).toEqual([mailbox]);
+    expect(ungradedChecks([metric, mailbox], false)).toEqual([]);
+  });
+
+  it('opens a fresh lab on AWS at its introduction, though some steps are offline-only there', async () => {
+    const fresh = standing(lab, ['not_started', 'offline_only']);
+    const page = new LabPage({ api: fakeApi({ openLab: async () => ({ lab, progress: fresh }) }), labId: lab.id, validateDelayMs: 0 });
+    await page.open();
+    expect(page.selected).toBe(-1);
+
+    const rest = standing(lab, ['passed', 'offline_only']);
+    const done = new LabPage({ api: fakeApi({ openLab: async () => ({ lab, progress: rest }) }), labId: lab.id, validateDelayMs: 0 });
+    await done.open();
+    // Nothing left to do: the summary.
+    expect(done.selected).toBe(lab.steps.length);
   });
 });

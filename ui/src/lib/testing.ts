@@ -14,6 +14,7 @@ export function labSummary(id: string, overrides: Partial<LabSummary> = {}): Lab
     standing: {
       score: { earned: 0, possible: 40, percent: 0, pass_percent: 70, passed: false },
       steps_passed: 0,
+      steps_graded: 4,
       last_worked_ms: null,
     },
     ...overrides,
@@ -68,7 +69,7 @@ export function standing(lab: LabView, statuses: StepStatus[], hints: number[] =
   const earned = steps.reduce((sum, step) => sum + step.earned, 0);
   const possible = steps.length * 10;
   const percent = possible === 0 ? 0 : Math.round((earned * 100) / possible);
-  return { lab_id: lab.id, steps, score: { earned, possible, percent, pass_percent: 70, passed: percent >= 70 } };
+  return { lab_id: lab.id, target: 'emulator', steps, score: { earned, possible, percent, pass_percent: 70, passed: percent >= 70 } };
 }
 
 export function listing(labs: LabSummary[], overrides: Partial<CatalogListing> = {}): CatalogListing {

@@ -1,42 +1,13 @@
 //! One check result as the store keeps it, and where its resources lived.
 
-use std::fmt;
-
 use rusqlite::Row;
 use rusqlite::types::Type;
 
 use super::ProgressError;
 
-/// Where a check's resources lived: the offline emulator or the learner's AWS account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TargetKind {
-    Emulator,
-    Aws,
-}
-
-impl TargetKind {
-    /// The name stored in the file: `emulator` or `aws`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetKind::Emulator => "emulator",
-            TargetKind::Aws => "aws",
-        }
-    }
-
-    pub(super) fn from_stored(name: &str) -> Option<TargetKind> {
-        match name {
-            "emulator" => Some(TargetKind::Emulator),
-            "aws" => Some(TargetKind::Aws),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for TargetKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Where a check's resources lived: the offline emulator or the learner's AWS account. The lab
+/// crate defines it, since what counts on a target is decided there.
+pub use awslab_lab::TargetKind;
 
 /// One run of one check of one step (the lab is given alongside).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +51,7 @@ impl CheckRecord {
     /// Reads the columns `step_id, check_id, passed, points, max_points, target, at_ms, detail`.
     pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<CheckRecord> {
         let target: String = row.get(5)?;
-        let target = TargetKind::from_stored(&target).ok_or_else(|| {
+        let target = TargetKind::from_name(&target).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 5,
                 Type::Text,
@@ -124,7 +95,7 @@ impl LedgerEntry {
     /// Reads the columns `step_id, target, account, region, kind, resource_id, at_ms`.
     pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let target: String = row.get(1)?;
-        let target = TargetKind::from_stored(&target).ok_or_else(|| {
+        let target = TargetKind::from_name(&target).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 1,
                 Type::Text,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use awslab_lab::{Lab, Lang};
+use awslab_lab::{Lab, Lang, TargetKind};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -48,17 +48,18 @@ fn format_of(path: &Path) -> Option<Format> {
     }
 }
 
-/// Builds the lab's report from the store, at `at_ms`, and writes it to `path`.
+/// Builds the lab's report on `target` from the store, at `at_ms`, and writes it to `path`.
 pub fn save(
     lab: &Lab,
     store: &ProgressStore,
+    target: TargetKind,
     path: &Path,
     lang: Lang,
     at_ms: i64,
 ) -> Result<SavedReport, ExportError> {
     // Refused before anything is built, so a wrong name costs nothing.
     let format = format_of(path).ok_or_else(|| ExportError::UnknownFormat { path: path.into() })?;
-    let report = Report::build(lab, store, lang, at_ms)?;
+    let report = Report::build(lab, store, target, lang, at_ms)?;
     let text = match format {
         Format::Html => report.to_html(),
         Format::Json => report.to_json(),

@@ -9,7 +9,7 @@ use awslab_cloud::apigateway::HttpAnswer;
 use awslab_cloud::emulator_control::{self, LinkAnswer, Mail, ShellAnswer};
 use awslab_cloud::explorer::{self, Explorer};
 use awslab_cloud::profiles::{self, AwsProfile};
-use awslab_lab::{Lang, Localized};
+use awslab_lab::{Lang, Localized, TargetKind};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -41,6 +41,15 @@ impl Session {
         };
         connection.clients.progress = self.progress_sink();
         Ok(connection)
+    }
+
+    /// The kind of the current target, without connecting: the offline emulator until the
+    /// learner switches to AWS. Standings and scores are taken on it.
+    pub async fn target_kind(&self) -> TargetKind {
+        match &*self.connection.lock().await {
+            Some(connection) => crate::engine::target_kind(&connection.clients),
+            None => TargetKind::Emulator,
+        }
     }
 
     /// The current target and who it says we are (the offline emulator unless the learner chose

@@ -1,8 +1,12 @@
 //! The kinds of check a step can have ([`CheckKind`]), each with the `resource` selector it
 //! needs and the properties its `expect` may name, as `labs/README.md` documents them.
 //!
+//! Which kinds grade only offline is said here too ([`CheckKind::offline_only`]).
+//!
 //! Not here: looking resources up (`awslab-cloud`'s `checks`), matching `expect`
 //! (`crate::expect`).
+
+use crate::model::TargetKind;
 
 /// What a kind of check looks up and which properties it can compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,5 +232,23 @@ vocabulary! {
             &["Count", "Subjects", "Messages"],
         ),
         QuizAnswer = "quiz.answer" => CheckKindSpec::new(&["field"], &[], &["Answer"]),
+    }
+}
+
+impl CheckKind {
+    /// Whether this kind of check reads only the offline emulator: its kind is named
+    /// `emulator.…` (the mailbox, today). Such a check cannot see anything on AWS (a learner's
+    /// real inbox is out of reach), so on AWS it is shown as offline-only and leaves the AWS
+    /// total: the lab's pass mark is taken of the points that can be earned there.
+    ///
+    /// This is the one place the rule is written; everything that grades asks
+    /// [`CheckKind::graded_on`].
+    pub fn offline_only(self) -> bool {
+        self.name().starts_with("emulator.")
+    }
+
+    /// Whether a check of this kind can be graded on `target`.
+    pub fn graded_on(self, target: TargetKind) -> bool {
+        target == TargetKind::Emulator || !self.offline_only()
     }
 }

@@ -6,6 +6,11 @@ import type { Localized } from "./Localized";
  */
 export type CheckView = { id: string, points: number, 
 /**
+ * It reads only the offline emulator (the mailbox): on AWS it is not run and carries no
+ * points.
+ */
+offline_only: boolean, 
+/**
  * What the check wants, said as the failure message says it.
  */
 message: Localized, };

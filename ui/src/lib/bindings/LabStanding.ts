@@ -10,9 +10,14 @@ export type LabStanding = {
  */
 score: Score, 
 /**
- * Steps whose every check passed (`status::StepStatus::Passed`), of `step_count`.
+ * Steps whose every check passed (`status::StepStatus::Passed`), of `steps_graded`.
  */
 steps_passed: number, 
+/**
+ * Steps that carry points on the target: all of them offline; on AWS, all but the
+ * offline-only ones.
+ */
+steps_graded: number, 
 /**
  * When the learner last ran a check or skipped a step (unix milliseconds); `null` when
  * they never did.

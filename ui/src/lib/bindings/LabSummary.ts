@@ -7,7 +7,7 @@ import type { Localized } from "./Localized";
  */
 export type LabSummary = { id: string, title: Localized, estimated_minutes: number, step_count: number, 
 /**
- * Every point the lab's checks are worth.
+ * Every point the lab's checks are worth on the target of the standing.
  */
 total_points: number, 
 /**

@@ -18,7 +18,11 @@ intro_html: Localized, steps: Array<StepView>,
 /**
  * The closing section (what was built, what to clean up), as HTML.
  */
-summary: SectionView | null, total_points: number, 
+summary: SectionView | null, 
+/**
+ * The points the lab's checks are worth on the target the view was made for.
+ */
+total_points: number, 
 /**
  * The services the lab's actions and checks use (`ec2`, `sns`, `iam`, …), sorted: the
  * app offers the terminal for `ec2` and the mailbox for `sns`.

@@ -13,9 +13,14 @@ export type StepRun = { step_id: string,
  */
 field_problems: Array<FieldProblem>, 
 /**
- * The action, when the step has one and the form was valid.
+ * The action, when the step has one that runs on this target and the form was valid.
  */
 action: ActionRun | null, 
+/**
+ * The step has an action, but not on this target (an emulator-only one on AWS): the
+ * learner does the step by hand as the lesson describes, and only its checks ran.
+ */
+done_by_hand: boolean, 
 /**
  * A placeholder that could not be filled (a lookup that failed, say).
  */
