@@ -15,6 +15,7 @@ import type {
   FieldProblem,
   FormValues,
   LabProgress,
+  Localized,
   OpenedLab,
   SavedReport,
   StepRun,
@@ -59,6 +60,10 @@ export interface LabPageProps {
   readonly validateDelayMs: number;
 }
 
+/** The actions that may wait on the target (a function becoming Active, a deployment spreading). */
+const LONG_WORK: BusyAction[] = ['run', 'check', 'reset', 'cleanup'];
+const NOTE_EVERY_MS = 500;
+
 export class LabPage {
   opening = $state<LabOpening>({ kind: 'loading' });
   progress = $state<LabProgress | null>(null);
@@ -69,6 +74,8 @@ export class LabPage {
   lastRun = $state<StepRun | null>(null);
   lastCharts = $state<CheckChart[]>([]);
   busy = $state<BusyAction | null>(null);
+  /** While a Run, Check, reset or clean-up waits on the target: what it waits for. */
+  note = $state<Localized | null>(null);
   error = $state<ApiError | null>(null);
   confirmingReset = $state(false);
   /** The Run waiting for the learner to accept the lab's AWS cost. */
@@ -240,13 +247,28 @@ export class LabPage {
   async busyWhile(action: BusyAction, work: () => Promise<void>) {
     if (this.busy) return;
     this.busy = action;
+    const asking = LONG_WORK.includes(action) ? this.#askForNotes() : null;
     try {
       await work();
     } catch (rejection) {
       this.error = toApiError(rejection);
     } finally {
+      if (asking !== null) clearInterval(asking);
+      this.note = null;
       this.busy = null;
     }
+  }
+
+  /** Asks the Rust side every half second what the work under way waits for. */
+  #askForNotes(): ReturnType<typeof setInterval> {
+    return setInterval(() => {
+      this.#api.progressNote().then(
+        (note) => {
+          if (this.busy !== null) this.note = note;
+        },
+        () => {},
+      );
+    }, NOTE_EVERY_MS);
   }
 }
 

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AwslabApi } from './api';
 import { LabPage, runsHere, stepStatus, ungradedChecks } from './labPage.svelte';
 import { fakeApi, labDefinition, standing, stepDefinition } from './testing';
@@ -39,6 +39,33 @@ describe('lab page state', () => {
     expect(page.busy).toBeNull();
     expect(page.error?.code).toBe('step_not_found');
     expect(page.error?.message).toContain('no step two');
+  });
+
+  it('while a Check waits on the target, says what it waits for, and nothing once it is over', async () => {
+    vi.useFakeTimers();
+    try {
+      let finish: () => void = () => {};
+      const waiting = { ko: 'addCustomer 기다리는 중… 3초', en: 'waiting for addCustomer to become Active… 3 s' };
+      const page = await openedPage({
+        progressNote: async () => waiting,
+        checkStep: () =>
+          new Promise((resolve) => (finish = () => resolve({ run: { step_id: 'two', field_problems: [], action: null, done_by_hand: false, failure: null, checks: [] }, progress, charts: [] }))),
+      });
+
+      const check = page.perform('check');
+      expect(page.note).toBeNull();
+      await vi.advanceTimersByTimeAsync(600);
+      expect(page.note).toEqual(waiting);
+      finish();
+      await check;
+
+      expect(page.busy).toBeNull();
+      expect(page.note).toBeNull();
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(page.note).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('turns a rejection that is not an API error into one', async () => {
