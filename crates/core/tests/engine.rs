@@ -7,7 +7,7 @@ use serde_json::json;
 
 mod common;
 
-use common::{emulator, lab};
+use common::{emulator, lab, learners_own_table};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_reference_solution_passes_every_check() {
@@ -157,28 +157,7 @@ async fn clean_up_deletes_the_lab_and_only_the_lab() {
         .send()
         .await
         .unwrap();
-    clients
-        .dynamodb
-        .create_table()
-        .table_name("my-own-table")
-        .attribute_definitions(
-            aws_sdk_dynamodb::types::AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            aws_sdk_dynamodb::types::KeySchemaElement::builder()
-                .attribute_name("id")
-                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-        .send()
-        .await
-        .unwrap();
+    learners_own_table(&clients, "my-own-table").await;
 
     let report = engine::clean_up(&clients, &identity, &mut store, &lab).await.unwrap();
     assert!(report.clean(), "{report:#?}");
@@ -328,35 +307,6 @@ async fn the_alarm_lab_form_without_a_threshold_sends_nothing() {
     assert_eq!(run.field_problems.len(), 1, "{run:#?}");
     assert_eq!(run.field_problems[0].field, "threshold");
     assert!(run.action.is_none());
-}
-
-/// A table keyed by `id` made outside any lab, in the clients' region.
-async fn learners_own_table(clients: &awslab_cloud::Clients, name: &str) {
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    };
-    clients
-        .dynamodb
-        .create_table()
-        .table_name(name)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(BillingMode::PayPerRequest)
-        .send()
-        .await
-        .unwrap();
 }
 
 async fn table_names(clients: &awslab_cloud::Clients) -> Vec<String> {

@@ -3,15 +3,12 @@
 //! lines, and the API with the `dev` stage's invoke URL, which answers a request; the learner's
 //! other resources are not listed.
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType,
-};
 use awslab_cloud::explorer::{explore, send_request};
 use awslab_core::engine;
 
 mod common;
 
-use common::{emulator, lab};
+use common::{emulator, lab, learners_own_table};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_explorer_shows_what_the_lab_made_and_only_that() {
@@ -24,28 +21,7 @@ async fn the_explorer_shows_what_the_lab_made_and_only_that() {
         assert!(run.passed(), "step {} failed", step.id);
     }
     // The learner's own table, made outside the lab.
-    clients
-        .dynamodb
-        .create_table()
-        .table_name("my-own-table")
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("id")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("id")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-        .send()
-        .await
-        .expect("CreateTable");
+    learners_own_table(&clients, "my-own-table").await;
 
     let explorer = explore(&clients, &lab.id).await.expect("the explorer reads the target");
 

@@ -36,3 +36,32 @@ async fn emulator_with(mut config: EmulatorConfig) -> (Emulator, Clients) {
             .await;
     (emulator, clients)
 }
+
+/// A table keyed by `id` made outside any lab, in the clients' region.
+pub async fn learners_own_table(clients: &Clients, name: &str) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    clients
+        .dynamodb
+        .create_table()
+        .table_name(name)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+}
