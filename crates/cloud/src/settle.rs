@@ -147,43 +147,95 @@ where
     Ok(())
 }
 
-/// Waits until the function `name` is `Active` with no update in progress, as the SDK's
-/// `function_active_v2` and `function_updated_v2` waiters do. A function that failed to become
-/// active is a failure with Lambda's reason.
+/// Waits until the function `name` is `Active` with no update in progress, with the SDK's own
+/// `function_active_v2` and `function_updated_v2` waiters (which poll `GetFunction` from one
+/// second apart), saying meanwhile what it waits for. A function that failed to become active
+/// or to update is a failure with Lambda's reason.
 pub async fn function_ready(clients: &Clients, name: &str) -> Result<(), Failure> {
-    use aws_sdk_lambda::types::{LastUpdateStatus, State};
-    let failed = |reason: Option<&str>, code: &str| {
-        Failure::local(
-            "lambda",
-            "GetFunctionConfiguration",
-            code,
-            format!("{name}: {}", reason.unwrap_or("the function did not become ready")),
-        )
-    };
-    let not_ready = || failed(Some("still not ready after three minutes"), "FunctionNotReady");
+    use aws_sdk_lambda::client::Waiters;
     let what = Localized::new(
         format!("{name}이(가) Active가 되고 업데이트가 끝나기를"),
         format!("{name} to become Active with no update in progress"),
     );
-    poll(clients, what, not_ready, || async {
-        let config =
-            clients
-                .lambda
-                .get_function_configuration()
-                .function_name(name)
-                .send()
-                .await
-                .map_err(|error| Failure::from_sdk("lambda", "GetFunctionConfiguration", error))?;
-        match (config.state(), config.last_update_status()) {
-            (Some(State::Failed), _) => Err(failed(config.state_reason(), "FunctionFailed")),
-            (_, Some(LastUpdateStatus::Failed)) => {
-                Err(failed(config.last_update_status_reason(), "FunctionUpdateFailed"))
-            }
-            (Some(State::Pending), _) | (_, Some(LastUpdateStatus::InProgress)) => Ok(false),
-            _ => Ok(true),
-        }
+    saying_while(clients, &what, async {
+        let lambda = &clients.lambda;
+        let active = lambda.wait_until_function_active_v2().function_name(name);
+        active
+            .wait(READY_WAIT)
+            .await
+            .map_err(|error| waiter_failure(name, "FunctionFailed", error))?;
+        let updated = lambda.wait_until_function_updated_v2().function_name(name);
+        updated
+            .wait(READY_WAIT)
+            .await
+            .map_err(|error| waiter_failure(name, "FunctionUpdateFailed", error))?;
+        Ok(())
     })
     .await
+}
+
+/// Runs `work`, saying every second after the first that the engine waits for `what`.
+async fn saying_while<T>(
+    clients: &Clients,
+    what: &Localized,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let started = Instant::now();
+    let mut every_second = tokio::time::interval_at(
+        tokio::time::Instant::now() + Duration::from_secs(1),
+        Duration::from_secs(1),
+    );
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = every_second.tick() => clients.progress.waiting(what, started),
+        }
+    }
+}
+
+/// How a Lambda waiter ended without the function being ready, as a failure: Lambda's reason for
+/// a function that failed (`failed_code`), the refusal of a `GetFunction` that failed, or the
+/// deadline.
+fn waiter_failure<E>(
+    name: &str,
+    failed_code: &str,
+    error: aws_smithy_runtime_api::client::waiters::error::WaiterError<
+        aws_sdk_lambda::operation::get_function::GetFunctionOutput,
+        E,
+    >,
+) -> Failure
+where
+    E: aws_sdk_lambda::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    use aws_smithy_runtime_api::client::waiters::error::WaiterError;
+    let local = |code: &str, reason: &str| {
+        Failure::local("lambda", "GetFunction", code, format!("{name}: {reason}"))
+    };
+    match error {
+        WaiterError::FailureState(state) => match state.final_poll().as_result() {
+            Ok(answer) => {
+                let config = answer.configuration();
+                let reason = config
+                    .and_then(|c| c.state_reason().or(c.last_update_status_reason()))
+                    .unwrap_or("the function did not become ready");
+                local(failed_code, reason)
+            }
+            Err(refusal) => Failure::local(
+                "lambda",
+                "GetFunction",
+                refusal.code().unwrap_or("Unknown"),
+                refusal.message().unwrap_or_default().to_string(),
+            ),
+        },
+        WaiterError::ExceededMaxWait(_) => {
+            local("FunctionNotReady", "still not ready after three minutes")
+        }
+        WaiterError::OperationFailed(failed) => {
+            Failure::from_sdk("lambda", "GetFunction", failed.into_error())
+        }
+        other => local("ClientError", &other.to_string()),
+    }
 }
 
 /// The table's status, or `None` when DynamoDB does not know it (yet, or any more).
