@@ -28,6 +28,9 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
         for difference in &result.differences {
             out.push_str(&format!("    {difference}\n"));
         }
+        if let Some(diagnosis) = &result.diagnosis {
+            out.push_str(&format!("    {}\n", diagnosis.get(lang)));
+        }
         if let Some(failure) = &result.failure {
             out.push_str(&format!("    {}: {}\n", failure.code, failure.message));
         }
@@ -107,6 +110,7 @@ mod tests {
             missing: !passed,
             failure: None,
             observed: Value::Null,
+            diagnosis: None,
         }
     }
 

@@ -181,6 +181,7 @@ async fn check_step_with(
                     "a name this check looks up does not exist yet",
                 )),
                 observed: Value::Null,
+                diagnosis: None,
             },
         };
         results.push(result);
@@ -220,6 +221,7 @@ fn quiz_result(
         missing: answer.is_none(),
         failure: None,
         observed,
+        diagnosis: None,
     }
 }
 

@@ -420,3 +420,33 @@ async fn a_taken_name_says_whose_it_is_and_nothing_is_adopted() {
     assert!(failure.explanation.en.contains("made by this lab in an earlier run"), "{failure:#?}");
     assert!(failure.explanation.en.contains("delete it"), "{failure:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_function_that_raises_is_diagnosed_with_its_error_and_its_line() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    for id in ["create-policy", "create-role", "create-table"] {
+        let step = lab.step(id).expect("the step");
+        let run =
+            engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+        assert!(run.passed(), "{run:#?}");
+    }
+    let step = lab.step("create-function").expect("the function step");
+    let mut values = engine::solution_values(step);
+    let broken = "def lambda_handler(event, context):\n    total = event[\"price\"] + \"won\"\n    return {\"code\": 200}\n";
+    values.insert("code".into(), json!(broken));
+    let run = engine::run_step(&clients, &identity, &lab, step, &values).await;
+
+    let stores = run.checks.iter().find(|c| c.id == "function-stores-a-customer").expect("check");
+    assert!(!stores.passed);
+    let diagnosis = stores.diagnosis.as_ref().expect("a diagnosis");
+    assert!(diagnosis.en.starts_with("The function raised TypeError: "), "{diagnosis:#?}");
+    assert!(
+        diagnosis.en.contains("lambda_function.py\", line 2, in lambda_handler"),
+        "{diagnosis:#?}"
+    );
+    assert!(diagnosis.ko.contains("TypeError"), "{diagnosis:#?}");
+    let config = run.checks.iter().find(|c| c.id == "function-config").expect("check");
+    assert!(config.passed && config.diagnosis.is_none(), "{config:#?}");
+}

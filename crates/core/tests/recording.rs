@@ -37,6 +37,7 @@ fn check(id: &str, passed: bool) -> CheckResult {
         missing: !passed,
         failure: None,
         observed: Value::Null,
+        diagnosis: None,
     }
 }
 

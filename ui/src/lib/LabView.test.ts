@@ -105,6 +105,7 @@ const failedRun: StepRun = {
       missing: false,
       failure: null,
       observed: null,
+      diagnosis: null,
     },
   ],
 };

@@ -69,6 +69,36 @@ describe('results panel', () => {
     expect(screen.queryByTestId('action-response')).toBeNull();
   });
 
+  it('says why a function failed, in the learner\'s language, under its check', () => {
+    const raised: StepRun = {
+      ...invoked,
+      action: null,
+      checks: [
+        {
+          id: 'function-stores-a-customer',
+          kind: 'lambda.invocation',
+          passed: false,
+          points: 0,
+          possible: 10,
+          differences: [{ path: 'FunctionError', expected: 'absent', found: '"Unhandled"' }],
+          missing: false,
+          failure: null,
+          observed: null,
+          diagnosis: {
+            ko: '함수가 예외를 던졌습니다: TypeError: unsupported operand',
+            en: 'The function raised TypeError: unsupported operand (at File "/var/task/lambda_function.py", line 2, in lambda_handler).',
+          },
+        },
+      ],
+    };
+    const { unmount } = render(ResultsPanel, { run: raised, checks: [], locale: 'en' });
+    expect(screen.getByTestId('check-diagnosis').textContent).toContain('line 2, in lambda_handler');
+    unmount();
+
+    render(ResultsPanel, { run: raised, checks: [], locale: 'ko' });
+    expect(screen.getByTestId('check-diagnosis').textContent).toBe('함수가 예외를 던졌습니다: TypeError: unsupported operand');
+  });
+
   it('says nothing was sent when the form had problems', () => {
     const problems: StepRun = {
       step_id: 'x',
@@ -94,7 +124,7 @@ describe('charts in the results', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null },
+        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null },
       ],
     };
     const charts = [{ check_id: 'split', svg: { ko: '<svg><text>요청 100번</text></svg>', en: '<svg><text>Answers to 100 requests</text></svg>' } }];
@@ -113,7 +143,7 @@ describe('charts in the results', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null },
+        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null, diagnosis: null },
       ],
     };
     const { unmount } = render(ResultsPanel, { run: checked, checks: [history, mailbox], onAws: true, locale: 'ko' });

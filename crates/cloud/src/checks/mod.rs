@@ -19,7 +19,7 @@ mod sns;
 
 use crate::clients::Clients;
 use crate::failure::Failure;
-use awslab_lab::{CheckKind, expect};
+use awslab_lab::{CheckKind, Localized, expect};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -54,6 +54,9 @@ pub struct CheckResult {
     pub failure: Option<Failure>,
     /// What the target describes (for the app's explorer and for reports).
     pub observed: Value,
+    /// What went wrong, in words, where the answer holds more than its differences show: a
+    /// function's error type, message and where in its code it raised.
+    pub diagnosis: Option<Localized>,
 }
 
 /// What a check needs, with placeholders already filled.
@@ -101,6 +104,7 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
         missing: false,
         failure: None,
         observed: Value::Null,
+        diagnosis: None,
     };
     match observe(clients, spec.kind, &Selector { kind: spec.kind, map: spec.resource }).await {
         Err(failure) => result.failure = Some(failure),
@@ -125,8 +129,49 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     }
     if result.passed {
         result.points = spec.points;
+    } else {
+        result.diagnosis = diagnose(&result.observed);
     }
     result
+}
+
+/// A function's own account of its failure, from an invocation's answer: Lambda puts the
+/// exception in the payload (`errorType`, `errorMessage`, and the trace as Python's `stackTrace`
+/// or Node's `trace`) and only says `FunctionError: Unhandled` beside it.
+fn diagnose(observed: &Value) -> Option<Localized> {
+    observed.get("FunctionError").and_then(Value::as_str)?;
+    let payload = &observed["Payload"];
+    let kind = payload["errorType"].as_str().unwrap_or("Error");
+    let message = payload["errorMessage"].as_str().unwrap_or_default();
+    // Python's trace is a list of lines, innermost last; Node's is "at …" lines, innermost
+    // first. Either way, the line of the learner's own code is the one to show.
+    let trace =
+        if payload["stackTrace"].is_null() { &payload["trace"] } else { &payload["stackTrace"] };
+    let trace: Vec<&str> = match trace {
+        Value::Array(lines) => lines.iter().filter_map(Value::as_str).collect(),
+        Value::String(text) => text.lines().collect(),
+        _ => Vec::new(),
+    };
+    let own = |line: &&str| !line.contains("/var/runtime") && !line.contains("node:internal");
+    let python =
+        trace.iter().rev().find(|line| line.trim_start().starts_with("File ") && own(line));
+    let node = trace.iter().find(|line| line.trim_start().starts_with("at ") && own(line));
+    let place = python.or(node).map(|line| {
+        let first = line.trim().lines().next().unwrap_or_default().trim();
+        first.strip_prefix("at ").unwrap_or(first)
+    });
+    let (at_ko, at_en) = match place {
+        Some(place) => (format!(" (위치: {place})"), format!(" (at {place})")),
+        None => (String::new(), String::new()),
+    };
+    Some(Localized::new(
+        format!(
+            "함수가 예외를 던졌습니다: {kind}: {message}{at_ko}. 함수의 로그(CloudWatch Logs)에 전체 추적이 있습니다."
+        ),
+        format!(
+            "The function raised {kind}: {message}{at_en}. Its log (CloudWatch Logs) holds the whole trace."
+        ),
+    ))
 }
 
 /// A traffic split counts only the answers that came; an expected answer that never came is a
@@ -261,6 +306,30 @@ pub(crate) fn absent_or<T>(failure: Failure) -> Result<Option<T>, Failure> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_node_function_that_raised_is_placed_at_its_own_line() {
+        let observed = json!({
+            "FunctionError": "Unhandled",
+            "Payload": {
+                "errorType": "TypeError",
+                "errorMessage": "Cannot read properties of undefined (reading 'name')",
+                "trace": [
+                    "TypeError: Cannot read properties of undefined (reading 'name')",
+                    "    at Runtime.handler (file:///var/task/index.mjs:3:27)",
+                    "    at Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1173:29)"
+                ]
+            }
+        });
+        let diagnosis = diagnose(&observed).expect("a diagnosis");
+        assert_eq!(
+            diagnosis.en,
+            "The function raised TypeError: Cannot read properties of undefined (reading 'name') \
+             (at Runtime.handler (file:///var/task/index.mjs:3:27)). Its log (CloudWatch Logs) \
+             holds the whole trace."
+        );
+        assert!(diagnose(&json!({ "FunctionError": null, "Payload": {} })).is_none());
+    }
 
     #[test]
     fn an_expected_answer_that_never_came_is_a_zero_share() {

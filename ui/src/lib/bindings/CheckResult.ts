@@ -2,6 +2,7 @@
 import type { CheckKind } from "./CheckKind";
 import type { Difference } from "./Difference";
 import type { Failure } from "./Failure";
+import type { Localized } from "./Localized";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
@@ -27,4 +28,9 @@ failure: Failure | null,
 /**
  * What the target describes (for the app's explorer and for reports).
  */
-observed: JsonValue, };
+observed: JsonValue, 
+/**
+ * What went wrong, in words, where the answer holds more than its differences show: a
+ * function's error type, message and where in its code it raised.
+ */
+diagnosis: Localized | null, };
