@@ -450,3 +450,34 @@ async fn a_function_that_raises_is_diagnosed_with_its_error_and_its_line() {
     let config = run.checks.iter().find(|c| c.id == "function-config").expect("check");
     assert!(config.passed && config.diagnosis.is_none(), "{config:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_500_quotes_the_execution_log_line_behind_it() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    // Every step up to the test call but the permission that lets API Gateway call the function.
+    for step in lab.steps.iter().take_while(|step| step.id != "test-method") {
+        if step.id == "allow-api-gateway" {
+            continue;
+        }
+        let run =
+            engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+        assert!(run.passed(), "{run:#?}");
+    }
+    let step = lab.step("test-method").expect("the test step");
+    let run =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+
+    let answered = run.checks.iter().find(|c| c.id == "test-answers-200").expect("check");
+    assert!(!answered.passed);
+    let diagnosis = answered.diagnosis.as_ref().expect("a diagnosis");
+    assert!(
+        diagnosis.en.starts_with(
+            "API Gateway's execution log says: Execution failed due to configuration error: \
+             Invalid permissions on Lambda function. API Gateway may not invoke the function"
+        ),
+        "{diagnosis:#?}"
+    );
+    assert!(diagnosis.ko.contains("lambda add-permission"), "{diagnosis:#?}");
+}

@@ -135,10 +135,48 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     result
 }
 
+/// What an answer says went wrong beyond its differences: a function's exception, or the line of
+/// API Gateway's execution log behind a 5xx.
+fn diagnose(observed: &Value) -> Option<Localized> {
+    function_raised(observed).or_else(|| execution_failed(observed))
+}
+
+/// The line of a test invocation's execution log that says why API Gateway answered 5xx, with
+/// what it means where it is one a lab meets.
+fn execution_failed(observed: &Value) -> Option<Localized> {
+    if observed["status"].as_i64().is_none_or(|status| status < 500) {
+        return None;
+    }
+    let log = observed["log"].as_str()?;
+    let line = log.lines().find_map(|line| line.find("Execution failed").map(|at| &line[at..]))?;
+    let (ko, en) = if line.contains("Invalid permissions on Lambda function") {
+        (
+            "API Gateway가 함수를 부를 권한이 없습니다. 함수의 리소스 정책에 apigateway.amazonaws.com이 이 API의 소스 ARN으로 lambda:InvokeFunction을 하도록 허용하세요(aws lambda add-permission).",
+            "API Gateway may not invoke the function: its resource policy must allow lambda:InvokeFunction to apigateway.amazonaws.com with this API's source ARN (aws lambda add-permission).",
+        )
+    } else if line.contains("timeout") {
+        (
+            "함수가 API Gateway의 통합 제한 시간(기본 29초) 안에 답하지 않았습니다.",
+            "The function did not answer within API Gateway's integration timeout (29 s by default).",
+        )
+    } else if line.contains("Malformed Lambda proxy response") {
+        (
+            "프록시 통합의 함수는 statusCode와 문자열 body를 돌려줘야 합니다.",
+            "A proxy integration's function must return a statusCode and a string body.",
+        )
+    } else {
+        ("", "")
+    };
+    Some(Localized::new(
+        format!("API Gateway 실행 로그: {line}. {ko}").trim_end().to_string(),
+        format!("API Gateway's execution log says: {line}. {en}").trim_end().to_string(),
+    ))
+}
+
 /// A function's own account of its failure, from an invocation's answer: Lambda puts the
 /// exception in the payload (`errorType`, `errorMessage`, and the trace as Python's `stackTrace`
 /// or Node's `trace`) and only says `FunctionError: Unhandled` beside it.
-fn diagnose(observed: &Value) -> Option<Localized> {
+fn function_raised(observed: &Value) -> Option<Localized> {
     observed.get("FunctionError").and_then(Value::as_str)?;
     let payload = &observed["Payload"];
     let kind = payload["errorType"].as_str().unwrap_or("Error");
