@@ -481,3 +481,28 @@ async fn a_500_quotes_the_execution_log_line_behind_it() {
     );
     assert!(diagnosis.ko.contains("lambda add-permission"), "{diagnosis:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_made_with_another_key_is_diagnosed_at_the_function_that_meets_it() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    for id in ["create-policy", "create-role", "create-table", "create-function"] {
+        let step = lab.step(id).expect("the step");
+        let mut values = engine::solution_values(step);
+        if id == "create-table" {
+            values.insert("partition_key".into(), json!("id"));
+        }
+        engine::run_step(&clients, &identity, &lab, step, &values).await;
+    }
+    let step = lab.step("create-function").expect("the function step");
+    let checks =
+        engine::check_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    let stores = checks.iter().find(|c| c.id == "function-stores-a-customer").expect("check");
+    let diagnosis = stores.diagnosis.as_ref().expect("a diagnosis");
+    assert!(diagnosis.en.contains("Missing the key id in the item"), "{diagnosis:#?}");
+    assert!(diagnosis.en.contains("(at File \"/var/task/lambda_function.py\""), "{diagnosis:#?}");
+    assert!(diagnosis.en.contains("The table's partition key is id"), "{diagnosis:#?}");
+    assert!(diagnosis.en.contains("delete it and create it again"), "{diagnosis:#?}");
+    assert!(diagnosis.ko.contains("테이블을 지우고 다시 만드세요"), "{diagnosis:#?}");
+}

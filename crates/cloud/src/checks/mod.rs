@@ -190,7 +190,13 @@ fn function_raised(observed: &Value) -> Option<Localized> {
         Value::String(text) => text.lines().collect(),
         _ => Vec::new(),
     };
-    let own = |line: &&str| !line.contains("/var/runtime") && !line.contains("node:internal");
+    // The runtime's and the libraries' frames (boto3 raising for DynamoDB, say) are not the
+    // learner's.
+    let own = |line: &&str| {
+        !["/var/runtime", "/var/lang", "site-packages", "dist-packages", "node:internal"]
+            .iter()
+            .any(|theirs| line.contains(theirs))
+    };
     let python =
         trace.iter().rev().find(|line| line.trim_start().starts_with("File ") && own(line));
     let node = trace.iter().find(|line| line.trim_start().starts_with("at ") && own(line));
@@ -202,14 +208,33 @@ fn function_raised(observed: &Value) -> Option<Localized> {
         Some(place) => (format!(" (위치: {place})"), format!(" (at {place})")),
         None => (String::new(), String::new()),
     };
+    let (meaning_ko, meaning_en) = meaning(message);
     Some(Localized::new(
         format!(
-            "함수가 예외를 던졌습니다: {kind}: {message}{at_ko}. 함수의 로그(CloudWatch Logs)에 전체 추적이 있습니다."
+            "함수가 예외를 던졌습니다: {kind}: {message}{at_ko}. {meaning_ko}함수의 로그(CloudWatch Logs)에 전체 추적이 있습니다."
         ),
         format!(
-            "The function raised {kind}: {message}{at_en}. Its log (CloudWatch Logs) holds the whole trace."
+            "The function raised {kind}: {message}{at_en}. {meaning_en}Its log (CloudWatch Logs) holds the whole trace."
         ),
     ))
+}
+
+/// What an error a lab's function meets means, where it is not plain from its message.
+fn meaning(message: &str) -> (String, String) {
+    // DynamoDB's "Missing the key customer_id in the item": the table's key is another than the
+    // item's, and a table's key never changes.
+    if let Some(rest) = message.split("Missing the key ").nth(1) {
+        let key = rest.split_whitespace().next().unwrap_or_default();
+        return (
+            format!(
+                "테이블의 파티션 키가 {key}인데 항목에 {key}가 없습니다. 테이블을 이 실습과 다른 키로 만들었다면, 테이블의 키는 바꿀 수 없으니 테이블을 지우고 다시 만드세요. "
+            ),
+            format!(
+                "The table's partition key is {key}, and the item has none: if the table was made with another key than the lab's, delete it and create it again, since a table's key cannot change. "
+            ),
+        );
+    }
+    (String::new(), String::new())
 }
 
 /// A traffic split counts only the answers that came; an expected answer that never came is a
