@@ -44,3 +44,46 @@ async fn clean_up_holds_while_deletions_and_detachments_propagate() {
     assert!(store.ledger(&lab.id, awslab_core::progress::TargetKind::Emulator).unwrap().is_empty());
     assert!(waited_for("waiting for the table customers to be deleted… "), "{notes:?}");
 }
+
+/// A new function is `Pending` for a moment, and an updated one `InProgress`: the action that
+/// made or changed it returns only once Lambda says it is `Active` with its update done, so the
+/// step's checks (which invoke it) never meet it half made. Straight after Run, Lambda says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_function_is_active_and_updated_when_its_action_returns() {
+    use awslab_cloud::actions::{self, ActionContext};
+    use awslab_lab::ActionKind;
+    let (_emulator, clients) = emulator_keeping_aws_time(11).await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    for id in ["create-policy", "create-role"] {
+        let step = lab.step(id).expect("the step");
+        let run =
+            engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+        assert!(run.passed(), "{run:#?}");
+    }
+    let ctx = ActionContext { clients: &clients, lab_id: &lab.id, step_id: "create-function" };
+    let role = format!("arn:aws:iam::{}:role/aws-lab-dynamodb-role", identity.account);
+    let code = "def lambda_handler(event, context):\n    return 1\n";
+    let params = serde_json::json!({
+        "function_name": "ready", "runtime": "python3.12", "role": role,
+        "handler": "lambda_function.lambda_handler", "code": code,
+    });
+    let serde_json::Value::Object(params) = params else { unreachable!() };
+    let state = || async {
+        let config = clients.lambda.get_function_configuration().function_name("ready").send();
+        let config = config.await.expect("GetFunctionConfiguration");
+        let state = config.state().map(|s| s.as_str().to_string());
+        (state, config.last_update_status().map(|s| s.as_str().to_string()))
+    };
+    let active = (Some("Active".to_string()), Some("Successful".to_string()));
+
+    let created = actions::run(&ctx, ActionKind::LambdaCreateFunction, &params).await;
+    assert!(created.succeeded(), "{created:#?}");
+    assert_eq!(state().await, active, "straight after CreateFunction's Run");
+
+    let mut changed = params.clone();
+    changed.insert("code".into(), "def lambda_handler(event, context):\n    return 2\n".into());
+    let updated = actions::run(&ctx, ActionKind::LambdaUpdateFunctionCode, &changed).await;
+    assert!(updated.succeeded(), "{updated:#?}");
+    assert_eq!(state().await, active, "straight after UpdateFunctionCode's Run");
+}
