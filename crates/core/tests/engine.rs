@@ -506,3 +506,40 @@ async fn a_table_made_with_another_key_is_diagnosed_at_the_function_that_meets_i
     assert!(diagnosis.en.contains("delete it and create it again"), "{diagnosis:#?}");
     assert!(diagnosis.ko.contains("테이블을 지우고 다시 만드세요"), "{diagnosis:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_step_run_twice_makes_one_api_and_never_takes_the_learners() {
+    let (_emulator, clients) = emulator().await;
+    let identity = clients.whoami().await.expect("whoami");
+    let lab = lab("serverless-api");
+    let step = lab.step("create-api").expect("the API step");
+    let names = || async {
+        let apis = clients.apigateway.get_rest_apis().send().await.expect("GetRestApis");
+        apis.items().iter().filter_map(|api| api.name().map(str::to_string)).collect::<Vec<_>>()
+    };
+
+    let first =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    assert!(first.passed(), "{first:#?}");
+    let again =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    assert!(again.passed(), "{again:#?}");
+    let response = &again.action.as_ref().expect("the action").response;
+    assert_eq!(response["reused"], true, "{response:#?}");
+    assert_eq!(response["id"], first.action.as_ref().unwrap().response["id"]);
+    assert_eq!(names().await, ["customer-api"], "one API of the name");
+
+    // An API of the same name that the learner made: refused, and no second one.
+    let id = first.action.as_ref().unwrap().response["id"].as_str().unwrap().to_string();
+    clients.apigateway.delete_rest_api().rest_api_id(&id).send().await.expect("DeleteRestApi");
+    clients.apigateway.create_rest_api().name("customer-api").send().await.expect("their own");
+    let refused =
+        engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
+    let failure = refused.action.as_ref().and_then(|a| a.failure.clone()).expect("refused");
+    assert_eq!(failure.code, "ConflictException");
+    assert!(
+        failure.explanation.en.contains("customer-api was already in this account"),
+        "{failure:#?}"
+    );
+    assert_eq!(names().await, ["customer-api"], "still one API of the name");
+}

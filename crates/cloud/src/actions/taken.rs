@@ -88,6 +88,60 @@ pub(super) async fn refuse_foreign_alarm(
     Err(failure)
 }
 
+/// The REST API of that name this lab already made here, to reuse when it is what the step asks
+/// for (`reused: true` in the answer, and no call made); a refusal when it is not, or when the
+/// name is taken by an API the lab did not make. `None` when no API has that name.
+pub(super) async fn existing_api(
+    ctx: &ActionContext<'_>,
+    name: &str,
+    endpoint: &str,
+) -> Result<Option<serde_json::Value>, Failure> {
+    let mut apis =
+        ctx.clients.apigateway.get_rest_apis().limit(500).into_paginator().items().send();
+    while let Some(api) = apis.next().await {
+        let api = api.map_err(|error| Failure::from_sdk("apigateway", "GetRestApis", error))?;
+        if api.name() != Some(name) {
+            continue;
+        }
+        let id = api.id().unwrap_or_default();
+        let lab = api.tags().and_then(|tags| tags.get(LAB_TAG)).cloned();
+        let owner = lab.map_or(Owner::Unmarked, Owner::Lab);
+        // Named by its name in the explanation: the learner knows the API by it.
+        let resource = Created { kind: "apigateway.rest_api".into(), id: name.to_string() };
+        let types: Vec<&str> = api
+            .endpoint_configuration()
+            .map(|c| c.types().iter().map(|t| t.as_str()).collect())
+            .unwrap_or_default();
+        if owner.is_lab(ctx.lab_id) && types == [endpoint] {
+            return Ok(Some(serde_json::json!({
+                "id": id,
+                "name": name,
+                "rootResourceId": api.root_resource_id(),
+                "reused": true,
+            })));
+        }
+        let message = if owner.is_lab(ctx.lab_id) {
+            format!(
+                "{name} ({id}) was made by this lab with endpoint type {}, and this step asks \
+                 for {endpoint}; an API's endpoint type is not changed here: delete it and Run \
+                 again",
+                types.join(", ")
+            )
+        } else {
+            format!("an API named {name} ({id}) already exists here; awslab makes no second one")
+        };
+        let mut failure =
+            Failure::local("apigateway", "CreateRestApi", "ConflictException", message);
+        if !owner.is_lab(ctx.lab_id)
+            && let Some(explanation) = whose(ctx.lab_id, &resource, &owner)
+        {
+            failure.explanation = explanation;
+        }
+        return Err(failure);
+    }
+    Ok(None)
+}
+
 /// What to do about `resource`, found to be `owner`'s, when a step wanted its name.
 fn whose(lab_id: &str, resource: &Created, owner: &Owner) -> Option<Localized> {
     let name = resource.id.rsplit(['/', ':']).next().unwrap_or(&resource.id);
