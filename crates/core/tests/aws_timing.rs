@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 mod common;
 
-use common::{emulator_keeping_aws_time, lab};
+use common::{emulator_keeping_aws_time, lab, solve};
 
 /// The steps wait for the table to be `ACTIVE`, saying so while they wait. Clean-up right after
 /// the lab's role was detached from its policy and its table deleted: IAM still lists the role
@@ -23,11 +23,8 @@ async fn clean_up_holds_while_deletions_and_detachments_propagate() {
     let identity = clients.whoami().await.expect("whoami");
     let lab = lab("serverless-api");
     let mut store = ProgressStore::open_in_memory().unwrap();
-    for id in ["create-policy", "create-role", "create-table"] {
-        let step = lab.step(id).expect("the step");
-        let run =
-            engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
-        assert!(run.passed(), "{run:#?}");
+    let ids = ["create-policy", "create-role", "create-table"];
+    for run in solve(&clients, &identity, &lab, &ids).await {
         engine::record_created(&mut store, &clients, &identity, &lab, &run, 1).unwrap();
     }
     let waited_for = |what: &str| notes.lock().unwrap().iter().any(|note| note.contains(what));
@@ -55,12 +52,7 @@ async fn a_function_is_active_and_updated_when_its_action_returns() {
     let (_emulator, clients) = emulator_keeping_aws_time(11).await;
     let identity = clients.whoami().await.expect("whoami");
     let lab = lab("serverless-api");
-    for id in ["create-policy", "create-role"] {
-        let step = lab.step(id).expect("the step");
-        let run =
-            engine::run_step(&clients, &identity, &lab, step, &engine::solution_values(step)).await;
-        assert!(run.passed(), "{run:#?}");
-    }
+    solve(&clients, &identity, &lab, &["create-policy", "create-role"]).await;
     let ctx = ActionContext { clients: &clients, lab_id: &lab.id, step_id: "create-function" };
     let role = format!("arn:aws:iam::{}:role/aws-lab-dynamodb-role", identity.account);
     let code = "def lambda_handler(event, context):\n    return 1\n";

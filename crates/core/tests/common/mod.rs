@@ -65,3 +65,21 @@ pub async fn learners_own_table(clients: &Clients, name: &str) {
         .await
         .unwrap();
 }
+
+/// Runs the reference solution of the steps `ids` of `lab`, in order; each must pass.
+pub async fn solve(
+    clients: &Clients,
+    identity: &awslab_cloud::Identity,
+    lab: &Lab,
+    ids: &[&str],
+) -> Vec<awslab_core::engine::StepRun> {
+    let mut runs = Vec::new();
+    for id in ids {
+        let step = lab.step(id).unwrap_or_else(|| panic!("{} has no step {id}", lab.id));
+        let values = awslab_core::engine::solution_values(step);
+        let run = awslab_core::engine::run_step(clients, identity, lab, step, &values).await;
+        assert!(run.passed(), "step {id} failed: {run:#?}");
+        runs.push(run);
+    }
+    runs
+}
