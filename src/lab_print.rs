@@ -2,7 +2,7 @@
 //! that count for nothing on the target (offline-only ones on AWS), a step the learner does by
 //! hand there, and the score on the target. Text only, so it is tested without a target.
 
-use awslab_cloud::checks::CheckResult;
+use awslab_cloud::checks::{CheckResult, HistoryKind};
 use awslab_lab::grade::Score;
 use awslab_lab::{Lang, Step, TargetKind};
 
@@ -13,6 +13,16 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
     for result in results {
         let mark = if result.passed { "✓" } else { "✗" };
         out.push_str(&format!("  {mark} {}  {}/{}\n", result.id, result.points, result.possible));
+        if let Some(history) = &result.history {
+            let when = match (history.kind, lang) {
+                (HistoryKind::Answered, Lang::Ko) => "답한 시각",
+                (HistoryKind::Answered, Lang::En) => "answered",
+                (HistoryKind::Kept | HistoryKind::Undone, Lang::Ko) => "통과한 시각",
+                (HistoryKind::Kept | HistoryKind::Undone, Lang::En) => "passed",
+            };
+            let at = awslab_core::clock::utc_text(history.at_ms);
+            out.push_str(&format!("    {} ({when} {at} UTC)\n", history.note.get(lang)));
+        }
         if result.passed {
             continue;
         }
@@ -111,6 +121,7 @@ mod tests {
             failure: None,
             observed: Value::Null,
             diagnosis: None,
+            history: None,
         }
     }
 

@@ -86,8 +86,8 @@ pub fn check(
     }
 }
 
-/// Proves every lab on a fresh emulator of its own: its checks fail on the starting state and
-/// pass after the reference solution. Prints a line per lab; false when any proof fails.
+/// Proves every lab on a fresh emulator of its own: its checks fail on the starting state, pass
+/// after the reference solution, and a full check at the end gives the same score. Prints a line per lab; false when any proof fails.
 fn prove_all(labs: &[Lab], clockwork: awslab_emulator::Clockwork) -> Result<bool> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
@@ -102,7 +102,7 @@ fn prove_all(labs: &[Lab], clockwork: awslab_emulator::Clockwork) -> Result<bool
                     format!("; AWS only, not proven offline: {}", proof.skipped.join(", "))
                 };
                 println!(
-                    "ok   {:width$}  proven: every check fails at the start and passes after the solution{skipped}",
+                    "ok   {:width$}  proven: every check fails at the start, passes after the solution, and a full check at the end keeps the score{skipped}",
                     lab.id
                 );
                 continue;
@@ -115,6 +115,17 @@ fn prove_all(labs: &[Lab], clockwork: awslab_emulator::Clockwork) -> Result<bool
                 for problem in problems {
                     println!("FAIL {}: step {step}: the solution fails: {problem}", lab.id);
                 }
+            }
+            if let Some((before, after)) = proof.scores.filter(|_| !proof.recheck_lost.is_empty())
+            {
+                println!(
+                    "FAIL {}: a full check after the solution scores {after}, not {before}: \
+                     mark a check that a later step changes on purpose with `changed_by`",
+                    lab.id
+                );
+            }
+            for lost in &proof.recheck_lost {
+                println!("FAIL {}: on the full check at the end, {lost}", lab.id);
             }
         }
         Ok(all_hold)

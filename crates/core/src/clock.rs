@@ -35,3 +35,22 @@ impl Clock for FixedClock {
         self.0
     }
 }
+
+/// `2024-05-01 12:00:03`: a time in unix milliseconds as reports and the CLI write it, in UTC
+/// (said next to it, since a learner's clock may be anywhere).
+pub fn utc_text(ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|at| at.format(format).ok())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_are_written_in_utc() {
+        assert_eq!(super::utc_text(0), "1970-01-01 00:00:00");
+        assert_eq!(super::utc_text(1_714_564_803_000), "2024-05-01 12:00:03");
+    }
+}

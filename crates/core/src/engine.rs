@@ -11,6 +11,7 @@
 //! the target (on AWS, those reading the offline mailbox) do not run there.
 
 use crate::progress::{CheckRecord, LedgerEntry, ProgressError, ProgressStore, TargetKind};
+use crate::recheck;
 use awslab_cloud::actions::{self, ActionContext, ActionRun, Created};
 use awslab_cloud::checks::{self, CheckResult, CheckSpec};
 use awslab_cloud::cleanup::{self, CleanupReport};
@@ -86,6 +87,10 @@ pub fn validate(step: &Step, values: &FormValues) -> Vec<FieldProblem> {
         .collect()
 }
 
+/// Earlier results that a run or a check keeps instead of looking again, by check id (which
+/// ones is `recheck`'s rule).
+pub type Kept = std::collections::HashMap<String, CheckResult>;
+
 /// Runs a step: validate, act, check.
 pub async fn run_step(
     clients: &Clients,
@@ -93,6 +98,18 @@ pub async fn run_step(
     lab: &Lab,
     step: &Step,
     values: &FormValues,
+) -> StepRun {
+    run_step_keeping(clients, identity, lab, step, values, &Kept::new()).await
+}
+
+/// Runs a step like [`run_step`], answering the checks in `kept` with their kept result.
+pub async fn run_step_keeping(
+    clients: &Clients,
+    identity: &Identity,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+    kept: &Kept,
 ) -> StepRun {
     let mut run = StepRun {
         step_id: step.id.clone(),
@@ -121,7 +138,7 @@ pub async fn run_step(
         let context = ActionContext { clients, lab_id: &lab.id, step_id: &step.id };
         run.action = Some(actions::run(&context, action.id, &rendered).await);
     }
-    run.checks = check_step_with(clients, &mut bindings, step).await;
+    run.checks = check_step_with(clients, &mut bindings, step, kept).await;
     run
 }
 
@@ -133,17 +150,34 @@ pub async fn check_step(
     step: &Step,
     values: &FormValues,
 ) -> Vec<CheckResult> {
+    check_step_keeping(clients, identity, lab, step, values, &Kept::new()).await
+}
+
+/// Runs a step's checks like [`check_step`], answering those in `kept` with their kept result.
+pub async fn check_step_keeping(
+    clients: &Clients,
+    identity: &Identity,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+    kept: &Kept,
+) -> Vec<CheckResult> {
     let mut bindings = Bindings::new(values.clone(), &identity.account, clients.region(), &lab.id);
-    check_step_with(clients, &mut bindings, step).await
+    check_step_with(clients, &mut bindings, step, kept).await
 }
 
 async fn check_step_with(
     clients: &Clients,
     bindings: &mut Bindings,
     step: &Step,
+    kept: &Kept,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
     for check in step.checks_on(target_kind(clients)) {
+        if let Some(result) = kept.get(&check.id) {
+            results.push(result.clone());
+            continue;
+        }
         let resource = Value::Object(check.resource.clone().into_iter().collect());
         let filled = match fill(clients, bindings, &resource).await {
             Ok(resource) => {
@@ -182,6 +216,7 @@ async fn check_step_with(
                 )),
                 observed: Value::Null,
                 diagnosis: None,
+                history: None,
             },
         };
         results.push(result);
@@ -222,6 +257,7 @@ fn quiz_result(
         failure: None,
         observed,
         diagnosis: None,
+        history: None,
     }
 }
 
@@ -233,26 +269,34 @@ async fn fill(clients: &Clients, bindings: &mut Bindings, value: &Value) -> Resu
     })
 }
 
-/// What proving a lab found: checks that pass before anything was made, and steps whose
-/// reference solution does not pass its checks.
+/// What proving a lab found: checks that pass before anything was made, steps whose reference
+/// solution does not pass its checks, and checks a full re-check afterwards no longer passes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Proof {
     /// `step/check` ids that passed on the starting state (a check that cannot fail).
     pub pass_too_early: Vec<String>,
     /// Steps whose solution failed, with what went wrong in words.
     pub solution_failures: Vec<(String, Vec<String>)>,
+    /// Checks that passed after their step's solution but fail when the whole lab is checked
+    /// again at its end (a score that would change with nothing undone), with what was found.
+    pub recheck_lost: Vec<String>,
+    /// The score after the solution, and after the full re-check that followed.
+    pub scores: Option<(u32, u32)>,
     /// Steps left out on this target (`targets = "aws"` on the emulator).
     pub skipped: Vec<String>,
 }
 
 impl Proof {
     pub fn holds(&self) -> bool {
-        self.pass_too_early.is_empty() && self.solution_failures.is_empty()
+        self.pass_too_early.is_empty()
+            && self.solution_failures.is_empty()
+            && self.recheck_lost.is_empty()
     }
 }
 
-/// Proves a lab on a fresh target: every check fails on the starting state, and after the
-/// reference solution of each step, in order, that step's checks pass.
+/// Proves a lab on a fresh target: every check fails on the starting state; after the
+/// reference solution of each step, in order, that step's checks pass; and a full check of the
+/// lab after that, by the rule of `recheck`, gives the same score.
 pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
     let target = target_kind(clients);
     let runs_here = |step: &Step| step.runs_on(target);
@@ -264,40 +308,89 @@ pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
             }
         }
     }
+    // The proof's own record of the run, as a learner's progress would hold it.
+    let mut store = match ProgressStore::open_in_memory() {
+        Ok(store) => store,
+        Err(error) => {
+            proof.solution_failures.push(("(all)".into(), vec![error.to_string()]));
+            return proof;
+        }
+    };
+    let mut at_ms = 0;
+    let mut record = |store: &mut ProgressStore, step: &Step, results: &[CheckResult]| {
+        at_ms += 1;
+        let new: Vec<CheckResult> =
+            results.iter().filter(|result| recheck::is_new(result)).cloned().collect();
+        record_checks(store, lab, &step.id, &new, target, at_ms).map_err(|error| error.to_string())
+    };
     for step in &lab.steps {
         if !runs_here(step) {
             proof.skipped.push(step.id.clone());
             continue;
         }
         let run = run_step(clients, identity, lab, step, &solution_values(step)).await;
-        if run.passed() {
+        let mut problems = Vec::new();
+        if let Err(error) = record(&mut store, step, &run.checks) {
+            problems.push(error);
+        }
+        if run.passed() && problems.is_empty() {
             continue;
         }
-        let mut problems: Vec<String> = run
-            .field_problems
-            .iter()
-            .map(|problem| format!("field {}: {}", problem.field, problem.message.en))
-            .collect();
+        problems.extend(
+            run.field_problems
+                .iter()
+                .map(|problem| format!("field {}: {}", problem.field, problem.message.en)),
+        );
         problems.extend(run.failure.iter().map(ToString::to_string));
         if let Some(failure) = run.action.as_ref().and_then(|action| action.failure.as_ref()) {
             problems.push(failure.to_string());
         }
-        for check in run.checks.iter().filter(|check| !check.passed) {
-            let mut line = format!("check {}:", check.id);
-            if check.missing {
-                line.push_str(" the resource does not exist;");
-            }
-            for difference in &check.differences {
-                line.push_str(&format!(" {difference};"));
-            }
-            if let Some(failure) = &check.failure {
-                line.push_str(&format!(" {failure};"));
-            }
-            problems.push(line.trim_end_matches(';').to_string());
-        }
+        problems.extend(run.checks.iter().filter(|check| !check.passed).map(describe_failed));
         proof.solution_failures.push((step.id.clone(), problems));
     }
+    if !proof.solution_failures.is_empty() {
+        return proof;
+    }
+    let score = |store: &ProgressStore| {
+        crate::status::lab_progress(lab, store, target).map(|standing| standing.score.earned)
+    };
+    let before = score(&store);
+    for step in lab.steps.iter().filter(|step| runs_here(step)) {
+        let values = default_values(step);
+        let kept = match recheck::kept(lab, &store, target, step, &values) {
+            Ok(kept) => kept,
+            Err(error) => {
+                proof.recheck_lost.push(format!("{}: {error}", step.id));
+                continue;
+            }
+        };
+        let results = check_step_keeping(clients, identity, lab, step, &values, &kept).await;
+        for result in results.iter().filter(|result| !result.passed) {
+            proof.recheck_lost.push(format!("{}/{}", step.id, describe_failed(result)));
+        }
+        if let Err(error) = record(&mut store, step, &results) {
+            proof.recheck_lost.push(format!("{}: {error}", step.id));
+        }
+    }
+    if let (Ok(before), Ok(after)) = (before, score(&store)) {
+        proof.scores = Some((before, after));
+    }
     proof
+}
+
+/// A failed check in one line: `check id: what differs; …`.
+fn describe_failed(check: &CheckResult) -> String {
+    let mut line = format!("check {}:", check.id);
+    if check.missing {
+        line.push_str(" the resource does not exist;");
+    }
+    for difference in &check.differences {
+        line.push_str(&format!(" {difference};"));
+    }
+    if let Some(failure) = &check.failure {
+        line.push_str(&format!(" {failure};"));
+    }
+    line.trim_end_matches(';').to_string()
 }
 
 /// Why a lab could not be proven offline: no emulator to prove it on.

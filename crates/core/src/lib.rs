@@ -22,6 +22,8 @@
 //! - `lab_view`: a lab as the lab view shows it (HTML in both languages, forms, checks, hints).
 //! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
+//! - `recheck`: how a new run or check meets the results recorded before (kept, answered,
+//!   undone), so a score records what the learner built.
 //! - `report`: a lab's report as JSON and as a self-contained HTML page, with an integrity hash,
 //!   and writing it to the file the learner named.
 //!
@@ -37,6 +39,7 @@ pub mod lab_view;
 pub mod offline;
 pub mod progress;
 pub mod progress_slot;
+pub mod recheck;
 pub mod report;
 pub mod session;
 pub mod status;

@@ -209,6 +209,28 @@ impl ProgressStore {
         })
     }
 
+    /// The latest result on `target` of every check recorded for the lab, ordered by step id
+    /// then check id: a standing on one target is never made of results from the other.
+    pub fn latest_checks_on(
+        &self,
+        lab_id: &str,
+        target: TargetKind,
+    ) -> Result<Vec<CheckRecord>, ProgressError> {
+        self.read(|conn| {
+            let mut query = conn.prepare_cached(&format!(
+                "SELECT {CHECK_COLUMNS} FROM (
+                     SELECT *, row_number() OVER (
+                         PARTITION BY step_id, check_id ORDER BY at_ms DESC, id DESC
+                     ) AS recency
+                     FROM check_result WHERE lab_id = ?1 AND target = ?2
+                 )
+                 WHERE recency = 1
+                 ORDER BY step_id, check_id"
+            ))?;
+            query.query_map([lab_id, target.as_str()], CheckRecord::from_row)?.collect()
+        })
+    }
+
     /// Every result recorded for the lab, oldest first (by `at_ms`, then by recording order).
     pub fn check_history(&self, lab_id: &str) -> Result<Vec<CheckRecord>, ProgressError> {
         self.read(|conn| {

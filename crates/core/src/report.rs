@@ -59,7 +59,12 @@ pub struct ReportCheck {
     pub possible: u32,
     /// `emulator` or `aws`, when it ran; `None` when it never ran.
     pub target: Option<String>,
+    /// When its latest result was recorded.
     pub at_ms: Option<i64>,
+    /// When it passed: the first of the passes it has held since (a re-check that passes again
+    /// does not move it); `None` unless it passes now.
+    #[serde(default)]
+    pub passed_at_ms: Option<i64>,
 }
 
 /// A report and its integrity hash.
@@ -80,7 +85,18 @@ impl Report {
         generated_at_ms: i64,
     ) -> Result<Report, ProgressError> {
         let progress = lab_progress(lab, store, target)?;
-        let latest = store.latest_checks(&lab.id)?;
+        let latest = store.latest_checks_on(&lab.id, target)?;
+        let history = store.check_history(&lab.id)?;
+        // When each check's current run of passes on the target began.
+        let passed_since = |step_id: &str, check_id: &str| {
+            let mut since = None;
+            for record in history.iter().filter(|record| {
+                record.target == target && record.step_id == step_id && record.check_id == check_id
+            }) {
+                since = if record.passed { since.or(Some(record.at_ms)) } else { None };
+            }
+            since
+        };
         let steps = lab
             .steps
             .iter()
@@ -115,6 +131,11 @@ impl Report {
                             possible: if graded { check.points } else { 0 },
                             target: record.map(|r| r.target.as_str().to_string()),
                             at_ms: record.map(|r| r.at_ms),
+                            passed_at_ms: if passed {
+                                passed_since(&step.id, &check.id)
+                            } else {
+                                None
+                            },
                         }
                     })
                     .collect(),
@@ -172,7 +193,7 @@ impl Report {
                     "<tr><td></td><td>{}</td><td class=\"{class}\">{mark}</td><td>{}</td><td>{}</td><td>{}/{}</td></tr>\n",
                     escape(&check.id),
                     check.target.as_deref().map_or("—".to_string(), escape),
-                    check.at_ms.map_or("—".to_string(), format_time),
+                    check.passed_at_ms.or(check.at_ms).map_or("—".to_string(), crate::clock::utc_text),
                     check.points,
                     check.possible
                 ));
@@ -229,7 +250,7 @@ code {{ word-break: break-all; }}
             lab_id = escape(&c.lab_id),
             target_name = escape(words.target_name(&c.target)),
             version = escape(&c.app_version),
-            generated = format_time(c.generated_at_ms),
+            generated = crate::clock::utc_text(c.generated_at_ms),
             rows = rows,
             sha = self.sha256,
             json = self.to_json().replace("</", "<\\/"),
@@ -272,7 +293,7 @@ impl Words {
                 check: "확인 항목",
                 result: "결과",
                 target: "대상",
-                time: "시각 (UTC)",
+                time: "통과 또는 확인 시각 (UTC)",
                 points: "점수",
                 integrity: "무결성",
                 integrity_note: "(아래에 담긴 보고서 내용을 정규화한 JSON의 해시)",
@@ -290,7 +311,7 @@ impl Words {
                 check: "check",
                 result: "result",
                 target: "target",
-                time: "time (UTC)",
+                time: "passed, or last checked (UTC)",
                 points: "points",
                 integrity: "Integrity",
                 integrity_note: "over the report's content as canonical JSON (below).",
@@ -354,24 +375,9 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// `2024-05-01 12:00:03`, UTC.
-fn format_time(ms: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|at| at.format(format).ok())
-        .unwrap_or_else(|| ms.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_are_written_in_utc() {
-        assert_eq!(format_time(0), "1970-01-01 00:00:00");
-        assert_eq!(format_time(1_714_564_803_000), "2024-05-01 12:00:03");
-    }
 
     #[test]
     fn canonical_json_sorts_keys_at_every_level() {

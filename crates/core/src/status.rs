@@ -1,9 +1,10 @@
 //! A learner's standing in a lab: each step's status and the lab's score, derived from the
 //! progress store and the lab as it is now (nothing derived is stored).
 //!
-//! A standing is taken on one target, the one the learner is on: only the checks graded there
-//! count (on AWS, offline-only checks such as the mailbox's are left out of both what was earned
-//! and what was possible, so a result recorded offline for one cannot lift an AWS score).
+//! A standing is taken on one target, the one the learner is on, from the results recorded on
+//! that target only: what was built offline never counts on AWS, nor the other way round. Only
+//! the checks graded there count (on AWS, offline-only checks such as the mailbox's are left out
+//! of both what was earned and what was possible).
 //!
 //! A step is **offline only** when it has checks and none is graded on the target; otherwise it
 //! is **passed** when the latest result of every one of its graded checks passed; **skipped**
@@ -54,7 +55,7 @@ pub fn lab_progress(
     target: TargetKind,
 ) -> Result<LabProgress, ProgressError> {
     let latest: HashMap<(String, String), CheckRecord> = store
-        .latest_checks(&lab.id)?
+        .latest_checks_on(&lab.id, target)?
         .into_iter()
         .map(|record| ((record.step_id.clone(), record.check_id.clone()), record))
         .collect();
@@ -263,9 +264,9 @@ mod tests {
         assert!(others.clone().all(|s| s.status == StepStatus::Passed));
         assert_eq!(others.map(|s| s.possible).sum::<u32>(), 110);
 
-        // Offline the same results leave the mailbox check to do.
+        // Offline, results recorded on AWS count for nothing.
         let offline = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
-        assert_eq!((offline.score.earned, offline.score.possible), (110, 115));
+        assert_eq!((offline.score.earned, offline.score.possible), (0, 115));
         assert_eq!(status_of(&offline, "read-alarm-email"), StepStatus::NotStarted);
     }
 
@@ -292,8 +293,10 @@ mod tests {
         assert!(!on_aws.score.passed);
         assert_eq!(status_of(&on_aws, "read-alarm-email"), StepStatus::OfflineOnly);
 
+        // Offline only what was built offline counts: the mailbox check.
         let offline = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
-        assert_eq!((offline.score.earned, offline.score.possible), (80, 115), "it counts offline");
+        assert_eq!((offline.score.earned, offline.score.possible), (5, 115));
         assert_eq!(status_of(&offline, "read-alarm-email"), StepStatus::Passed);
+        assert_eq!(status_of(&offline, "launch-instance"), StepStatus::NotStarted);
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The recording rule: a run's check results are recorded unless the run sent nothing (a field
 //! broke a rule, or a placeholder could not be filled), and what its action created goes to
-//! the ledger. A run whose action failed did reach the target, and its checks looked at what is
+//! the ledger. Results kept from an earlier record (`recheck`) are not recorded again. A run whose action failed did reach the target, and its checks looked at what is
 //! there now, so they are recorded: the standing is what the target shows. Progress is written
 //! before the outcome is returned, so what the window shows is what a restart will show.
 //!
@@ -20,6 +20,7 @@ use crate::clock::Clock;
 use crate::engine::{self, FormValues, StepRun};
 use crate::progress::{ProgressError, ProgressStore};
 use crate::progress_slot::ProgressSlot;
+use crate::recheck;
 use crate::status::{self, LabProgress};
 use crate::target::Connection;
 
@@ -49,7 +50,8 @@ pub async fn run_step(
     values: &FormValues,
 ) -> Result<StepOutcome, ProgressError> {
     let Connection { clients, identity } = connection;
-    let run = engine::run_step(clients, identity, lab, step, values).await;
+    let kept = kept_results(connection, progress, lab, step, values)?;
+    let run = engine::run_step_keeping(clients, identity, lab, step, values, &kept).await;
     progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
 }
 
@@ -63,7 +65,8 @@ pub async fn check_step(
     values: &FormValues,
 ) -> Result<StepOutcome, ProgressError> {
     let Connection { clients, identity } = connection;
-    let checks = engine::check_step(clients, identity, lab, step, values).await;
+    let kept = kept_results(connection, progress, lab, step, values)?;
+    let checks = engine::check_step_keeping(clients, identity, lab, step, values, &kept).await;
     let run = StepRun {
         step_id: step.id.clone(),
         field_problems: Vec::new(),
@@ -75,18 +78,37 @@ pub async fn check_step(
     progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
 }
 
-/// Records a run by the rule above and answers it with the standing after it.
+/// The earlier results a run or check of `step` keeps (`recheck`'s rule).
+fn kept_results(
+    connection: &Connection,
+    progress: &ProgressSlot,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+) -> Result<engine::Kept, ProgressError> {
+    let target = engine::target_kind(&connection.clients);
+    progress.with_store(|store, _| recheck::kept(lab, store, target, step, values))?
+}
+
+/// Records a run by the rule above and answers it with the standing after it. Results kept
+/// from an earlier record are not recorded again; a result that passed before and fails now is
+/// marked undone.
 pub fn record_run(
     store: &mut ProgressStore,
     connection: &Connection,
     lab: &Lab,
-    run: StepRun,
+    mut run: StepRun,
     at_ms: i64,
 ) -> Result<StepOutcome, ProgressError> {
     let clients = &connection.clients;
     let kind = engine::target_kind(clients);
+    if let Some(step) = lab.step(&run.step_id) {
+        recheck::mark_undone(lab, store, kind, step, &mut run.checks)?;
+    }
     if sent_something(&run) {
-        engine::record_checks(store, lab, &run.step_id, &run.checks, kind, at_ms)?;
+        let new: Vec<CheckResult> =
+            run.checks.iter().filter(|result| recheck::is_new(result)).cloned().collect();
+        engine::record_checks(store, lab, &run.step_id, &new, kind, at_ms)?;
     }
     engine::record_created(store, clients, &connection.identity, lab, &run, at_ms)?;
     Ok(StepOutcome {

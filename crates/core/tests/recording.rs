@@ -38,6 +38,7 @@ fn check(id: &str, passed: bool) -> CheckResult {
         failure: None,
         observed: Value::Null,
         diagnosis: None,
+        history: None,
     }
 }
 

@@ -132,9 +132,33 @@ fn a_report_on_aws_names_its_target_and_grades_no_offline_only_check() {
     assert!(html.contains("target AWS"), "{html}");
     assert!(html.contains(r#"<td class="ungraded">offline only, not graded on AWS</td>"#));
 
+    // Offline only what was recorded offline counts: the mailbox check.
     let offline = Report::build(&lab, &store, TargetKind::Emulator, Lang::Ko, 3).unwrap();
-    assert_eq!((offline.content.earned, offline.content.possible), (115, 115));
+    assert_eq!((offline.content.earned, offline.content.possible), (5, 115));
     assert!(offline.to_html().contains("대상 오프라인 에뮬레이터"));
+}
+
+#[test]
+fn a_check_passed_at_the_start_of_its_current_run_of_passes() {
+    let lab = lab_named("cloudwatch-alarm");
+    let (step, check) = lab.checks().next().unwrap();
+    let at = |passed, at_ms| record(&step.id, &check.id, passed, check.points, at_ms);
+    let mut store = ProgressStore::open_in_memory().unwrap();
+    store.record_checks(&lab.id, &[at(true, 1_000), at(true, 2_000)]).unwrap();
+
+    let first = Report::build(&lab, &store, TargetKind::Emulator, Lang::En, 9).unwrap();
+    let reported = &first.content.steps[0].checks[0];
+    assert_eq!((reported.passed_at_ms, reported.at_ms), (Some(1_000), Some(2_000)));
+    assert!(first.to_html().contains("1970-01-01 00:00:01"), "a re-check does not move it");
+
+    // Undone, then built again: it passed when it was built again.
+    store.record_checks(&lab.id, &[at(false, 3_000), at(true, 4_000)]).unwrap();
+    let again = Report::build(&lab, &store, TargetKind::Emulator, Lang::En, 9).unwrap();
+    assert_eq!(again.content.steps[0].checks[0].passed_at_ms, Some(4_000));
+
+    store.record_checks(&lab.id, &[at(false, 5_000)]).unwrap();
+    let lost = Report::build(&lab, &store, TargetKind::Emulator, Lang::En, 9).unwrap();
+    assert_eq!(lost.content.steps[0].checks[0].passed_at_ms, None);
 }
 
 #[test]

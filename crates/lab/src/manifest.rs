@@ -114,6 +114,7 @@ pub(crate) struct RawCheck {
     pub resource: IndexMap<Spanned<String>, Spanned<toml::Value>>,
     pub expect: Option<Spanned<toml::Value>>,
     pub message: Spanned<RawLocalized>,
+    pub changed_by: Option<Spanned<String>>,
 }
 
 impl RawField {

@@ -365,6 +365,10 @@ pub struct Check {
     pub expect: Value,
     /// Said to the learner when the check fails.
     pub message: Localized,
+    /// A later step of the lab that changes, by design, what this check verifies (a canary
+    /// that is promoted, a function whose code moves on): once that step has passed, a passed
+    /// result of this check is kept as it was recorded instead of being checked again.
+    pub changed_by: Option<String>,
 }
 
 impl Check {

@@ -418,6 +418,35 @@ fn unknown_check_kind() {
 }
 
 #[test]
+fn changed_by_names_no_step() {
+    let lab = Mini::new().edit(
+        "lab.toml",
+        "message = { ko = \"역할이 없습니다.\", en = \"The role is missing.\" }",
+        "message = { ko = \"역할이 없습니다.\", en = \"The role is missing.\" }\nchanged_by = \"create-rol\"",
+    );
+    assert_errors(
+        lab,
+        &["lab.toml:39:14: `changed_by` names no step of this lab: `create-rol` (did you mean \
+         `create-role`?)"],
+    );
+}
+
+#[test]
+fn changed_by_names_its_own_step() {
+    let lab = Mini::new().edit(
+        "lab.toml",
+        "message = { ko = \"역할이 없습니다.\", en = \"The role is missing.\" }",
+        "message = { ko = \"역할이 없습니다.\", en = \"The role is missing.\" }\nchanged_by = \"create-role\"",
+    );
+    assert_errors(
+        lab,
+        &["lab.toml:39:14: `changed_by` of check `role-exists` names step `create-role`, which \
+         does not come after its own step `create-role`: it names the later step that changes \
+         what the check verifies"],
+    );
+}
+
+#[test]
 fn check_without_its_selector() {
     let lab = Mini::new().edit(
         "lab.toml",

@@ -106,6 +106,7 @@ const failedRun: StepRun = {
       failure: null,
       observed: null,
       diagnosis: null,
+      history: null,
     },
   ],
 };

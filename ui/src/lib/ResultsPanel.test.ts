@@ -88,6 +88,7 @@ describe('results panel', () => {
             ko: '함수가 예외를 던졌습니다: TypeError: unsupported operand',
             en: 'The function raised TypeError: unsupported operand (at File "/var/task/lambda_function.py", line 2, in lambda_handler).',
           },
+          history: null,
         },
       ],
     };
@@ -97,6 +98,33 @@ describe('results panel', () => {
 
     render(ResultsPanel, { run: raised, checks: [], locale: 'ko' });
     expect(screen.getByTestId('check-diagnosis').textContent).toBe('함수가 예외를 던졌습니다: TypeError: unsupported operand');
+  });
+
+  it('says a kept result is not checked again, and an undone one that it passed before', () => {
+    const note = (en: string) => ({ ko: '다시 확인하지 않았습니다.', en });
+    const rechecked: StepRun = {
+      step_id: 'canary',
+      field_problems: [],
+      action: null,
+      done_by_hand: false,
+      failure: null,
+      checks: [
+        { id: 'canary-settings', kind: 'apigateway.stage', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null,
+          history: { kind: 'kept', at_ms: Date.UTC(2026, 11, 6, 10, 30), note: note('Not checked again: the later step “Promote the canary” changes this on purpose.') } },
+        { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: 'between 40 and 60', found: '100' }], missing: false, failure: null, observed: null, diagnosis: null,
+          history: { kind: 'undone', at_ms: Date.UTC(2026, 11, 6, 10, 31), note: note('This passed before and fails now.') } },
+      ],
+    };
+    render(ResultsPanel, { run: rechecked, checks: [], locale: 'en' });
+
+    const [kept, undone] = screen.getAllByTestId('check-history');
+    expect(kept.dataset.history).toBe('kept');
+    expect(kept.textContent).toContain('the later step “Promote the canary” changes this on purpose');
+    expect(kept.textContent).toMatch(/\(passed Dec 6, 2026/);
+    expect(undone.dataset.history).toBe('undone');
+    expect(undone.textContent).toContain('This passed before and fails now.');
+    // What changed follows the note.
+    expect(screen.getByTestId('check-differences').textContent).toContain('Shares.v1');
   });
 
   it('says nothing was sent when the form had problems', () => {
@@ -124,7 +152,7 @@ describe('charts in the results', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null },
+        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null, history: null },
       ],
     };
     const charts = [{ check_id: 'split', svg: { ko: '<svg><text>요청 100번</text></svg>', en: '<svg><text>Answers to 100 requests</text></svg>' } }];
@@ -143,7 +171,7 @@ describe('charts in the results', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null, diagnosis: null },
+        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null, diagnosis: null, history: null },
       ],
     };
     const { unmount } = render(ResultsPanel, { run: checked, checks: [history, mailbox], onAws: true, locale: 'ko' });

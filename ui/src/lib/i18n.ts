@@ -1,5 +1,5 @@
 // The interface's own words in both languages of the course. Lab text comes from the labs.
-import type { Localized, StepStatus } from './types';
+import type { HistoryKind, Localized, StepStatus } from './types';
 
 export type Locale = keyof Localized;
 
@@ -87,6 +87,8 @@ export interface Messages {
   /** Beside a check graded only offline, on AWS. */
   offlineOnlyCheck: string;
   resourceMissing: string;
+  /** After a kept, answered or undone result's note: when the earlier result was recorded. */
+  historyAt: (kind: HistoryKind, when: string) => string;
   property: string;
   expected: string;
   found: string;
@@ -232,6 +234,7 @@ export const messages: Record<Locale, Messages> = {
     offlineOnlyStep: '이 단계는 오프라인에서만 채점하므로 AWS에서는 점수가 없습니다. 설명을 읽고 다음 단계로 넘어가세요.',
     offlineOnlyCheck: '오프라인 전용 · AWS에서는 점수 없음',
     resourceMissing: '찾는 리소스가 없습니다.',
+    historyAt: (kind, when) => (kind === 'answered' ? `답한 시각 ${when}` : `통과한 시각 ${when}`),
     property: '속성',
     expected: '기대값',
     found: '실제값',
@@ -370,6 +373,7 @@ export const messages: Record<Locale, Messages> = {
     offlineOnlyStep: 'This step is graded only offline, so on AWS it carries no points: read the lesson and go on.',
     offlineOnlyCheck: 'offline only · no points on AWS',
     resourceMissing: 'The resource does not exist.',
+    historyAt: (kind, when) => (kind === 'answered' ? `answered ${when}` : `passed ${when}`),
     property: 'Property',
     expected: 'Expected',
     found: 'Found',

@@ -37,6 +37,8 @@ export type { Created } from './bindings/Created';
 export type { TargetView } from './bindings/TargetView';
 export type { SavedReport } from './bindings/SavedReport';
 export type { CheckChart } from './bindings/CheckChart';
+export type { CheckHistory } from './bindings/CheckHistory';
+export type { HistoryKind } from './bindings/HistoryKind';
 
 import type { JsonValue } from './bindings/serde_json/JsonValue';
 

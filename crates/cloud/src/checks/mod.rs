@@ -59,6 +59,33 @@ pub struct CheckResult {
     /// What went wrong, in words, where the answer holds more than its differences show: a
     /// function's error type, message and where in its code it raised.
     pub diagnosis: Option<Localized>,
+    /// How this result stands against the one recorded before: kept from then, or lost since.
+    /// `None` for a result that simply is what the target shows now.
+    pub history: Option<CheckHistory>,
+}
+
+/// How a result stands against what was recorded for its check before (`awslab-core`'s
+/// `recheck` decides, and words it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CheckHistory {
+    pub kind: HistoryKind,
+    /// When the earlier result it refers to was recorded (unix milliseconds).
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// What it means for the learner, in both languages.
+    pub note: Localized,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryKind {
+    /// Not looked at again: a later step of the lab (its `changed_by`) has since changed what
+    /// it verifies, as the lab intends, so the pass recorded when its own step passed stands.
+    Kept,
+    /// Not graded again: the form gave no new answer, so the answer recorded then stands.
+    Answered,
+    /// It passed when last recorded and fails now: what it verified has been undone since.
+    Undone,
 }
 
 /// What a check needs, with placeholders already filled.
@@ -107,6 +134,7 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
         failure: None,
         observed: Value::Null,
         diagnosis: None,
+        history: None,
     };
     match observe(clients, spec.kind, &Selector { kind: spec.kind, map: spec.resource }).await {
         Err(failure) => result.failure = Some(failure),

@@ -104,7 +104,10 @@ impl Builder<'_> {
             None => Value::Object(serde_json::Map::new()),
             Some(expect) => self.expectation(&expect, kind, fields)?,
         };
-        Some(Check { id, kind, points, resource, expect, message })
+        if let Some(later) = raw.changed_by {
+            self.changed_by.push((id.clone(), step_id.to_string(), later));
+        }
+        Some(Check { id, kind, points, resource, expect, message, changed_by: None })
     }
 
     fn expectation(

@@ -61,7 +61,13 @@ pub fn load_lab(dir: &Path) -> Result<Lab, Vec<Diagnostic>> {
         }
     }
 
-    let mut builder = Builder { dir, manifest: &manifest, errors, step_spans: HashMap::new() };
+    let mut builder = Builder {
+        dir,
+        manifest: &manifest,
+        errors,
+        step_spans: HashMap::new(),
+        changed_by: Vec::new(),
+    };
     let lab = builder.build(raw, &lessons);
     if builder.errors.is_empty() {
         Ok(lab)
@@ -80,6 +86,9 @@ struct Builder<'a> {
     errors: Vec<Diagnostic>,
     /// Where each step's id is in lab.toml, for errors found when matching the lessons.
     step_spans: HashMap<String, Range<usize>>,
+    /// Each check's `changed_by` (check id, its step, the step named), resolved once every
+    /// step is known.
+    changed_by: Vec<(String, String, Spanned<String>)>,
 }
 
 impl Builder<'_> {
@@ -109,6 +118,7 @@ impl Builder<'_> {
                 steps.push(step);
             }
         }
+        self.resolve_changed_by(&mut steps);
 
         let mut lab = Lab {
             dir: self.dir.to_path_buf(),
@@ -126,6 +136,39 @@ impl Builder<'_> {
         };
         self.merge_lessons(&mut lab, lessons);
         lab
+    }
+
+    /// Sets each check's `changed_by` once it is known to name a step after the check's own.
+    fn resolve_changed_by(&mut self, steps: &mut [Step]) {
+        let position = |id: &str| steps.iter().position(|step| step.id == id);
+        let mut resolved = Vec::new();
+        for (check_id, step_id, later) in std::mem::take(&mut self.changed_by) {
+            let named = later.get_ref();
+            let (Some(own), found) = (position(&step_id), position(named)) else { continue };
+            match found {
+                Some(index) if index > own => resolved.push((own, check_id, named.clone())),
+                Some(_) => self.error(
+                    &later.span(),
+                    format!(
+                        "`changed_by` of check `{check_id}` names step `{named}`, which does not \
+                         come after its own step `{step_id}`: it names the later step that changes \
+                         what the check verifies"
+                    ),
+                ),
+                None => {
+                    let suggestion = did_you_mean(named, steps.iter().map(|step| step.id.as_str()));
+                    self.error(
+                        &later.span(),
+                        format!("`changed_by` names no step of this lab: `{named}`{suggestion}"),
+                    );
+                }
+            }
+        }
+        for (own, check_id, later) in resolved {
+            if let Some(check) = steps[own].checks.iter_mut().find(|check| check.id == check_id) {
+                check.changed_by = Some(later);
+            }
+        }
     }
 
     fn lab_id(&mut self, id: &Spanned<String>) -> String {
