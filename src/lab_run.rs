@@ -222,6 +222,9 @@ pub fn run(
                 for call in &action.calls {
                     println!("  $ {}", call.cli);
                 }
+                if let Some(note) = &action.note {
+                    println!("  ↺ {}", note.get(lang));
+                }
                 if let Some(failure) = &action.failure {
                     println!("  ✗ {}: {}", failure.code, failure.message);
                     println!("    {}", failure.explanation.get(lang));

@@ -91,6 +91,7 @@ const failedRun: StepRun = {
     created: [],
     response: { TableArn: 'arn:aws:dynamodb:ap-northeast-2:000000000000:table/customers' },
     failure: null,
+    note: null,
   },
   done_by_hand: false,
   failure: null,

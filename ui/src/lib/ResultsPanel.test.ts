@@ -19,6 +19,7 @@ const invoked: StepRun = {
       LogLines: ['START RequestId: 1 Version: $LATEST', "{'customer_id': '1'}", 'END RequestId: 1'],
     },
     failure: null,
+    note: null,
   },
   done_by_hand: false,
   failure: null,
@@ -125,6 +126,28 @@ describe('results panel', () => {
     expect(undone.textContent).toContain('This passed before and fails now.');
     // What changed follows the note.
     expect(screen.getByTestId('check-differences').textContent).toContain('Shares.v1');
+  });
+
+  it('says when a step reused what the lab made in an earlier run, and how to start it over', () => {
+    const reused: StepRun = {
+      ...invoked,
+      action: {
+        ...invoked.action!,
+        action: 'dynamodb.create_table',
+        response: { reused: true, kind: 'dynamodb.table', id: 'customers' },
+        note: {
+          ko: 'customers은(는) 이 실습이 앞서 실행할 때 만든 것이라 새로 만들지 않고 그대로 씁니다.',
+          en: 'customers was made by this lab in an earlier run, so it is reused, not made again: aws dynamodb delete-table --table-name customers',
+        },
+      },
+    };
+    const { unmount } = render(ResultsPanel, { run: reused, checks: [], locale: 'en' });
+    expect(screen.getByTestId('action-note').textContent).toContain('aws dynamodb delete-table --table-name customers');
+    expect(screen.queryByTestId('action-failure')).toBeNull();
+    unmount();
+
+    render(ResultsPanel, { run: invoked, checks: [], locale: 'ko' });
+    expect(screen.queryByTestId('action-note')).toBeNull();
   });
 
   it('says nothing was sent when the form had problems', () => {

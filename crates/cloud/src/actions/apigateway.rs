@@ -14,7 +14,11 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The id of the resource at `path`, or a clear failure.
-async fn resource_id(ctx: &ActionContext<'_>, api: &str, path: &str) -> Result<String, Failure> {
+pub(super) async fn resource_id(
+    ctx: &ActionContext<'_>,
+    api: &str,
+    path: &str,
+) -> Result<String, Failure> {
     let resource = resource_by_path(ctx.clients, api, path).await?;
     resource.and_then(|r| r.id().map(str::to_string)).ok_or_else(|| {
         Failure::local(
@@ -252,25 +256,15 @@ pub async fn put_integration(
             resource_path.trim_matches('/').replace(['/', '{', '}', '+'], "-")
         );
         let statement_id = statement_id.trim_end_matches('-').to_string();
-        recorder.call(
-            CallBuilder::new("lambda", "lambda", "AddPermission")
-                .text("function-name", function)
-                .text("statement-id", &statement_id)
-                .text("action", "lambda:InvokeFunction")
-                .text("principal", "apigateway.amazonaws.com")
-                .text("source-arn", &source_arn),
-        );
-        ctx.clients
-            .lambda
-            .add_permission()
-            .function_name(function)
-            .statement_id(&statement_id)
-            .action("lambda:InvokeFunction")
-            .principal("apigateway.amazonaws.com")
-            .source_arn(&source_arn)
-            .send()
-            .await
-            .map_err(|error| Failure::from_sdk("lambda", "AddPermission", error))?;
+        let grant = super::lambda::Grant {
+            function,
+            qualifier: None,
+            statement_id: &statement_id,
+            action: "lambda:InvokeFunction",
+            principal: "apigateway.amazonaws.com",
+            source_arn: Some(&source_arn),
+        };
+        super::lambda::add_permission_once(ctx, recorder, &grant).await?;
     }
     // As the console does for a non-proxy integration: a 200 method response and the default
     // integration response that maps to it.

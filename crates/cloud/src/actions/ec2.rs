@@ -6,6 +6,7 @@ use super::{ActionContext, Params, Recorder};
 use crate::call::{ApiCall, CallBuilder};
 use crate::ec2::{advance_clock, control, instance_by_name};
 use crate::failure::Failure;
+use crate::ownership::LAB_TAG;
 use aws_sdk_ec2::types::{
     BlockDeviceMapping, EbsBlockDevice, Filter, Image, InstanceStateName, InstanceType,
     ResourceType, Tag, TagSpecification, VolumeType,
@@ -33,6 +34,20 @@ pub async fn run_instance(
 
     // One instance per name: a second one would leave the checks (and the learner) guessing.
     if let Some(existing) = instance_by_name(clients, name).await? {
+        let id = existing.instance_id().unwrap_or_default();
+        let lab = existing.tags().iter().find(|tag| tag.key() == Some(LAB_TAG));
+        if lab.and_then(|tag| tag.value()) == Some(ctx.lab_id) {
+            recorder.created("ec2.instance", id);
+            let terminate =
+                CallBuilder::new("ec2", "ec2", "TerminateInstances").text("instance-ids", id);
+            let named = super::Created { kind: "ec2.instance".into(), id: name.to_string() };
+            recorder.note(super::taken::reused_note(&named, &terminate.build(&clients.target).cli));
+            return Ok(json!({
+                "InstanceId": id,
+                "State": existing.state().and_then(|state| state.name()).map(|name| name.as_str()),
+                "reused": true,
+            }));
+        }
         return Err(Failure::local(
             "ec2",
             "RunInstances",

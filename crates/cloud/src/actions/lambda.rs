@@ -31,8 +31,11 @@ pub fn zip_source(runtime: &str, handler: &str, source: &str) -> Result<Vec<u8>,
         return Err(format!("awslab writes Python and Node.js functions, not {runtime}"));
     };
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // A fixed time, so that the same source makes the same zip, and so the same CodeSha256: a
+    // step run twice finds the version it published before.
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     writer.start_file(file, options).map_err(|error| error.to_string())?;
     writer.write_all(source.as_bytes()).map_err(|error| error.to_string())?;
@@ -130,7 +133,7 @@ pub async fn update_function_code(
 ) -> Result<Value, Failure> {
     let name = params.text("function_name")?;
     let source = params.text("code")?;
-    let publish = params.flag("publish")?;
+    let publishes = params.flag("publish")?;
     // The file name depends on the function's runtime and handler: read them first.
     let config = ctx
         .clients
@@ -144,24 +147,17 @@ pub async fn update_function_code(
     let handler = config.handler().unwrap_or_default();
     let zip = zip_source(&runtime, handler, source)
         .map_err(|message| zip_failure("UpdateFunctionCode", message))?;
-    let mut call = CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
-        .text("function-name", name)
-        .file(
-            "zip-file",
-            &format!("<zip of the source, {} bytes>", zip.len()),
-            "fileb://function.zip",
-        );
-    if publish {
-        call = call.flag("publish");
-    }
-    recorder.call(call);
-    let request = ctx
-        .clients
-        .lambda
-        .update_function_code()
-        .function_name(name)
-        .zip_file(Blob::new(zip))
-        .publish(publish);
+    recorder.call(
+        CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
+            .text("function-name", name)
+            .file(
+                "zip-file",
+                &format!("<zip of the source, {} bytes>", zip.len()),
+                "fileb://function.zip",
+            ),
+    );
+    let request =
+        ctx.clients.lambda.update_function_code().function_name(name).zip_file(Blob::new(zip));
     // An earlier update may still be in progress; this one is, for a moment, after it.
     let answer = settle::retrying(ctx.clients, || async {
         let sent = request.clone().send().await;
@@ -169,11 +165,43 @@ pub async fn update_function_code(
     })
     .await?;
     settle::function_ready(ctx.clients, name).await?;
-    Ok(json!({
-        "FunctionName": name,
-        "CodeSha256": answer.code_sha256(),
-        "Version": answer.version(),
-    }))
+    let sha = answer.code_sha256().unwrap_or_default().to_string();
+    if !publishes {
+        return Ok(json!({ "FunctionName": name, "CodeSha256": sha, "Version": answer.version() }));
+    }
+    // Run twice, the step finds the version it published the first time.
+    if let Some(version) = version_with_code(ctx, name, &sha).await? {
+        return Ok(json!({
+            "FunctionName": name,
+            "CodeSha256": sha,
+            "Version": version,
+            "reused": true,
+        }));
+    }
+    let mut answer = publish(ctx, recorder, name, None).await?;
+    answer["CodeSha256"] = json!(sha);
+    Ok(answer)
+}
+
+/// The published version of `name` whose code is `sha`, if there is one.
+async fn version_with_code(
+    ctx: &ActionContext<'_>,
+    name: &str,
+    sha: &str,
+) -> Result<Option<String>, Failure> {
+    let mut pages =
+        ctx.clients.lambda.list_versions_by_function().function_name(name).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|error| Failure::from_sdk("lambda", "ListVersionsByFunction", error))?;
+        let found = page.versions().iter().find(|version| {
+            version.version() != Some("$LATEST") && version.code_sha256() == Some(sha)
+        });
+        if let Some(found) = found {
+            return Ok(found.version().map(str::to_string));
+        }
+    }
+    Ok(None)
 }
 
 pub async fn publish_version(
@@ -183,6 +211,15 @@ pub async fn publish_version(
 ) -> Result<Value, Failure> {
     let name = params.text("function_name")?;
     let description = params.optional_text("description")?;
+    publish(ctx, recorder, name, description).await
+}
+
+async fn publish(
+    ctx: &ActionContext<'_>,
+    recorder: &mut Recorder<'_>,
+    name: &str,
+    description: Option<&str>,
+) -> Result<Value, Failure> {
     let mut call =
         CallBuilder::new("lambda", "lambda", "PublishVersion").text("function-name", name);
     call = call.optional_text("description", description);
@@ -281,36 +318,133 @@ pub async fn add_permission(
     params: &Params<'_>,
     recorder: &mut Recorder<'_>,
 ) -> Result<Value, Failure> {
-    let name = params.text("function_name")?;
-    let statement_id = params.text("statement_id")?;
-    let principal = params.text("principal")?;
-    let action = params.optional_text("action")?.unwrap_or("lambda:InvokeFunction");
-    let source_arn = params.optional_text("source_arn")?;
-    let qualifier = params.optional_text("qualifier")?;
+    let grant = Grant {
+        function: params.text("function_name")?,
+        qualifier: params.optional_text("qualifier")?,
+        statement_id: params.text("statement_id")?,
+        action: params.optional_text("action")?.unwrap_or("lambda:InvokeFunction"),
+        principal: params.text("principal")?,
+        source_arn: params.optional_text("source_arn")?,
+    };
+    add_permission_once(ctx, recorder, &grant).await
+}
+
+/// One statement of a function's resource policy, as AddPermission takes it.
+pub(super) struct Grant<'a> {
+    pub function: &'a str,
+    pub qualifier: Option<&'a str>,
+    pub statement_id: &'a str,
+    pub action: &'a str,
+    pub principal: &'a str,
+    pub source_arn: Option<&'a str>,
+}
+
+/// AddPermission, safe to run twice. When the statement id is taken on a function this lab
+/// made, the statement there is kept if it grants the same (no call made; `reused: true`), and
+/// replaced otherwise (RemovePermission, then AddPermission), since the lab made both. On a
+/// function the lab did not make, AWS's refusal stands.
+pub(super) async fn add_permission_once(
+    ctx: &ActionContext<'_>,
+    recorder: &mut Recorder<'_>,
+    grant: &Grant<'_>,
+) -> Result<Value, Failure> {
+    match add_statement(ctx, recorder, grant).await {
+        Err(failure) if failure.code == "ResourceConflictException" => {
+            let function =
+                super::Created { kind: "lambda.function".into(), id: grant.function.to_string() };
+            if !crate::ownership::owner(ctx.clients, &function).await?.is_lab(ctx.lab_id) {
+                return Err(failure);
+            }
+            if let Some(statement) = statement_there(ctx, grant).await?
+                && grants_the_same(&statement, grant)
+            {
+                return Ok(json!({ "Statement": statement, "reused": true }));
+            }
+            let mut call = CallBuilder::new("lambda", "lambda", "RemovePermission")
+                .text("function-name", grant.function)
+                .text("statement-id", grant.statement_id);
+            call = call.optional_text("qualifier", grant.qualifier);
+            recorder.call(call);
+            ctx.clients
+                .lambda
+                .remove_permission()
+                .function_name(grant.function)
+                .statement_id(grant.statement_id)
+                .set_qualifier(grant.qualifier.map(str::to_string))
+                .send()
+                .await
+                .map_err(|error| Failure::from_sdk("lambda", "RemovePermission", error))?;
+            add_statement(ctx, recorder, grant).await
+        }
+        answer => answer,
+    }
+}
+
+async fn add_statement(
+    ctx: &ActionContext<'_>,
+    recorder: &mut Recorder<'_>,
+    grant: &Grant<'_>,
+) -> Result<Value, Failure> {
     let mut call = CallBuilder::new("lambda", "lambda", "AddPermission")
-        .text("function-name", name)
-        .text("statement-id", statement_id)
-        .text("action", action)
-        .text("principal", principal);
-    call = call.optional_text("source-arn", source_arn);
-    call = call.optional_text("qualifier", qualifier);
+        .text("function-name", grant.function)
+        .text("statement-id", grant.statement_id)
+        .text("action", grant.action)
+        .text("principal", grant.principal);
+    call = call.optional_text("source-arn", grant.source_arn);
+    call = call.optional_text("qualifier", grant.qualifier);
     recorder.call(call);
     let answer = ctx
         .clients
         .lambda
         .add_permission()
-        .function_name(name)
-        .statement_id(statement_id)
-        .action(action)
-        .principal(principal)
-        .set_source_arn(source_arn.map(str::to_string))
-        .set_qualifier(qualifier.map(str::to_string))
+        .function_name(grant.function)
+        .statement_id(grant.statement_id)
+        .action(grant.action)
+        .principal(grant.principal)
+        .set_source_arn(grant.source_arn.map(str::to_string))
+        .set_qualifier(grant.qualifier.map(str::to_string))
         .send()
         .await
         .map_err(|error| Failure::from_sdk("lambda", "AddPermission", error))?;
     let statement: Value =
         answer.statement().and_then(|text| serde_json::from_str(text).ok()).unwrap_or(Value::Null);
     Ok(json!({ "Statement": statement }))
+}
+
+/// The statement of the grant's id in the function's resource policy, if there is one.
+async fn statement_there(
+    ctx: &ActionContext<'_>,
+    grant: &Grant<'_>,
+) -> Result<Option<Value>, Failure> {
+    let answer = ctx
+        .clients
+        .lambda
+        .get_policy()
+        .function_name(grant.function)
+        .set_qualifier(grant.qualifier.map(str::to_string))
+        .send()
+        .await
+        .map_err(|error| Failure::from_sdk("lambda", "GetPolicy", error))?;
+    let policy: Value =
+        answer.policy().and_then(|text| serde_json::from_str(text).ok()).unwrap_or(Value::Null);
+    let statements = policy["Statement"].as_array().cloned().unwrap_or_default();
+    Ok(statements.into_iter().find(|statement| statement["Sid"] == grant.statement_id))
+}
+
+/// Whether a policy statement grants what `grant` asks: the action, the principal (a service, or
+/// an account) and the source ARN.
+fn grants_the_same(statement: &Value, grant: &Grant<'_>) -> bool {
+    let principal = &statement["Principal"];
+    let principal_matches = principal["Service"] == grant.principal
+        || principal["AWS"] == grant.principal
+        || principal.as_str() == Some(grant.principal)
+        || principal["AWS"].as_str().is_some_and(|arn| arn.contains(grant.principal));
+    let source = &statement["Condition"]["ArnLike"]["AWS:SourceArn"];
+    let source_matches = match grant.source_arn {
+        Some(arn) => source == arn,
+        None => source.is_null(),
+    };
+    statement["Action"] == grant.action && principal_matches && source_matches
 }
 
 pub async fn invoke(

@@ -7,6 +7,10 @@
 //! the answer, and on failure AWS's error code and message with a plain explanation. Every
 //! resource an action creates is tagged `awslab:lab` and `awslab:step` where the service allows
 //! tags, so that a lab's resources can be found and cleaned up, and nothing else.
+//!
+//! A step is safe to run twice: a creating call refused because this lab made that thing in an
+//! earlier run reuses it (`reused: true` and a note with the command that deletes it, should the
+//! step's checks find it different); one the lab did not make is never adopted (`taken`).
 
 mod apigateway;
 mod cloudwatch;
@@ -23,7 +27,7 @@ mod taken;
 use crate::call::{ApiCall, CallBuilder};
 use crate::clients::Clients;
 use crate::failure::Failure;
-use awslab_lab::ActionKind;
+use awslab_lab::{ActionKind, Localized};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -59,6 +63,9 @@ pub struct ActionRun {
     /// What the answers say, summarised (ids, ARNs, a function's payload, items).
     pub response: Value,
     pub failure: Option<Failure>,
+    /// Said about what the action found, in both languages: that it reused what this lab made
+    /// in an earlier run, and how to start that over.
+    pub note: Option<Localized>,
 }
 
 impl ActionRun {
@@ -72,12 +79,18 @@ pub struct Recorder<'a> {
     ctx: &'a ActionContext<'a>,
     calls: Vec<ApiCall>,
     created: Vec<Created>,
+    note: Option<Localized>,
 }
 
 impl Recorder<'_> {
     /// Records a resource the action created.
     pub fn created(&mut self, kind: &str, id: impl Into<String>) {
         self.created.push(Created { kind: kind.to_string(), id: id.into() });
+    }
+
+    /// Notes what the action found (see [`ActionRun::note`]).
+    pub fn note(&mut self, note: Localized) {
+        self.note = Some(note);
     }
 
     /// Records a call before it is made (so a failed call is listed too).
@@ -92,7 +105,7 @@ pub async fn run(
     action: ActionKind,
     params: &Map<String, Value>,
 ) -> ActionRun {
-    let mut recorder = Recorder { ctx, calls: Vec::new(), created: Vec::new() };
+    let mut recorder = Recorder { ctx, calls: Vec::new(), created: Vec::new(), note: None };
     let params = Params { action, map: params };
     let result = match action {
         ActionKind::IamCreatePolicy => iam::create_policy(ctx, &params, &mut recorder).await,
@@ -175,9 +188,24 @@ pub async fn run(
             ctx.clients.settle.changed();
             (response, None)
         }
-        Err(failure) => (Value::Null, Some(taken::explained(ctx, action, &params, failure).await)),
+        Err(failure) => {
+            match taken::reused_or_explained(ctx, action, &params, failure, &mut recorder).await {
+                Ok((response, note)) => {
+                    recorder.note(note);
+                    (response, None)
+                }
+                Err(failure) => (Value::Null, Some(failure)),
+            }
+        }
     };
-    ActionRun { action, calls: recorder.calls, created: recorder.created, response, failure }
+    ActionRun {
+        action,
+        calls: recorder.calls,
+        created: recorder.created,
+        response,
+        failure,
+        note: recorder.note,
+    }
 }
 
 /// An action's parameters, read with clear errors for a missing or mistyped one.

@@ -13,53 +13,156 @@
 
 use super::{ActionContext, Params};
 use crate::actions::Created;
+use crate::call::CallBuilder;
 use crate::failure::Failure;
 use crate::ownership::{LAB_TAG, Owner, owner};
 use awslab_lab::{ActionKind, Localized};
 
-/// The resource a creating action was refused for because its name is taken, if that is why.
+/// A name a creating action was refused for: the thing of that name, the resource whose
+/// `awslab:lab` tag says whose it is (the thing itself, or for an API's resource, method or
+/// stage the API, for a function's alias the function), and the `aws` command that deletes it.
+struct Taken {
+    named: Created,
+    owned_by: Created,
+    delete: CallBuilder,
+}
+
+/// What a creating action was refused for because its name is taken, if that is why.
 async fn taken(
     ctx: &ActionContext<'_>,
     action: ActionKind,
     params: &Params<'_>,
     failure: &Failure,
-) -> Option<Created> {
-    let named = |kind: &str, param: &str| {
-        params.text(param).ok().map(|id| Created { kind: kind.to_string(), id: id.to_string() })
+) -> Option<Taken> {
+    let text = |param: &str| params.text(param).ok().map(str::to_string);
+    let created = |kind: &str, id: &str| Created { kind: kind.to_string(), id: id.to_string() };
+    let itself = |kind: &str, id: &str, delete: CallBuilder| {
+        Some(Taken { named: created(kind, id), owned_by: created(kind, id), delete })
     };
     let exists = !crate::failure::is_settling(&failure.code, &failure.message);
     match (action, failure.code.as_str()) {
-        (ActionKind::IamCreateRole, "EntityAlreadyExists") => named("iam.role", "role_name"),
+        (ActionKind::IamCreateRole, "EntityAlreadyExists") => {
+            let name = text("role_name")?;
+            let delete = CallBuilder::new("iam", "iam", "DeleteRole").text("role-name", &name);
+            itself("iam.role", &name, delete)
+        }
         (ActionKind::IamCreatePolicy, "EntityAlreadyExists") => {
-            let name = params.text("policy_name").ok()?;
+            let name = text("policy_name")?;
             let account = ctx.clients.whoami().await.ok()?.account;
-            let id = format!("arn:aws:iam::{account}:policy/{name}");
-            Some(Created { kind: "iam.policy".into(), id })
+            let arn = format!("arn:aws:iam::{account}:policy/{name}");
+            let delete = CallBuilder::new("iam", "iam", "DeletePolicy").text("policy-arn", &arn);
+            itself("iam.policy", &arn, delete)
         }
         (ActionKind::DynamodbCreateTable, "ResourceInUseException") if exists => {
-            named("dynamodb.table", "table_name")
+            let name = text("table_name")?;
+            let delete =
+                CallBuilder::new("dynamodb", "dynamodb", "DeleteTable").text("table-name", &name);
+            itself("dynamodb.table", &name, delete)
         }
         (ActionKind::LambdaCreateFunction, "ResourceConflictException") if exists => {
-            named("lambda.function", "function_name")
+            let name = text("function_name")?;
+            let delete =
+                CallBuilder::new("lambda", "lambda", "DeleteFunction").text("function-name", &name);
+            itself("lambda.function", &name, delete)
+        }
+        (ActionKind::LambdaCreateAlias, "ResourceConflictException") if exists => {
+            let (function, alias) = (text("function_name")?, text("alias_name")?);
+            let delete = CallBuilder::new("lambda", "lambda", "DeleteAlias")
+                .text("function-name", &function)
+                .text("name", &alias);
+            Some(Taken {
+                named: created("lambda.alias", &alias),
+                owned_by: created("lambda.function", &function),
+                delete,
+            })
+        }
+        (ActionKind::ApigatewayCreateResource, "ConflictException") => {
+            let api = text("rest_api_id")?;
+            let path = format!(
+                "{}/{}",
+                text("parent_path")?.trim_end_matches('/'),
+                text("path_part")?.trim_matches('/')
+            );
+            let delete = CallBuilder::new("apigateway", "apigateway", "DeleteResource")
+                .text("rest-api-id", &api)
+                .text("resource-id", &super::apigateway::resource_id(ctx, &api, &path).await.ok()?);
+            Some(Taken {
+                named: created("apigateway.resource", &path),
+                owned_by: created("apigateway.rest_api", &api),
+                delete,
+            })
+        }
+        (ActionKind::ApigatewayPutMethod, "ConflictException") => {
+            let (api, path) = (text("rest_api_id")?, text("resource_path")?);
+            let method = text("http_method")?.to_ascii_uppercase();
+            let delete = CallBuilder::new("apigateway", "apigateway", "DeleteMethod")
+                .text("rest-api-id", &api)
+                .text("resource-id", &super::apigateway::resource_id(ctx, &api, &path).await.ok()?)
+                .text("http-method", &method);
+            Some(Taken {
+                named: created("apigateway.method", &format!("{method} {path}")),
+                owned_by: created("apigateway.rest_api", &api),
+                delete,
+            })
+        }
+        (ActionKind::ApigatewayCreateStage, "ConflictException") => {
+            let (api, stage) = (text("rest_api_id")?, text("stage_name")?);
+            let delete = CallBuilder::new("apigateway", "apigateway", "DeleteStage")
+                .text("rest-api-id", &api)
+                .text("stage-name", &stage);
+            Some(Taken {
+                named: created("apigateway.stage", &stage),
+                owned_by: created("apigateway.rest_api", &api),
+                delete,
+            })
         }
         _ => None,
     }
 }
 
-/// `failure`, explained by whose the taken name is when that is why the action was refused.
-pub(super) async fn explained(
+/// A creating action refused because its name is taken: when this lab made that thing in an
+/// earlier run, it is **reused** (what the step answers, and a note saying so and how to start
+/// it over); otherwise `failure`, explained by whose the name is.
+pub(super) async fn reused_or_explained(
     ctx: &ActionContext<'_>,
     action: ActionKind,
     params: &Params<'_>,
     mut failure: Failure,
-) -> Failure {
-    let Some(resource) = taken(ctx, action, params, &failure).await else { return failure };
-    if let Ok(found) = owner(ctx.clients, &resource).await
-        && let Some(explanation) = whose(ctx.lab_id, &resource, &found)
-    {
+    recorder: &mut super::Recorder<'_>,
+) -> Result<(serde_json::Value, Localized), Failure> {
+    let Some(taken) = taken(ctx, action, params, &failure).await else { return Err(failure) };
+    let found = match owner(ctx.clients, &taken.owned_by).await {
+        Ok(found) => found,
+        Err(_) => return Err(failure),
+    };
+    if found.is_lab(ctx.lab_id) {
+        if taken.named == taken.owned_by {
+            // Back in the ledger, should the progress have been cleared since.
+            recorder.created(&taken.named.kind, taken.named.id.clone());
+        }
+        let delete = taken.delete.build(&ctx.clients.target).cli;
+        let answer =
+            serde_json::json!({ "reused": true, "kind": taken.named.kind, "id": taken.named.id });
+        return Ok((answer, reused_note(&taken.named, &delete)));
+    }
+    if let Some(explanation) = whose(ctx.lab_id, &taken.named, &found) {
         failure.explanation = explanation;
     }
-    failure
+    Err(failure)
+}
+
+/// Said when a step reuses what this lab made in an earlier run.
+pub(super) fn reused_note(named: &Created, delete: &str) -> Localized {
+    let name = named.id.rsplit(['/', ':']).next().unwrap_or(&named.id);
+    let name = if named.kind.starts_with("apigateway.") { named.id.as_str() } else { name };
+    Localized::new(
+        format!(
+            "{name}은(는) 이 실습이 앞서 실행할 때 만든 것이라 새로 만들지 않고 그대로 씁니다. 아래 확인이 이 단계가 원하는 것과 비교합니다. 다르다고 나오면 지우고 다시 실행(Run)하세요: {delete}"
+        ),
+        format!(
+            "{name} was made by this lab in an earlier run, so it is reused, not made again. The checks below compare it with what this step asks for; if they find it different, delete it and press Run again: {delete}"
+        ),
+    )
 }
 
 /// Refuses to replace an alarm this lab did not make (`PutMetricAlarm` would, silently).

@@ -3,6 +3,7 @@ import type { ActionKind } from "./ActionKind";
 import type { ApiCall } from "./ApiCall";
 import type { Created } from "./Created";
 import type { Failure } from "./Failure";
+import type { Localized } from "./Localized";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
@@ -16,4 +17,9 @@ created: Array<Created>,
 /**
  * What the answers say, summarised (ids, ARNs, a function's payload, items).
  */
-response: JsonValue, failure: Failure | null, };
+response: JsonValue, failure: Failure | null, 
+/**
+ * Said about what the action found, in both languages: that it reused what this lab made
+ * in an earlier run, and how to start that over.
+ */
+note: Localized | null, };
