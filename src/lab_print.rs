@@ -1,10 +1,99 @@
-//! What `run`, `check` and `grade` print about a step and a lab: each check's result, the checks
-//! that count for nothing on the target (offline-only ones on AWS), a step the learner does by
-//! hand there, and the score on the target. Text only, so it is tested without a target.
+//! What the lab commands print: a run of a step (its calls, what it found and what the lesson
+//! asks to look at), each check's result, the checks that count for nothing on the target
+//! (offline-only ones on AWS), a step the learner does by hand there, the score, clean-up and
+//! reset, hints and skips. Text only, so it is tested without a target.
 
 use awslab_cloud::checks::{CheckResult, HistoryKind};
+use awslab_cloud::cleanup::CleanupReport;
+use awslab_core::engine::{LabReset, StepRun};
 use awslab_lab::grade::Score;
 use awslab_lab::{Lang, Step, TargetKind};
+use serde_json::Value;
+
+/// What a run of a step did: the form's problems, the calls (as `aws` commands), what the
+/// action found (a reused resource), its failure explained, what the answer holds that the
+/// lesson asks to look at (the table's items, the function's log, a command's output), then the
+/// checks.
+pub fn run_text(run: &StepRun, step: &Step, target: TargetKind, lang: Lang) -> String {
+    let mut out = String::new();
+    if run.done_by_hand {
+        out.push_str(by_hand_text(target, lang));
+    }
+    for problem in &run.field_problems {
+        out.push_str(&format!("  ✗ {}: {}\n", problem.field, problem.message.get(lang)));
+    }
+    if let Some(failure) = &run.failure {
+        out.push_str(&format!(
+            "  ✗ {}: {}\n    {}\n",
+            failure.code,
+            failure.message,
+            failure.explanation.get(lang)
+        ));
+    }
+    if let Some(action) = &run.action {
+        for call in &action.calls {
+            out.push_str(&format!("  $ {}\n", call.cli));
+        }
+        if let Some(note) = &action.note {
+            out.push_str(&format!("  ↺ {}\n", note.get(lang)));
+        }
+        match &action.failure {
+            Some(failure) => out.push_str(&format!(
+                "  ✗ {}: {}\n    {}\n",
+                failure.code,
+                failure.message,
+                failure.explanation.get(lang)
+            )),
+            None => out.push_str(&answer_text(&action.response)),
+        }
+    }
+    out.push_str(&checks_text(&run.checks, step, target, lang));
+    out
+}
+
+/// Lines of an answer shown at most; the rest is counted.
+const ANSWER_LINES: usize = 40;
+
+/// What an action's answer holds, as the app's results panel shows it: a command's output as
+/// text, the rest as indented JSON (without the log lines), then the function's log lines.
+fn answer_text(response: &Value) -> String {
+    let mut out = String::new();
+    let mut block = |title: &str, text: &str| {
+        let lines: Vec<&str> = text.lines().collect();
+        out.push_str(&format!("  {title}\n"));
+        for line in lines.iter().take(ANSWER_LINES) {
+            out.push_str(&format!("  │ {line}\n"));
+        }
+        if lines.len() > ANSWER_LINES {
+            out.push_str(&format!("  │ … {} more lines\n", lines.len() - ANSWER_LINES));
+        }
+    };
+    let Value::Object(fields) = response else { return String::new() };
+    let log = fields.get("LogLines").or_else(|| fields.get("log")).and_then(Value::as_array);
+    let output = fields.get("Output").and_then(Value::as_str);
+    let shown: serde_json::Map<String, Value> = fields
+        .iter()
+        .filter(|(name, value)| {
+            !matches!(name.as_str(), "LogLines" | "log" | "Output" | "reused") && !value.is_null()
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    // A reused resource is said by the action's note.
+    let reused = fields.get("reused") == Some(&Value::Bool(true));
+    if !shown.is_empty() && !reused {
+        block("→", &serde_json::to_string_pretty(&Value::Object(shown)).unwrap_or_default());
+    }
+    if let Some(output) = output {
+        block("⌨", output);
+    }
+    if let Some(log) = log {
+        let lines: Vec<&str> = log.iter().filter_map(Value::as_str).collect();
+        if !lines.is_empty() {
+            block("📜", &lines.join("\n"));
+        }
+    }
+    out
+}
 
 /// A step's check results, each with what differs when it failed, then one line for each of
 /// the step's checks that is not graded on `target` (and so did not run).
@@ -77,9 +166,10 @@ pub fn by_hand_text(target: TargetKind, lang: Lang) -> &'static str {
 /// The score line: points, percent, the verdict and the lab's pass mark; on AWS it says so,
 /// since offline-only checks are left out of its total there.
 pub fn score_text(score: &Score, target: TargetKind, lang: Lang) -> String {
+    // The words of the app and the report.
     let verdict = match (lang, score.passed) {
-        (Lang::Ko, true) => "통과",
-        (Lang::Ko, false) => "미통과",
+        (Lang::Ko, true) => "합격",
+        (Lang::Ko, false) => "불합격",
         (Lang::En, true) => "passed",
         (Lang::En, false) => "not passed",
     };
@@ -90,13 +180,163 @@ pub fn score_text(score: &Score, target: TargetKind, lang: Lang) -> String {
         (TargetKind::Aws, Lang::En) => "score on AWS",
     };
     let pass_mark = match lang {
-        Lang::Ko => "통과 기준",
+        Lang::Ko => "합격 기준",
         Lang::En => "pass mark",
     };
     format!(
         "{label}: {}/{} ({}%) — {verdict} ({pass_mark} {}%)",
         score.earned, score.possible, score.percent, score.pass_percent
     )
+}
+
+/// What clean-up did, resource by resource, and whether anything of the lab is left.
+pub fn cleanup_text(report: &CleanupReport, lang: Lang) -> String {
+    let mut out = String::new();
+    for deleted in &report.deleted {
+        out.push_str(&format!("  deleted  {} {}\n", deleted.kind, deleted.id));
+    }
+    for (kept, why) in &report.kept {
+        out.push_str(&format!("  kept     {} {}: {why}\n", kept.kind, kept.id));
+    }
+    for (failed, failure) in &report.failed {
+        out.push_str(&format!(
+            "  FAILED   {} {}: {}: {}\n",
+            failed.kind, failed.id, failure.code, failure.message
+        ));
+    }
+    for left in &report.remaining {
+        out.push_str(&format!("  LEFT     {} {}\n", left.kind, left.id));
+    }
+    out.push('\n');
+    out.push_str(match (report.clean(), lang) {
+        (true, Lang::Ko) => "정리 완료: 이 실습이 만든 리소스가 남아 있지 않습니다.\n",
+        (true, Lang::En) => "clean: nothing this lab created is left\n",
+        (false, Lang::Ko) => "정리되지 않은 리소스가 있습니다 (위).\n",
+        (false, Lang::En) => "not clean: see the resources above\n",
+    });
+    out
+}
+
+/// Asked after a clean-up when the lab has points recorded.
+pub fn clear_question(score: &Score, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => format!(
+            "기록된 점수 {}/{}는 그대로 남습니다(만든 것의 기록). 진행 기록도 지울까요?",
+            score.earned, score.possible
+        ),
+        Lang::En => format!(
+            "The recorded score, {}/{}, stays (a record of what you built). Clear the progress too?",
+            score.earned, score.possible
+        ),
+    }
+}
+
+/// What became of the progress after a clean-up.
+pub fn progress_after_cleanup(lab_id: &str, score: &Score, cleared: bool, lang: Lang) -> String {
+    match (cleared, lang) {
+        (true, Lang::Ko) => "진행 기록도 지웠습니다: 처음부터 다시 할 수 있습니다.".into(),
+        (true, Lang::En) => "progress cleared too: the lab starts over".into(),
+        (false, Lang::Ko) => format!(
+            "진행 기록은 남겨 두었습니다: `awslab grade {lab_id}`는 여전히 {}/{}입니다. 지우려면 `awslab cleanup {lab_id} --clear-progress` 또는 `awslab reset {lab_id}`",
+            score.earned, score.possible
+        ),
+        (false, Lang::En) => format!(
+            "progress kept: `awslab grade {lab_id}` still says {}/{}, a record of what was built. To clear it: `awslab cleanup {lab_id} --clear-progress`, or `awslab reset {lab_id}`",
+            score.earned, score.possible
+        ),
+    }
+}
+
+/// Asked before a reset.
+pub fn reset_question(lab_id: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => format!("{lab_id}이(가) 만든 리소스와 진행 기록을 모두 지웁니다. 계속할까요?"),
+        Lang::En => format!("This deletes what {lab_id} made and its progress. Go on?"),
+    }
+}
+
+pub fn nothing_done(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ko => "아무것도 하지 않았습니다 (묻지 않고 하려면 --yes).",
+        Lang::En => "nothing done (--yes does it without asking)",
+    }
+}
+
+/// What a reset deleted.
+pub fn reset_text(reset: &LabReset, lang: Lang) -> String {
+    let mut out = String::new();
+    match reset {
+        LabReset::Emulator { deleted } => {
+            for arn in deleted {
+                out.push_str(&format!("  deleted  {arn}\n"));
+            }
+        }
+        LabReset::Aws(report) => out.push_str(&cleanup_text(report, lang)),
+    }
+    out.push_str(match lang {
+        Lang::Ko => "초기화 완료: 리소스와 진행 기록을 지웠습니다.\n",
+        Lang::En => "reset: the lab's resources and progress are gone\n",
+    });
+    out
+}
+
+/// The hints of a step revealed so far, numbered; and whether there are more.
+pub fn hints_text(step: &Step, shown: usize, no_more: bool, lang: Lang) -> String {
+    let mut out = String::new();
+    if step.hints.is_empty() {
+        return match lang {
+            Lang::Ko => format!("{}에는 힌트가 없습니다.\n", step.id),
+            Lang::En => format!("{} has no hints\n", step.id),
+        };
+    }
+    for (index, hint) in step.hints.iter().take(shown).enumerate() {
+        out.push_str(&format!(
+            "{} {}/{}: {}\n",
+            hint_word(lang),
+            index + 1,
+            step.hints.len(),
+            hint.get(lang).trim()
+        ));
+    }
+    if no_more {
+        out.push_str(match lang {
+            Lang::Ko => "(더 이상 힌트가 없습니다)\n",
+            Lang::En => "(no more hints)\n",
+        });
+    }
+    out
+}
+
+fn hint_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ko => "힌트",
+        Lang::En => "hint",
+    }
+}
+
+pub fn skipped_text(step: &Step, lang: Lang) -> String {
+    match lang {
+        Lang::Ko => format!(
+            "{}을(를) 건너뛰었습니다: 점수는 없으며, 나중에 통과하면 점수를 받습니다.",
+            step.id
+        ),
+        Lang::En => format!("skipped {}: it earns nothing until it is passed", step.id),
+    }
+}
+
+/// Asks a yes/no question on the terminal; no (without asking) when stdin is not a terminal.
+pub fn ask(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    print!("{question} [y/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "예" | "네" | "ㅇ")
 }
 
 #[cfg(test)]
@@ -166,9 +406,10 @@ mod tests {
         );
         assert_eq!(
             score_text(&Score::new(60, 115, 70), TargetKind::Emulator, Lang::En),
-            "score: 60/115 (52.1%) — not passed (pass mark 70%)"
+            "score: 60/115 (52.2%) — not passed (pass mark 70%)"
         );
-        assert!(score_text(&score, TargetKind::Aws, Lang::Ko).starts_with("AWS 점수: 110/110"));
+        let korean = score_text(&score, TargetKind::Aws, Lang::Ko);
+        assert_eq!(korean, "AWS 점수: 110/110 (100%) — 합격 (합격 기준 70%)", "the report's words");
     }
 
     #[test]

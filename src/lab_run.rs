@@ -1,154 +1,27 @@
-//! `awslab run`, `awslab check`, `awslab grade`, `awslab cleanup`: a lab played step by step,
-//! its checks, its score, against the offline emulator or AWS. Running, checking and recording
-//! a step are `awslab-core`'s `steps` (the same path as the app's), reports its `report`; this
-//! module chooses the target from the flags and prints (the words are `lab_print`'s).
+//! `awslab run`, `check`, `grade`, `cleanup`, `reset`, `hint` and `skip`: a lab played step by
+//! step, its checks, its score, against the offline emulator or AWS, as the app's buttons do.
+//! Running, checking and recording a step are `awslab-core`'s `steps` (the same path as the
+//! app's), reports its `report`; the target comes from `lab_target`'s rule, the forms' values
+//! from `lab_values`, and the words from `lab_print`.
 //!
 //! On AWS, a step whose action exists only offline is not tried: the learner does it by hand
 //! and its checks run; checks that read only the offline mailbox are listed as not graded, and
 //! the score is the AWS total's.
 
 use anyhow::{Context, Result, bail};
-use awslab_cloud::{ControlToken, Target};
 use awslab_core::clock::{Clock, SystemClock};
 use awslab_core::engine::{self, FormValues};
 use awslab_core::progress_slot::ProgressSlot;
 use awslab_core::report::{self, ExportError};
 use awslab_core::steps;
-use awslab_core::target::Connection;
-use awslab_emulator::{Emulator, EmulatorConfig};
 use awslab_lab::{Lab, Lang, TargetKind};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::lab_print;
-
-/// Where a command's calls go.
-#[derive(Debug, Clone, clap::Args)]
-pub struct TargetArgs {
-    /// `emulator` (the offline AWS) or `aws` (your account, through your AWS configuration).
-    #[arg(long, value_parser = ["emulator", "aws"])]
-    target: Option<String>,
-    /// The emulator's address, for a running `awslab emulator serve` (default for `check` and
-    /// `grade`: http://127.0.0.1:4566; `run` starts one of its own when this is not given).
-    #[arg(long, value_name = "URL", conflicts_with_all = ["profile"])]
-    endpoint: Option<String>,
-    /// The AWS profile to use (with `--target aws`); default: the standard credential chain.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-    /// The region (default: ap-northeast-2 on the emulator; your configured one on AWS).
-    #[arg(long, value_name = "REGION")]
-    region: Option<String>,
-    #[arg(long, default_value = "ko", value_parser = parse_lang)]
-    lang: Lang,
-}
-
-fn parse_lang(text: &str) -> Result<Lang, String> {
-    text.parse()
-}
-
-/// A target and its clients; holds an embedded emulator alive while it is used.
-struct Connected {
-    connection: Connection,
-    _emulator: Option<Emulator>,
-}
-
-impl TargetArgs {
-    fn is_aws(&self) -> bool {
-        self.target.as_deref() == Some("aws")
-    }
-
-    /// Connects; `embedded` (the timing it keeps) starts an in-memory emulator when no endpoint
-    /// is given.
-    async fn connect(&self, embedded: Option<&crate::emulator::TimingArgs>) -> Result<Connected> {
-        let (target, emulator) = if self.is_aws() {
-            let region = match &self.region {
-                Some(region) => region.clone(),
-                None => configured_region(self.profile.as_deref())
-                    .await
-                    .context("no region: pass --region, or set one in your AWS configuration")?,
-            };
-            (Target::Aws { profile: self.profile.clone(), region }, None)
-        } else {
-            let region =
-                self.region.clone().unwrap_or_else(|| awslab_cloud::DEFAULT_EMULATOR_REGION.into());
-            match (&self.endpoint, embedded) {
-                (Some(endpoint), _) => {
-                    let token = served_emulator_token();
-                    (Target::Emulator { endpoint: endpoint.clone(), region, token }, None)
-                }
-                (None, Some(timing)) => {
-                    let config = EmulatorConfig {
-                        clockwork: timing.clockwork(),
-                        ..EmulatorConfig::default()
-                    };
-                    let emulator =
-                        Emulator::start(config).await.context("starting the offline emulator")?;
-                    let endpoint = emulator.endpoint().to_string();
-                    let token = Some(ControlToken::new(emulator.control_token()));
-                    (Target::Emulator { endpoint, region, token }, Some(emulator))
-                }
-                (None, None) => {
-                    let endpoint = "http://127.0.0.1:4566".into();
-                    (Target::Emulator { endpoint, region, token: served_emulator_token() }, None)
-                }
-            }
-        };
-        let mut connection = awslab_core::target::connect(&target).await.map_err(|failure| {
-            anyhow::anyhow!(
-                "cannot reach {target}: {}: {}\n{}",
-                failure.code,
-                failure.message,
-                failure.explanation.en
-            )
-        })?;
-        connection.clients.progress = progress_lines(self.lang);
-        Ok(Connected { connection, _emulator: emulator })
-    }
-}
-
-/// Word of long work on stderr, one line per note: a wait says what it waits for when it
-/// starts and then every few seconds ("… waiting for addCustomer to become Active… 3 s"), the
-/// calls of a long check likewise, so a learner sees why a step takes a while.
-fn progress_lines(lang: Lang) -> awslab_cloud::progress::Progress {
-    const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
-    let last: std::sync::Mutex<Option<(String, std::time::Instant)>> = std::sync::Mutex::new(None);
-    awslab_cloud::progress::Progress::to(move |note| {
-        let text = note.get(lang);
-        // The same note with other numbers (seconds, calls) is the same news.
-        let gist: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
-        let mut last = last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let repeat = last.as_ref().is_some_and(|(seen, at)| *seen == gist && at.elapsed() < EVERY);
-        if !repeat {
-            eprintln!("  … {text}");
-            *last = Some((gist, std::time::Instant::now()));
-        }
-    })
-}
-
-/// The control token of an emulator served by `awslab emulator serve`: `AWSLAB_EMULATOR_TOKEN`
-/// when set, else the `control-token` file it writes into its data folder (the default one:
-/// a server started with `--data-dir` or `--in-memory` needs the variable). Without one, the
-/// AWS APIs still work and the emulator says what is missing when a control endpoint is used.
-fn served_emulator_token() -> Option<ControlToken> {
-    let from_environment = std::env::var("AWSLAB_EMULATOR_TOKEN").ok();
-    let token = from_environment.filter(|token| !token.trim().is_empty()).or_else(|| {
-        let folder = awslab_core::data_dir::emulator_dir()?;
-        std::fs::read_to_string(folder.join(awslab_emulator::CONTROL_TOKEN_FILE)).ok()
-    })?;
-    Some(ControlToken::new(token))
-}
-
-async fn configured_region(profile: Option<&str>) -> Option<String> {
-    let mut chain = aws_config::meta::region::RegionProviderChain::default_provider();
-    if let Some(profile) = profile {
-        chain = aws_config::meta::region::RegionProviderChain::first_try(
-            aws_config::profile::ProfileFileRegionProvider::builder().profile_name(profile).build(),
-        )
-        .or_else(aws_config::Region::new("ap-northeast-2"));
-    }
-    chain.region().await.map(|region| region.to_string())
-}
+use crate::lab_target::TargetArgs;
+use crate::lab_values::ValueArgs;
 
 fn find_lab(dir: &Path, id: &str) -> Result<Lab> {
     let catalog = awslab_core::catalog::load_catalog(dir)?;
@@ -165,14 +38,14 @@ fn tokio_runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Runtime::new().context("starting the async runtime")
 }
 
-/// `awslab run <lab>`: every step (or one), with the form's defaults or the reference solution.
+/// `awslab run <lab>`: every step (or one), with the form's defaults, the reference solution,
+/// or values set by hand.
 pub fn run(
     dir: &Path,
     id: &str,
     args: TargetArgs,
-    timing: &crate::emulator::TimingArgs,
     step: Option<usize>,
-    solution: bool,
+    values: &ValueArgs,
 ) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let steps: Vec<usize> = match step {
@@ -180,9 +53,10 @@ pub fn run(
         Some(number) if (1..=lab.steps.len()).contains(&number) => vec![number - 1],
         Some(number) => bail!("{id} has steps 1 to {}, not {number}", lab.steps.len()),
     };
+    let fill = values.fill(&lab, step.map(|number| &lab.steps[number - 1]))?;
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
-        let connected = args.connect(Some(timing)).await?;
+        println!("{} — {}", lab.id, lab.title.get(lang));
         if args.is_aws() {
             println!(
                 "{}: {} (≈ ${:.2})",
@@ -194,44 +68,20 @@ pub fn run(
                 lab.cost.usd
             );
         }
+        let connected = args.connect().await?;
         let connection = &connected.connection;
         let target = engine::target_kind(&connection.clients);
-        println!("{} — {}", lab.id, lab.title.get(lang));
-        println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         let progress = open_progress()?;
         let mut all_passed = true;
         for index in steps {
             let step = &lab.steps[index];
             println!("[{}/{}] {}  {}", index + 1, lab.steps.len(), step.id, step.title.get(lang));
-            let values: FormValues =
-                if solution { engine::solution_values(step) } else { engine::default_values(step) };
+            let values: FormValues = fill.values(step);
             let outcome = steps::run_step(connection, &progress, &SystemClock, &lab, step, &values)
                 .await
                 .context("recording the step")?;
-            let run = &outcome.run;
-            if run.done_by_hand {
-                print!("{}", lab_print::by_hand_text(target, lang));
-            }
-            for problem in &run.field_problems {
-                println!("  ✗ {}: {}", problem.field, problem.message.get(lang));
-            }
-            if let Some(failure) = &run.failure {
-                println!("  ✗ {}: {}", failure.code, failure.message);
-            }
-            if let Some(action) = &run.action {
-                for call in &action.calls {
-                    println!("  $ {}", call.cli);
-                }
-                if let Some(note) = &action.note {
-                    println!("  ↺ {}", note.get(lang));
-                }
-                if let Some(failure) = &action.failure {
-                    println!("  ✗ {}: {}", failure.code, failure.message);
-                    println!("    {}", failure.explanation.get(lang));
-                }
-            }
-            print!("{}", lab_print::checks_text(&run.checks, step, target, lang));
-            all_passed &= run.passed();
+            print!("{}", lab_print::run_text(&outcome.run, step, target, lang));
+            all_passed &= outcome.run.passed();
             println!();
         }
         print_score(&lab, &progress, target, lang)?;
@@ -239,16 +89,17 @@ pub fn run(
     })
 }
 
-/// `awslab check <lab>`: every check of the lab against the target, recorded as progress.
+/// `awslab check <lab>`: every check of the lab against the target, recorded as progress by
+/// the rule of `awslab-core`'s `recheck` (a check a later step changes on purpose keeps its
+/// pass; a quiz keeps its answer).
 pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
-        let connected = args.connect(None).await?;
+        println!("{} — {}", lab.id, lab.title.get(lang));
+        let connected = args.connect().await?;
         let connection = &connected.connection;
         let target = engine::target_kind(&connection.clients);
-        println!("{} — {}", lab.id, lab.title.get(lang));
-        println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
         let progress = open_progress()?;
         for step in &lab.steps {
             println!("{}  {}", step.id, step.title.get(lang));
@@ -265,54 +116,97 @@ pub fn check(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
     })
 }
 
-/// `awslab cleanup <lab>`: delete what the lab created on the target, and prove it is gone.
-pub fn cleanup(dir: &Path, id: &str, args: TargetArgs) -> Result<ExitCode> {
+/// `awslab cleanup <lab>`: delete what the lab created on the target, prove it is gone, and say
+/// what becomes of the progress: kept (the score still stands, as a record), or cleared with
+/// `--clear-progress` or when the learner says so at the prompt.
+pub fn cleanup(dir: &Path, id: &str, args: TargetArgs, clear_progress: bool) -> Result<ExitCode> {
     let lab = find_lab(dir, id)?;
     let lang = args.lang;
     tokio_runtime()?.block_on(async {
-        let connected = args.connect(None).await?;
-        let connection = &connected.connection;
         println!("{} — {}", lab.id, lab.title.get(lang));
-        println!("target: {} as {}\n", connection.clients.target, connection.identity.arn);
+        let connected = args.connect().await?;
+        let connection = &connected.connection;
+        let target = engine::target_kind(&connection.clients);
         // The clean-up awaits the target while it holds the store: a connection of its own.
         let mut store = open_progress()?.open_another()?;
         let report =
             engine::clean_up(&connection.clients, &connection.identity, &mut store, &lab).await?;
-        for deleted in &report.deleted {
-            println!("  deleted  {} {}", deleted.kind, deleted.id);
+        print!("{}", lab_print::cleanup_text(&report, lang));
+        if !report.clean() {
+            return Ok(ExitCode::FAILURE);
         }
-        for (kept, why) in &report.kept {
-            println!("  kept     {} {}: {why}", kept.kind, kept.id);
+        let standing = awslab_core::status::lab_progress(&lab, &store, target)?;
+        let clear = clear_progress
+            || (standing.score.earned > 0
+                && lab_print::ask(&lab_print::clear_question(&standing.score, lang)));
+        if clear {
+            store.reset_lab(&lab.id)?;
         }
-        for (failed, failure) in &report.failed {
-            println!(
-                "  FAILED   {} {}: {}: {}",
-                failed.kind, failed.id, failure.code, failure.message
-            );
+        println!("{}", lab_print::progress_after_cleanup(&lab.id, &standing.score, clear, lang));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `awslab reset <lab>`: the app's **Reset lab**: the lab's resources on the target go, then
+/// its progress. Asks first, unless `--yes`.
+pub fn reset(dir: &Path, id: &str, args: TargetArgs, yes: bool) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let lang = args.lang;
+    tokio_runtime()?.block_on(async {
+        println!("{} — {}", lab.id, lab.title.get(lang));
+        let connected = args.connect().await?;
+        let connection = &connected.connection;
+        if !yes && !lab_print::ask(&lab_print::reset_question(&lab.id, lang)) {
+            println!("{}", lab_print::nothing_done(lang));
+            return Ok(ExitCode::FAILURE);
         }
-        for left in &report.remaining {
-            println!("  LEFT     {} {}", left.kind, left.id);
-        }
-        if report.clean() {
-            println!(
-                "\n{}",
-                match lang {
-                    Lang::Ko => "정리 완료: 이 실습이 만든 리소스가 남아 있지 않습니다.",
-                    Lang::En => "clean: nothing this lab created is left",
-                }
-            );
-            Ok(ExitCode::SUCCESS)
-        } else {
-            println!(
-                "\n{}",
-                match lang {
-                    Lang::Ko => "정리되지 않은 리소스가 있습니다 (위).",
-                    Lang::En => "not clean: see the resources above",
-                }
-            );
-            Ok(ExitCode::FAILURE)
+        let mut store = open_progress()?.open_another()?;
+        match engine::reset_lab(&connection.clients, &connection.identity, &mut store, &lab).await {
+            Ok(reset) => {
+                print!("{}", lab_print::reset_text(&reset, lang));
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(engine::ResetError::NotClean(report)) => {
+                print!("{}", lab_print::cleanup_text(&report, lang));
+                bail!("some of the lab's resources could not be deleted; its progress is kept")
+            }
+            Err(error) => Err(error.into()),
         }
     })
+}
+
+/// `awslab hint <lab> --step N`: reveals the step's next hint (counted, as in the app) and
+/// prints every hint revealed so far.
+pub fn hint(dir: &Path, id: &str, number: usize, lang: Lang) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let step = step_numbered(&lab, number)?;
+    let progress = open_progress()?;
+    let revealed = progress.with_store(|store, _| engine::next_hint(store, &lab, step))??;
+    let shown = progress
+        .with_store(|store, _| store.hints_revealed(&lab.id))??
+        .get(&step.id)
+        .copied()
+        .unwrap_or(0) as usize;
+    print!("{}", lab_print::hints_text(step, shown, revealed.is_none(), lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `awslab skip <lab> --step N`: records the step as skipped (never as passed).
+pub fn skip(dir: &Path, id: &str, number: usize, lang: Lang) -> Result<ExitCode> {
+    let lab = find_lab(dir, id)?;
+    let step = step_numbered(&lab, number)?;
+    let progress = open_progress()?;
+    let at_ms = SystemClock.now_ms();
+    progress.with_store(|store, _| engine::skip_step(store, &lab, step, at_ms))??;
+    println!("{}", lab_print::skipped_text(step, lang));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn step_numbered(lab: &Lab, number: usize) -> Result<&awslab_lab::Step> {
+    match number.checked_sub(1).and_then(|index| lab.steps.get(index)) {
+        Some(step) => Ok(step),
+        None => bail!("{} has steps 1 to {}, not {number}", lab.id, lab.steps.len()),
+    }
 }
 
 /// `awslab grade <lab>`: the score on `target` from the recorded progress, and a report file if

@@ -6,17 +6,20 @@
 //! - `awslab labs show <id>`: one lab as the learner will meet it, step by step.
 //! - `awslab labs check`: validate every lab (or one folder) and exit 1 on any problem.
 //! - `awslab emulator serve`: run the offline AWS alone, for the AWS CLI or boto3.
-//! - `awslab run <lab>`: play a lab's steps (the form's defaults, or `--solution`) on the
-//!   emulator or AWS; `awslab check <lab>`: run its checks; `awslab grade <lab>`: the score;
-//!   `awslab cleanup <lab>`: delete what the lab created, and nothing else.
+//! - `awslab run <lab>`: play a lab's steps (the form's defaults, `--solution`, or values set
+//!   with `--set` and `--values`) on the emulator or AWS; `awslab check <lab>`: run its checks;
+//!   `awslab grade <lab>`: the score; `awslab cleanup <lab>`: delete what the lab created, and
+//!   nothing else; `awslab reset`, `hint` and `skip`: the app's buttons of those names.
 //!
 //! ## Layout
 //! - `main.rs`: the command line (clap) and dispatch.
 //! - `labs.rs`: the `labs` commands, printing what `awslab-lab` and `awslab-core` compute.
 //! - `emulator.rs`: the `emulator` commands.
-//! - `lab_run.rs`: `run`, `check`, `grade` and `cleanup`: the target chosen from the flags,
-//!   then `awslab-core`'s `steps` (the same run-check-record path as the app's), `report` and
+//! - `lab_run.rs`: `run`, `check`, `grade`, `cleanup`, `reset`, `hint` and `skip`, over
+//!   `awslab-core`'s `steps` (the same run-check-record path as the app's), `report` and
 //!   `engine`.
+//! - `lab_target.rs`: the one rule for which target a lab command talks to.
+//! - `lab_values.rs`: what fills a step's form: defaults, solution, `--set`, `--values`.
 //! - `lab_print.rs`: what those commands print about checks, steps done by hand and the score,
 //!   on the target (offline-only checks are not graded on AWS).
 //!
@@ -25,6 +28,8 @@
 mod emulator;
 mod lab_print;
 mod lab_run;
+mod lab_target;
+mod lab_values;
 mod labs;
 
 use awslab_lab::{Lang, TargetKind};
@@ -55,40 +60,74 @@ enum Command {
         command: EmulatorCommand,
     },
     /// Play a lab's steps on a target: each step's action, then its checks, then the score.
-    /// With no --target and no --endpoint, a fresh offline emulator runs inside this command.
+    /// The forms hold their defaults (the starter code), or the solution with --solution, and
+    /// what --set and --values give.
     Run {
         /// The lab's id, as `awslab labs list` prints it.
         lab: String,
         #[command(flatten)]
-        target: lab_run::TargetArgs,
-        /// The timing of the emulator `run` starts for itself when no --endpoint is given.
-        #[command(flatten)]
-        timing: emulator::TimingArgs,
+        target: lab_target::TargetArgs,
         /// Only this step (1 is the first).
         #[arg(long, value_name = "N")]
         step: Option<usize>,
-        /// Fill each form with the lab's reference solution instead of its defaults.
-        #[arg(long)]
-        solution: bool,
+        #[command(flatten)]
+        values: lab_values::ValueArgs,
         /// Folder of labs (default: $AWSLAB_LABS_DIR, else ./labs, else the labs of this build).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// Run a lab's checks on a target (default: the emulator at http://127.0.0.1:4566) and
-    /// record the results.
+    /// Run a lab's checks on a target and record the results: what a later step changes on
+    /// purpose keeps the pass it had, a quiz keeps its answer.
     Check {
         lab: String,
         #[command(flatten)]
-        target: lab_run::TargetArgs,
+        target: lab_target::TargetArgs,
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
     /// Delete what a lab created on a target (its ledger, and what carries its `awslab:lab`
-    /// tag), then list every service to prove nothing of it is left. Touches nothing else.
+    /// tag), then list every service to prove nothing of it is left. Touches nothing else. The
+    /// progress is kept unless --clear-progress (or yes at the prompt).
     Cleanup {
         lab: String,
         #[command(flatten)]
-        target: lab_run::TargetArgs,
+        target: lab_target::TargetArgs,
+        /// Clear the lab's progress too, once it is clean.
+        #[arg(long)]
+        clear_progress: bool,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Start a lab over, as the app's Reset lab: its resources on the target, then its progress.
+    Reset {
+        lab: String,
+        #[command(flatten)]
+        target: lab_target::TargetArgs,
+        /// Do it without asking.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Reveal a step's next hint (counted in the progress, as in the app), with those before.
+    Hint {
+        lab: String,
+        /// The step (1 is the first).
+        #[arg(long, value_name = "N")]
+        step: usize,
+        #[arg(long, default_value = "ko", value_parser = parse_lang)]
+        lang: Lang,
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Skip a step: recorded as skipped, never as passed, so you can go on.
+    Skip {
+        lab: String,
+        /// The step (1 is the first).
+        #[arg(long, value_name = "N")]
+        step: usize,
+        #[arg(long, default_value = "ko", value_parser = parse_lang)]
+        lang: Lang,
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
@@ -151,6 +190,11 @@ fn parse_target(text: &str) -> Result<TargetKind, String> {
     TargetKind::from_name(text).ok_or_else(|| format!("`{text}` is not a target: emulator or aws"))
 }
 
+/// The labs folder: `--dir`, else $AWSLAB_LABS_DIR, else ./labs, else this build's.
+fn labs_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(awslab_core::catalog::default_labs_dir)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -165,18 +209,18 @@ fn main() -> ExitCode {
             }
         }
         Command::Emulator { command: EmulatorCommand::Serve(args) } => emulator::serve(args),
-        Command::Run { lab, target, timing, step, solution, dir } => {
-            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
-            lab_run::run(&dir, &lab, target, &timing, step, solution)
+        Command::Run { lab, target, step, values, dir } => {
+            lab_run::run(&labs_dir(dir), &lab, target, step, &values)
         }
-        Command::Check { lab, target, dir } => {
-            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
-            lab_run::check(&dir, &lab, target)
+        Command::Check { lab, target, dir } => lab_run::check(&labs_dir(dir), &lab, target),
+        Command::Cleanup { lab, target, clear_progress, dir } => {
+            lab_run::cleanup(&labs_dir(dir), &lab, target, clear_progress)
         }
-        Command::Cleanup { lab, target, dir } => {
-            let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
-            lab_run::cleanup(&dir, &lab, target)
+        Command::Reset { lab, target, yes, dir } => {
+            lab_run::reset(&labs_dir(dir), &lab, target, yes)
         }
+        Command::Hint { lab, step, lang, dir } => lab_run::hint(&labs_dir(dir), &lab, step, lang),
+        Command::Skip { lab, step, lang, dir } => lab_run::skip(&labs_dir(dir), &lab, step, lang),
         Command::Grade { lab, target, lang, report, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             lab_run::grade(&dir, &lab, target, lang, report.as_deref())

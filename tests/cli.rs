@@ -61,7 +61,7 @@ fn labs_check_passes_on_the_catalog() {
     assert!(stdout(&output).contains("ok   serverless-api"), "{}", stdout(&output));
     assert!(
         stdout(&output)
-            .contains("proven: every check fails at the start and passes after the solution"),
+            .contains("proven: every check fails at the start, passes after the solution, and a full check at the end keeps the score"),
         "{}",
         stdout(&output)
     );

@@ -14,6 +14,8 @@ fn command(data_dir: &std::path::Path, args: &[&str]) -> Command {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("AWSLAB_LABS_DIR")
         .env_remove("AWSLAB_EMULATOR_TOKEN")
+        // No emulator serves there: without --endpoint, a command starts a fresh one.
+        .env("AWSLAB_EMULATOR_URL", "http://127.0.0.1:9")
         .env("AWSLAB_DATA_DIR", data_dir);
     command
 }
@@ -184,8 +186,17 @@ fn cleanup_removes_what_run_made_on_a_served_emulator() {
         ),
         "{out}"
     );
+    assert!(out.contains("\nclean: nothing this lab created is left\n"), "{out}");
+    // The progress is kept, and the last line says so and how to clear it.
     let stdout = String::from_utf8_lossy(&cleanup.stdout);
-    assert!(stdout.ends_with("clean: nothing this lab created is left\n"), "{out}");
+    assert!(
+        stdout.trim_end().ends_with(
+            "progress kept: `awslab grade serverless-api` still says 160/160, a record of what \
+             was built. To clear it: `awslab cleanup serverless-api --clear-progress`, or \
+             `awslab reset serverless-api`"
+        ),
+        "{out}"
+    );
     assert!(text(&check).contains("score: 0/160"), "{}", text(&check));
 }
 
@@ -210,12 +221,12 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     assert!(!out.contains('✗'), "{out}");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.trim_end().ends_with("score: 115/115 (100%) — passed (pass mark 70%)"), "{out}");
-    // The same results scored on AWS: the mailbox check counts for nothing there, and the rest
-    // passes the lab at the same mark.
+    // Scored on AWS, what was built offline counts for nothing, and the mailbox check is not
+    // in the total.
     let on_aws =
         awslab(data.path(), &["grade", "cloudwatch-alarm", "--target", "aws", "--lang", "en"]);
-    assert!(on_aws.status.success(), "{}", text(&on_aws));
-    assert_eq!(text(&on_aws).trim_end(), "score on AWS: 110/110 (100%) — passed (pass mark 70%)");
+    assert!(!on_aws.status.success(), "{}", text(&on_aws));
+    assert_eq!(text(&on_aws).trim_end(), "score on AWS: 0/110 (0%) — not passed (pass mark 70%)");
 
     let cleanup = server.awslab(data.path(), &["cleanup", "cloudwatch-alarm", "--lang", "en"]);
     let out = text(&cleanup);
@@ -231,8 +242,7 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
         "{out}"
     );
     assert!(out.contains("  deleted  ec2.instance i-"), "{out}");
-    let stdout = String::from_utf8_lossy(&cleanup.stdout);
-    assert!(stdout.ends_with("clean: nothing this lab created is left\n"), "{out}");
+    assert!(out.contains("\nclean: nothing this lab created is left\n"), "{out}");
     let check = server.awslab(data.path(), &["check", "cloudwatch-alarm", "--lang", "en"]);
     drop(server);
     assert!(text(&check).contains("score: 0/115"), "{}", text(&check));
@@ -430,5 +440,227 @@ fn every_lab_reaches_full_marks_under_aws_timing_at_clock_speeds_1_and_20() {
         let total = stdout.lines().last().unwrap_or_default();
         assert!(total.contains("(100%) — passed"), "{lab} at clock speed {speed}: {total}\n{out}");
         assert!(!out.contains('✗'), "{lab} at clock speed {speed}:\n{out}");
+    }
+}
+
+#[test]
+fn without_an_endpoint_run_and_check_use_the_served_emulator_else_a_fresh_one_and_say_which() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start();
+    let served = |args: &[&str]| {
+        let mut command = command(data.path(), args);
+        command.env("AWSLAB_EMULATOR_URL", &server.endpoint);
+        command.env("AWSLAB_EMULATOR_TOKEN", &server.token).output().expect("run awslab")
+    };
+    let first = served(&["run", "serverless-api", "--step", "1", "--solution", "--lang", "en"]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("(the one `awslab emulator serve` runs)"), "{}", text(&first));
+    // Step 2 attaches the policy step 1 made: it is there, on the same emulator.
+    let second = served(&["run", "serverless-api", "--step", "2", "--solution", "--lang", "en"]);
+    assert!(second.status.success(), "{}", text(&second));
+    let check = served(&["check", "serverless-api", "--lang", "en"]);
+    let out = text(&check);
+    assert!(out.contains(&format!("target: offline emulator at {} as", server.endpoint)), "{out}");
+    assert!(out.contains("  ✓ role-has-putitem-policy  10/10"), "{out}");
+    drop(server);
+
+    // With none serving, a fresh emulator, said to be one: step 2 alone finds no policy.
+    let alone = awslab(
+        data.path(),
+        &["run", "serverless-api", "--step", "2", "--solution", "--lang", "en"],
+    );
+    let out = text(&alone);
+    assert!(!alone.status.success(), "{out}");
+    assert!(
+        out.contains("(a fresh in-memory emulator for this command only, since none serves at http://127.0.0.1:9;"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_whole_lab_is_done_in_the_cli_by_filling_its_forms() {
+    let data = tempfile::tempdir().unwrap();
+    let lab = awslab_lab::load_lab(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/api-stages-canary"),
+    )
+    .expect("the lab loads");
+    // The forms as a learner fills them: every field that differs from its default, by step;
+    // the quiz's answer and the last function's code are set on the command line instead.
+    let mut values = serde_json::Map::new();
+    for step in &lab.steps {
+        let fields: serde_json::Map<String, serde_json::Value> = step
+            .fields
+            .iter()
+            .filter(|field| field.id != "answer" && step.id != "publish-v2")
+            .filter_map(|field| {
+                let solution = field.solution_value()?;
+                (Some(solution) != field.default.as_ref())
+                    .then(|| (field.id.clone(), solution.clone()))
+            })
+            .collect();
+        if !fields.is_empty() {
+            values.insert(step.id.clone(), serde_json::Value::Object(fields));
+        }
+    }
+    let file = data.path().join("values.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&values).unwrap()).unwrap();
+    let v2 = lab.step("publish-v2").unwrap().fields[0].solution_value().unwrap();
+    let code = data.path().join("v2.py");
+    std::fs::write(&code, v2.as_str().unwrap()).unwrap();
+    let run = awslab(
+        data.path(),
+        &[
+            "run",
+            "api-stages-canary",
+            "--values",
+            file.to_str().unwrap(),
+            "--set",
+            "answer=throttling",
+            "--set",
+            &format!("publish-v2.code=@{}", code.display()),
+            "--timing",
+            "instant",
+            "--lang",
+            "en",
+        ],
+    );
+    let out = text(&run);
+    assert!(run.status.success(), "{out}");
+    assert!(!out.contains('✗'), "{out}");
+    assert!(String::from_utf8_lossy(&run.stdout).contains("score: 165/165 (100%)"), "{out}");
+
+    // What cannot be a value of the lab is named.
+    let unknown = awslab(data.path(), &["run", "api-stages-canary", "--set", "code=x"]);
+    assert!(
+        text(&unknown).contains("the steps create-root-function, log-the-event, "),
+        "{}",
+        text(&unknown)
+    );
+    let wrong = awslab(data.path(), &["run", "api-stages-canary", "--set", "create-api.nope=1"]);
+    assert!(
+        text(&wrong).contains("step `create-api` has no field `nope` (its fields: api_name)"),
+        "{}",
+        text(&wrong)
+    );
+}
+
+#[test]
+fn hint_skip_and_reset_do_what_the_app_s_buttons_do() {
+    let data = tempfile::tempdir().unwrap();
+    let hint = awslab(data.path(), &["hint", "serverless-api", "--step", "3", "--lang", "en"]);
+    let first = String::from_utf8_lossy(&hint.stdout).to_string();
+    assert!(hint.status.success(), "{}", text(&hint));
+    assert!(first.starts_with("hint 1/"), "{first}");
+    let again = awslab(data.path(), &["hint", "serverless-api", "--step", "3", "--lang", "en"]);
+    let second = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(second.starts_with(&first), "the first hint stays shown: {second}");
+    assert!(second.contains("\nhint 2/"), "{second}");
+
+    let skip = awslab(data.path(), &["skip", "serverless-api", "--step", "1", "--lang", "en"]);
+    assert_eq!(
+        String::from_utf8_lossy(&skip.stdout).trim_end(),
+        "skipped create-policy: it earns nothing until it is passed"
+    );
+
+    let server = Served::start();
+    let run = server.awslab(data.path(), &["run", "serverless-api", "--solution", "--lang", "en"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let asked = server.awslab(data.path(), &["reset", "serverless-api", "--lang", "en"]);
+    assert!(!asked.status.success(), "without a terminal or --yes, nothing is done");
+    assert!(text(&asked).contains("nothing done (--yes does it without asking)"));
+    let reset = server.awslab(data.path(), &["reset", "serverless-api", "--yes", "--lang", "en"]);
+    let out = text(&reset);
+    assert!(reset.status.success(), "{out}");
+    assert!(out.contains("reset: the lab's resources and progress are gone"), "{out}");
+    let grade = awslab(data.path(), &["grade", "serverless-api", "--lang", "en"]);
+    assert!(text(&grade).contains("score: 0/160"), "{}", text(&grade));
+    let check = server.awslab(data.path(), &["check", "serverless-api", "--lang", "en"]);
+    assert!(text(&check).contains("score: 0/160"), "nothing is left: {}", text(&check));
+}
+
+#[test]
+fn cleanup_clears_the_progress_when_asked() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start();
+    let run = server.awslab(data.path(), &["run", "serverless-api", "--solution", "--lang", "en"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let cleanup = server
+        .awslab(data.path(), &["cleanup", "serverless-api", "--clear-progress", "--lang", "en"]);
+    let out = text(&cleanup);
+    assert!(cleanup.status.success(), "{out}");
+    let stdout = String::from_utf8_lossy(&cleanup.stdout);
+    assert!(stdout.trim_end().ends_with("progress cleared too: the lab starts over"), "{out}");
+    let grade = awslab(data.path(), &["grade", "serverless-api", "--lang", "en"]);
+    assert!(text(&grade).contains("score: 0/160"), "{}", text(&grade));
+}
+
+/// The `aws` commands a run printed, each whole: a function's source written and zipped, then
+/// the command (the last line of each starts with `aws `).
+fn printed_commands(stdout: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut lines = stdout.lines();
+    while let Some(line) = lines.next() {
+        let Some(first) = line.strip_prefix("  $ ") else { continue };
+        let mut command = vec![first.to_string()];
+        let mut last = first.to_string();
+        while !last.starts_with("aws ") {
+            last = lines.next().expect("a command ends with its aws line").to_string();
+            command.push(last.clone());
+        }
+        commands.push(command.join("\n"));
+    }
+    commands
+}
+
+#[test]
+fn the_printed_aws_commands_run_as_printed_in_a_clean_shell() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start_instant();
+    let mut commands = Vec::new();
+    for step in ["1", "2", "3", "7"] {
+        let run = server.0.awslab(
+            data.path(),
+            &["run", "serverless-api", "--step", step, "--solution", "--lang", "en"],
+        );
+        assert!(run.status.success(), "{}", text(&run));
+        commands.extend(printed_commands(&String::from_utf8_lossy(&run.stdout)));
+    }
+    assert!(commands.iter().any(|c| c.starts_with("aws iam create-role ")), "{commands:#?}");
+    assert!(commands.iter().any(|c| c.contains("python3 -m zipfile")), "{commands:#?}");
+    // Start over on the same emulator, then do the same by hand.
+    let reset = server.0.awslab(data.path(), &["reset", "serverless-api", "--yes"]);
+    assert!(reset.status.success(), "{}", text(&reset));
+
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin");
+    let path = format!("{}:/usr/bin:/bin", venv.display());
+    let shell = tempfile::tempdir().unwrap();
+    for command in &commands {
+        // A clean shell: credentials only; no region, no AWS configuration files.
+        let done = Command::new("bash")
+            .args(["-c", command])
+            .current_dir(shell.path())
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", shell.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIASTUDENTEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "student-secret")
+            .env("AWS_CONFIG_FILE", shell.path().join("no-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", shell.path().join("no-credentials"))
+            .output()
+            .expect("bash");
+        assert!(done.status.success(), "{command}\n{}", text(&done));
+    }
+    let check = server.0.awslab(data.path(), &["check", "serverless-api", "--lang", "en"]);
+    let out = text(&check);
+    assert!(out.contains("  ✓ role-has-putitem-policy  10/10"), "{out}");
+    assert!(out.contains("  ✓ function-config  10/10"), "{out}");
+}
+
+/// A served emulator that keeps no time (the commands by hand need no waiting).
+struct Server(Served);
+
+impl Server {
+    fn start_instant() -> Self {
+        Server(Served::start_with(&["--timing", "instant"]))
     }
 }

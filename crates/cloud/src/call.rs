@@ -21,13 +21,22 @@ pub struct CallBuilder {
     cli_service: &'static str,
     parameters: Map<String, Value>,
     arguments: Vec<String>,
+    /// Shell lines the command needs first (writing and zipping a function's source).
+    setup: Vec<String>,
 }
 
 impl CallBuilder {
     /// `service` as the SDK names it (`iam`), `operation` as the API (`CreatePolicy`); the CLI
     /// command is `aws <cli_service> <create-policy>`.
     pub fn new(service: &'static str, cli_service: &'static str, operation: &'static str) -> Self {
-        Self { service, operation, cli_service, parameters: Map::new(), arguments: Vec::new() }
+        Self {
+            service,
+            operation,
+            cli_service,
+            parameters: Map::new(),
+            arguments: Vec::new(),
+            setup: Vec::new(),
+        }
     }
 
     /// A text argument (`--policy-name x`).
@@ -77,6 +86,19 @@ impl CallBuilder {
         self
     }
 
+    /// Writes `source` to the file `name` and zips it into `zip` before the command, so that
+    /// the command's `fileb://` argument exists when it is pasted into a shell as printed.
+    pub fn zipped_source(mut self, name: &str, source: &str, zip: &str) -> Self {
+        let mut end = String::from("AWSLAB_SOURCE");
+        while source.lines().any(|line| line == end) {
+            end.push('_');
+        }
+        let source = source.strip_suffix('\n').unwrap_or(source);
+        self.setup.push(format!("cat > {name} <<'{end}'\n{source}\n{end}"));
+        self.setup.push(format!("rm -f {zip} && python3 -m zipfile -c {zip} {name}"));
+        self
+    }
+
     /// A positional argument (the output file of `aws lambda invoke`).
     pub fn positional(mut self, value: &str) -> Self {
         self.arguments.push(quote(value));
@@ -92,7 +114,8 @@ impl CallBuilder {
 
     /// The call, with the target's endpoint and region in the command.
     pub fn build(self, target: &Target) -> ApiCall {
-        let mut cli = format!("aws {} {}", self.cli_service, kebab(self.operation));
+        let mut cli: String = self.setup.iter().map(|line| format!("{line}\n")).collect();
+        cli.push_str(&format!("aws {} {}", self.cli_service, kebab(self.operation)));
         for argument in &self.arguments {
             cli.push(' ');
             cli.push_str(argument);
@@ -100,9 +123,9 @@ impl CallBuilder {
         if let Target::Emulator { endpoint, .. } = target {
             cli.push_str(&format!(" --endpoint-url {endpoint}"));
         }
-        if self.cli_service != "iam" {
-            cli.push_str(&format!(" --region {}", target.region()));
-        }
+        // IAM too: it is global, but the CLI still wants a region to sign with, and a clean
+        // shell has none configured.
+        cli.push_str(&format!(" --region {}", target.region()));
         ApiCall {
             service: self.service.to_string(),
             operation: self.operation.to_string(),
@@ -162,7 +185,9 @@ mod tests {
         assert_eq!(
             call.cli,
             "aws iam create-policy --policy-name aws-lab-dynamodb-putitem-policy \
-             --policy-document '{\"Version\":\"2012-10-17\"}' --endpoint-url http://127.0.0.1:4566"
+             --policy-document '{\"Version\":\"2012-10-17\"}' --endpoint-url http://127.0.0.1:4566 \
+             --region ap-northeast-2",
+            "IAM names a region too: a clean shell has none"
         );
         assert_eq!(call.parameters["PolicyName"], "aws-lab-dynamodb-putitem-policy");
         let aws = Target::Aws { profile: None, region: "ap-northeast-2".into() };
@@ -173,6 +198,27 @@ mod tests {
         assert_eq!(
             call.cli,
             "aws lambda invoke --function-name addCustomer --payload '{\"it'\\''s\": 1}' --region ap-northeast-2"
+        );
+    }
+
+    #[test]
+    fn a_source_is_written_and_zipped_before_the_command_that_reads_the_zip() {
+        let aws = Target::Aws { profile: None, region: "ap-northeast-2".into() };
+        let source = "def handler(event, context):\n    return 1\nAWSLAB_SOURCE\n";
+        let call = CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
+            .zipped_source("lambda_function.py", source, "function.zip")
+            .text("function-name", "f")
+            .file("zip-file", "<zip>", "fileb://function.zip")
+            .build(&aws);
+        assert_eq!(
+            call.cli,
+            "cat > lambda_function.py <<'AWSLAB_SOURCE_'\n\
+             def handler(event, context):\n    return 1\nAWSLAB_SOURCE\n\
+             AWSLAB_SOURCE_\n\
+             rm -f function.zip && python3 -m zipfile -c function.zip lambda_function.py\n\
+             aws lambda update-function-code --function-name f --zip-file fileb://function.zip \
+             --region ap-northeast-2",
+            "a source line equal to the end marker makes the marker longer"
         );
     }
 }

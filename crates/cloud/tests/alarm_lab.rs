@@ -99,11 +99,19 @@ async fn the_alarm_lab_runs_and_is_graded_on_the_emulator() {
     let volume_id = volume.observed["VolumeId"].as_str().expect("a volume").to_string();
     assert_eq!(launched.response["RootVolumeId"], volume_id.as_str());
 
-    // A second instance of the same name is refused, with a plain explanation.
-    let again =
-        act(&clients, "ec2.run_instance", json!({ "name": INSTANCE, "image": "amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2", "instance_type": "t2.micro" }))
-            .await;
-    let failure = again.failure.expect("a duplicate is refused");
+    // Launched again by this lab, the instance of that name is reused: no second one.
+    let params = json!({ "name": INSTANCE, "image": "amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2", "instance_type": "t2.micro" });
+    let again = act(&clients, "ec2.run_instance", params.clone()).await;
+    assert!(again.succeeded(), "{again:#?}");
+    assert_eq!(again.response["reused"], true);
+    assert_eq!(again.response["InstanceId"], launched.response["InstanceId"]);
+    assert!(
+        again.note.expect("a note").en.contains("aws ec2 terminate-instances --instance-ids i-")
+    );
+    // By another lab, it is refused, with a plain explanation.
+    let ctx = ActionContext { clients: &clients, lab_id: "another-lab", step_id: "test" };
+    let other = actions::run(&ctx, ActionKind::Ec2RunInstance, &object(params)).await;
+    let failure = other.failure.expect("a duplicate is refused");
     assert_eq!(failure.code, "DuplicateInstanceName");
     assert!(failure.explanation.en.contains("already running"), "{failure:?}");
 

@@ -91,6 +91,7 @@ async fn a_failed_action_records_its_checks_and_what_it_made_at_the_clocks_time(
         created: vec![Created { kind: "iam.role".into(), id: "aws-lab-dynamodb-role".into() }],
         response: Value::Null,
         failure: Some(Failure::local("iam", "AttachRolePolicy", "NoSuchEntity", "no policy")),
+        note: None,
     };
     let failed = StepRun {
         action: Some(action),

@@ -13,8 +13,9 @@ use serde::Serialize;
 pub struct Score {
     pub earned: u32,
     pub possible: u32,
-    /// `earned / possible` in percent, rounded down to one decimal (99.96 shows as 99.9, so
-    /// 100 means every point).
+    /// `earned / possible` in percent, rounded to the nearest tenth, halves up (18.75 shows as
+    /// 18.8), except that a score short of every point never shows as 100 (99.96 shows as 99.9).
+    /// The one rounding rule: the app, the CLI and the report all show this number.
     pub percent: f64,
     /// The lab's threshold in percent.
     pub pass_percent: u8,
@@ -27,9 +28,11 @@ impl Score {
         let (percent, passed) = if possible == 0 {
             (0.0, false)
         } else {
-            let tenths = u64::from(earned) * 1000 / u64::from(possible);
+            let (earned, possible) = (u64::from(earned), u64::from(possible));
+            let rounded = (earned * 2000 + possible) / (2 * possible);
+            let tenths = if earned < possible { rounded.min(999) } else { rounded };
             // Compare in integers so 70% of 10 points passes at exactly 7.
-            let passed = u64::from(earned) * 100 >= u64::from(pass_percent) * u64::from(possible);
+            let passed = earned * 100 >= u64::from(pass_percent) * possible;
             (tenths as f64 / 10.0, passed)
         };
         Self { earned, possible, percent, pass_percent, passed }
@@ -48,15 +51,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percent_rounds_down_and_threshold_is_inclusive() {
+    fn percent_rounds_to_the_nearest_tenth_and_threshold_is_inclusive() {
         let score = Score::new(7, 10, 70);
         assert_eq!((score.percent, score.passed), (70.0, true));
         let score = Score::new(6, 10, 70);
         assert_eq!((score.percent, score.passed), (60.0, false));
+        assert_eq!(Score::new(3, 16, 70).percent, 18.8, "18.75 rounds half up");
+        assert_eq!(Score::new(2, 3, 50).percent, 66.7);
+        assert_eq!(Score::new(125, 165, 70).percent, 75.8);
+        // Short of every point is never 100.
         let score = Score::new(2499, 2500, 100);
         assert_eq!((score.percent, score.passed), (99.9, false));
-        let score = Score::new(2, 3, 50);
-        assert_eq!(score.percent, 66.6);
+        assert_eq!(Score::new(2500, 2500, 100).percent, 100.0);
     }
 
     #[test]

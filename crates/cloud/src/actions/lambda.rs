@@ -18,18 +18,7 @@ use std::io::Write;
 /// (`lambda_function.py` for `lambda_function.lambda_handler`; `index.mjs` for Node.js code
 /// written as an ES module, else `index.js`).
 pub fn zip_source(runtime: &str, handler: &str, source: &str) -> Result<Vec<u8>, String> {
-    let module = handler.rsplit_once('.').map_or(handler, |(module, _)| module);
-    if module.is_empty() {
-        return Err(format!("the handler `{handler}` names no file: write it as file.function"));
-    }
-    let file = if runtime.starts_with("python") {
-        format!("{module}.py")
-    } else if runtime.starts_with("nodejs") {
-        let es_module = source.contains("export ") && !source.contains("exports.");
-        format!("{module}.{}", if es_module { "mjs" } else { "js" })
-    } else {
-        return Err(format!("awslab writes Python and Node.js functions, not {runtime}"));
-    };
+    let file = source_file(runtime, handler, source)?;
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // A fixed time, so that the same source makes the same zip, and so the same CodeSha256: a
     // step run twice finds the version it published before.
@@ -40,6 +29,22 @@ pub fn zip_source(runtime: &str, handler: &str, source: &str) -> Result<Vec<u8>,
     writer.start_file(file, options).map_err(|error| error.to_string())?;
     writer.write_all(source.as_bytes()).map_err(|error| error.to_string())?;
     Ok(writer.finish().map_err(|error| error.to_string())?.into_inner())
+}
+
+/// The name the source's one file has in the zip.
+fn source_file(runtime: &str, handler: &str, source: &str) -> Result<String, String> {
+    let module = handler.rsplit_once('.').map_or(handler, |(module, _)| module);
+    if module.is_empty() {
+        return Err(format!("the handler `{handler}` names no file: write it as file.function"));
+    }
+    if runtime.starts_with("python") {
+        Ok(format!("{module}.py"))
+    } else if runtime.starts_with("nodejs") {
+        let es_module = source.contains("export ") && !source.contains("exports.");
+        Ok(format!("{module}.{}", if es_module { "mjs" } else { "js" }))
+    } else {
+        Err(format!("awslab writes Python and Node.js functions, not {runtime}"))
+    }
 }
 
 fn zip_failure(operation: &str, message: String) -> Failure {
@@ -62,7 +67,10 @@ pub async fn create_function(
     let memory = params.optional_number("memory_size")?.map(|m| m as i32);
     let description = params.optional_text("description")?;
     let environment = params.pairs("environment")?;
+    let file = source_file(runtime, handler, source)
+        .map_err(|message| zip_failure("CreateFunction", message))?;
     let mut call = CallBuilder::new("lambda", "lambda", "CreateFunction")
+        .zipped_source(&file, source, "function.zip")
         .text("function-name", name)
         .text("runtime", runtime)
         .text("role", role)
@@ -149,6 +157,12 @@ pub async fn update_function_code(
         .map_err(|message| zip_failure("UpdateFunctionCode", message))?;
     recorder.call(
         CallBuilder::new("lambda", "lambda", "UpdateFunctionCode")
+            .zipped_source(
+                &source_file(&runtime, handler, source)
+                    .map_err(|message| zip_failure("UpdateFunctionCode", message))?,
+                source,
+                "function.zip",
+            )
             .text("function-name", name)
             .file(
                 "zip-file",

@@ -5,8 +5,9 @@
  */
 export type Score = { earned: number, possible: number, 
 /**
- * `earned / possible` in percent, rounded down to one decimal (99.96 shows as 99.9, so
- * 100 means every point).
+ * `earned / possible` in percent, rounded to the nearest tenth, halves up (18.75 shows as
+ * 18.8), except that a score short of every point never shows as 100 (99.96 shows as 99.9).
+ * The one rounding rule: the app, the CLI and the report all show this number.
  */
 percent: number, 
 /**
