@@ -29,7 +29,7 @@ pub fn list(dir: &Path, lang: Lang) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn show(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
+pub fn show(dir: &Path, id: &str, lang: Lang, hints: bool) -> Result<ExitCode> {
     let catalog = load_catalog(dir)?;
     let Some(lab) = catalog.lab(id) else {
         let known: Vec<&str> = catalog.labs.iter().map(|lab| lab.id.as_str()).collect();
@@ -40,7 +40,7 @@ pub fn show(dir: &Path, id: &str, lang: Lang) -> Result<ExitCode> {
         }
         bail!("no lab `{id}` in {}; the labs are: {}", dir.display(), known.join(", "));
     };
-    print!("{}", render_lab(lab, lang));
+    print!("{}", render_lab(lab, lang, hints));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -152,16 +152,20 @@ fn report_problems(catalog: &Catalog) {
     }
 }
 
-/// One lab as plain text: what a learner will read and fill in, step by step.
-fn render_lab(lab: &Lab, lang: Lang) -> String {
+/// One lab as plain text: what a learner will read and fill in, step by step, with its
+/// placeholders as the app shows them before a target is chosen (`<region>`, `<API id>`), each
+/// field's whole default, and the hints when `hints` (else how many there are).
+fn render_lab(lab: &Lab, lang: Lang, hints: bool) -> String {
     let (minutes, points, pass, cost, step_word, hints_word, on_aws, offline_only) = match lang {
         Lang::Ko => {
-            ("분", "점", "통과 기준", "AWS 비용", "단계", "힌트", "AWS에서", "오프라인 전용")
+            ("분", "점", "합격 기준", "AWS 비용", "단계", "힌트", "AWS에서", "오프라인 전용")
         }
         Lang::En => {
             ("min", "points", "pass at", "AWS cost", "Step", "hints", "on AWS", "offline only")
         }
     };
+    let context = awslab_core::lab_view::LessonContext::default();
+    let fill = |text: &str| context.fill(&lab.id, text, lang);
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", lab.title.get(lang)));
     let (offline_total, aws_total) =
@@ -176,7 +180,7 @@ fn render_lab(lab: &Lab, lang: Lang) -> String {
         lab.cost.note.get(lang)
     ));
     if !lab.intro.get(lang).is_empty() {
-        out.push_str(lab.intro.get(lang));
+        out.push_str(&fill(lab.intro.get(lang)));
         out.push_str("\n\n");
     }
     for (number, step) in lab.steps.iter().enumerate() {
@@ -186,17 +190,16 @@ fn render_lab(lab: &Lab, lang: Lang) -> String {
             step.title.get(lang),
             step.id
         ));
-        out.push_str(step.text.get(lang));
+        out.push_str(&fill(step.text.get(lang)));
         out.push_str("\n\n");
         for field in &step.fields {
-            let default = field.default.as_ref().map(short_value).unwrap_or_default();
             out.push_str(&format!(
-                "  [{}] {} ({}){}\n",
+                "  [{}] {} ({})",
                 field.id,
                 field.label.get(lang),
-                field_kind(&field.kind),
-                if default.is_empty() { String::new() } else { format!(" = {default}") }
+                field_kind(&field.kind)
             ));
+            out.push_str(&field.default.as_ref().map(whole_value).unwrap_or_else(|| "\n".into()));
         }
         match (&step.action, step.targets) {
             (Some(action), Targets::Both) => out.push_str(&format!("  → {}\n", action.id)),
@@ -212,20 +215,37 @@ fn render_lab(lab: &Lab, lang: Lang) -> String {
                 format!(", {offline_only}")
             };
             out.push_str(&format!(
-                "  ✓ {} ({} {points}, {}{graded}): {}\n",
+                "  ◦ {} ({} {points}, {}{graded}): {}\n",
                 check.id,
                 check.points,
                 check.kind,
                 check.message.get(lang)
             ));
         }
-        if !step.hints.is_empty() {
-            out.push_str(&format!("  {}: {}\n", hints_word, step.hints.len()));
+        if hints {
+            for (index, hint) in step.hints.iter().enumerate() {
+                out.push_str(&format!(
+                    "  {hints_word} {}/{}: {}\n",
+                    index + 1,
+                    step.hints.len(),
+                    fill(hint.get(lang).trim())
+                ));
+            }
+        } else if !step.hints.is_empty() {
+            let shown_by = match lang {
+                Lang::Ko => "--hints로 보기",
+                Lang::En => "shown with --hints",
+            };
+            out.push_str(&format!("  {hints_word}: {} ({shown_by})\n", step.hints.len()));
         }
         out.push('\n');
     }
     if let Some(summary) = &lab.summary {
-        out.push_str(&format!("## {}\n\n{}\n", summary.title.get(lang), summary.text.get(lang)));
+        out.push_str(&format!(
+            "## {}\n\n{}\n",
+            summary.title.get(lang),
+            fill(summary.text.get(lang))
+        ));
     }
     out
 }
@@ -239,16 +259,19 @@ fn field_kind(kind: &FieldKind) -> String {
     }
 }
 
-/// A default in one short line: long or multi-line values are elided.
-fn short_value(value: &Value) -> String {
+/// A field's default after its label: ` = value` on the line for a short one, else the whole
+/// value on the lines below, indented (code, a policy), JSON values pretty-printed.
+fn whole_value(value: &Value) -> String {
     let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
+        Value::String(text) => text.trim_end().to_string(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
     };
-    let first = text.trim().lines().next().unwrap_or("").to_string();
-    if first.chars().count() > 60 || text.trim().lines().count() > 1 {
-        format!("{}…", first.chars().take(40).collect::<String>())
-    } else {
-        first
+    if text.lines().count() <= 1 && text.chars().count() <= 60 {
+        return format!(" = {text}\n");
     }
+    let mut out = String::from(" =\n");
+    for line in text.lines() {
+        out.push_str(&format!("      {line}\n"));
+    }
+    out
 }

@@ -168,6 +168,9 @@ enum LabsCommand {
         id: String,
         #[arg(long, default_value = "ko", value_parser = parse_lang)]
         lang: Lang,
+        /// Show every step's hints too (the app reveals them one at a time).
+        #[arg(long)]
+        hints: bool,
     },
     /// Validate labs: structure, both languages, checks, actions, placeholders and defaults;
     /// then prove each on a fresh offline emulator: every check fails at the start and passes
@@ -202,7 +205,7 @@ fn main() -> ExitCode {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             match command {
                 LabsCommand::List { lang } => labs::list(&dir, lang),
-                LabsCommand::Show { id, lang } => labs::show(&dir, &id, lang),
+                LabsCommand::Show { id, lang, hints } => labs::show(&dir, &id, lang, hints),
                 LabsCommand::Check { static_only, timing } => {
                     labs::check(&dir, static_only, &timing)
                 }

@@ -154,9 +154,20 @@ fn labs_show_prints_the_lesson_form_and_checks() {
         "[policy_name] Policy name (text, iam-policy) = aws-lab-dynamodb-putitem-policy"
     ));
     assert!(text.contains("→ iam.create_policy"));
-    assert!(text.contains("✓ role-trusts-lambda (10 points, iam.role)"));
+    assert!(text.contains("  ◦ role-trusts-lambda (10 points, iam.role)"), "not ✓: {text}");
+    assert!(!text.contains("{{"), "placeholders are filled as the app fills them: {text}");
+    // Whole defaults: the starter code, line by line.
+    assert!(text.contains("      def lambda_handler(event, context):\n"), "{text}");
+    assert!(!text.contains('…'), "nothing is cut: {text}");
+    assert!(text.contains("hints: 2 (shown with --hints)"), "{text}");
     let output = awslab(&["labs", "show", "serverless-api"]);
     assert!(stdout(&output).contains("## 단계 1: IAM 정책 만들기"));
+
+    let output = awslab(&["labs", "show", "api-stages-canary", "--hints", "--lang", "en"]);
+    let text = stdout(&output);
+    assert!(text.contains("  hints 1/"), "{text}");
+    assert!(text.contains("arn:aws:lambda:<region>:<account>:function:"), "{text}");
+    assert!(!text.contains("{{"), "{text}");
 }
 
 #[test]
