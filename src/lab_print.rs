@@ -115,17 +115,24 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
         if result.passed {
             continue;
         }
-        if let Some(check) = step.checks.iter().find(|check| check.id == result.id) {
+        // Nothing to look at: the diagnosis says what is missing and which step makes it, where
+        // the check's own message would describe a state to wait for.
+        let absent = result.missing
+            || result.failure.as_ref().is_some_and(|failure| failure.code == "LookupFailed");
+        let said_why = absent && result.diagnosis.is_some();
+        if let Some(check) = step.checks.iter().find(|check| check.id == result.id)
+            && !said_why
+        {
             out.push_str(&format!("    {}\n", check.message.get(lang)));
         }
-        if result.missing {
+        if result.missing && !said_why {
             out.push_str(match lang {
                 Lang::Ko => "    찾는 리소스가 없습니다.\n",
                 Lang::En => "    the resource does not exist\n",
             });
         }
         for difference in &result.differences {
-            out.push_str(&format!("    {difference}\n"));
+            out.push_str(&format!("    {}\n", difference.text(lang)));
         }
         if let Some(diagnosis) = &result.diagnosis {
             out.push_str(&format!("    {}\n", diagnosis.get(lang)));
@@ -417,5 +424,160 @@ mod tests {
         assert!(by_hand_text(TargetKind::Aws, Lang::En).contains("by hand (see the lesson)"));
         assert!(by_hand_text(TargetKind::Aws, Lang::Ko).contains("직접 합니다(실습 설명 참고)"));
         assert!(by_hand_text(TargetKind::Emulator, Lang::En).contains("only on AWS"));
+    }
+}
+
+/// Every kind of message the lab commands print, walked in both languages: in Korean none of
+/// the English words of our own texts remains, in English none of the Korean.
+#[cfg(test)]
+mod every_message {
+    use super::*;
+    use awslab_cloud::Failure;
+    use awslab_cloud::actions::ActionRun;
+    use awslab_cloud::checks::{CheckHistory, Difference};
+    use awslab_core::engine::FieldProblem;
+    use awslab_lab::{ActionKind, CheckKind, Localized};
+
+    fn both(ko: &str, en: &str) -> Localized {
+        Localized::new(ko, en)
+    }
+
+    fn result(id: &str, passed: bool) -> CheckResult {
+        CheckResult {
+            id: id.into(),
+            kind: CheckKind::DynamodbTable,
+            passed,
+            points: if passed { 10 } else { 0 },
+            possible: 10,
+            differences: Vec::new(),
+            missing: false,
+            failure: None,
+            observed: Value::Null,
+            diagnosis: None,
+            history: None,
+        }
+    }
+
+    /// What `run` prints for a run holding one of everything, then what clean-up, reset,
+    /// hints, skips and the score print.
+    fn everything(lang: Lang) -> String {
+        let lab = awslab_lab::load_lab(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/serverless-api"),
+        )
+        .expect("the lab loads");
+        let step = lab.step("create-table").expect("the table step");
+        let mut failure = Failure::local("dynamodb", "CreateTable", "ResourceInUseException", "x");
+        failure.explanation = both("설명", "explained");
+        let split = expect_between();
+        let mut undone = result("table-keyed-by-customer-id", false);
+        undone.differences = vec![split];
+        let mut missing = result("table-keyed-by-customer-id", false);
+        missing.missing = true;
+        undone.diagnosis = Some(both("진단", "diagnosed"));
+        undone.failure = Some(failure.clone());
+        undone.history = Some(CheckHistory {
+            kind: HistoryKind::Undone,
+            at_ms: 0,
+            note: both("바뀜", "changed"),
+        });
+        let mut kept = result("canary-settings", true);
+        kept.history =
+            Some(CheckHistory { kind: HistoryKind::Kept, at_ms: 0, note: both("유지", "kept") });
+        let mut answered = result("settings-quiz", true);
+        answered.history =
+            Some(CheckHistory { kind: HistoryKind::Answered, at_ms: 0, note: both("답", "said") });
+        let run = StepRun {
+            step_id: step.id.clone(),
+            field_problems: vec![FieldProblem {
+                field: "table_name".into(),
+                message: both("필수", "required"),
+            }],
+            action: Some(ActionRun {
+                action: ActionKind::DynamodbCreateTable,
+                calls: Vec::new(),
+                created: Vec::new(),
+                response: Value::Null,
+                failure: Some(failure.clone()),
+                note: Some(both("재사용", "reused")),
+            }),
+            done_by_hand: true,
+            failure: Some(failure),
+            checks: vec![undone, missing, kept, answered],
+        };
+        let report = CleanupReport::default();
+        let score = Score::new(3, 16, 70);
+        [
+            run_text(&run, step, TargetKind::Aws, lang),
+            run_text(&run, step, TargetKind::Emulator, lang),
+            cleanup_text(&report, lang),
+            clear_question(&score, lang),
+            progress_after_cleanup(&lab.id, &score, false, lang),
+            progress_after_cleanup(&lab.id, &score, true, lang),
+            reset_question(&lab.id, lang),
+            nothing_done(lang).to_string(),
+            reset_text(&LabReset::Emulator { deleted: Vec::new() }, lang),
+            hints_text(step, 1, true, lang),
+            skipped_text(step, lang),
+            score_text(&score, TargetKind::Emulator, lang),
+            score_text(&score, TargetKind::Aws, lang),
+        ]
+        .join("\n")
+    }
+
+    fn expect_between() -> Difference {
+        let expect = serde_json::json!({ "Shares": { "$between": [40, 60] } });
+        let diff = awslab_lab::expect::diff(&expect, &serde_json::json!({})).remove(0);
+        Difference::from(diff)
+    }
+
+    #[test]
+    fn korean_mode_prints_no_english_of_ours_and_english_mode_no_korean() {
+        let korean = everything(Lang::Ko);
+        for english in [
+            "expected",
+            "found",
+            "nothing",
+            "between",
+            "does not exist",
+            "passed",
+            "answered",
+            "by hand",
+            "clean:",
+            "progress kept",
+            "progress cleared",
+            "Clear the",
+            "score",
+            "pass mark",
+            "hint ",
+            "no more",
+            "skipped",
+            "reset:",
+            "Go on",
+            "nothing done",
+            "offline only",
+            "explained",
+            "diagnosed",
+            "reused",
+            "changed",
+            "kept",
+        ] {
+            assert!(!korean.contains(english), "`{english}` in Korean mode:\n{korean}");
+        }
+        for said in [
+            "기댓값 40 이상 60 이하, 실제 없음",
+            "찾는 리소스가 없습니다",
+            "통과한 시각",
+            "답한 시각",
+        ] {
+            assert!(korean.contains(said), "`{said}` missing:\n{korean}");
+        }
+        assert!(korean.contains("점수: 3/16 (18.8%) — 불합격 (합격 기준 70%)"), "{korean}");
+
+        let english = everything(Lang::En);
+        assert!(
+            !english.chars().any(|c| ('가'..='힣').contains(&c)),
+            "Korean in English mode:\n{english}"
+        );
+        assert!(english.contains("Shares: expected between 40 and 60, found nothing"), "{english}");
     }
 }

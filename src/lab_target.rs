@@ -124,19 +124,28 @@ impl TargetArgs {
             }
         };
         let mut connection = awslab_core::target::connect(&target).await.map_err(|failure| {
-            anyhow::anyhow!(
-                "cannot reach {target}: {}: {}\n{}",
-                failure.code,
-                failure.message,
-                failure.explanation.get(lang)
-            )
+            let (code, message) = (failure.code, failure.message);
+            let explanation = failure.explanation.get(lang);
+            match lang {
+                Lang::Ko => anyhow::anyhow!(
+                    "{}에 연결할 수 없습니다: {code}: {message}\n{explanation}",
+                    target.describe(lang)
+                ),
+                Lang::En => {
+                    anyhow::anyhow!("cannot reach {target}: {code}: {message}\n{explanation}")
+                }
+            }
         })?;
         connection.clients.progress = progress_lines(lang);
         let word = match lang {
             Lang::Ko => "대상",
             Lang::En => "target",
         };
-        println!("{word}: {} as {}", connection.clients.target, connection.identity.arn);
+        let target = connection.clients.target.describe(lang);
+        match lang {
+            Lang::Ko => println!("{word}: {target}, {}(으)로", connection.identity.arn),
+            Lang::En => println!("{word}: {target} as {}", connection.identity.arn),
+        }
         if let Some(why) = why {
             println!("  ({why})");
         }

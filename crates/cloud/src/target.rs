@@ -63,6 +63,24 @@ impl Target {
     }
 }
 
+impl Target {
+    /// The target in words in `lang` (`Display` is the English).
+    pub fn describe(&self, lang: awslab_lab::Lang) -> String {
+        match (self, lang) {
+            (_, awslab_lab::Lang::En) => self.to_string(),
+            (Target::Emulator { endpoint, .. }, awslab_lab::Lang::Ko) => {
+                format!("오프라인 에뮬레이터 ({endpoint})")
+            }
+            (Target::Aws { profile: Some(profile), region }, awslab_lab::Lang::Ko) => {
+                format!("AWS (프로필 {profile}, {region})")
+            }
+            (Target::Aws { profile: None, region }, awslab_lab::Lang::Ko) => {
+                format!("AWS (기본 자격 증명, {region})")
+            }
+        }
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -138,7 +138,7 @@ pub async fn run_step_keeping(
         let context = ActionContext { clients, lab_id: &lab.id, step_id: &step.id };
         run.action = Some(actions::run(&context, action.id, &rendered).await);
     }
-    run.checks = check_step_with(clients, &mut bindings, step, kept).await;
+    run.checks = check_step_with(clients, &mut bindings, lab, step, kept).await;
     run
 }
 
@@ -163,12 +163,13 @@ pub async fn check_step_keeping(
     kept: &Kept,
 ) -> Vec<CheckResult> {
     let mut bindings = Bindings::new(values.clone(), &identity.account, clients.region(), &lab.id);
-    check_step_with(clients, &mut bindings, step, kept).await
+    check_step_with(clients, &mut bindings, lab, step, kept).await
 }
 
 async fn check_step_with(
     clients: &Clients,
     bindings: &mut Bindings,
+    lab: &Lab,
     step: &Step,
     kept: &Kept,
 ) -> Vec<CheckResult> {
@@ -219,6 +220,14 @@ async fn check_step_with(
                 history: None,
             },
         };
+        let mut result = result;
+        let looked_up_nothing = result.failure.as_ref().is_some_and(|f| f.code == "LookupFailed");
+        if (result.missing || looked_up_nothing)
+            && result.diagnosis.is_none()
+            && check.kind != CheckKind::QuizAnswer
+        {
+            result.diagnosis = Some(crate::makers::missing(lab, step, check));
+        }
         results.push(result);
     }
     results
@@ -238,11 +247,7 @@ fn quiz_result(
         None => Vec::new(),
         Some(_) => awslab_lab::expect::diff(expect, &observed)
             .into_iter()
-            .map(|diff| awslab_cloud::checks::Difference {
-                path: diff.path,
-                expected: diff.expected,
-                found: diff.found,
-            })
+            .map(awslab_cloud::checks::Difference::from)
             .collect(),
     };
     let passed = answer.is_some() && differences.is_empty();

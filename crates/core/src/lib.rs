@@ -19,6 +19,7 @@
 //! - `data_dir`: where progress and the emulator's state are kept.
 //! - `offline`: the bundled emulator the app starts at launch, and its status.
 //! - `engine`: running a step (validate the form, act on the target, check) and checking a lab.
+//! - `makers`: what a check says when what it looks for does not exist (the step that makes it).
 //! - `lab_view`: a lab as the lab view shows it (HTML in both languages, forms, checks, hints).
 //! - `progress`: the progress store, a versioned SQLite file in the platform data folder.
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
@@ -36,6 +37,7 @@ pub mod clock;
 pub mod data_dir;
 pub mod engine;
 pub mod lab_view;
+pub mod makers;
 pub mod offline;
 pub mod progress;
 pub mod progress_slot;

@@ -17,6 +17,7 @@
 //! | `{ "$between" = [40, 60] }` | a number in the closed range |
 //! | `{ "$absent" = true }` | a key that is not there (or `null`) |
 
+use crate::text::{Lang, Localized};
 use serde_json::Value;
 use std::fmt;
 
@@ -28,15 +29,28 @@ pub const OPERATORS: &[&str] = &["$exactly", "$like", "$one_of", "$between", "$a
 pub struct FieldDiff {
     /// Dotted path from the resource (`Threshold`, `KeySchema[0].AttributeName`).
     pub path: String,
-    /// What the lab expected, in words.
-    pub expected: String,
-    /// What the target has, in words (`nothing` when absent).
-    pub found: String,
+    /// What the lab expected, in words, in both languages (the values themselves as they are).
+    pub expected: Localized,
+    /// What the target has, in words (`nothing`, 없음, when absent).
+    pub found: Localized,
+}
+
+impl FieldDiff {
+    /// The difference in one line in `lang`: `Threshold: expected 100000, found 10000`, or
+    /// `Threshold: 기댓값 100000, 실제 10000`.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Ko => {
+                format!("{}: 기댓값 {}, 실제 {}", self.path, self.expected.ko, self.found.ko)
+            }
+        }
+    }
 }
 
 impl fmt::Display for FieldDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: expected {}, found {}", self.path, self.expected, self.found)
+        write!(f, "{}: expected {}, found {}", self.path, self.expected.en, self.found.en)
     }
 }
 
@@ -134,7 +148,10 @@ fn compare(path: &str, expected: &Value, actual: Option<&Value>, diffs: &mut Vec
             for element in unmatched {
                 diffs.push(FieldDiff {
                     path: display_path(path),
-                    expected: format!("an element matching {}", compact(element)),
+                    expected: Localized::new(
+                        format!("{}에 맞는 요소", compact(element)),
+                        format!("an element matching {}", compact(element)),
+                    ),
                     found: describe(actual),
                 });
             }
@@ -142,7 +159,7 @@ fn compare(path: &str, expected: &Value, actual: Option<&Value>, diffs: &mut Vec
         (expected, actual) if scalar_equal(expected, actual) => {}
         (expected, actual) => diffs.push(FieldDiff {
             path: display_path(path),
-            expected: compact(expected),
+            expected: as_is(compact(expected)),
             found: describe(actual),
         }),
     }
@@ -217,24 +234,40 @@ fn scalar_equal(expected: &Value, actual: Option<&Value>) -> bool {
     }
 }
 
-fn describe_operator(name: &str, argument: &Value) -> String {
+fn describe_operator(name: &str, argument: &Value) -> Localized {
     match (name, argument) {
-        ("$exactly", argument) => format!("exactly {}", compact(argument)),
-        ("$like", Value::String(pattern)) => format!("text like {pattern}"),
+        ("$exactly", argument) => {
+            let list = compact(argument);
+            Localized::new(format!("정확히 {list}"), format!("exactly {list}"))
+        }
+        ("$like", Value::String(pattern)) => {
+            Localized::new(format!("{pattern} 꼴의 텍스트"), format!("text like {pattern}"))
+        }
         ("$one_of", Value::Array(options)) => {
             let options: Vec<String> = options.iter().map(compact).collect();
-            format!("one of {}", options.join(", "))
+            let options = options.join(", ");
+            Localized::new(format!("{options} 중 하나"), format!("one of {options}"))
         }
         ("$between", Value::Array(range)) if range.len() == 2 => {
-            format!("between {} and {}", compact(&range[0]), compact(&range[1]))
+            let (low, high) = (compact(&range[0]), compact(&range[1]));
+            Localized::new(format!("{low} 이상 {high} 이하"), format!("between {low} and {high}"))
         }
-        ("$absent", _) => "nothing".to_string(),
-        (name, argument) => format!("{name} {}", compact(argument)),
+        ("$absent", _) => nothing(),
+        (name, argument) => as_is(format!("{name} {}", compact(argument))),
     }
 }
 
-fn describe(actual: Option<&Value>) -> String {
-    actual.map_or_else(|| "nothing".to_string(), compact)
+fn describe(actual: Option<&Value>) -> Localized {
+    actual.map_or_else(nothing, |value| as_is(compact(value)))
+}
+
+fn nothing() -> Localized {
+    Localized::new("없음", "nothing")
+}
+
+/// A value, the same in both languages.
+fn as_is(text: String) -> Localized {
+    Localized::new(text.clone(), text)
 }
 
 /// A value in one line, without quotes around plain strings: `100000`, `customer_id`,

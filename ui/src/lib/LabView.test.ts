@@ -102,7 +102,7 @@ const failedRun: StepRun = {
       passed: false,
       points: 0,
       possible: 10,
-      differences: [{ path: 'KeySchema[0].AttributeName', expected: 'customer_id', found: 'id' }],
+      differences: [{ path: 'KeySchema[0].AttributeName', expected: { ko: 'customer_id', en: 'customer_id' }, found: { ko: 'id', en: 'id' } }],
       missing: false,
       failure: null,
       observed: null,

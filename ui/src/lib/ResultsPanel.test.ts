@@ -81,7 +81,7 @@ describe('results panel', () => {
           passed: false,
           points: 0,
           possible: 10,
-          differences: [{ path: 'FunctionError', expected: 'absent', found: '"Unhandled"' }],
+          differences: [{ path: 'FunctionError', expected: { ko: '없음', en: 'nothing' }, found: { ko: '"Unhandled"', en: '"Unhandled"' } }],
           missing: false,
           failure: null,
           observed: null,
@@ -112,7 +112,7 @@ describe('results panel', () => {
       checks: [
         { id: 'canary-settings', kind: 'apigateway.stage', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null,
           history: { kind: 'kept', at_ms: Date.UTC(2026, 11, 6, 10, 30), note: note('Not checked again: the later step “Promote the canary” changes this on purpose.') } },
-        { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: 'between 40 and 60', found: '100' }], missing: false, failure: null, observed: null, diagnosis: null,
+        { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: { ko: '40 이상 60 이하', en: 'between 40 and 60' }, found: { ko: '100', en: '100' } }], missing: false, failure: null, observed: null, diagnosis: null,
           history: { kind: 'undone', at_ms: Date.UTC(2026, 11, 6, 10, 31), note: note('This passed before and fails now.') } },
       ],
     };
@@ -126,6 +126,25 @@ describe('results panel', () => {
     expect(undone.textContent).toContain('This passed before and fails now.');
     // What changed follows the note.
     expect(screen.getByTestId('check-differences').textContent).toContain('Shares.v1');
+    expect(screen.getByTestId('check-differences').textContent).toContain('between 40 and 60');
+  });
+
+  it('says what differs in the learner\'s language', () => {
+    const split: StepRun = {
+      step_id: 'canary',
+      field_problems: [],
+      action: null,
+      done_by_hand: false,
+      failure: null,
+      checks: [
+        { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: { ko: '40 이상 60 이하', en: 'between 40 and 60' }, found: { ko: '없음', en: 'nothing' } }], missing: false, failure: null, observed: null, diagnosis: null, history: null },
+      ],
+    };
+    render(ResultsPanel, { run: split, checks: [], locale: 'ko' });
+    const table = screen.getByTestId('check-differences').textContent ?? '';
+    expect(table).toContain('40 이상 60 이하');
+    expect(table).toContain('없음');
+    expect(table).not.toContain('between');
   });
 
   it('says when a step reused what the lab made in an earlier run, and how to start it over', () => {
@@ -148,6 +167,24 @@ describe('results panel', () => {
 
     render(ResultsPanel, { run: invoked, checks: [], locale: 'ko' });
     expect(screen.queryByTestId('action-note')).toBeNull();
+  });
+
+  it('when nothing was found, says which step makes it instead of a state to wait for', () => {
+    const missing: StepRun = {
+      step_id: 'alarm-settles-ok',
+      field_problems: [],
+      action: null,
+      done_by_hand: false,
+      failure: null,
+      checks: [
+        { id: 'alarm-ok', kind: 'cloudwatch.alarm', passed: false, points: 0, possible: 5, differences: [], missing: true, failure: null, observed: null,
+          diagnosis: { ko: '경보가 아직 없습니다: 4단계에서 만듭니다.', en: 'the alarm does not exist yet: step 4 “Create the alarm” makes it.' }, history: null },
+      ],
+    };
+    const checks = [{ id: 'alarm-ok', points: 5, offline_only: false, message: { ko: '기다리세요', en: 'The alarm is not OK yet: let the instance idle.' } }];
+    render(ResultsPanel, { run: missing, checks, locale: 'en' });
+    expect(screen.getByTestId('check-diagnosis').textContent).toContain('step 4 “Create the alarm” makes it');
+    expect(screen.getByTestId('results').textContent).not.toContain('let the instance idle');
   });
 
   it('says nothing was sent when the form had problems', () => {

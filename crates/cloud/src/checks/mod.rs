@@ -29,13 +29,33 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Difference {
     pub path: String,
-    pub expected: String,
-    pub found: String,
+    /// What the lab wants, in words in both languages (`between 40 and 60`, `40 이상 60 이하`).
+    pub expected: Localized,
+    /// What the target has (`nothing`, `없음`, when absent).
+    pub found: Localized,
+}
+
+impl Difference {
+    /// The difference in one line in `lang` (see [`expect::FieldDiff::text`]).
+    pub fn text(&self, lang: awslab_lab::Lang) -> String {
+        match lang {
+            awslab_lab::Lang::En => self.to_string(),
+            awslab_lab::Lang::Ko => {
+                format!("{}: 기댓값 {}, 실제 {}", self.path, self.expected.ko, self.found.ko)
+            }
+        }
+    }
+}
+
+impl From<expect::FieldDiff> for Difference {
+    fn from(diff: expect::FieldDiff) -> Self {
+        Difference { path: diff.path, expected: diff.expected, found: diff.found }
+    }
 }
 
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: expected {}, found {}", self.path, self.expected, self.found)
+        write!(f, "{}: expected {}, found {}", self.path, self.expected.en, self.found.en)
     }
 }
 
@@ -146,11 +166,7 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
             if !spec.expect.is_null() {
                 result.differences = expect::diff(spec.expect, &observed)
                     .into_iter()
-                    .map(|diff| Difference {
-                        path: diff.path,
-                        expected: diff.expected,
-                        found: diff.found,
-                    })
+                    .map(Difference::from)
                     .collect();
             }
             result.passed = result.differences.is_empty();
@@ -307,7 +323,7 @@ mod tests {
         let differences = expect::diff(&expect, &observed);
         assert_eq!(differences.len(), 1, "{differences:?}");
         assert_eq!(
-            (differences[0].path.as_str(), differences[0].found.as_str()),
+            (differences[0].path.as_str(), differences[0].found.en.as_str()),
             ("Shares.v1", "0")
         );
     }
