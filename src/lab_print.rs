@@ -112,6 +112,19 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
             let at = awslab_core::clock::utc_text(history.at_ms);
             out.push_str(&format!("    {} ({when} {at} UTC)\n", history.note.get(lang)));
         }
+        if result.kind == awslab_lab::CheckKind::EmulatorMail {
+            // The lesson asks to read the mail: the mailbox, as the app's Mailbox lists it.
+            let messages = result.observed["Messages"].as_array().cloned().unwrap_or_default();
+            for message in messages.iter().rev().take(5) {
+                let text = |name: &str| message[name].as_str().unwrap_or_default().to_string();
+                out.push_str(&format!(
+                    "    ✉ {}  ({}, {})\n",
+                    text("Subject"),
+                    text("From"),
+                    text("Time")
+                ));
+            }
+        }
         if result.passed {
             continue;
         }

@@ -90,6 +90,9 @@ fn the_solution_passes_every_check_and_the_score_is_recorded() {
     );
     assert!(out.contains("  ✓ table-keyed-by-customer-id  10/10"), "{out}");
     assert!(!out.contains('✗'), "{out}");
+    // What the lessons ask to look at: the items in the table, the test's execution log.
+    assert!(out.contains("  │   \"Items\": ["), "{out}");
+    assert!(out.contains("  📜\n  │ Execution log for request "), "{out}");
     // Word of long work goes to stderr; the score ends stdout.
     let total = String::from_utf8_lossy(&run.stdout).lines().last().unwrap_or_default().to_string();
     assert!(total.starts_with("score: ") && total.contains("(100%) — passed"), "{total}");
@@ -218,6 +221,9 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     assert!(out.contains("--threshold 100000 "), "{out}");
     assert!(out.contains("  ✓ alarm-went-off  10/10"), "{out}");
     assert!(out.contains("  ✓ alarm-email-arrived  5/5"), "{out}");
+    // What the lessons ask to look at: the command's output on the instance, the mail.
+    assert!(out.contains("    ✉ ALARM: \"awslab_cloudwatch_toomuch_volume_alarm\""), "{out}");
+    assert!(out.contains("  ⌨"), "{out}");
     assert!(!out.contains('✗'), "{out}");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(stdout.trim_end().ends_with("score: 115/115 (100%) — passed (pass mark 70%)"), "{out}");
