@@ -251,6 +251,13 @@ fn quiz_result(
             .collect(),
     };
     let passed = answer.is_some() && differences.is_empty();
+    // Unanswered, the quiz says so (its own message would give the answer away).
+    let diagnosis = answer.is_none().then(|| {
+        Localized::new(
+            "아직 답하지 않았습니다: 폼에서 답을 고르세요.",
+            "Not answered yet: choose an answer in the form.",
+        )
+    });
     CheckResult {
         id: check.id.clone(),
         kind: check.kind,
@@ -261,7 +268,7 @@ fn quiz_result(
         missing: answer.is_none(),
         failure: None,
         observed,
-        diagnosis: None,
+        diagnosis,
         history: None,
     }
 }

@@ -116,6 +116,12 @@ async fn a_table_made_with_the_wrong_key_is_reused_and_its_check_says_what_to_do
     assert!(!check.passed);
     let differences: Vec<String> = check.differences.iter().map(ToString::to_string).collect();
     assert!(differences.iter().any(|d| d.contains("customer_id")), "{differences:?}");
+    let diagnosis = check.diagnosis.as_ref().expect("what the key mismatch means");
+    assert!(
+        diagnosis.en.starts_with("customers has the key id. A table's key cannot change: delete the table and run this step again: aws dynamodb delete-table --table-name customers"),
+        "{diagnosis:?}"
+    );
+    assert!(diagnosis.ko.contains("테이블의 키는 바꿀 수 없으니"), "{diagnosis:?}");
     assert!(!note.en.to_lowercase().contains("skip"), "never 'skip ahead' here: {note:?}");
 }
 

@@ -3,8 +3,46 @@
 //! what a DynamoDB key error means), and the line of API Gateway's execution log behind a 5xx
 //! (with what the causes a lab meets mean). Korean and English, for the app and the CLI.
 
-use awslab_lab::Localized;
+use awslab_lab::{CheckKind, Localized};
 use serde_json::Value;
+
+use super::Difference;
+use crate::call::CallBuilder;
+use crate::target::Target;
+
+/// A table whose key differs from the lab's: what key it has, that a key never changes, and
+/// the command that deletes the table so that the step can make it again.
+pub(super) fn table_key(
+    kind: CheckKind,
+    differences: &[Difference],
+    observed: &Value,
+    target: &Target,
+) -> Option<Localized> {
+    if kind != CheckKind::DynamodbTable
+        || !differences.iter().any(|difference| difference.path.starts_with("KeySchema"))
+    {
+        return None;
+    }
+    let table = observed["TableName"].as_str()?;
+    let keys: Vec<&str> = observed["KeySchema"]
+        .as_array()?
+        .iter()
+        .filter_map(|key| key["AttributeName"].as_str())
+        .collect();
+    let keys = keys.join(", ");
+    let delete = CallBuilder::new("dynamodb", "dynamodb", "DeleteTable")
+        .text("table-name", table)
+        .build(target)
+        .cli;
+    Some(Localized::new(
+        format!(
+            "{table}의 키는 {keys}입니다. 테이블의 키는 바꿀 수 없으니, 테이블을 지우고 이 단계를 다시 실행하세요: {delete}"
+        ),
+        format!(
+            "{table} has the key {keys}. A table's key cannot change: delete the table and run this step again: {delete}"
+        ),
+    ))
+}
 
 /// What an answer says went wrong beyond its differences: a function's exception, or the line of
 /// API Gateway's execution log behind a 5xx.

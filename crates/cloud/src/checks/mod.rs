@@ -176,7 +176,9 @@ async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
     if result.passed {
         result.points = spec.points;
     } else {
-        result.diagnosis = diagnosis::diagnose(&result.observed);
+        result.diagnosis = diagnosis::diagnose(&result.observed).or_else(|| {
+            diagnosis::table_key(spec.kind, &result.differences, &result.observed, &clients.target)
+        });
     }
     result
 }
