@@ -191,22 +191,10 @@ impl ProgressStore {
         })
     }
 
-    /// The latest result of every check recorded for the lab (greatest `at_ms`, then the one
-    /// recorded last), ordered by step id then check id.
+    /// The latest result of every check recorded for the lab on any target (greatest `at_ms`,
+    /// then the one recorded last), ordered by step id then check id.
     pub fn latest_checks(&self, lab_id: &str) -> Result<Vec<CheckRecord>, ProgressError> {
-        self.read(|conn| {
-            let mut query = conn.prepare_cached(&format!(
-                "SELECT {CHECK_COLUMNS} FROM (
-                     SELECT *, row_number() OVER (
-                         PARTITION BY step_id, check_id ORDER BY at_ms DESC, id DESC
-                     ) AS recency
-                     FROM check_result WHERE lab_id = ?1
-                 )
-                 WHERE recency = 1
-                 ORDER BY step_id, check_id"
-            ))?;
-            query.query_map([lab_id], CheckRecord::from_row)?.collect()
-        })
+        self.latest(lab_id, None)
     }
 
     /// The latest result on `target` of every check recorded for the lab, ordered by step id
@@ -216,18 +204,27 @@ impl ProgressStore {
         lab_id: &str,
         target: TargetKind,
     ) -> Result<Vec<CheckRecord>, ProgressError> {
+        self.latest(lab_id, Some(target))
+    }
+
+    fn latest(
+        &self,
+        lab_id: &str,
+        target: Option<TargetKind>,
+    ) -> Result<Vec<CheckRecord>, ProgressError> {
         self.read(|conn| {
             let mut query = conn.prepare_cached(&format!(
                 "SELECT {CHECK_COLUMNS} FROM (
                      SELECT *, row_number() OVER (
                          PARTITION BY step_id, check_id ORDER BY at_ms DESC, id DESC
                      ) AS recency
-                     FROM check_result WHERE lab_id = ?1 AND target = ?2
+                     FROM check_result WHERE lab_id = ?1 AND (?2 IS NULL OR target = ?2)
                  )
                  WHERE recency = 1
                  ORDER BY step_id, check_id"
             ))?;
-            query.query_map([lab_id, target.as_str()], CheckRecord::from_row)?.collect()
+            let target = target.map(TargetKind::as_str);
+            query.query_map(params![lab_id, target], CheckRecord::from_row)?.collect()
         })
     }
 
