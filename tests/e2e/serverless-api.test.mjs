@@ -1,7 +1,8 @@
 // The serverless-api lab done through the real app window, as a learner does it: open the lab
 // from the catalog, see a check fail, fill each step's form (the defaults, and the finished
 // handler in the code editor), Run, and reach 100% on the offline emulator; look in the explorer;
-// switch to English; restart the app and find the progress kept. WebdriverIO drives the window
+// switch to English; run a finished step again (it reuses what it made); restart the app and
+// find the progress kept. WebdriverIO drives the window
 // through WebKitWebDriver; run it on a display (the test command uses Xvfb).
 //
 //   node --test --test-concurrency=1 tests/e2e/   (AWSLAB_APP=path/to/awslab-desktop, else the debug build)
@@ -72,6 +73,17 @@ test('a learner completes serverless-api in the window and keeps the progress', 
   assert.notEqual(englishTitle, koreanTitle);
   assert.match(englishTitle, /[A-Za-z]/);
   await app.shot('finished-en');
+
+  // Running a finished step again reuses what it made, says so with the command that deletes
+  // it, and keeps the score.
+  await app.goToStep('create-table');
+  await app.runStep('create-table');
+  const note = await app.$(byTestId('action-note'));
+  await note.waitForExist({ timeout: 30_000 });
+  assert.match(await note.getText(), /customers was made by this lab in an earlier run, so it is reused/);
+  assert.match(await note.getText(), /aws dynamodb delete-table --table-name customers/);
+  assert.equal(await (await app.$(byTestId('lab-score'))).getAttribute('data-percent'), '100');
+  await app.shot('run-twice');
 
   // A restart keeps the progress.
   await app.close();
