@@ -362,7 +362,6 @@ pub fn ask(question: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
 
     fn alarm_lab() -> awslab_lab::Lab {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/cloudwatch-alarm");
@@ -371,17 +370,8 @@ mod tests {
 
     fn result(id: &str, passed: bool, possible: u32) -> CheckResult {
         CheckResult {
-            id: id.into(),
-            kind: awslab_lab::CheckKind::EmulatorMail,
-            passed,
-            points: if passed { possible } else { 0 },
-            possible,
-            differences: Vec::new(),
             missing: !passed,
-            failure: None,
-            observed: Value::Null,
-            diagnosis: None,
-            history: None,
+            ..CheckResult::new(id, awslab_lab::CheckKind::EmulatorMail, possible).passing(passed)
         }
     }
 
@@ -456,19 +446,7 @@ mod every_message {
     }
 
     fn result(id: &str, passed: bool) -> CheckResult {
-        CheckResult {
-            id: id.into(),
-            kind: CheckKind::DynamodbTable,
-            passed,
-            points: if passed { 10 } else { 0 },
-            possible: 10,
-            differences: Vec::new(),
-            missing: false,
-            failure: None,
-            observed: Value::Null,
-            diagnosis: None,
-            history: None,
-        }
+        CheckResult::new(id, CheckKind::DynamodbTable, 10).passing(passed)
     }
 
     /// What `run` prints for a run holding one of everything, then what clean-up, reset,

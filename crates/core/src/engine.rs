@@ -202,22 +202,13 @@ async fn check_step_with(
                 checks::run(clients, &spec).await
             }
             Ok((_, _)) | Err(_) => CheckResult {
-                id: check.id.clone(),
-                kind: check.kind,
-                passed: false,
-                points: 0,
-                possible: check.points,
-                differences: Vec::new(),
-                missing: false,
                 failure: Some(Failure::local(
                     "awslab",
                     check.kind.name(),
                     "LookupFailed",
                     "a name this check looks up does not exist yet",
                 )),
-                observed: Value::Null,
-                diagnosis: None,
-                history: None,
+                ..CheckResult::new(&check.id, check.kind, check.points)
             },
         };
         let mut result = result;
@@ -259,17 +250,11 @@ fn quiz_result(
         )
     });
     CheckResult {
-        id: check.id.clone(),
-        kind: check.kind,
-        passed,
-        points: if passed { check.points } else { 0 },
-        possible: check.points,
         differences,
         missing: answer.is_none(),
-        failure: None,
         observed,
         diagnosis,
-        history: None,
+        ..CheckResult::new(&check.id, check.kind, check.points).passing(passed)
     }
 }
 

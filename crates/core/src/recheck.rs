@@ -59,17 +59,8 @@ pub fn kept(
         kept.insert(
             check.id.clone(),
             CheckResult {
-                id: check.id.clone(),
-                kind: check.kind,
-                passed: record.passed,
-                points: if record.passed { check.points } else { 0 },
-                possible: check.points,
-                differences: Vec::new(),
-                missing: false,
-                failure: None,
-                observed: Value::Null,
-                diagnosis: None,
                 history: Some(CheckHistory { kind, at_ms: record.at_ms, note }),
+                ..CheckResult::new(&check.id, check.kind, check.points).passing(record.passed)
             },
         );
     }

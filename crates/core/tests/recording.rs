@@ -28,17 +28,8 @@ async fn nowhere() -> Connection {
 
 fn check(id: &str, passed: bool) -> CheckResult {
     CheckResult {
-        id: id.into(),
-        kind: awslab_lab::CheckKind::IamPolicy,
-        passed,
-        points: if passed { 10 } else { 0 },
-        possible: 10,
-        differences: Vec::new(),
         missing: !passed,
-        failure: None,
-        observed: Value::Null,
-        diagnosis: None,
-        history: None,
+        ..CheckResult::new(id, awslab_lab::CheckKind::IamPolicy, 10).passing(passed)
     }
 }
 

@@ -84,6 +84,33 @@ pub struct CheckResult {
     pub history: Option<CheckHistory>,
 }
 
+impl CheckResult {
+    /// A result of check `id` that has not passed: no points of `possible`, nothing found or
+    /// said yet. The check's code then fills in what it saw.
+    pub fn new(id: impl Into<String>, kind: CheckKind, possible: u32) -> Self {
+        CheckResult {
+            id: id.into(),
+            kind,
+            passed: false,
+            points: 0,
+            possible,
+            differences: Vec::new(),
+            missing: false,
+            failure: None,
+            observed: Value::Null,
+            diagnosis: None,
+            history: None,
+        }
+    }
+
+    /// Sets whether it passed, and the points that follow.
+    pub fn passing(mut self, passed: bool) -> Self {
+        self.passed = passed;
+        self.points = if passed { self.possible } else { 0 };
+        self
+    }
+}
+
 /// How a result stands against what was recorded for its check before (`awslab-core`'s
 /// `recheck` decides, and words it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -143,19 +170,7 @@ pub async fn run(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
 }
 
 async fn run_once(clients: &Clients, spec: &CheckSpec<'_>) -> CheckResult {
-    let mut result = CheckResult {
-        id: spec.id.to_string(),
-        kind: spec.kind,
-        passed: false,
-        points: 0,
-        possible: spec.points,
-        differences: Vec::new(),
-        missing: false,
-        failure: None,
-        observed: Value::Null,
-        diagnosis: None,
-        history: None,
-    };
+    let mut result = CheckResult::new(spec.id, spec.kind, spec.points);
     match observe(clients, spec.kind, &Selector { kind: spec.kind, map: spec.resource }).await {
         Err(failure) => result.failure = Some(failure),
         Ok(None) => result.missing = true,
