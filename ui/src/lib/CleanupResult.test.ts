@@ -13,6 +13,9 @@ describe('clean-up result', () => {
     const result = screen.getByTestId('cleanup-result');
     expect(result.textContent).toContain('Deleted 1');
     expect(result.classList.contains('error')).toBe(false);
+    expect(screen.getByTestId('cleanup-progress').textContent).toBe(
+      'Your score stays, as a record of what you built; Reset lab clears it.',
+    );
   });
 
   it('lists what could not be deleted, with why, and what is still there', () => {
@@ -31,5 +34,6 @@ describe('clean-up result', () => {
     const items = screen.getAllByRole('listitem').map((item) => item.textContent);
     expect(items).toEqual(['iam-role aws-lab-dynamodb-role: DeleteConflict policies attached', 'lambda-function addCustomer']);
     expect(screen.getByTestId('cleanup-result').classList.contains('error')).toBe(true);
+    expect(screen.queryByTestId('cleanup-progress')).toBeNull();
   });
 });

@@ -111,6 +111,8 @@ export interface Messages {
   cleanUp: string;
   cleaningUp: string;
   cleanResult(deleted: number): string;
+  /** After a clean clean-up: what becomes of the score. */
+  cleanupKeepsProgress: string;
   notClean: string;
   close: string;
   exportReport: string;
@@ -257,6 +259,7 @@ export const messages: Record<Locale, Messages> = {
     cleanUp: '정리',
     cleaningUp: '정리 중…',
     cleanResult: (deleted) => `${deleted}개를 지웠고, 이 실습이 만든 리소스는 남아 있지 않습니다.`,
+    cleanupKeepsProgress: '점수는 만든 것의 기록으로 남습니다. 지우려면 ‘실습 초기화’를 누르세요.',
     notClean: '지우지 못한 리소스가 있습니다:',
     close: '닫기',
     exportReport: '보고서 저장',
@@ -396,6 +399,7 @@ export const messages: Record<Locale, Messages> = {
     cleanUp: 'Clean up',
     cleaningUp: 'Cleaning up…',
     cleanResult: (deleted) => `Deleted ${deleted}; nothing this lab created is left.`,
+    cleanupKeepsProgress: 'Your score stays, as a record of what you built; Reset lab clears it.',
     notClean: 'Some resources could not be deleted:',
     close: 'Close',
     exportReport: 'Save report',
