@@ -110,27 +110,9 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// Reveal a step's next hint (counted in the progress, as in the app), with those before.
-    Hint {
-        lab: String,
-        /// The step (1 is the first).
-        #[arg(long, value_name = "N")]
-        step: usize,
-        #[arg(long, default_value = "ko", value_parser = parse_lang)]
-        lang: Lang,
-        #[arg(long, value_name = "DIR")]
-        dir: Option<PathBuf>,
-    },
+    Hint(StepArgs),
     /// Skip a step: recorded as skipped, never as passed, so you can go on.
-    Skip {
-        lab: String,
-        /// The step (1 is the first).
-        #[arg(long, value_name = "N")]
-        step: usize,
-        #[arg(long, default_value = "ko", value_parser = parse_lang)]
-        lang: Lang,
-        #[arg(long, value_name = "DIR")]
-        dir: Option<PathBuf>,
-    },
+    Skip(StepArgs),
     /// The lab's score from the recorded results, on a target: on AWS, checks that only read
     /// the offline emulator (the mailbox) count for nothing.
     Grade {
@@ -147,6 +129,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+}
+
+/// A step of a lab, for the commands that only touch the progress (`hint`, `skip`).
+#[derive(Debug, clap::Args)]
+struct StepArgs {
+    /// The lab's id, as `awslab labs list` prints it.
+    lab: String,
+    /// The step (1 is the first).
+    #[arg(long, value_name = "N")]
+    step: usize,
+    #[arg(long, default_value = "ko", value_parser = parse_lang)]
+    lang: Lang,
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,8 +218,12 @@ fn main() -> ExitCode {
         Command::Reset { lab, target, yes, dir } => {
             lab_run::reset(&labs_dir(dir), &lab, target, yes)
         }
-        Command::Hint { lab, step, lang, dir } => lab_run::hint(&labs_dir(dir), &lab, step, lang),
-        Command::Skip { lab, step, lang, dir } => lab_run::skip(&labs_dir(dir), &lab, step, lang),
+        Command::Hint(StepArgs { lab, step, lang, dir }) => {
+            lab_run::hint(&labs_dir(dir), &lab, step, lang)
+        }
+        Command::Skip(StepArgs { lab, step, lang, dir }) => {
+            lab_run::skip(&labs_dir(dir), &lab, step, lang)
+        }
         Command::Grade { lab, target, lang, report, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             lab_run::grade(&dir, &lab, target, lang, report.as_deref())

@@ -191,6 +191,9 @@ pub async fn run(
         Err(failure) => {
             match taken::reused_or_explained(ctx, action, &params, failure, &mut recorder).await {
                 Ok((response, note)) => {
+                    // What an earlier run made may still be settling (AWS's time): the step's
+                    // checks look again for a while, as after a change.
+                    ctx.clients.settle.changed();
                     recorder.note(note);
                     (response, None)
                 }

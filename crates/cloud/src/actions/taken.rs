@@ -1,15 +1,14 @@
-//! When a step would make something whose name is already taken in the account. awslab never
-//! adopts, overwrites or deletes what it did not make: the refusal says whose the thing is, read
-//! from its `awslab:lab` tag (see [`crate::ownership`]), and what to do:
+//! When a step would make something whose name is already taken in the account, read from the
+//! thing's `awslab:lab` tag (see [`crate::ownership`]):
 //!
-//! - made by this lab in an earlier run: press Check; if a check finds it wrong (a table with the
-//!   wrong key), delete it and Run again;
-//! - made by another lab: clean that lab up first;
-//! - the learner's own: left alone; delete or rename it, or pick another name.
+//! - made by this lab in an earlier run: reused, with a note giving the command that deletes it
+//!   should the step's checks find it different ([`reused_or_explained`]);
+//! - made by another lab: refused; clean that lab up first;
+//! - the learner's own: refused and left alone; delete or rename it, or pick another name.
 //!
-//! `PutMetricAlarm` replaces an alarm of the same name without a word, so the alarm step asks
-//! first ([`refuse_foreign_alarm`]); the other creating calls refuse by themselves, and their
-//! refusal is explained here ([`explained`]).
+//! awslab never adopts, overwrites or deletes what it did not make. `PutMetricAlarm` replaces an
+//! alarm of the same name without a word, so the alarm step asks first
+//! ([`refuse_foreign_alarm`]); the other creating calls refuse by themselves.
 
 use super::{ActionContext, Params};
 use crate::actions::Created;
@@ -153,8 +152,8 @@ pub(super) async fn reused_or_explained(
 
 /// Said when a step reuses what this lab made in an earlier run.
 pub(super) fn reused_note(named: &Created, delete: &str) -> Localized {
-    let name = named.id.rsplit(['/', ':']).next().unwrap_or(&named.id);
-    let name = if named.kind.starts_with("apigateway.") { named.id.as_str() } else { name };
+    // An API's parts are known by their path ("/customer", "POST /customer").
+    let name = if named.kind.starts_with("apigateway.") { &named.id } else { short_name(named) };
     Localized::new(
         format!(
             "{name}은(는) 이 실습이 앞서 실행할 때 만든 것이라 새로 만들지 않고 그대로 씁니다. 아래 확인이 이 단계가 원하는 것과 비교합니다. 다르다고 나오면 지우고 다시 실행(Run)하세요: {delete}"
@@ -245,19 +244,18 @@ pub(super) async fn existing_api(
     Ok(None)
 }
 
+/// A resource as the learner names it: the last part of an ARN (`aws-lab-dynamodb-role`).
+fn short_name(resource: &Created) -> &str {
+    resource.id.rsplit(['/', ':']).next().unwrap_or(&resource.id)
+}
+
 /// What to do about `resource`, found to be `owner`'s, when a step wanted its name.
 fn whose(lab_id: &str, resource: &Created, owner: &Owner) -> Option<Localized> {
-    let name = resource.id.rsplit(['/', ':']).next().unwrap_or(&resource.id);
+    let name = short_name(resource);
     Some(match owner {
+        // This lab's own is reused (`reused_or_explained`), never refused.
         Owner::Missing => return None,
-        Owner::Lab(lab) if lab == lab_id => Localized::new(
-            format!(
-                "{name}은(는) 이 실습이 앞서 실행할 때 만든 것입니다. 확인(Check)을 눌러 보세요. 확인이 설정이 틀렸다고 하면(예: 테이블의 키) 그것을 지운 뒤(정리 또는 콘솔) 다시 실행(Run)하세요."
-            ),
-            format!(
-                "{name} was made by this lab in an earlier run: press Check. If a check finds it wrong (a table's key, say), delete it (Clean up, or in the console) and press Run again."
-            ),
-        ),
+        Owner::Lab(lab) if lab == lab_id => return None,
         Owner::Lab(other) => Localized::new(
             format!(
                 "{name}은(는) 다른 실습({other})이 만든 것입니다. 그 실습을 먼저 정리(Clean up)하거나 다른 이름을 고르세요."
