@@ -1,7 +1,7 @@
 //! Log events: PutLogEvents, GetLogEvents, FilterLogEvents.
 
 use super::Call;
-use super::checks::{Checks, input, named_group};
+use super::checks::{Checks, named_group};
 use super::errors::LogsError;
 use super::filter::{FilterError, FilterPattern};
 use super::store::{self, LogEvent, LogStore};
@@ -25,7 +25,7 @@ const RESPONSE_BYTES: usize = 1_048_576;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PutLogEventsInput {
+pub struct PutLogEventsInput {
     log_group_name: Option<String>,
     log_stream_name: Option<String>,
     log_events: Option<Vec<InputLogEvent>>,
@@ -37,8 +37,11 @@ struct InputLogEvent {
     message: Option<String>,
 }
 
-pub fn put_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: PutLogEventsInput = input(&call.body)?;
+pub fn put_log_events(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: PutLogEventsInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let group = checks.required("logGroupName", &request.log_group_name).cloned();
     checks.group_name("logGroupName", group.as_deref());
@@ -161,7 +164,7 @@ impl Rejected {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GetLogEventsInput {
+pub struct GetLogEventsInput {
     log_group_name: Option<String>,
     log_group_identifier: Option<String>,
     log_stream_name: Option<String>,
@@ -189,8 +192,11 @@ fn stored_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
     })
 }
 
-pub fn get_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: GetLogEventsInput = input(&call.body)?;
+pub fn get_log_events(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: GetLogEventsInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     checks.group_name("logGroupName", request.log_group_name.as_deref());
     checks.group_identifier("logGroupIdentifier", request.log_group_identifier.as_deref());
@@ -282,7 +288,7 @@ pub fn get_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsEr
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct FilterLogEventsInput {
+pub struct FilterLogEventsInput {
     log_group_name: Option<String>,
     log_group_identifier: Option<String>,
     log_stream_names: Option<Vec<String>>,
@@ -294,8 +300,11 @@ struct FilterLogEventsInput {
     limit: Option<i64>,
 }
 
-pub fn filter_log_events(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: FilterLogEventsInput = input(&call.body)?;
+pub fn filter_log_events(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: FilterLogEventsInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     checks.group_name("logGroupName", request.log_group_name.as_deref());
     checks.group_identifier("logGroupIdentifier", request.log_group_identifier.as_deref());

@@ -1,6 +1,6 @@
 //! Log groups: CreateLogGroup, DescribeLogGroups, DeleteLogGroup, and the retention policy.
 
-use super::checks::{Checks, group_from_arn, input};
+use super::checks::{Checks, group_from_arn};
 use super::errors::LogsError;
 use super::store::{self, GROUP_COLUMNS, GroupRow, LogStore, group_from_row};
 use super::tokens::{name_token, parse_name_token};
@@ -20,15 +20,18 @@ const CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateLogGroupInput {
+pub struct CreateLogGroupInput {
     log_group_name: Option<String>,
     kms_key_id: Option<String>,
     tags: Option<BTreeMap<String, String>>,
     log_group_class: Option<String>,
 }
 
-pub fn create_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: CreateLogGroupInput = input(&call.body)?;
+pub fn create_log_group(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: CreateLogGroupInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let name = checks.required("logGroupName", &request.log_group_name).map(String::as_str);
     checks.group_name("logGroupName", name);
@@ -62,7 +65,7 @@ pub fn create_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, Logs
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DescribeLogGroupsInput {
+pub struct DescribeLogGroupsInput {
     log_group_name_prefix: Option<String>,
     log_group_name_pattern: Option<String>,
     log_group_identifiers: Option<Vec<String>>,
@@ -71,8 +74,11 @@ struct DescribeLogGroupsInput {
     limit: Option<i64>,
 }
 
-pub fn describe_log_groups(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: DescribeLogGroupsInput = input(&call.body)?;
+pub fn describe_log_groups(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: DescribeLogGroupsInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     checks.group_name("logGroupNamePrefix", request.log_group_name_prefix.as_deref());
     checks.length("logGroupNamePattern", request.log_group_name_pattern.as_deref(), 0, 512);
@@ -159,13 +165,12 @@ fn describe(tx: &rusqlite::Connection, group: &GroupRow) -> Result<Value, LogsEr
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GroupNameInput {
+pub struct GroupNameInput {
     log_group_name: Option<String>,
 }
 
 /// The `logGroupName` of an operation that takes nothing else that matters.
-fn group_name(call: &Call<'_>) -> Result<String, LogsError> {
-    let request: GroupNameInput = input(&call.body)?;
+fn group_name(request: GroupNameInput) -> Result<String, LogsError> {
     let mut checks = Checks::new();
     let name = checks.required("logGroupName", &request.log_group_name).cloned();
     checks.group_name("logGroupName", name.as_deref());
@@ -173,8 +178,12 @@ fn group_name(call: &Call<'_>) -> Result<String, LogsError> {
     Ok(name.unwrap_or_default())
 }
 
-pub fn delete_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let name = group_name(call)?;
+pub fn delete_log_group(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: GroupNameInput,
+) -> Result<Value, LogsError> {
+    let name = group_name(request)?;
     store.write(|tx| {
         let deleted = tx.execute(
             "DELETE FROM log_groups WHERE region = ?1 AND name = ?2",
@@ -186,13 +195,16 @@ pub fn delete_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, Logs
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PutRetentionPolicyInput {
+pub struct PutRetentionPolicyInput {
     log_group_name: Option<String>,
     retention_in_days: Option<i64>,
 }
 
-pub fn put_retention_policy(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: PutRetentionPolicyInput = input(&call.body)?;
+pub fn put_retention_policy(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: PutRetentionPolicyInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let name = checks.required("logGroupName", &request.log_group_name).cloned();
     checks.group_name("logGroupName", name.as_deref());
@@ -202,8 +214,12 @@ pub fn put_retention_policy(store: &LogStore, call: &Call<'_>) -> Result<Value, 
     set_retention(store, call, &name.unwrap_or_default(), days)
 }
 
-pub fn delete_retention_policy(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let name = group_name(call)?;
+pub fn delete_retention_policy(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: GroupNameInput,
+) -> Result<Value, LogsError> {
+    let name = group_name(request)?;
     set_retention(store, call, &name, None)
 }
 

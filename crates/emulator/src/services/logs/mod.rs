@@ -37,15 +37,16 @@ use super::operation::Operations;
 use crate::error::AwsError;
 use crate::protocol::Service;
 use crate::state::Shared;
+use checks::input;
 use serde_json::Value;
 
-/// What an operation needs of its request, besides the store: where, when, and the body.
+/// What an operation needs of its request besides the store and its typed input: where and
+/// when.
 pub struct Call<'a> {
     /// From the SigV4 credential scope: log groups are regional.
     pub region: &'a str,
     /// The emulator's clock, in milliseconds since the epoch (creation and ingestion times).
-    pub now_ms: i64,
-    pub body: Value,
+    pub now_ms: crate::clock::Millis,
     /// Whether events take AWS's time to be ingested.
     pub clockwork: crate::timing::Clockwork,
 }
@@ -77,28 +78,30 @@ pub fn handle(
     let call = Call {
         region: &ctx.region,
         now_ms: crate::clock::millis(ctx.now),
-        body,
         clockwork: shared.config.clockwork,
     };
     let store = &shared.logs;
+    // The body is decoded into the operation's typed input here, before the operation runs.
     let result = match operation {
-        Operation::CreateLogGroup => groups::create_log_group(store, &call),
-        Operation::DescribeLogGroups => groups::describe_log_groups(store, &call),
-        Operation::DeleteLogGroup => groups::delete_log_group(store, &call),
-        Operation::PutRetentionPolicy => groups::put_retention_policy(store, &call),
-        Operation::DeleteRetentionPolicy => groups::delete_retention_policy(store, &call),
-        Operation::CreateLogStream => streams::create_log_stream(store, &call),
-        Operation::DescribeLogStreams => streams::describe_log_streams(store, &call),
-        Operation::DeleteLogStream => streams::delete_log_stream(store, &call),
-        Operation::PutLogEvents => events::put_log_events(store, &call),
-        Operation::GetLogEvents => events::get_log_events(store, &call),
-        Operation::FilterLogEvents => events::filter_log_events(store, &call),
-        Operation::TagResource => tags::tag_resource(store, &call),
-        Operation::UntagResource => tags::untag_resource(store, &call),
-        Operation::ListTagsForResource => tags::list_tags_for_resource(store, &call),
-        Operation::TagLogGroup => tags::tag_log_group(store, &call),
-        Operation::UntagLogGroup => tags::untag_log_group(store, &call),
-        Operation::ListTagsLogGroup => tags::list_tags_log_group(store, &call),
+        Operation::CreateLogGroup => groups::create_log_group(store, &call, input(&body)?),
+        Operation::DescribeLogGroups => groups::describe_log_groups(store, &call, input(&body)?),
+        Operation::DeleteLogGroup => groups::delete_log_group(store, &call, input(&body)?),
+        Operation::PutRetentionPolicy => groups::put_retention_policy(store, &call, input(&body)?),
+        Operation::DeleteRetentionPolicy => {
+            groups::delete_retention_policy(store, &call, input(&body)?)
+        }
+        Operation::CreateLogStream => streams::create_log_stream(store, &call, input(&body)?),
+        Operation::DescribeLogStreams => streams::describe_log_streams(store, &call, input(&body)?),
+        Operation::DeleteLogStream => streams::delete_log_stream(store, &call, input(&body)?),
+        Operation::PutLogEvents => events::put_log_events(store, &call, input(&body)?),
+        Operation::GetLogEvents => events::get_log_events(store, &call, input(&body)?),
+        Operation::FilterLogEvents => events::filter_log_events(store, &call, input(&body)?),
+        Operation::TagResource => tags::tag_resource(store, &call, input(&body)?),
+        Operation::UntagResource => tags::untag_resource(store, &call, input(&body)?),
+        Operation::ListTagsForResource => tags::list_tags_for_resource(store, &call, input(&body)?),
+        Operation::TagLogGroup => tags::tag_log_group(store, &call, input(&body)?),
+        Operation::UntagLogGroup => tags::untag_log_group(store, &call, input(&body)?),
+        Operation::ListTagsLogGroup => tags::list_tags_log_group(store, &call, input(&body)?),
     };
     result.map_err(AwsError::from)
 }

@@ -1,7 +1,7 @@
 //! Log streams: CreateLogStream, DescribeLogStreams, DeleteLogStream.
 
 use super::Call;
-use super::checks::{Checks, input, named_group};
+use super::checks::{Checks, named_group};
 use super::errors::LogsError;
 use super::store::{self, LogStore};
 use super::tokens::{name_token, parse_name_token};
@@ -10,14 +10,13 @@ use serde_json::{Map, Value, json};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct StreamInput {
+pub struct StreamInput {
     log_group_name: Option<String>,
     log_stream_name: Option<String>,
 }
 
 /// The group and stream names of CreateLogStream and DeleteLogStream, checked.
-fn names(call: &Call<'_>) -> Result<(String, String), LogsError> {
-    let request: StreamInput = input(&call.body)?;
+fn names(request: StreamInput) -> Result<(String, String), LogsError> {
     let mut checks = Checks::new();
     let group = checks.required("logGroupName", &request.log_group_name).cloned();
     checks.group_name("logGroupName", group.as_deref());
@@ -27,8 +26,12 @@ fn names(call: &Call<'_>) -> Result<(String, String), LogsError> {
     Ok((group.unwrap_or_default(), stream.unwrap_or_default()))
 }
 
-pub fn create_log_stream(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let (group, stream) = names(call)?;
+pub fn create_log_stream(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: StreamInput,
+) -> Result<Value, LogsError> {
+    let (group, stream) = names(request)?;
     store.write(|tx| {
         let group = store::find_group(tx, call.region, &group)?.ok_or(LogsError::GroupNotFound)?;
         if store::insert_stream(tx, group.id, &stream, call.now_ms)? {
@@ -39,8 +42,12 @@ pub fn create_log_stream(store: &LogStore, call: &Call<'_>) -> Result<Value, Log
     })
 }
 
-pub fn delete_log_stream(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let (group, stream) = names(call)?;
+pub fn delete_log_stream(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: StreamInput,
+) -> Result<Value, LogsError> {
+    let (group, stream) = names(request)?;
     store.write(|tx| {
         let group = store::find_group(tx, call.region, &group)?.ok_or(LogsError::GroupNotFound)?;
         let deleted = tx.execute(
@@ -53,7 +60,7 @@ pub fn delete_log_stream(store: &LogStore, call: &Call<'_>) -> Result<Value, Log
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DescribeLogStreamsInput {
+pub struct DescribeLogStreamsInput {
     log_group_name: Option<String>,
     log_group_identifier: Option<String>,
     log_stream_name_prefix: Option<String>,
@@ -85,8 +92,11 @@ impl StreamRow {
     }
 }
 
-pub fn describe_log_streams(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: DescribeLogStreamsInput = input(&call.body)?;
+pub fn describe_log_streams(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: DescribeLogStreamsInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     checks.group_name("logGroupName", request.log_group_name.as_deref());
     checks.group_identifier("logGroupIdentifier", request.log_group_identifier.as_deref());

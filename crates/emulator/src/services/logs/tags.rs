@@ -88,7 +88,7 @@ fn list(store: &LogStore, call: &Call<'_>, name: &str) -> Result<Value, LogsErro
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TagResourceInput {
+pub struct TagResourceInput {
     resource_arn: Option<String>,
     tags: Option<BTreeMap<String, String>>,
     tag_keys: Option<Vec<String>>,
@@ -101,8 +101,11 @@ fn resource(checks: &mut Checks, request: &TagResourceInput) -> String {
     arn.unwrap_or_default()
 }
 
-pub fn tag_resource(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: TagResourceInput = input(&call.body)?;
+pub fn tag_resource(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: TagResourceInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let arn = resource(&mut checks, &request);
     let tags = checks.required("tags", &request.tags).cloned().unwrap_or_default();
@@ -111,8 +114,11 @@ pub fn tag_resource(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsErro
     add(store, call, &group_of_arn(call, &arn)?, tags)
 }
 
-pub fn untag_resource(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: TagResourceInput = input(&call.body)?;
+pub fn untag_resource(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: TagResourceInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let arn = resource(&mut checks, &request);
     let keys = checks.required("tagKeys", &request.tag_keys).cloned().unwrap_or_default();
@@ -121,8 +127,11 @@ pub fn untag_resource(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsEr
     remove(store, call, &group_of_arn(call, &arn)?, &keys)
 }
 
-pub fn list_tags_for_resource(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: TagResourceInput = input(&call.body)?;
+pub fn list_tags_for_resource(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: TagResourceInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let arn = resource(&mut checks, &request);
     checks.finish()?;
@@ -131,7 +140,7 @@ pub fn list_tags_for_resource(store: &LogStore, call: &Call<'_>) -> Result<Value
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TagLogGroupInput {
+pub struct TagLogGroupInput {
     log_group_name: Option<String>,
     /// A map in TagLogGroup, a list of keys in UntagLogGroup.
     tags: Option<Value>,
@@ -143,8 +152,11 @@ fn legacy_group(checks: &mut Checks, request: &TagLogGroupInput) -> String {
     name.unwrap_or_default()
 }
 
-pub fn tag_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: TagLogGroupInput = input(&call.body)?;
+pub fn tag_log_group(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: TagLogGroupInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let name = legacy_group(&mut checks, &request);
     let tags: BTreeMap<String, String> =
@@ -154,8 +166,11 @@ pub fn tag_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsErr
     add(store, call, &name, tags)
 }
 
-pub fn untag_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: TagLogGroupInput = input(&call.body)?;
+pub fn untag_log_group(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: TagLogGroupInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let name = legacy_group(&mut checks, &request);
     let keys: Vec<String> = input(checks.required("tags", &request.tags).unwrap_or(&json!([])))?;
@@ -164,8 +179,11 @@ pub fn untag_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsE
     remove(store, call, &name, &keys)
 }
 
-pub fn list_tags_log_group(store: &LogStore, call: &Call<'_>) -> Result<Value, LogsError> {
-    let request: TagLogGroupInput = input(&call.body)?;
+pub fn list_tags_log_group(
+    store: &LogStore,
+    call: &Call<'_>,
+    request: TagLogGroupInput,
+) -> Result<Value, LogsError> {
     let mut checks = Checks::new();
     let name = legacy_group(&mut checks, &request);
     checks.finish()?;
