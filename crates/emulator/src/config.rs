@@ -24,6 +24,9 @@ pub struct EmulatorConfig {
     /// [`Clockwork::INSTANT`] by default here, for tests about something else; every program a
     /// learner runs chooses [`Timing::Aws`](crate::Timing::Aws) unless told otherwise.
     pub clockwork: Clockwork,
+    /// The seed ids are drawn under (see `ids`): a test that compares ids sets one; `None`, the
+    /// default, draws each launch's own.
+    pub id_seed: Option<u64>,
 }
 
 impl Default for EmulatorConfig {
@@ -35,6 +38,7 @@ impl Default for EmulatorConfig {
             verify_signatures: false,
             interpreters: Interpreters::from_environment(),
             clockwork: Clockwork::INSTANT,
+            id_seed: None,
         }
     }
 }

@@ -186,14 +186,14 @@ pub async fn admit(State(shared): State<Arc<Shared>>, request: Request, next: Ne
     let body = match read_body(&parts, body).await {
         Ok(body) => body,
         Err(error) => {
-            let mut response = refuse(&parts, &Bytes::new(), &error);
+            let mut response = refuse(&shared, &parts, &Bytes::new(), &error);
             // The rest of the body was not read: the connection cannot carry another request.
             response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
             return response;
         }
     };
     if let Some(refusal) = check(&shared, &parts) {
-        return refuse(&parts, &body, &refusal.error(port));
+        return refuse(&shared, &parts, &body, &refusal.error(port));
     }
     let control = is_control_path(parts.uri.path());
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
@@ -322,8 +322,8 @@ async fn read_body(parts: &Parts, body: Body) -> Result<Bytes, AwsError> {
 
 /// A refusal, in the shape of the protocol the request speaks (JSON for control endpoints and
 /// for requests of no known protocol; API Gateway's `{"message"}` for invoke URLs).
-fn refuse(parts: &Parts, body: &Bytes, error: &AwsError) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
+fn refuse(shared: &Shared, parts: &Parts, body: &Bytes, error: &AwsError) -> Response {
+    let request_id = shared.ids.uuid();
     let path = parts.uri.path();
     if is_control_path(path) {
         return control_error(error.status, &error.code, &error.message);

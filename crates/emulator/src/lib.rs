@@ -29,7 +29,8 @@
 //! - `metrics`: the seam through which services publish their own `AWS/…` metrics (EC2 and
 //!   EBS, from `services::ec2::metrics`) to CloudWatch, whose ticker collects them.
 //! - `state`: what the emulator holds, one lock per service; `clock`: injected time (sped up,
-//!   and advanced on request); `timing`: AWS's time, how long each change takes to settle
+//!   and advanced on request); `ids`: the injected id source (request, resource and revision
+//!   ids, and the draws of weighted routing), seeded by tests that compare ids; `timing`: AWS's time, how long each change takes to settle
 //!   (drawn under a seed) and the token buckets that throttle control planes;
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do); `state_files`: every SQLite state file checked before
@@ -52,6 +53,7 @@ mod control;
 mod error;
 mod gate;
 mod identity;
+pub mod ids;
 pub mod metrics;
 mod persist;
 mod policy;

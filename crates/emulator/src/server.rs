@@ -249,7 +249,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
     if let Some(page) = sns_link(&shared, &request) {
         return page;
     }
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = shared.ids.uuid();
     let (parts, body) = request.into_parts();
     // `gate` has read the body already: this only takes it.
     let body = match to_bytes(body, BODY_LIMIT).await {

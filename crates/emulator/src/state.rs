@@ -58,6 +58,8 @@ pub struct Shared {
     endpoint: OnceLock<String>,
     /// The port the server listens on, once it does (requests must name it: see `gate`).
     port: OnceLock<u16>,
+    /// Where request ids, resource ids and weighted draws come from (see `ids`).
+    pub ids: Arc<crate::ids::Ids>,
     /// This launch's secret for the control endpoints (see `gate`).
     pub control_token: crate::gate::ControlToken,
     /// Dropped last (fields drop in the order declared), after every SQLite connection and
@@ -107,6 +109,7 @@ impl Shared {
             throttles: crate::timing::Buckets::default(),
             endpoint: OnceLock::new(),
             port: OnceLock::new(),
+            ids: Arc::new(crate::ids::Ids::new(config.id_seed)),
             control_token: crate::gate::ControlToken::generate(),
             dropped: OnceLock::new(),
             config,

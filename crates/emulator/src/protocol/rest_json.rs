@@ -11,6 +11,7 @@
 use crate::error::AwsError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// One operation of a REST service.
@@ -69,37 +70,85 @@ pub struct RestRequest {
 }
 
 impl RestRequest {
-    /// A path label; routes only match when every label of their template is present.
-    pub fn label(&self, name: &str) -> &str {
-        self.labels.get(name).map(String::as_str).unwrap_or_default()
+    /// The operation's typed input, bound as Smithy's HTTP binding traits bind it. The input's
+    /// members say where they come from by their serde names:
+    /// - `label:Name`: the path label `{Name}` (always present: the route matched it);
+    /// - `query:name`: the first value of the query parameter `name`; `queries:name`: every
+    ///   value of a repeated one (`?tagKeys=a&tagKeys=b`), as a list;
+    /// - `header:name`: the header, by its lower-case name;
+    /// - any other name: the member of the JSON body (an empty body is an empty object).
+    ///
+    /// A body that is not a JSON object, or a member of the wrong type, is AWS's
+    /// `SerializationException`. Query and header values are strings; an operation that takes a
+    /// number there checks the text itself, with the service's own words.
+    pub fn input<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
+        let mut members = self.body_members()?;
+        self.bind(&mut members);
+        T::deserialize(Value::Object(members)).map_err(|error| self.unreadable(error))
     }
 
-    /// The first value of a query-string parameter.
+    /// The typed input of an operation whose body is its payload (Lambda's `Invoke`): only the
+    /// labels, the query string and the headers are bound; the body is the operation's to read.
+    pub fn bound<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
+        let mut members = Map::new();
+        self.bind(&mut members);
+        T::deserialize(Value::Object(members)).map_err(|error| self.unreadable(error))
+    }
+
+    /// The JSON body's members. A name with a colon is none of the model's (body members are
+    /// plain names), so a body cannot pose as a label, a query parameter or a header.
+    fn body_members(&self) -> Result<Map<String, Value>, AwsError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Map::new());
+        }
+        let mut members: Map<String, Value> =
+            serde_json::from_slice(&self.body).map_err(|error| self.unreadable(error))?;
+        members.retain(|name, _| !name.contains(':'));
+        Ok(members)
+    }
+
+    fn bind(&self, members: &mut Map<String, Value>) {
+        for (name, value) in &self.labels {
+            members.insert(format!("label:{name}"), Value::String(value.clone()));
+        }
+        for (name, value) in &self.query {
+            let all = members.entry(format!("queries:{name}")).or_insert_with(|| json!([]));
+            if let Value::Array(all) = all {
+                all.push(Value::String(value.clone()));
+            }
+            members.entry(format!("query:{name}")).or_insert_with(|| Value::String(value.clone()));
+        }
+        for (name, value) in &self.headers {
+            members.insert(format!("header:{name}"), Value::String(value.clone()));
+        }
+    }
+
+    fn unreadable(&self, error: serde_json::Error) -> AwsError {
+        AwsError::sender(
+            "SerializationException",
+            400,
+            format!("Could not read the request body as {}: {error}", self.operation),
+        )
+    }
+
+    /// The first value of a query-string parameter, for what routing and admission read before
+    /// the input is decoded (API Gateway's `?mode=import`, the quotas of an edge API).
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
+}
 
-    /// Every value of a repeated query-string parameter (`?tagKeys=a&tagKeys=b`).
-    pub fn query_params(&self, name: &str) -> Vec<&str> {
-        self.query.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
-    }
+/// The body members an input does not name, for an operation that keeps and returns members
+/// newer than the emulator (`#[serde(flatten)] extra: BodyMembers`): bound labels, query
+/// parameters and headers are not among them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BodyMembers(pub Map<String, Value>);
 
-    /// A header, by its lower-case name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
-    }
-
-    /// The JSON body as a typed input; an empty body is an empty object.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
-        let body: &[u8] =
-            if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
-        serde_json::from_slice(body).map_err(|error| {
-            AwsError::sender(
-                "SerializationException",
-                400,
-                format!("Could not read the request body as {}: {error}", self.operation),
-            )
-        })
+impl<'de> serde::Deserialize<'de> for BodyMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut members = Map::<String, Value>::deserialize(deserializer)?;
+        members.retain(|name, _| !name.contains(':'));
+        Ok(Self(members))
     }
 }
 
@@ -268,5 +317,90 @@ mod tests {
             "Fallback"
         );
         assert!(match_route(APIGATEWAY, "GET", "/restapis//deployments").is_none());
+    }
+}
+
+#[cfg(test)]
+mod binding_tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct UntagInput {
+        #[serde(rename = "label:Resource")]
+        resource: String,
+        #[serde(rename = "query:Qualifier")]
+        qualifier: Option<String>,
+        #[serde(default, rename = "queries:tagKeys")]
+        tag_keys: Vec<String>,
+        #[serde(rename = "header:x-amz-log-type")]
+        log_type: Option<String>,
+        description: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct KeepingInput {
+        #[serde(rename = "label:Resource")]
+        resource: String,
+        #[serde(flatten)]
+        extra: BodyMembers,
+    }
+
+    fn request(body: &str, query: &[(&str, &str)]) -> RestRequest {
+        RestRequest {
+            operation: "UntagResource",
+            labels: BTreeMap::from([("Resource".to_string(), "arn:x".to_string())]),
+            query: query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: vec![("x-amz-log-type".to_string(), "Tail".to_string())],
+            body: bytes::Bytes::from(body.to_string()),
+        }
+    }
+
+    #[test]
+    fn members_come_from_the_label_query_headers_and_body_they_name() {
+        let input: UntagInput = request(
+            r#"{"Description":"d"}"#,
+            &[("tagKeys", "a"), ("Qualifier", "live"), ("tagKeys", "b")],
+        )
+        .input()
+        .unwrap();
+        assert_eq!(input.resource, "arn:x");
+        assert_eq!(input.qualifier.as_deref(), Some("live"));
+        assert_eq!(input.tag_keys, ["a", "b"]);
+        assert_eq!(input.log_type.as_deref(), Some("Tail"));
+        assert_eq!(input.description.as_deref(), Some("d"));
+        let input: UntagInput = request("  ", &[]).input().unwrap();
+        assert_eq!((input.qualifier, input.tag_keys.len()), (None, 0));
+    }
+
+    #[test]
+    fn a_body_cannot_pose_as_a_label_or_a_query_parameter() {
+        let input: UntagInput =
+            request(r#"{"label:Resource":"arn:forged","query:Qualifier":"1"}"#, &[])
+                .input()
+                .unwrap();
+        assert_eq!(input.resource, "arn:x");
+        assert_eq!(input.qualifier, None);
+    }
+
+    #[test]
+    fn members_an_input_keeps_are_the_bodys_only() {
+        let input: KeepingInput =
+            request(r#"{"cloneFrom":"a1"}"#, &[("mode", "merge")]).input().unwrap();
+        assert_eq!(input.resource, "arn:x");
+        assert_eq!(serde_json::to_string(&input.extra.0).unwrap(), r#"{"cloneFrom":"a1"}"#);
+    }
+
+    #[test]
+    fn an_unreadable_body_or_member_is_a_serialization_exception() {
+        for body in ["{", "[1]", r#"{"Description":5}"#] {
+            let error = request(body, &[]).input::<UntagInput>().unwrap_err();
+            assert_eq!((error.code.as_str(), error.status), ("SerializationException", 400));
+            assert!(error.message.starts_with("Could not read the request body as UntagResource"));
+        }
+        // An operation whose body is its payload does not read it.
+        let input: UntagInput = request("not json", &[]).bound().unwrap();
+        assert_eq!(input.resource, "arn:x");
     }
 }

@@ -7,16 +7,20 @@
 //! 2. **Route**: the protocol (`crate::protocol`) names the operation; [`operation::serve`] finds
 //!    it in the declaration or answers `NotImplemented` (a real operation not served) or the
 //!    protocol's "unknown operation".
-//! 3. **Handle**: the service's `handle` matches its `Operation`, with no catch-all arm, and calls
-//!    the operation's function with the request context and the typed input it decodes; the
-//!    function returns an output value or an error that converts to [`AwsError`]. No handler
+//! 3. **Decode and handle**: the service's `handle` matches its `Operation`, with no catch-all
+//!    arm, decodes the request into the operation's typed input (the protocol's codec does it:
+//!    query parameters, a JSON body, or for restJson the path labels, query string and headers
+//!    bound by member name, see [`RestRequest::input`](crate::protocol::rest_json::RestRequest::input)),
+//!    and calls the operation's function with the request context and that input. The function
+//!    returns an output value or an error that converts to [`AwsError`]. No operation function
 //!    sees HTTP.
 //! 4. **Save**: once an operation marked as a change succeeds, [`operation::serve`] saves the
 //!    service's state ([`Shared::save`]); nothing else saves, and a failure saves nothing.
 //!
-//! Not yet on the skeleton: Lambda's, API Gateway's and CloudWatch Logs' operation functions
-//! still take the decoded request (path labels, query string, JSON body) and read their input
-//! from it themselves, and DynamoDB's operations are the engine's, called by name.
+//! DynamoDB's operations are the embedded engine's: its `handle` passes the JSON input to the
+//! engine by operation name, after the same declaration, routing and authorization. Lambda and
+//! API Gateway answer in restJson's shape (`RestResponse`: a status, headers such as Lambda's
+//! `X-Amz-Function-Error`, and a body), as their HTTP bindings declare the output.
 //!
 //! Not here: decoding and encoding each protocol (`crate::protocol`), and who may call at all
 //! (`crate::gate`, `crate::signature`).

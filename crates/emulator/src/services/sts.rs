@@ -186,6 +186,7 @@ fn assume_role(
         (name, id)
     };
     let session = new_session(
+        &shared.ids,
         &input.role_arn,
         &role_name,
         &role_id,
@@ -272,6 +273,7 @@ fn access_denied(caller_arn: &str, role_arn: &str) -> AwsError {
 }
 
 fn new_session(
+    ids: &crate::ids::Ids,
     role_arn: &str,
     role_name: &str,
     role_id: &str,
@@ -284,7 +286,7 @@ fn new_session(
         role_arn: role_arn.to_string(),
         role_id: role_id.to_string(),
         session_name: session_name.to_string(),
-        access_key: ids::temporary_access_key(),
+        access_key: ids::temporary_access_key(ids),
         secret_key: ids::secret_access_key(),
         session_token: ids::session_token(),
         expires,
@@ -330,7 +332,8 @@ pub fn assume_role_for_service(
         }
         (name, id)
     };
-    let session = new_session(role_arn, &role_name, &role_id, session_name, now + SERVICE_SESSION);
+    let expires = now + SERVICE_SESSION;
+    let session = new_session(&shared.ids, role_arn, &role_name, &role_id, session_name, expires);
     lock(&shared.sessions).insert(session.clone());
     Ok(session)
 }
@@ -350,8 +353,13 @@ mod tests {
         let shared = Shared::new(EmulatorConfig::default()).expect("an in-memory state");
         let input = serde_json::json!({"RoleName": name, "AssumeRolePolicyDocument": trust});
         let input = serde_json::from_value(input).expect("a CreateRole input");
-        roles::create_role(&mut lock(&shared.iam), input, "2024-05-01T12:00:00Z")
-            .expect("the role");
+        roles::create_role(
+            &mut lock(&shared.iam),
+            input,
+            time::macros::datetime!(2024-05-01 12:00 UTC),
+            &shared.ids,
+        )
+        .expect("the role");
         shared
     }
 

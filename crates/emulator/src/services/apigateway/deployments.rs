@@ -5,13 +5,14 @@
 //! the stage reaches its invoke URL after AWS's propagation delay (see `propagation`).
 
 use super::errors::ApiGatewayError;
+use super::inputs::{ApiPage, ApiRef, DeploymentRef, Update};
 use super::model::{Canary, Deployment, RestApi, Stage, new_id};
-use super::patch::{self, Op, PatchInput};
+use super::patch::{self, Op};
 use super::propagation;
 use super::stages::check_stage_name;
 use super::{answer, api, api_mut, epoch_seconds, page};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -29,7 +30,9 @@ pub struct CanarySettingsInput {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateDeploymentInput {
+pub struct CreateDeploymentInput {
+    #[serde(flatten)]
+    api: ApiRef,
     stage_name: Option<String>,
     stage_description: Option<String>,
     description: Option<String>,
@@ -43,11 +46,10 @@ struct CreateDeploymentInput {
 pub fn create_deployment(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: CreateDeploymentInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: CreateDeploymentInput = request.json()?;
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
+    let api = api_mut(&mut state, ctx, &input.api.rest_api_id)?;
     if let Some(canary) = &input.canary_settings {
         let stage = match input.stage_name.as_deref() {
             None | Some("") => {
@@ -75,7 +77,7 @@ pub fn create_deployment(
     check_deployable(api)?;
     let now = epoch_seconds(ctx);
     let deployment = Deployment {
-        id: new_deployment_id(api),
+        id: new_deployment_id(api, &shared.ids),
         description: input.description,
         created_date: now,
         resources: api.resources.clone(),
@@ -136,27 +138,34 @@ pub fn create_deployment(
 pub fn get_deployments(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: ApiPage,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
-    let api = api(&state, ctx, request.label("restApiId"))?;
+    let api = api(&state, ctx, &input.api.rest_api_id)?;
     let items: Vec<Value> =
         api.deployments.iter().map(|deployment| deployment.to_wire(false)).collect();
-    answer(200, &page(items, request)?)
+    answer(200, &page(items, &input.paging)?)
+}
+
+/// GetDeployment's input: `?embed=apisummary` adds the API's summary.
+#[derive(Debug, Deserialize)]
+pub struct GetDeploymentInput {
+    #[serde(flatten)]
+    key: DeploymentRef,
+    #[serde(default, rename = "queries:embed")]
+    embed: Vec<String>,
 }
 
 pub fn get_deployment(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: GetDeploymentInput,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
-    let api = api(&state, ctx, request.label("restApiId"))?;
-    let deployment = (api.deployment(request.label("deploymentId")))
+    let api = api(&state, ctx, &input.key.rest_api_id)?;
+    let deployment = (api.deployment(&input.key.deployment_id))
         .ok_or_else(ApiGatewayError::deployment_not_found)?;
-    let summary = request
-        .query_params("embed")
-        .iter()
+    let summary = (input.embed.iter())
         .any(|embed| embed.split(',').any(|part| part.trim().eq_ignore_ascii_case("apisummary")));
     answer(200, &deployment.to_wire(summary))
 }
@@ -164,13 +173,12 @@ pub fn get_deployment(
 pub fn update_deployment(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<DeploymentRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
-    let patches = patch::read(input, "updateDeploymentInput")?;
+    let patches = patch::read(input.patch, "updateDeploymentInput")?;
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
-    let id = request.label("deploymentId");
+    let api = api_mut(&mut state, ctx, &input.key.rest_api_id)?;
+    let id = input.key.deployment_id.as_str();
     let deployment = (api.deployments.iter_mut().find(|deployment| deployment.id == id))
         .ok_or_else(ApiGatewayError::deployment_not_found)?;
     let mut description = deployment.description.clone();
@@ -189,11 +197,11 @@ pub fn update_deployment(
 pub fn delete_deployment(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: DeploymentRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
-    let id = request.label("deploymentId");
+    let api = api_mut(&mut state, ctx, &key.rest_api_id)?;
+    let id = key.deployment_id.as_str();
     api.deployment(id).ok_or_else(ApiGatewayError::deployment_not_found)?;
     let in_use = api.stages.iter().any(|stage| {
         stage.deployment_id == id
@@ -233,9 +241,9 @@ pub fn check_percent(percent: Option<f64>) -> Result<(), ApiGatewayError> {
 }
 
 /// A fresh deployment id (six characters, as AWS's), unique in this API.
-fn new_deployment_id(api: &RestApi) -> String {
+fn new_deployment_id(api: &RestApi, ids: &crate::ids::Ids) -> String {
     loop {
-        let id = new_id(6);
+        let id = new_id(ids, 6);
         if api.deployment(&id).is_none() {
             return id;
         }

@@ -6,15 +6,15 @@
 
 use super::answer;
 use super::errors::ApiGatewayError;
+use super::inputs::{MethodRef, ResponseRef, Update};
 use super::methods::{method_of, status_code};
 use super::model::{Integration, IntegrationResponse, IntegrationType};
-use super::patch::{self, Op, PatchInput};
+use super::patch::{self, Op};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::{BodyMembers, RestResponse};
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// API Gateway's default and largest integration timeout.
@@ -24,7 +24,9 @@ const PASSTHROUGH: [&str; 3] = ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"];
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PutIntegrationInput {
+pub struct PutIntegrationInput {
+    #[serde(flatten)]
+    key: MethodRef,
     #[serde(rename = "type")]
     kind: Option<String>,
     http_method: Option<String>,
@@ -40,12 +42,14 @@ struct PutIntegrationInput {
     content_handling: Option<String>,
     timeout_in_millis: Option<i64>,
     #[serde(flatten)]
-    extra: Map<String, Value>,
+    extra: BodyMembers,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PutIntegrationResponseInput {
+pub struct PutIntegrationResponseInput {
+    #[serde(flatten)]
+    key: ResponseRef,
     selection_pattern: Option<String>,
     response_parameters: Option<BTreeMap<String, Option<String>>>,
     response_templates: Option<BTreeMap<String, Option<String>>>,
@@ -55,9 +59,8 @@ struct PutIntegrationResponseInput {
 pub fn put_integration(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: PutIntegrationInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: PutIntegrationInput = request.json()?;
     let kind_text = input.kind.clone().unwrap_or_default();
     let kind = IntegrationType::parse(&kind_text).ok_or_else(|| {
         ApiGatewayError::not_in_enum(
@@ -66,9 +69,9 @@ pub fn put_integration(
             IntegrationType::ALLOWED,
         )
     })?;
-    let resource_id = request.label("resourceId").to_string();
+    let resource_id = input.key.resource.resource_id.clone();
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key)?;
     let integration = Integration {
         kind,
         http_method: input.http_method.filter(|verb| !verb.is_empty()),
@@ -87,7 +90,7 @@ pub fn put_integration(
         cache_key_parameters: input.cache_key_parameters.unwrap_or_default(),
         // As on AWS, a new integration starts without the old one's responses.
         integration_responses: BTreeMap::new(),
-        extra: input.extra,
+        extra: input.extra.0,
     };
     check_integration(&integration)?;
     let wire = integration.to_wire();
@@ -98,10 +101,10 @@ pub fn put_integration(
 pub fn get_integration(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: MethodRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key)?;
     let integration =
         method.integration.as_ref().ok_or_else(ApiGatewayError::integration_not_found)?;
     answer(200, &integration.to_wire())
@@ -110,12 +113,11 @@ pub fn get_integration(
 pub fn update_integration(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<MethodRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
-    let patches = patch::read(input, "updateIntegrationInput")?;
+    let patches = patch::read(input.patch, "updateIntegrationInput")?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key)?;
     let integration =
         method.integration.as_mut().ok_or_else(ApiGatewayError::integration_not_found)?;
     let mut updated = integration.clone();
@@ -163,10 +165,10 @@ pub fn update_integration(
 pub fn delete_integration(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: MethodRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key)?;
     method.integration.take().ok_or_else(ApiGatewayError::integration_not_found)?;
     Ok(RestResponse::empty(204))
 }
@@ -174,12 +176,11 @@ pub fn delete_integration(
 pub fn put_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: PutIntegrationResponseInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: PutIntegrationResponseInput = request.json()?;
-    let status = status_code(request)?;
+    let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key.method)?;
     let integration =
         method.integration.as_mut().ok_or_else(ApiGatewayError::integration_not_found)?;
     let response = IntegrationResponse {
@@ -197,11 +198,11 @@ pub fn put_integration_response(
 pub fn get_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResponseRef,
 ) -> Result<RestResponse, AwsError> {
-    let status = status_code(request)?;
+    let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key.method)?;
     let integration =
         method.integration.as_ref().ok_or_else(ApiGatewayError::integration_not_found)?;
     let response = (integration.integration_responses.get(&status))
@@ -212,13 +213,12 @@ pub fn get_integration_response(
 pub fn update_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<ResponseRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
-    let patches = patch::read(input, "updateIntegrationResponseInput")?;
-    let status = status_code(request)?;
+    let patches = patch::read(input.patch, "updateIntegrationResponseInput")?;
+    let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key.method)?;
     let integration =
         method.integration.as_mut().ok_or_else(ApiGatewayError::integration_not_found)?;
     let response = (integration.integration_responses.get_mut(&status))
@@ -250,11 +250,11 @@ pub fn update_integration_response(
 pub fn delete_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResponseRef,
 ) -> Result<RestResponse, AwsError> {
-    let status = status_code(request)?;
+    let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key.method)?;
     let integration =
         method.integration.as_mut().ok_or_else(ApiGatewayError::integration_not_found)?;
     (integration.integration_responses.remove(&status))

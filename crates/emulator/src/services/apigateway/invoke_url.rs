@@ -11,7 +11,7 @@
 //! `Timing::Instant` changes are served at once and a missing stage is a missing token too.
 
 use super::execute::{self, Execution, HttpCall, routing};
-use super::model::ApiGatewayState;
+use super::model::{self, ApiGatewayState};
 use super::propagation;
 use crate::clock::Millis;
 use crate::state::{Shared, lock};
@@ -69,9 +69,11 @@ pub async fn serve(
     host: &str,
 ) -> HttpAnswer {
     call.path = target.path.clone();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = shared.ids.uuid();
     let now = crate::clock::millis(shared.clock.now());
-    let prepared = prepare(&lock(&shared.apigateway), target, &call, &request_id, host, now);
+    let draw =
+        Draw { canary: shared.ids.fraction() * 100.0, extended_id: model::new_id(&shared.ids, 16) };
+    let prepared = prepare(&lock(&shared.apigateway), target, &call, &request_id, host, now, draw);
     let exec = match prepared {
         Ok(exec) => exec,
         Err(Unserved::Stage) if shared.config.clockwork.timing.is_aws() => {
@@ -97,6 +99,13 @@ enum Unserved {
 
 /// The method that serves the request at `now`, with the deployment and variables the stage's
 /// URL serves then (or its canary's).
+/// What a request to an invoke URL draws from the emulator's ids: where in `[0, 100)` it falls
+/// against a canary's share of traffic, and its extended request id.
+struct Draw {
+    canary: f64,
+    extended_id: String,
+}
+
 fn prepare(
     state: &ApiGatewayState,
     target: &InvokeTarget,
@@ -104,13 +113,14 @@ fn prepare(
     request_id: &str,
     host: &str,
     now: Millis,
+    draw: Draw,
 ) -> Result<Execution, Unserved> {
     let (region, api) = state.locate(&target.api_id).ok_or(Unserved::Stage)?;
     let stage = api.stage(&target.stage).ok_or(Unserved::Stage)?;
     let served = propagation::served_at(stage, now).ok_or(Unserved::Stage)?;
     let mut variables = served.variables;
     let deployment_id = match served.canary {
-        Some(canary) if fastrand::f64() * 100.0 < canary.percent_traffic => {
+        Some(canary) if draw.canary < canary.percent_traffic => {
             variables.extend(canary.stage_variable_overrides);
             canary.deployment_id
         }
@@ -134,7 +144,7 @@ fn prepare(
         method,
         binary_media_types: api.binary_media_types.clone(),
         request_id: request_id.to_string(),
-        extended_request_id: super::model::new_id(16),
+        extended_request_id: draw.extended_id,
         domain_name: host.to_string(),
         test_invoke: false,
     })

@@ -5,15 +5,15 @@
 
 use super::answer;
 use super::errors::ApiGatewayError;
+use super::inputs::{MethodRef, ResourceRef, ResponseRef, Update};
 use super::model::{Method, MethodResponse, Resource};
-use super::patch::{self, Op, PatchInput};
+use super::patch::{self, Op};
 use super::resources::api_of_resource;
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::{BodyMembers, RestResponse};
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 const VERBS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"];
@@ -23,7 +23,9 @@ const BUILT_IN_MODELS: [&str; 2] = ["Empty", "Error"];
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PutMethodInput {
+pub struct PutMethodInput {
+    #[serde(flatten)]
+    key: MethodRef,
     authorization_type: Option<String>,
     authorizer_id: Option<String>,
     api_key_required: Option<bool>,
@@ -33,12 +35,14 @@ struct PutMethodInput {
     request_validator_id: Option<String>,
     authorization_scopes: Option<Vec<String>>,
     #[serde(flatten)]
-    extra: Map<String, Value>,
+    extra: BodyMembers,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct PutMethodResponseInput {
+pub struct PutMethodResponseInput {
+    #[serde(flatten)]
+    key: ResponseRef,
     response_parameters: Option<BTreeMap<String, bool>>,
     response_models: Option<BTreeMap<String, String>>,
 }
@@ -47,34 +51,30 @@ struct PutMethodResponseInput {
 pub fn resource_of<'a>(
     state: &'a mut super::ApiGatewayState,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: &ResourceRef,
 ) -> Result<&'a mut Resource, ApiGatewayError> {
-    let api = api_of_resource(state, ctx, request)?;
-    api.resource_mut(request.label("resourceId")).ok_or_else(ApiGatewayError::resource_not_found)
+    let api = api_of_resource(state, ctx, &key.rest_api_id)?;
+    api.resource_mut(&key.resource_id).ok_or_else(ApiGatewayError::resource_not_found)
 }
 
 /// The method a request names (mutable).
 pub fn method_of<'a>(
     state: &'a mut super::ApiGatewayState,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: &MethodRef,
 ) -> Result<&'a mut Method, ApiGatewayError> {
-    let resource = resource_of(state, ctx, request)?;
-    resource
-        .methods
-        .get_mut(request.label("httpMethod"))
-        .ok_or_else(ApiGatewayError::method_not_found)
+    let resource = resource_of(state, ctx, &key.resource)?;
+    resource.methods.get_mut(&key.http_method).ok_or_else(ApiGatewayError::method_not_found)
 }
 
 pub fn put_method(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: PutMethodInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: PutMethodInput = request.json()?;
-    let verb = request.label("httpMethod").to_string();
+    let verb = input.key.http_method.clone();
     let mut state = lock(&shared.apigateway);
-    let resource = resource_of(&mut state, ctx, request)?;
+    let resource = resource_of(&mut state, ctx, &input.key.resource)?;
     if !VERBS.contains(&verb.as_str()) {
         return Err(ApiGatewayError::BadRequest(
             "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY"
@@ -111,7 +111,7 @@ pub fn put_method(
         authorization_scopes: input.authorization_scopes.unwrap_or_default(),
         method_responses: BTreeMap::new(),
         integration: None,
-        extra: input.extra,
+        extra: input.extra.0,
     };
     let wire = method.to_wire();
     resource.methods.insert(verb, method);
@@ -121,23 +121,22 @@ pub fn put_method(
 pub fn get_method(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: MethodRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key)?;
     answer(200, &method.to_wire())
 }
 
 pub fn update_method(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<MethodRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key)?;
     let mut updated = method.clone();
-    for patch in patch::read(input, "updateMethodInput")? {
+    for patch in patch::read(input.patch, "updateMethodInput")? {
         let segments = patch.segments();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         match (patch.op, segments.as_slice()) {
@@ -181,26 +180,22 @@ pub fn update_method(
 pub fn delete_method(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: MethodRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let resource = resource_of(&mut state, ctx, request)?;
-    resource
-        .methods
-        .remove(request.label("httpMethod"))
-        .ok_or_else(ApiGatewayError::method_not_found)?;
+    let resource = resource_of(&mut state, ctx, &key.resource)?;
+    resource.methods.remove(&key.http_method).ok_or_else(ApiGatewayError::method_not_found)?;
     Ok(RestResponse::empty(204))
 }
 
 pub fn put_method_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: PutMethodResponseInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: PutMethodResponseInput = request.json()?;
-    let status = status_code(request)?;
+    let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key.method)?;
     let response = MethodResponse {
         status_code: status.clone(),
         response_parameters: input.response_parameters.unwrap_or_default(),
@@ -214,11 +209,11 @@ pub fn put_method_response(
 pub fn get_method_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResponseRef,
 ) -> Result<RestResponse, AwsError> {
-    let status = status_code(request)?;
+    let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key.method)?;
     let response =
         method.method_responses.get(&status).ok_or_else(ApiGatewayError::response_not_found)?;
     answer(200, &response.to_wire())
@@ -227,13 +222,12 @@ pub fn get_method_response(
 pub fn update_method_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<ResponseRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
-    let patches = patch::read(input, "updateMethodResponseInput")?;
-    let status = status_code(request)?;
+    let patches = patch::read(input.patch, "updateMethodResponseInput")?;
+    let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &input.key.method)?;
     let response =
         method.method_responses.get_mut(&status).ok_or_else(ApiGatewayError::response_not_found)?;
     let mut updated = response.clone();
@@ -257,18 +251,18 @@ pub fn update_method_response(
 pub fn delete_method_response(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResponseRef,
 ) -> Result<RestResponse, AwsError> {
-    let status = status_code(request)?;
+    let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
-    let method = method_of(&mut state, ctx, request)?;
+    let method = method_of(&mut state, ctx, &key.method)?;
     method.method_responses.remove(&status).ok_or_else(ApiGatewayError::response_not_found)?;
     Ok(RestResponse::empty(204))
 }
 
 /// The `{statusCode}` label: three digits, 100 to 599.
-pub fn status_code(request: &RestRequest) -> Result<String, ApiGatewayError> {
-    let code = request.label("statusCode");
+pub fn status_code(key: &ResponseRef) -> Result<String, ApiGatewayError> {
+    let code = key.status_code.as_str();
     let valid = code.len() == 3
         && code.as_bytes()[0].is_ascii_digit()
         && (b'1'..=b'5').contains(&code.as_bytes()[0])

@@ -23,6 +23,7 @@
 pub mod deployments;
 pub mod errors;
 pub mod execute;
+pub mod inputs;
 pub mod integrations;
 pub mod invoke_url;
 pub mod methods;
@@ -66,55 +67,73 @@ pub async fn handle(
     quotas::admit(shared, ctx, operation, &request)?;
     let response = match operation {
         Operation::TestInvokeMethod => {
-            return test_invoke::test_invoke_method(shared, ctx, &request).await;
+            return test_invoke::test_invoke_method(shared, ctx, request.input()?).await;
         }
-        Operation::CreateRestApi => rest_apis::create_rest_api(shared, ctx, &request)?,
-        Operation::GetRestApi => rest_apis::get_rest_api(shared, ctx, &request)?,
-        Operation::GetRestApis => rest_apis::get_rest_apis(shared, ctx, &request)?,
-        Operation::UpdateRestApi => rest_apis::update_rest_api(shared, ctx, &request)?,
-        Operation::DeleteRestApi => rest_apis::delete_rest_api(shared, ctx, &request)?,
-        Operation::GetResources => resources::get_resources(shared, ctx, &request)?,
-        Operation::GetResource => resources::get_resource(shared, ctx, &request)?,
-        Operation::CreateResource => resources::create_resource(shared, ctx, &request)?,
-        Operation::UpdateResource => resources::update_resource(shared, ctx, &request)?,
-        Operation::DeleteResource => resources::delete_resource(shared, ctx, &request)?,
-        Operation::PutMethod => methods::put_method(shared, ctx, &request)?,
-        Operation::GetMethod => methods::get_method(shared, ctx, &request)?,
-        Operation::UpdateMethod => methods::update_method(shared, ctx, &request)?,
-        Operation::DeleteMethod => methods::delete_method(shared, ctx, &request)?,
-        Operation::PutMethodResponse => methods::put_method_response(shared, ctx, &request)?,
-        Operation::GetMethodResponse => methods::get_method_response(shared, ctx, &request)?,
-        Operation::UpdateMethodResponse => methods::update_method_response(shared, ctx, &request)?,
-        Operation::DeleteMethodResponse => methods::delete_method_response(shared, ctx, &request)?,
-        Operation::PutIntegration => integrations::put_integration(shared, ctx, &request)?,
-        Operation::GetIntegration => integrations::get_integration(shared, ctx, &request)?,
-        Operation::UpdateIntegration => integrations::update_integration(shared, ctx, &request)?,
-        Operation::DeleteIntegration => integrations::delete_integration(shared, ctx, &request)?,
+        Operation::CreateRestApi => rest_apis::create_rest_api(shared, ctx, request.input()?)?,
+        Operation::GetRestApi => rest_apis::get_rest_api(shared, ctx, request.input()?)?,
+        Operation::GetRestApis => rest_apis::get_rest_apis(shared, ctx, request.input()?)?,
+        Operation::UpdateRestApi => rest_apis::update_rest_api(shared, ctx, request.input()?)?,
+        Operation::DeleteRestApi => rest_apis::delete_rest_api(shared, ctx, request.input()?)?,
+        Operation::GetResources => resources::get_resources(shared, ctx, request.input()?)?,
+        Operation::GetResource => resources::get_resource(shared, ctx, request.input()?)?,
+        Operation::CreateResource => resources::create_resource(shared, ctx, request.input()?)?,
+        Operation::UpdateResource => resources::update_resource(shared, ctx, request.input()?)?,
+        Operation::DeleteResource => resources::delete_resource(shared, ctx, request.input()?)?,
+        Operation::PutMethod => methods::put_method(shared, ctx, request.input()?)?,
+        Operation::GetMethod => methods::get_method(shared, ctx, request.input()?)?,
+        Operation::UpdateMethod => methods::update_method(shared, ctx, request.input()?)?,
+        Operation::DeleteMethod => methods::delete_method(shared, ctx, request.input()?)?,
+        Operation::PutMethodResponse => {
+            methods::put_method_response(shared, ctx, request.input()?)?
+        }
+        Operation::GetMethodResponse => {
+            methods::get_method_response(shared, ctx, request.input()?)?
+        }
+        Operation::UpdateMethodResponse => {
+            methods::update_method_response(shared, ctx, request.input()?)?
+        }
+        Operation::DeleteMethodResponse => {
+            methods::delete_method_response(shared, ctx, request.input()?)?
+        }
+        Operation::PutIntegration => integrations::put_integration(shared, ctx, request.input()?)?,
+        Operation::GetIntegration => integrations::get_integration(shared, ctx, request.input()?)?,
+        Operation::UpdateIntegration => {
+            integrations::update_integration(shared, ctx, request.input()?)?
+        }
+        Operation::DeleteIntegration => {
+            integrations::delete_integration(shared, ctx, request.input()?)?
+        }
         Operation::PutIntegrationResponse => {
-            integrations::put_integration_response(shared, ctx, &request)?
+            integrations::put_integration_response(shared, ctx, request.input()?)?
         }
         Operation::GetIntegrationResponse => {
-            integrations::get_integration_response(shared, ctx, &request)?
+            integrations::get_integration_response(shared, ctx, request.input()?)?
         }
         Operation::UpdateIntegrationResponse => {
-            integrations::update_integration_response(shared, ctx, &request)?
+            integrations::update_integration_response(shared, ctx, request.input()?)?
         }
         Operation::DeleteIntegrationResponse => {
-            integrations::delete_integration_response(shared, ctx, &request)?
+            integrations::delete_integration_response(shared, ctx, request.input()?)?
         }
-        Operation::CreateDeployment => deployments::create_deployment(shared, ctx, &request)?,
-        Operation::GetDeployments => deployments::get_deployments(shared, ctx, &request)?,
-        Operation::GetDeployment => deployments::get_deployment(shared, ctx, &request)?,
-        Operation::UpdateDeployment => deployments::update_deployment(shared, ctx, &request)?,
-        Operation::DeleteDeployment => deployments::delete_deployment(shared, ctx, &request)?,
-        Operation::CreateStage => stages::create_stage(shared, ctx, &request)?,
-        Operation::GetStage => stages::get_stage(shared, ctx, &request)?,
-        Operation::GetStages => stages::get_stages(shared, ctx, &request)?,
-        Operation::UpdateStage => stages::update_stage(shared, ctx, &request)?,
-        Operation::DeleteStage => stages::delete_stage(shared, ctx, &request)?,
-        Operation::TagResource => tags::tag_resource(shared, ctx, &request)?,
-        Operation::UntagResource => tags::untag_resource(shared, ctx, &request)?,
-        Operation::GetTags => tags::get_tags(shared, ctx, &request)?,
+        Operation::CreateDeployment => {
+            deployments::create_deployment(shared, ctx, request.input()?)?
+        }
+        Operation::GetDeployments => deployments::get_deployments(shared, ctx, request.input()?)?,
+        Operation::GetDeployment => deployments::get_deployment(shared, ctx, request.input()?)?,
+        Operation::UpdateDeployment => {
+            deployments::update_deployment(shared, ctx, request.input()?)?
+        }
+        Operation::DeleteDeployment => {
+            deployments::delete_deployment(shared, ctx, request.input()?)?
+        }
+        Operation::CreateStage => stages::create_stage(shared, ctx, request.input()?)?,
+        Operation::GetStage => stages::get_stage(shared, ctx, request.input()?)?,
+        Operation::GetStages => stages::get_stages(shared, ctx, request.input()?)?,
+        Operation::UpdateStage => stages::update_stage(shared, ctx, request.input()?)?,
+        Operation::DeleteStage => stages::delete_stage(shared, ctx, request.input()?)?,
+        Operation::TagResource => tags::tag_resource(shared, ctx, request.input()?)?,
+        Operation::UntagResource => tags::untag_resource(shared, ctx, request.input()?)?,
+        Operation::GetTags => tags::get_tags(shared, ctx, request.input()?)?,
     };
     Ok(response)
 }
@@ -147,8 +166,8 @@ pub fn answer(status: u16, body: &Value) -> Result<RestResponse, AwsError> {
 
 /// The page of a collection that `?position=…&limit=…` asks for: `{"item": […]}`, and the
 /// `position` of the next page when there is one (the id of its first item).
-pub fn page(items: Vec<Value>, request: &RestRequest) -> Result<Value, ApiGatewayError> {
-    let limit = match request.query_param("limit") {
+pub fn page(items: Vec<Value>, paging: &inputs::Paging) -> Result<Value, ApiGatewayError> {
+    let limit = match paging.limit.as_deref() {
         None => 25,
         Some(text) => match text.parse::<usize>() {
             Ok(limit) if (1..=500).contains(&limit) => limit,
@@ -159,7 +178,7 @@ pub fn page(items: Vec<Value>, request: &RestRequest) -> Result<Value, ApiGatewa
             }
         },
     };
-    let start = match request.query_param("position") {
+    let start = match paging.position.as_deref() {
         None => 0,
         Some(position) => items
             .iter()

@@ -33,9 +33,9 @@ impl ApiGatewayState {
     }
 
     /// A fresh API id, unique across regions (invoke URLs find an API by id alone).
-    pub fn new_api_id(&self) -> String {
+    pub fn new_api_id(&self, ids: &crate::ids::Ids) -> String {
         loop {
-            let id = new_id(10);
+            let id = new_id(ids, 10);
             if self.locate(&id).is_none() {
                 return id;
             }
@@ -64,8 +64,8 @@ pub fn api_arn(region: &str, id: &str) -> String {
 }
 
 /// `length` lowercase letters and digits, the shape of API, resource and deployment ids.
-pub fn new_id(length: usize) -> String {
-    crate::services::iam::ids::random_text(b"abcdefghijklmnopqrstuvwxyz0123456789", length)
+pub fn new_id(ids: &crate::ids::Ids, length: usize) -> String {
+    ids.text(b"abcdefghijklmnopqrstuvwxyz0123456789", length)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -161,9 +161,9 @@ impl RestApi {
     }
 
     /// A fresh resource id, unique in this API.
-    pub fn new_resource_id(&self) -> String {
+    pub fn new_resource_id(&self, ids: &crate::ids::Ids) -> String {
         loop {
-            let id = new_id(10);
+            let id = new_id(ids, 10);
             if self.resource(&id).is_none() {
                 return id;
             }
@@ -629,7 +629,7 @@ mod tests {
 
     #[test]
     fn ids_are_lowercase_alphanumerics() {
-        let id = new_id(10);
+        let id = new_id(&crate::ids::Ids::new(None), 10);
         assert_eq!(id.len(), 10);
         assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
     }

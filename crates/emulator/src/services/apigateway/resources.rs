@@ -3,11 +3,12 @@
 //! (`{petId}`) or a greedy parameter (`{proxy+}`), with AWS's rules on siblings and children.
 
 use super::errors::ApiGatewayError;
+use super::inputs::{ApiPage, ResourceRef, Update};
 use super::model::{MethodDetail, Resource, RestApi};
-use super::patch::{self, Op, PatchInput};
+use super::patch::{self, Op};
 use super::{answer, api, page};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -16,7 +17,11 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateResourceInput {
+pub struct CreateResourceInput {
+    #[serde(rename = "label:restApiId")]
+    rest_api_id: String,
+    #[serde(rename = "label:parentId")]
+    parent_id: String,
     path_part: Option<String>,
 }
 
@@ -24,63 +29,80 @@ struct CreateResourceInput {
 pub fn api_of_resource<'a>(
     state: &'a mut super::ApiGatewayState,
     ctx: &RequestContext,
-    request: &RestRequest,
+    api_id: &str,
 ) -> Result<&'a mut RestApi, ApiGatewayError> {
-    state
-        .api_mut(&ctx.region, request.label("restApiId"))
-        .ok_or_else(ApiGatewayError::resource_not_found)
+    state.api_mut(&ctx.region, api_id).ok_or_else(ApiGatewayError::resource_not_found)
 }
 
-fn detail(request: &RestRequest) -> MethodDetail {
-    let embedded = request
-        .query_params("embed")
-        .iter()
-        .any(|embed| embed.split(',').any(|part| part.trim() == "methods"));
+/// `?embed=methods`: whether a resource is shown with its methods whole.
+#[derive(Debug, Deserialize)]
+pub struct Embed {
+    #[serde(default, rename = "queries:embed")]
+    embed: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GetResourcesInput {
+    #[serde(flatten)]
+    page: ApiPage,
+    #[serde(flatten)]
+    embed: Embed,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GetResourceInput {
+    #[serde(flatten)]
+    key: ResourceRef,
+    #[serde(flatten)]
+    embed: Embed,
+}
+
+fn detail(embed: &Embed) -> MethodDetail {
+    let embedded =
+        embed.embed.iter().any(|embed| embed.split(',').any(|part| part.trim() == "methods"));
     if embedded { MethodDetail::Full } else { MethodDetail::Verbs }
 }
 
 pub fn get_resources(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: GetResourcesInput,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
-    let api = api(&state, ctx, request.label("restApiId"))?;
-    let detail = detail(request);
+    let api = api(&state, ctx, &input.page.api.rest_api_id)?;
+    let detail = detail(&input.embed);
     let items: Vec<Value> =
         api.resources.iter().map(|resource| resource.to_wire(&api.resources, detail)).collect();
-    answer(200, &page(items, request)?)
+    answer(200, &page(items, &input.page.paging)?)
 }
 
 pub fn get_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: GetResourceInput,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let api = api_of_resource(&mut state, ctx, request)?;
-    let resource = api
-        .resource(request.label("resourceId"))
-        .ok_or_else(ApiGatewayError::resource_not_found)?;
-    answer(200, &resource.to_wire(&api.resources, detail(request)))
+    let api = api_of_resource(&mut state, ctx, &input.key.rest_api_id)?;
+    let resource =
+        api.resource(&input.key.resource_id).ok_or_else(ApiGatewayError::resource_not_found)?;
+    answer(200, &resource.to_wire(&api.resources, detail(&input.embed)))
 }
 
 pub fn create_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: CreateResourceInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: CreateResourceInput = request.json()?;
     let mut state = lock(&shared.apigateway);
-    let api = api_of_resource(&mut state, ctx, request)?;
-    let parent_id = request.label("parentId").to_string();
+    let api = api_of_resource(&mut state, ctx, &input.rest_api_id)?;
+    let parent_id = input.parent_id;
     api.resource(&parent_id).ok_or_else(ApiGatewayError::resource_not_found)?;
     let part = input.path_part.ok_or_else(|| {
         ApiGatewayError::Validation(crate::validation::missing("createResourceInput.pathPart"))
     })?;
     check_placement(api, &parent_id, &part, None)?;
     let resource = Resource {
-        id: api.new_resource_id(),
+        id: api.new_resource_id(&shared.ids),
         parent_id: Some(parent_id),
         path_part: Some(part),
         methods: BTreeMap::new(),
@@ -92,15 +114,14 @@ pub fn create_resource(
 pub fn update_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<ResourceRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
     let mut state = lock(&shared.apigateway);
-    let api = api_of_resource(&mut state, ctx, request)?;
-    let id = request.label("resourceId").to_string();
+    let api = api_of_resource(&mut state, ctx, &input.key.rest_api_id)?;
+    let id = input.key.resource_id;
     let mut resource =
         api.resource(&id).cloned().ok_or_else(ApiGatewayError::resource_not_found)?;
-    for patch in patch::read(input, "updateResourceInput")? {
+    for patch in patch::read(input.patch, "updateResourceInput")? {
         let known = ["/pathPart", "/parentId"].contains(&patch.path.as_str());
         if patch.op != Op::Replace {
             return Err(ApiGatewayError::BadRequest(format!(
@@ -150,11 +171,11 @@ pub fn update_resource(
 pub fn delete_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResourceRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let api = api_of_resource(&mut state, ctx, request)?;
-    let id = request.label("resourceId").to_string();
+    let api = api_of_resource(&mut state, ctx, &key.rest_api_id)?;
+    let id = key.resource_id;
     let resource = api.resource(&id).ok_or_else(ApiGatewayError::resource_not_found)?;
     if resource.parent_id.is_none() {
         return Err(ApiGatewayError::BadRequest("Cannot delete root resource".into()).into());

@@ -2,15 +2,16 @@
 //! has one resource, the root `/`, whose id the answer gives as `rootResourceId`.
 
 use super::errors::ApiGatewayError;
+use super::inputs::{ApiRef, Paging, Update};
 use super::model::{Resource, RestApi};
-use super::patch::{self, Op, PatchInput};
+use super::patch::{self, Op};
 use super::{answer, api, api_mut, epoch_seconds, page};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::{BodyMembers, RestResponse};
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const ENDPOINT_TYPES: &str = "PRIVATE, EDGE, REGIONAL";
@@ -26,7 +27,7 @@ struct EndpointConfigurationInput {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateRestApiInput {
+pub struct CreateRestApiInput {
     name: Option<String>,
     description: Option<String>,
     version: Option<String>,
@@ -39,15 +40,14 @@ struct CreateRestApiInput {
     disable_execute_api_endpoint: Option<bool>,
     /// `cloneFrom` and anything newer than the emulator: kept and returned.
     #[serde(flatten)]
-    extra: Map<String, Value>,
+    extra: BodyMembers,
 }
 
 pub fn create_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: CreateRestApiInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: CreateRestApiInput = request.json()?;
     let name = match input.name {
         None => {
             let message = crate::validation::missing("createRestApiInput.name");
@@ -114,8 +114,8 @@ pub fn create_rest_api(
         None => "ipv4".into(),
     };
     let mut state = lock(&shared.apigateway);
-    let id = state.new_api_id();
-    let root = super::model::new_id(10);
+    let id = state.new_api_id(&shared.ids);
+    let root = super::model::new_id(&shared.ids, 10);
     let api = RestApi {
         id: id.clone(),
         name,
@@ -140,7 +140,7 @@ pub fn create_rest_api(
         }],
         deployments: Vec::new(),
         stages: Vec::new(),
-        extra: input.extra,
+        extra: input.extra.0,
     };
     let wire = api.to_wire();
     state.regions.entry(ctx.region.clone()).or_default().push(api);
@@ -150,33 +150,32 @@ pub fn create_rest_api(
 pub fn get_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ApiRef,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
-    let api = api(&state, ctx, request.label("restApiId"))?;
+    let api = api(&state, ctx, &key.rest_api_id)?;
     answer(200, &api.to_wire())
 }
 
 pub fn get_rest_apis(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    paging: Paging,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
     let items: Vec<Value> =
         (state.regions.get(&ctx.region).into_iter().flatten()).map(RestApi::to_wire).collect();
-    answer(200, &page(items, request)?)
+    answer(200, &page(items, &paging)?)
 }
 
 pub fn update_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<ApiRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
-    let patches = patch::read(input, "updateRestApiInput")?;
+    let api = api_mut(&mut state, ctx, &input.key.rest_api_id)?;
+    let patches = patch::read(input.patch, "updateRestApiInput")?;
     let mut updated = api.clone();
     for patch in &patches {
         let segments = patch.segments();
@@ -243,9 +242,9 @@ pub fn update_rest_api(
 pub fn delete_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ApiRef,
 ) -> Result<RestResponse, AwsError> {
-    let id = request.label("restApiId");
+    let id = key.rest_api_id.as_str();
     let mut state = lock(&shared.apigateway);
     api(&state, ctx, id)?;
     if let Some(apis) = state.regions.get_mut(&ctx.region) {

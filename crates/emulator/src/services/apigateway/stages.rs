@@ -15,12 +15,13 @@
 
 use super::deployments::{CanarySettingsInput, check_percent};
 use super::errors::ApiGatewayError;
+use super::inputs::{ApiRef, StageRef, Update};
 use super::model::{Canary, RestApi, Stage};
-use super::patch::{self, Op, Patch, PatchInput};
+use super::patch::{self, Op, Patch};
 use super::propagation;
 use super::{answer, api, api_mut, epoch_seconds};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::{BodyMembers, RestResponse};
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -46,7 +47,9 @@ const STAGE_PATHS: &str = "[/deploymentId, /description, /cacheClusterEnabled, \
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct CreateStageInput {
+pub struct CreateStageInput {
+    #[serde(flatten)]
+    api: ApiRef,
     stage_name: Option<String>,
     deployment_id: Option<String>,
     description: Option<String>,
@@ -58,7 +61,7 @@ struct CreateStageInput {
     tracing_enabled: Option<bool>,
     tags: Option<BTreeMap<String, String>>,
     #[serde(flatten)]
-    extra: Map<String, Value>,
+    extra: BodyMembers,
 }
 
 /// Stage names: letters, digits, `-` and `_`, at most 128.
@@ -79,11 +82,10 @@ fn deployment_missing() -> ApiGatewayError {
 pub fn create_stage(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: CreateStageInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: CreateStageInput = request.json()?;
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
+    let api = api_mut(&mut state, ctx, &input.api.rest_api_id)?;
     let name = input.stage_name.unwrap_or_default();
     check_stage_name(&name)?;
     let deployment_id = input.deployment_id.unwrap_or_default();
@@ -122,7 +124,7 @@ pub fn create_stage(
         tags: input.tags.unwrap_or_default(),
         created_date: now,
         last_updated_date: now,
-        extra: input.extra,
+        extra: input.extra.0,
         propagation: None,
     };
     let at = crate::clock::millis(ctx.now);
@@ -135,23 +137,31 @@ pub fn create_stage(
 pub fn get_stage(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: StageRef,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
-    let api = api(&state, ctx, request.label("restApiId"))?;
-    let stage =
-        api.stage(request.label("stageName")).ok_or_else(ApiGatewayError::stage_not_found)?;
+    let api = api(&state, ctx, &key.rest_api_id)?;
+    let stage = api.stage(&key.stage_name).ok_or_else(ApiGatewayError::stage_not_found)?;
     answer(200, &stage.to_wire())
+}
+
+/// GetStages' input: `?deploymentId=` keeps the stages of one deployment.
+#[derive(Debug, Deserialize)]
+pub struct GetStagesInput {
+    #[serde(flatten)]
+    api: ApiRef,
+    #[serde(rename = "query:deploymentId")]
+    deployment_id: Option<String>,
 }
 
 pub fn get_stages(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: GetStagesInput,
 ) -> Result<RestResponse, AwsError> {
     let state = lock(&shared.apigateway);
-    let api = api(&state, ctx, request.label("restApiId"))?;
-    let wanted = request.query_param("deploymentId");
+    let api = api(&state, ctx, &input.api.rest_api_id)?;
+    let wanted = input.deployment_id.as_deref();
     let items: Vec<Value> = (api.stages.iter())
         .filter(|stage| wanted.is_none_or(|id| stage.deployment_id == id))
         .map(Stage::to_wire)
@@ -162,11 +172,11 @@ pub fn get_stages(
 pub fn delete_stage(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: StageRef,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
-    let name = request.label("stageName");
+    let api = api_mut(&mut state, ctx, &key.rest_api_id)?;
+    let name = key.stage_name.as_str();
     api.stage(name).ok_or_else(ApiGatewayError::stage_not_found)?;
     api.stages.retain(|stage| stage.stage_name != name);
     Ok(RestResponse::empty(202))
@@ -175,13 +185,12 @@ pub fn delete_stage(
 pub fn update_stage(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: Update<StageRef>,
 ) -> Result<RestResponse, AwsError> {
-    let input: PatchInput = request.json()?;
-    let patches = patch::read(input, "updateStageInput")?;
+    let patches = patch::read(input.patch, "updateStageInput")?;
     let mut state = lock(&shared.apigateway);
-    let api = api_mut(&mut state, ctx, request.label("restApiId"))?;
-    let name = request.label("stageName");
+    let api = api_mut(&mut state, ctx, &input.key.rest_api_id)?;
+    let name = input.key.stage_name.as_str();
     let mut updated = api.stage(name).cloned().ok_or_else(ApiGatewayError::stage_not_found)?;
     let at = crate::clock::millis(ctx.now);
     let before = propagation::served_at(&updated, at);

@@ -5,7 +5,7 @@
 use super::errors::ApiGatewayError;
 use super::{ApiGatewayState, answer};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -15,9 +15,26 @@ use std::collections::BTreeMap;
 const MAX_TAGS: usize = 50;
 
 #[derive(Debug, Deserialize)]
-struct TagResourceInput {
+pub struct TagResourceInput {
+    #[serde(rename = "label:resourceArn")]
+    resource_arn: String,
     #[serde(default)]
     tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UntagResourceInput {
+    #[serde(rename = "label:resourceArn")]
+    resource_arn: String,
+    #[serde(default, rename = "queries:tagKeys")]
+    tag_keys: Vec<String>,
+}
+
+/// GetTags' input: the API's or stage's ARN.
+#[derive(Debug, Deserialize)]
+pub struct ResourceArn {
+    #[serde(rename = "label:resourceArn")]
+    resource_arn: String,
 }
 
 /// The tags of the API or stage an ARN names.
@@ -48,9 +65,8 @@ fn tags_of<'a>(
 pub fn tag_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: TagResourceInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: TagResourceInput = request.json()?;
     for (key, value) in &input.tags {
         if key.is_empty() || key.len() > 128 {
             let message = crate::validation::one_hidden(
@@ -68,7 +84,7 @@ pub fn tag_resource(
         }
     }
     let mut state = lock(&shared.apigateway);
-    let tags = tags_of(&mut state, ctx, request.label("resourceArn"))?;
+    let tags = tags_of(&mut state, ctx, &input.resource_arn)?;
     let mut merged = tags.clone();
     merged.extend(input.tags);
     if merged.len() > MAX_TAGS {
@@ -83,12 +99,11 @@ pub fn tag_resource(
 pub fn untag_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: UntagResourceInput,
 ) -> Result<RestResponse, AwsError> {
-    let keys = request.query_params("tagKeys");
     let mut state = lock(&shared.apigateway);
-    let tags = tags_of(&mut state, ctx, request.label("resourceArn"))?;
-    for key in keys {
+    let tags = tags_of(&mut state, ctx, &input.resource_arn)?;
+    for key in &input.tag_keys {
         tags.remove(key);
     }
     Ok(RestResponse::empty(204))
@@ -97,9 +112,9 @@ pub fn untag_resource(
 pub fn get_tags(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResourceArn,
 ) -> Result<RestResponse, AwsError> {
     let mut state = lock(&shared.apigateway);
-    let tags = tags_of(&mut state, ctx, request.label("resourceArn"))?;
+    let tags = tags_of(&mut state, ctx, &key.resource_arn)?;
     answer(200, &json!({ "tags": tags }))
 }

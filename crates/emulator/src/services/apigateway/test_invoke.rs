@@ -4,10 +4,11 @@
 
 use super::errors::ApiGatewayError;
 use super::execute::{self, Execution, HttpCall, routing};
+use super::inputs::MethodRef;
 use super::model::path_of;
 use super::resources::api_of_resource;
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -18,9 +19,11 @@ use std::sync::Arc;
 /// The stage name API Gateway uses for test invocations (and in their `AWS:SourceArn`).
 pub const TEST_STAGE: &str = "test-invoke-stage";
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct TestInvokeMethodInput {
+pub struct TestInvokeMethodInput {
+    #[serde(flatten)]
+    key: MethodRef,
     path_with_query_string: Option<String>,
     body: Option<String>,
     headers: Option<BTreeMap<String, String>>,
@@ -31,14 +34,13 @@ struct TestInvokeMethodInput {
 pub async fn test_invoke_method(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: TestInvokeMethodInput,
 ) -> Result<RestResponse, AwsError> {
-    let input: TestInvokeMethodInput = request.json()?;
-    let verb = request.label("httpMethod").to_string();
+    let verb = input.key.http_method.clone();
     let (exec, template) = {
         let mut state = lock(&shared.apigateway);
-        let api = api_of_resource(&mut state, ctx, request)?;
-        let resource = (api.resource(request.label("resourceId")))
+        let api = api_of_resource(&mut state, ctx, &input.key.resource.rest_api_id)?;
+        let resource = (api.resource(&input.key.resource.resource_id))
             .ok_or_else(ApiGatewayError::resource_not_found)?;
         let method = resource.methods.get(&verb).ok_or_else(ApiGatewayError::method_not_found)?;
         let template = path_of(&api.resources, &resource.id);
@@ -53,8 +55,8 @@ pub async fn test_invoke_method(
             path_parameters: BTreeMap::new(),
             method: method.clone(),
             binary_media_types: api.binary_media_types.clone(),
-            request_id: uuid::Uuid::new_v4().to_string(),
-            extended_request_id: super::model::new_id(16),
+            request_id: shared.ids.uuid(),
+            extended_request_id: super::model::new_id(&shared.ids, 16),
             domain_name: "testPrefix.testDomainName".to_string(),
             test_invoke: true,
         };

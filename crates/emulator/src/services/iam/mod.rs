@@ -34,7 +34,6 @@ pub use errors::IamError;
 pub use operations::Operation;
 
 use super::{RequestContext, output};
-use crate::clock::iso8601;
 use crate::error::AwsError;
 use crate::protocol::query::QueryRequest;
 use crate::state::{Shared, lock};
@@ -169,11 +168,12 @@ pub fn handle(
     operation: Operation,
     request: &QueryRequest,
 ) -> Result<Option<Value>, AwsError> {
-    let now = iso8601(ctx.now);
     let mut state = lock(&shared.iam);
     let state = &mut *state;
     match operation {
-        Operation::CreateRole => respond(roles::create_role(state, request.input()?, &now)),
+        Operation::CreateRole => {
+            respond(roles::create_role(state, request.input()?, ctx.now, &shared.ids))
+        }
         Operation::GetRole => respond(roles::get_role(state, request.input()?)),
         Operation::ListRoles => respond(roles::list_roles(state, request.input()?)),
         Operation::UpdateRole => {
@@ -234,7 +234,9 @@ pub fn handle(
                 done(attachments::delete_role_policy(state, input))
             })
         }
-        Operation::CreatePolicy => respond(policies::create_policy(state, request.input()?, &now)),
+        Operation::CreatePolicy => {
+            respond(policies::create_policy(state, request.input()?, ctx.now, &shared.ids))
+        }
         Operation::GetPolicy => respond(policies::get_policy(state, request.input()?)),
         Operation::DeletePolicy => done(policies::delete_policy(state, request.input()?)),
         Operation::ListPolicies => respond(policies::list_policies(state, request.input()?)),
@@ -248,7 +250,7 @@ pub fn handle(
         Operation::CreatePolicyVersion => {
             let input = request.input()?;
             propagated(shared, ctx, state, request, |state| {
-                respond(versions::create_policy_version(state, input, &now))
+                respond(versions::create_policy_version(state, input, ctx.now))
             })
         }
         Operation::GetPolicyVersion => {
@@ -263,7 +265,7 @@ pub fn handle(
         Operation::SetDefaultPolicyVersion => {
             let input = request.input()?;
             propagated(shared, ctx, state, request, |state| {
-                done(versions::set_default_policy_version(state, input, &now))
+                done(versions::set_default_policy_version(state, input, ctx.now))
             })
         }
     }
@@ -333,7 +335,13 @@ mod tests {
             "Tags": [{"Key": "awslab:lab", "Value": "serverless-api"}],
         });
         let input = serde_json::from_value(input).unwrap();
-        roles::create_role(&mut state, input, "2024-05-01T12:00:00Z").unwrap();
+        roles::create_role(
+            &mut state,
+            input,
+            time::macros::datetime!(2024-05-01 12:00 UTC),
+            &crate::ids::Ids::new(None),
+        )
+        .unwrap();
         let json = serde_json::to_string(&state).unwrap();
         assert_eq!(serde_json::from_str::<IamState>(&json).unwrap(), state);
         assert!(state.role("AWS-LAB-DYNAMODB-ROLE").is_ok());

@@ -182,7 +182,8 @@ pub struct CreatePolicyInput {
 pub fn create_policy(
     state: &mut IamState,
     input: CreatePolicyInput,
-    now: &str,
+    now: time::OffsetDateTime,
+    ids: &crate::ids::Ids,
 ) -> Result<PolicyOutput, IamError> {
     let mut checks = Checks::iam();
     checks.name("policyName", &input.policy_name, 128);
@@ -205,16 +206,16 @@ pub fn create_policy(
     let policy = ManagedPolicy {
         name: input.policy_name,
         path,
-        id: unique_id("ANPA"),
+        id: unique_id(ids, "ANPA"),
         arn: arn.clone(),
         description: input.description,
-        created: now.to_string(),
-        updated: now.to_string(),
+        created: crate::clock::iso8601(now),
+        updated: crate::clock::iso8601(now),
         default_version: "v1".to_string(),
         versions: vec![PolicyVersion {
             id: "v1".to_string(),
             document: input.policy_document,
-            created: now.to_string(),
+            created: crate::clock::iso8601(now),
         }],
         next_version: 2,
         tags: input.tags,

@@ -144,7 +144,8 @@ pub struct CreateRoleInput {
 pub fn create_role(
     state: &mut IamState,
     input: CreateRoleInput,
-    now: &str,
+    now: time::OffsetDateTime,
+    ids: &crate::ids::Ids,
 ) -> Result<RoleOutput, IamError> {
     let mut checks = Checks::iam();
     checks.name("roleName", &input.role_name, 64);
@@ -172,8 +173,8 @@ pub fn create_role(
         arn: format!("arn:aws:iam::{}:role{path}{}", crate::ACCOUNT_ID, input.role_name),
         name: input.role_name,
         path,
-        id: unique_id("AROA"),
-        created: now.to_string(),
+        id: unique_id(ids, "AROA"),
+        created: crate::clock::iso8601(now),
         trust_policy: input.assume_role_policy_document,
         description: input.description,
         max_session_duration: input.max_session_duration.unwrap_or(3600),

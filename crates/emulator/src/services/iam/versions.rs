@@ -38,7 +38,7 @@ pub struct PolicyVersionOutput {
 pub fn create_policy_version(
     state: &mut IamState,
     input: CreatePolicyVersionInput,
-    now: &str,
+    now: time::OffsetDateTime,
 ) -> Result<PolicyVersionOutput, IamError> {
     check_policy_arn("policyArn", &input.policy_arn)?;
     let mut checks = Checks::iam();
@@ -55,19 +55,19 @@ pub fn create_policy_version(
     policy.versions.push(PolicyVersion {
         id: id.clone(),
         document: input.policy_document,
-        created: now.to_string(),
+        created: crate::clock::iso8601(now),
     });
     let is_default = input.set_as_default == Some(true);
     if is_default {
         policy.default_version = id.clone();
-        policy.updated = now.to_string();
+        policy.updated = crate::clock::iso8601(now);
     }
     Ok(PolicyVersionOutput {
         policy_version: VersionView {
             document: None,
             version_id: id,
             is_default_version: is_default,
-            create_date: now.to_string(),
+            create_date: crate::clock::iso8601(now),
         },
     })
 }
@@ -186,7 +186,7 @@ pub fn delete_policy_version(
 pub fn set_default_policy_version(
     state: &mut IamState,
     input: PolicyVersionInput,
-    now: &str,
+    now: time::OffsetDateTime,
 ) -> Result<(), IamError> {
     check_input(&input)?;
     let outside = "Cannot update policies outside your own account.";
@@ -200,7 +200,7 @@ pub fn set_default_policy_version(
     }
     if policy.default_version != input.version_id {
         policy.default_version = input.version_id;
-        policy.updated = now.to_string();
+        policy.updated = crate::clock::iso8601(now);
     }
     Ok(())
 }

@@ -2,11 +2,11 @@
 //! DeleteAlias. An alias names a published version (or `$LATEST`) and may send a share of
 //! invocations to one more version.
 
-use super::functions::{Target, max_items, page};
+use super::functions::{FunctionKey, Paging, Target, max_items, page};
 use super::model::{Alias, Function};
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -22,7 +22,9 @@ struct RoutingInput {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreateAliasInput {
+pub struct CreateAliasInput {
+    #[serde(flatten)]
+    function: FunctionKey,
     name: String,
     function_version: String,
     #[serde(default)]
@@ -30,23 +32,43 @@ struct CreateAliasInput {
     routing_config: Option<RoutingInput>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateAliasInput {
+pub struct UpdateAliasInput {
+    #[serde(flatten)]
+    alias: AliasKey,
     function_version: Option<String>,
     description: Option<String>,
     routing_config: Option<RoutingInput>,
     revision_id: Option<String>,
 }
 
+/// An alias: its function's key and the `{Name}` label.
+#[derive(Debug, Deserialize)]
+pub struct AliasKey {
+    #[serde(flatten)]
+    function: FunctionKey,
+    #[serde(rename = "label:Name")]
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListAliasesInput {
+    #[serde(flatten)]
+    function: FunctionKey,
+    #[serde(rename = "query:FunctionVersion")]
+    function_version: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
 pub fn create_alias(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: CreateAliasInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:CreateAlias", &target.arn(ctx))?;
-    let input: CreateAliasInput = request.json()?;
     validate_alias_name(&input.name)?;
     let mut state = lock(&shared.lambda);
     let function =
@@ -67,7 +89,7 @@ pub fn create_alias(
         function_version: input.function_version,
         description: input.description,
         additional_weights: weights,
-        revision_id: revision_id(),
+        revision_id: revision_id(shared),
     };
     let answer = alias.to_wire(&arn);
     function.aliases.insert(input.name, alias);
@@ -77,10 +99,10 @@ pub fn create_alias(
 pub fn get_alias(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: AliasKey,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
-    let name = request.label("Name");
+    let target = Target::of(ctx, &key.function)?;
+    let name = key.name.as_str();
     authorize(shared, ctx, "lambda:GetAlias", &format!("{}:{name}", target.arn(ctx)))?;
     let state = lock(&shared.lambda);
     let function =
@@ -93,12 +115,11 @@ pub fn get_alias(
 pub fn update_alias(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: UpdateAliasInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
-    let name = request.label("Name").to_string();
+    let target = Target::of(ctx, &input.alias.function)?;
+    let name = input.alias.name;
     authorize(shared, ctx, "lambda:UpdateAlias", &format!("{}:{name}", target.arn(ctx)))?;
-    let input: UpdateAliasInput = request.json()?;
     let mut state = lock(&shared.lambda);
     let function =
         state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
@@ -123,28 +144,28 @@ pub fn update_alias(
         alias.description = description;
     }
     alias.additional_weights = weights;
-    alias.revision_id = revision_id();
+    alias.revision_id = revision_id(shared);
     RestResponse::json(200, &alias.to_wire(&arn))
 }
 
 pub fn list_aliases(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: ListAliasesInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:ListAliases", &target.arn(ctx))?;
-    let max_items = max_items(request, 50)?;
+    let max_items = max_items(&input.paging, 50)?;
     let state = lock(&shared.lambda);
     let function =
         state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     let arn = function.latest.function_arn();
-    let only_version = request.query_param("FunctionVersion");
+    let only_version = input.function_version.as_deref();
     let entries: Vec<Value> = (function.aliases.values())
         .filter(|alias| only_version.is_none_or(|version| alias.function_version == version))
         .map(|alias| alias.to_wire(&arn))
         .collect();
-    let (page, next) = page(entries, request.query_param("Marker"), max_items)?;
+    let (page, next) = page(entries, input.paging.marker.as_deref(), max_items)?;
     let mut answer = json!({ "Aliases": page });
     if let Some(next) = next {
         answer["NextMarker"] = json!(next);
@@ -155,10 +176,10 @@ pub fn list_aliases(
 pub fn delete_alias(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: AliasKey,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
-    let name = request.label("Name");
+    let target = Target::of(ctx, &key.function)?;
+    let name = key.name.as_str();
     authorize(shared, ctx, "lambda:DeleteAlias", &format!("{}:{name}", target.arn(ctx)))?;
     let mut state = lock(&shared.lambda);
     let function =

@@ -58,7 +58,7 @@ struct LoggingInput {
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CreateFunctionInput {
+pub struct CreateFunctionInput {
     function_name: String,
     runtime: Option<String>,
     role: String,
@@ -79,9 +79,11 @@ struct CreateFunctionInput {
     logging_config: Option<LoggingInput>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateConfigurationInput {
+pub struct UpdateConfigurationInput {
+    #[serde(flatten)]
+    function: FunctionKey,
     role: Option<String>,
     handler: Option<String>,
     description: Option<String>,
@@ -94,9 +96,11 @@ struct UpdateConfigurationInput {
     logging_config: Option<LoggingInput>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct UpdateCodeInput {
+pub struct UpdateCodeInput {
+    #[serde(flatten)]
+    function: FunctionKey,
     zip_file: Option<String>,
     #[serde(rename = "S3Bucket")]
     s3_bucket: Option<String>,
@@ -109,6 +113,34 @@ struct UpdateCodeInput {
     architectures: Option<Vec<String>>,
 }
 
+/// The function an operation names: the `{FunctionName}` label (a name, an ARN, or either with
+/// a `:qualifier`) and the `?Qualifier=` parameter.
+#[derive(Debug, Deserialize)]
+pub struct FunctionKey {
+    #[serde(rename = "label:FunctionName")]
+    pub function_name: String,
+    #[serde(rename = "query:Qualifier")]
+    pub qualifier: Option<String>,
+}
+
+/// A listing's page, `?Marker=&MaxItems=` (the number is checked by [`max_items`], in Lambda's
+/// words).
+#[derive(Debug, Deserialize)]
+pub struct Paging {
+    #[serde(rename = "query:Marker")]
+    pub marker: Option<String>,
+    #[serde(rename = "query:MaxItems")]
+    pub max_items: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListFunctionsInput {
+    #[serde(rename = "query:FunctionVersion")]
+    function_version: Option<String>,
+    #[serde(flatten)]
+    paging: Paging,
+}
+
 /// The function a request names, with the qualifier from the name or the `Qualifier` parameter.
 pub struct Target {
     pub name: String,
@@ -117,13 +149,13 @@ pub struct Target {
 
 impl Target {
     /// Reads `{FunctionName}` and `?Qualifier=`; they must agree when both give one.
-    pub fn of(ctx: &RequestContext, request: &RestRequest) -> Result<Self, LambdaError> {
-        let given = request.label("FunctionName");
+    pub fn of(ctx: &RequestContext, key: &FunctionKey) -> Result<Self, LambdaError> {
+        let given = key.function_name.as_str();
         let reference = FunctionRef::parse(given)?;
         if reference.region.as_deref().is_some_and(|region| region != ctx.region) {
             return Err(LambdaError::function_not_found(given));
         }
-        let parameter = request.query_param("Qualifier").map(str::to_string);
+        let parameter = key.qualifier.clone();
         let qualifier = match (reference.qualifier, parameter) {
             (Some(from_name), Some(parameter)) if from_name != parameter => {
                 return Err(LambdaError::InvalidParameterValue(
@@ -154,10 +186,8 @@ impl Target {
 pub fn create_function(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: CreateFunctionInput,
 ) -> Result<RestResponse, AwsError> {
-    check_request_size(request, "CreateFunction")?;
-    let input: CreateFunctionInput = request.json()?;
     let name = input.function_name.clone();
     let arn = function_arn(&ctx.region, ctx.caller.account(), &name);
     authorize(shared, ctx, "lambda:CreateFunction", &arn)?;
@@ -204,7 +234,7 @@ pub fn create_function(
         code_sha256: stored.sha256,
         code_size: stored.size,
         last_modified: last_modified(ctx.now),
-        revision_id: revision_id(),
+        revision_id: revision_id(shared),
         log_group: input.logging_config.and_then(|logging| logging.log_group),
     };
     let mut function = Function {
@@ -217,7 +247,7 @@ pub fn create_function(
         settling: settling::creating(&shared.config.clockwork, &arn, millis(ctx.now)),
     };
     let answer = if input.publish {
-        let version = publish(&mut function, None, ctx);
+        let version = publish(shared, &mut function, None, ctx);
         version.to_wire(&version.qualified_arn(), WireStatus::Creating)
     } else {
         function.latest.to_wire(&arn, WireStatus::Creating)
@@ -234,9 +264,9 @@ pub fn create_function(
 pub fn get_function(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: FunctionKey,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:GetFunction", &target.arn(ctx))?;
     let state = lock(&shared.lambda);
     let function =
@@ -260,9 +290,9 @@ pub fn get_function(
 pub fn get_function_configuration(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: FunctionKey,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:GetFunctionConfiguration", &target.arn(ctx))?;
     let state = lock(&shared.lambda);
     let function =
@@ -276,11 +306,11 @@ pub fn get_function_configuration(
 pub fn list_functions(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: ListFunctionsInput,
 ) -> Result<RestResponse, AwsError> {
     authorize(shared, ctx, "lambda:ListFunctions", "*")?;
-    let max_items = max_items(request, 50)?;
-    let all_versions = match request.query_param("FunctionVersion") {
+    let max_items = max_items(&input.paging, 50)?;
+    let all_versions = match input.function_version.as_deref() {
         None => false,
         Some("ALL") => true,
         Some(other) => {
@@ -309,7 +339,7 @@ pub fn list_functions(
             }
         }
     }
-    let (page, next) = page(entries, request.query_param("Marker"), max_items)?;
+    let (page, next) = page(entries, input.paging.marker.as_deref(), max_items)?;
     let mut answer = json!({ "Functions": page });
     if let Some(next) = next {
         answer["NextMarker"] = json!(next);
@@ -320,9 +350,9 @@ pub fn list_functions(
 pub fn delete_function(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: FunctionKey,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:DeleteFunction", &target.arn(ctx))?;
     let mut state = lock(&shared.lambda);
     let function =
@@ -374,12 +404,10 @@ pub fn delete_function(
 pub fn update_function_code(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: UpdateCodeInput,
 ) -> Result<RestResponse, AwsError> {
-    check_request_size(request, "UpdateFunctionCode")?;
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:UpdateFunctionCode", &target.arn(ctx))?;
-    let input: UpdateCodeInput = request.json()?;
     let zip = code_zip(input.zip_file, input.s3_bucket, input.image_uri)?;
     let architectures = input.architectures.map(Some).map(validate_architectures).transpose()?;
     let stored = shared.lambda_code.store(&zip)?;
@@ -406,11 +434,11 @@ pub fn update_function_code(
         latest.architectures = architectures;
     }
     latest.last_modified = last_modified(ctx.now);
-    latest.revision_id = revision_id();
+    latest.revision_id = revision_id(shared);
     function.settling =
         settling::updating(&shared.config.clockwork, &previous, &function.latest, now);
     let answer = if input.publish {
-        let version = publish(function, None, ctx);
+        let version = publish(shared, function, None, ctx);
         version.to_wire(&version.qualified_arn(), WireStatus::Updating)
     } else {
         function.latest.to_wire(&function.latest.function_arn(), WireStatus::Updating)
@@ -423,11 +451,10 @@ pub fn update_function_code(
 pub fn update_function_configuration(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: UpdateConfigurationInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:UpdateFunctionConfiguration", &target.arn(ctx))?;
-    let input: UpdateConfigurationInput = request.json()?;
     if let Some(runtime) = &input.runtime {
         validate_runtime(runtime)?;
     }
@@ -486,7 +513,7 @@ pub fn update_function_configuration(
         latest.log_group = Some(log_group);
     }
     latest.last_modified = last_modified(ctx.now);
-    latest.revision_id = revision_id();
+    latest.revision_id = revision_id(shared);
     let answer = latest.to_wire(&latest.function_arn(), WireStatus::Updating);
     function.settling =
         settling::updating(&shared.config.clockwork, &previous, &function.latest, now);
@@ -512,7 +539,9 @@ fn code_location(shared: &Shared, sha256: &str) -> String {
     format!("{}/_awslab/lambda/code/{file}?signature={signature}", shared.endpoint())
 }
 
-fn check_request_size(request: &RestRequest, operation: &str) -> Result<(), LambdaError> {
+/// A create or update request carries its zip in the body: a body over the limit is refused
+/// before it is read.
+pub fn check_request_size(request: &RestRequest, operation: &str) -> Result<(), LambdaError> {
     if request.body.len() > CODE_REQUEST_LIMIT {
         return Err(LambdaError::RequestEntityTooLarge(format!(
             "Request must be smaller than {CODE_REQUEST_LIMIT} bytes for the {operation} operation"
@@ -588,8 +617,8 @@ pub(super) fn check_revision(given: Option<&str>, current: &str) -> Result<(), L
 }
 
 /// `MaxItems` from the query string, 1–10000.
-pub fn max_items(request: &RestRequest, default: usize) -> Result<usize, LambdaError> {
-    let Some(given) = request.query_param("MaxItems") else { return Ok(default) };
+pub fn max_items(paging: &Paging, default: usize) -> Result<usize, LambdaError> {
+    let Some(given) = paging.max_items.as_deref() else { return Ok(default) };
     let value: i64 = given
         .parse()
         .map_err(|_| LambdaError::validation(given, "maxItems", "Member must be a number"))?;

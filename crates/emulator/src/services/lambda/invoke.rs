@@ -3,16 +3,17 @@
 //! alias sends each invocation to one of its two versions at random, by weight). The log goes
 //! to CloudWatch Logs; `LogType: Tail` also returns its last 4 KB in `X-Amz-Log-Result`.
 
-use super::functions::Target;
+use super::functions::{FunctionKey, Target};
 use super::model::Config;
 use super::runtime::{Ending, Invocation, Launch, Outcome};
 use super::{LambdaError, authorize};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::services::logs::LogEvent;
 use crate::state::{Shared, lock};
 use base64::Engine;
+use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -43,14 +44,29 @@ pub struct Invoked {
     pub outcome: Outcome,
 }
 
+/// Invoke's members besides its payload (the request's body).
+#[derive(Debug, Deserialize)]
+pub struct InvokeInput {
+    #[serde(flatten)]
+    function: FunctionKey,
+    #[serde(rename = "header:x-amz-invocation-type")]
+    invocation_type: Option<String>,
+    #[serde(rename = "header:x-amz-log-type")]
+    log_type: Option<String>,
+    /// Base64-encoded JSON.
+    #[serde(rename = "header:x-amz-client-context")]
+    client_context: Option<String>,
+}
+
 pub async fn invoke(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: InvokeInput,
+    payload: &[u8],
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:InvokeFunction", &target.arn(ctx))?;
-    let invocation_type = match request.header("x-amz-invocation-type") {
+    let invocation_type = match input.invocation_type.as_deref() {
         None | Some("RequestResponse") => InvocationType::RequestResponse,
         Some("Event") => InvocationType::Event,
         Some("DryRun") => InvocationType::DryRun,
@@ -63,7 +79,7 @@ pub async fn invoke(
             .into());
         }
     };
-    let tail = match request.header("x-amz-log-type") {
+    let tail = match input.log_type.as_deref() {
         None | Some("None") => false,
         Some("Tail") => true,
         Some(other) => {
@@ -79,14 +95,14 @@ pub async fn invoke(
         InvocationType::Event => ASYNC_PAYLOAD_LIMIT,
         _ => SYNC_PAYLOAD_LIMIT,
     };
-    if request.body.len() > limit {
+    if payload.len() > limit {
         return Err(LambdaError::RequestTooLarge(format!(
             "Request must be smaller than {limit} bytes for the InvokeFunction operation"
         ))
         .into());
     }
-    let payload = checked_payload(&request.body)?;
-    let client_context = request.header("x-amz-client-context").map(decode_client_context);
+    let payload = checked_payload(payload)?;
+    let client_context = input.client_context.as_deref().map(decode_client_context);
     let config = resolve(shared, ctx, &target)?;
     let invoked_arn = target.arn(ctx);
     match invocation_type {
@@ -95,6 +111,7 @@ pub async fn invoke(
             let shared = Arc::clone(shared);
             let invocation = Invocation {
                 request_id: ctx.request_id.clone(),
+                trace_id: super::runtime::trace_id(&shared),
                 payload,
                 invoked_arn,
                 client_context: client_context.flatten(),
@@ -109,6 +126,7 @@ pub async fn invoke(
         InvocationType::RequestResponse => {
             let invocation = Invocation {
                 request_id: ctx.request_id.clone(),
+                trace_id: super::runtime::trace_id(shared),
                 payload,
                 invoked_arn,
                 client_context: client_context.flatten(),
@@ -201,7 +219,8 @@ pub fn invoke_event(shared: &Arc<Shared>, function_arn: &str, payload: Vec<u8>) 
     };
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
     let invocation = Invocation {
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: shared.ids.uuid(),
+        trace_id: super::runtime::trace_id(shared),
         payload: bytes::Bytes::from(payload),
         invoked_arn: function_arn.to_string(),
         client_context: None,
@@ -239,6 +258,7 @@ async fn run(
             endpoint: shared.endpoint(),
             credentials,
             clock: shared.clock.clone(),
+            ids: Arc::clone(&shared.ids),
         })
     };
     let outcome = shared.lambda_runtime.invoke(&config, invocation, launch).await?;
@@ -279,7 +299,7 @@ pub fn resolve_in(
     let config = match target.qualifier.as_deref().and_then(|name| function.aliases.get(name)) {
         Some(alias) => {
             let mut version = alias.function_version.as_str();
-            let mut draw = fastrand::f64();
+            let mut draw = shared.ids.fraction();
             for (other, weight) in &alias.additional_weights {
                 if draw < *weight {
                     version = other;

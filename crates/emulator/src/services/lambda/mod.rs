@@ -107,7 +107,9 @@ impl From<LambdaError> for AwsError {
     }
 }
 
-/// Serves one Lambda request. `Invoke` waits for the handler; everything else is immediate.
+/// Serves one Lambda request: the request is decoded into the operation's typed input (a
+/// create or update request over its size limit is refused first), then the operation runs.
+/// `Invoke` waits for the handler; everything else is immediate.
 pub async fn handle(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
@@ -115,31 +117,43 @@ pub async fn handle(
     request: RestRequest,
 ) -> Result<RestResponse, AwsError> {
     let response = match operation {
-        Operation::Invoke => return invoke::invoke(shared, ctx, &request).await,
-        Operation::CreateFunction => functions::create_function(shared, ctx, &request)?,
-        Operation::ListFunctions => functions::list_functions(shared, ctx, &request)?,
-        Operation::GetFunction => functions::get_function(shared, ctx, &request)?,
+        Operation::Invoke => {
+            return invoke::invoke(shared, ctx, request.bound()?, &request.body).await;
+        }
+        Operation::CreateFunction => {
+            functions::check_request_size(&request, "CreateFunction")?;
+            functions::create_function(shared, ctx, request.input()?)?
+        }
+        Operation::ListFunctions => functions::list_functions(shared, ctx, request.input()?)?,
+        Operation::GetFunction => functions::get_function(shared, ctx, request.input()?)?,
         Operation::GetFunctionConfiguration => {
-            functions::get_function_configuration(shared, ctx, &request)?
+            functions::get_function_configuration(shared, ctx, request.input()?)?
         }
-        Operation::DeleteFunction => functions::delete_function(shared, ctx, &request)?,
-        Operation::UpdateFunctionCode => functions::update_function_code(shared, ctx, &request)?,
+        Operation::DeleteFunction => functions::delete_function(shared, ctx, request.input()?)?,
+        Operation::UpdateFunctionCode => {
+            functions::check_request_size(&request, "UpdateFunctionCode")?;
+            functions::update_function_code(shared, ctx, request.input()?)?
+        }
         Operation::UpdateFunctionConfiguration => {
-            functions::update_function_configuration(shared, ctx, &request)?
+            functions::update_function_configuration(shared, ctx, request.input()?)?
         }
-        Operation::PublishVersion => versions::publish_version(shared, ctx, &request)?,
-        Operation::ListVersionsByFunction => versions::list_versions(shared, ctx, &request)?,
-        Operation::CreateAlias => aliases::create_alias(shared, ctx, &request)?,
-        Operation::GetAlias => aliases::get_alias(shared, ctx, &request)?,
-        Operation::UpdateAlias => aliases::update_alias(shared, ctx, &request)?,
-        Operation::ListAliases => aliases::list_aliases(shared, ctx, &request)?,
-        Operation::DeleteAlias => aliases::delete_alias(shared, ctx, &request)?,
-        Operation::AddPermission => permissions::add_permission(shared, ctx, &request)?,
-        Operation::RemovePermission => permissions::remove_permission(shared, ctx, &request)?,
-        Operation::GetPolicy => permissions::get_policy(shared, ctx, &request)?,
-        Operation::TagResource => tags::tag_resource(shared, ctx, &request)?,
-        Operation::UntagResource => tags::untag_resource(shared, ctx, &request)?,
-        Operation::ListTags => tags::list_tags(shared, ctx, &request)?,
+        Operation::PublishVersion => versions::publish_version(shared, ctx, request.input()?)?,
+        Operation::ListVersionsByFunction => {
+            versions::list_versions(shared, ctx, request.input()?)?
+        }
+        Operation::CreateAlias => aliases::create_alias(shared, ctx, request.input()?)?,
+        Operation::GetAlias => aliases::get_alias(shared, ctx, request.input()?)?,
+        Operation::UpdateAlias => aliases::update_alias(shared, ctx, request.input()?)?,
+        Operation::ListAliases => aliases::list_aliases(shared, ctx, request.input()?)?,
+        Operation::DeleteAlias => aliases::delete_alias(shared, ctx, request.input()?)?,
+        Operation::AddPermission => permissions::add_permission(shared, ctx, request.input()?)?,
+        Operation::RemovePermission => {
+            permissions::remove_permission(shared, ctx, request.input()?)?
+        }
+        Operation::GetPolicy => permissions::get_policy(shared, ctx, request.input()?)?,
+        Operation::TagResource => tags::tag_resource(shared, ctx, request.input()?)?,
+        Operation::UntagResource => tags::untag_resource(shared, ctx, request.input()?)?,
+        Operation::ListTags => tags::list_tags(shared, ctx, request.input()?)?,
     };
     Ok(response)
 }
@@ -155,6 +169,6 @@ pub fn authorize(
 }
 
 /// A fresh revision id (Lambda's are UUIDs).
-pub fn revision_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+pub fn revision_id(shared: &Shared) -> String {
+    shared.ids.uuid()
 }

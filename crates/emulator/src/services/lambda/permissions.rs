@@ -2,11 +2,11 @@
 //! principal (API Gateway, another account) invoke the function, an alias or a version; API
 //! Gateway's invocations are checked against it (`crate::policy::evaluate_resource_policy`).
 
-use super::functions::Target;
+use super::functions::{FunctionKey, Target};
 use super::model::Function;
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -14,7 +14,9 @@ use serde_json::{Map, Value, json};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct AddPermissionInput {
+pub struct AddPermissionInput {
+    #[serde(flatten)]
+    function: FunctionKey,
     statement_id: String,
     action: String,
     principal: String,
@@ -25,14 +27,24 @@ struct AddPermissionInput {
     revision_id: Option<String>,
 }
 
+/// RemovePermission's input: the statement by its id, with the policy's expected revision.
+#[derive(Debug, Deserialize)]
+pub struct RemovePermissionInput {
+    #[serde(flatten)]
+    function: FunctionKey,
+    #[serde(rename = "label:StatementId")]
+    statement_id: String,
+    #[serde(rename = "query:RevisionId")]
+    revision_id: Option<String>,
+}
+
 pub fn add_permission(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: AddPermissionInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:AddPermission", &target.arn(ctx))?;
-    let input: AddPermissionInput = request.json()?;
     validate_statement_id(&input.statement_id)?;
     validate_action(&input.action)?;
     let mut state = lock(&shared.lambda);
@@ -76,18 +88,18 @@ pub fn add_permission(
     }
     let statement = Value::Object(statement);
     policy.statements.push(statement.clone());
-    policy.revision_id = revision_id();
+    policy.revision_id = revision_id(shared);
     RestResponse::json(201, &json!({ "Statement": statement.to_string() }))
 }
 
 pub fn remove_permission(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: RemovePermissionInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:RemovePermission", &target.arn(ctx))?;
-    let statement_id = request.label("StatementId");
+    let statement_id = input.statement_id.as_str();
     let mut state = lock(&shared.lambda);
     let function =
         state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
@@ -98,8 +110,8 @@ pub fn remove_permission(
         ))
     };
     let policy = function.policies.get_mut(&key).ok_or_else(not_found)?;
-    if let Some(given) = request.query_param("RevisionId")
-        && given != policy.revision_id
+    if let Some(given) = &input.revision_id
+        && *given != policy.revision_id
     {
         return Err(LambdaError::revision_mismatch("GetPolicy").into());
     }
@@ -108,7 +120,7 @@ pub fn remove_permission(
     if policy.statements.len() == before {
         return Err(not_found().into());
     }
-    policy.revision_id = revision_id();
+    policy.revision_id = revision_id(shared);
     if policy.statements.is_empty() {
         function.policies.remove(&key);
     }
@@ -118,9 +130,9 @@ pub fn remove_permission(
 pub fn get_policy(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: FunctionKey,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:GetPolicy", &target.arn(ctx))?;
     let state = lock(&shared.lambda);
     let function =

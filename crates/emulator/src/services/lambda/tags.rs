@@ -4,7 +4,7 @@
 use super::model::FunctionRef;
 use super::{LambdaError, authorize};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -13,16 +13,29 @@ use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct TagResourceInput {
+pub struct TagResourceInput {
+    #[serde(rename = "label:Resource")]
+    resource: String,
     tags: BTreeMap<String, String>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct UntagResourceInput {
+    #[serde(rename = "label:Resource")]
+    resource: String,
+    #[serde(default, rename = "queries:tagKeys")]
+    tag_keys: Vec<String>,
+}
+
+/// ListTags' input: the function's ARN.
+#[derive(Debug, Deserialize)]
+pub struct ResourceKey {
+    #[serde(rename = "label:Resource")]
+    resource: String,
+}
+
 /// The function name a tag request's ARN names.
-fn function_of(
-    ctx: &RequestContext,
-    request: &RestRequest,
-) -> Result<(String, String), LambdaError> {
-    let arn = request.label("Resource");
+fn function_of(ctx: &RequestContext, arn: &str) -> Result<(String, String), LambdaError> {
     let reference = FunctionRef::parse(arn)
         .ok()
         .filter(|reference| reference.region.is_some() && reference.qualifier.is_none())
@@ -43,11 +56,10 @@ fn function_of(
 pub fn tag_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: TagResourceInput,
 ) -> Result<RestResponse, AwsError> {
-    let (name, arn) = function_of(ctx, request)?;
+    let (name, arn) = function_of(ctx, &input.resource)?;
     authorize(shared, ctx, "lambda:TagResource", &arn)?;
-    let input: TagResourceInput = request.json()?;
     for (key, value) in &input.tags {
         if key.is_empty() || key.len() > 128 || value.len() > 256 || key.starts_with("aws:") {
             return Err(LambdaError::InvalidParameterValue(format!(
@@ -74,17 +86,17 @@ pub fn tag_resource(
 pub fn untag_resource(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: UntagResourceInput,
 ) -> Result<RestResponse, AwsError> {
-    let (name, arn) = function_of(ctx, request)?;
+    let (name, arn) = function_of(ctx, &input.resource)?;
     authorize(shared, ctx, "lambda:UntagResource", &arn)?;
-    let keys = request.query_params("tagKeys");
+    let keys = input.tag_keys;
     let mut state = lock(&shared.lambda);
     let function = state
         .function_mut(&ctx.region, &name)
         .ok_or_else(|| LambdaError::function_not_found(&arn))?;
     for key in keys {
-        function.tags.remove(key);
+        function.tags.remove(&key);
     }
     Ok(RestResponse::empty(204))
 }
@@ -92,9 +104,9 @@ pub fn untag_resource(
 pub fn list_tags(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    key: ResourceKey,
 ) -> Result<RestResponse, AwsError> {
-    let (name, arn) = function_of(ctx, request)?;
+    let (name, arn) = function_of(ctx, &key.resource)?;
     authorize(shared, ctx, "lambda:ListTags", &arn)?;
     let state = lock(&shared.lambda);
     let function =

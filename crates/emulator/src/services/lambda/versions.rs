@@ -1,19 +1,21 @@
 //! A function's versions: `PublishVersion` and `ListVersionsByFunction`, and publishing
 //! `$LATEST` (which `CreateFunction` and `UpdateFunctionCode` also do when asked to publish).
 
-use super::functions::{Target, check_revision, max_items, page};
+use super::functions::{FunctionKey, Paging, Target, check_revision, max_items, page};
 use super::model::{Config, Function, WireStatus, last_modified};
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct PublishVersionInput {
+pub struct PublishVersionInput {
+    #[serde(flatten)]
+    function: FunctionKey,
     code_sha256: Option<String>,
     description: Option<String>,
     revision_id: Option<String>,
@@ -22,11 +24,10 @@ struct PublishVersionInput {
 pub fn publish_version(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: PublishVersionInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:PublishVersion", &target.arn(ctx))?;
-    let input: PublishVersionInput = request.json()?;
     let mut state = lock(&shared.lambda);
     let function =
         state.function_mut(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
@@ -42,18 +43,26 @@ pub fn publish_version(
         ))
         .into());
     }
-    let version = publish(function, input.description, ctx);
+    let version = publish(shared, function, input.description, ctx);
     RestResponse::json(201, &version.to_wire(&version.qualified_arn(), WireStatus::Settled))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListVersionsInput {
+    #[serde(flatten)]
+    function: FunctionKey,
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 pub fn list_versions(
     shared: &Shared,
     ctx: &RequestContext,
-    request: &RestRequest,
+    input: ListVersionsInput,
 ) -> Result<RestResponse, AwsError> {
-    let target = Target::of(ctx, request)?;
+    let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:ListVersionsByFunction", &target.arn(ctx))?;
-    let max_items = max_items(request, 50)?;
+    let max_items = max_items(&input.paging, 50)?;
     let state = lock(&shared.lambda);
     let function =
         state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
@@ -61,7 +70,7 @@ pub fn list_versions(
         .chain(function.versions.values())
         .map(|config| config.to_wire(&config.qualified_arn(), WireStatus::Settled))
         .collect();
-    let (page, next) = page(entries, request.query_param("Marker"), max_items)?;
+    let (page, next) = page(entries, input.paging.marker.as_deref(), max_items)?;
     let mut answer = json!({ "Versions": page });
     if let Some(next) = next {
         answer["NextMarker"] = json!(next);
@@ -72,6 +81,7 @@ pub fn list_versions(
 /// Publishes `$LATEST` as a new version, unless nothing changed since the last one (AWS then
 /// returns that version); returns the version.
 pub(super) fn publish(
+    shared: &Shared,
     function: &mut Function,
     description: Option<String>,
     ctx: &RequestContext,
@@ -93,8 +103,8 @@ pub(super) fn publish(
         version.description = description;
     }
     version.last_modified = last_modified(ctx.now);
-    version.revision_id = revision_id();
+    version.revision_id = revision_id(shared);
     function.versions.insert(number, version.clone());
-    function.latest.revision_id = revision_id();
+    function.latest.revision_id = revision_id(shared);
     version
 }

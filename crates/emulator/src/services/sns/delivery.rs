@@ -97,13 +97,14 @@ pub fn send_confirmation(
     subscription: &Subscription,
     endpoint: &str,
     at: OffsetDateTime,
+    ids: &crate::ids::Ids,
 ) {
     let url = confirm_url(endpoint, subscription);
     let topic = &subscription.topic_arn;
     let body = if subscription.protocol == "email-json" {
         json!({
             "Type": "SubscriptionConfirmation",
-            "MessageId": uuid::Uuid::new_v4().to_string(),
+            "MessageId": ids.uuid(),
             "Token": subscription.token,
             "TopicArn": topic,
             "Message": format!("You have chosen to subscribe to the topic {topic}.\nTo confirm the subscription, visit the SubscribeURL included in this message."),
@@ -152,7 +153,7 @@ pub fn publish(
     at: OffsetDateTime,
 ) -> Result<String, SnsError> {
     let endpoint = shared.endpoint();
-    let message_id = uuid::Uuid::new_v4().to_string();
+    let message_id = shared.ids.uuid();
     let subject = notification.subject.clone();
     let invocations = {
         let mut state = lock(&shared.sns);

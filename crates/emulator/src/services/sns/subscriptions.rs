@@ -64,7 +64,7 @@ pub fn subscribe(
     let subscription = match existing {
         Some(existing) => existing,
         None => {
-            let arn = format!("{topic_arn}:{}", uuid::Uuid::new_v4());
+            let arn = format!("{topic_arn}:{}", shared.ids.uuid());
             let subscription = Subscription {
                 arn: arn.clone(),
                 topic_arn: topic_arn.clone(),
@@ -81,7 +81,7 @@ pub fn subscribe(
     if !subscription.confirmed {
         // As on AWS, subscribing again while pending sends the confirmation again.
         let endpoint_url = shared.endpoint();
-        delivery::send_confirmation(&mut state, &subscription, &endpoint_url, ctx.now);
+        delivery::send_confirmation(&mut state, &subscription, &endpoint_url, ctx.now, &shared.ids);
     }
     let shown = if subscription.confirmed || input.return_subscription_arn == Some(true) {
         subscription.arn

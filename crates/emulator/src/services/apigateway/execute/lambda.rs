@@ -130,9 +130,10 @@ pub async fn call(
         Ok(None) => return Called::NotFound,
         Err(cannot_run) => return Called::Failed(cannot_run.to_string()),
     };
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = shared.ids.uuid();
     let invocation = Invocation {
         request_id: request_id.clone(),
+        trace_id: crate::services::lambda::runtime::trace_id(shared),
         payload,
         invoked_arn: target.arn(),
         client_context: None,

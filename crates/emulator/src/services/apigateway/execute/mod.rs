@@ -149,11 +149,7 @@ impl Run<'_> {
 
 /// Runs `call` through the method of `exec`.
 pub async fn run(shared: &Arc<Shared>, exec: &Execution, call: &HttpCall) -> Outcome {
-    let trace_id = format!(
-        "Root=1-{:08x}-{}",
-        shared.clock.now().unix_timestamp(),
-        &uuid::Uuid::new_v4().simple().to_string()[..24]
-    );
+    let trace_id = crate::services::lambda::runtime::trace_id(shared);
     let mut run = Run {
         shared,
         exec,

@@ -133,14 +133,7 @@ async fn next(State(state): State<Arc<ApiState>>) -> Response {
     put("lambda-runtime-aws-request-id", &invocation.request_id);
     put("lambda-runtime-deadline-ms", &deadline.to_string());
     put("lambda-runtime-invoked-function-arn", &invocation.invoked_arn);
-    put(
-        "lambda-runtime-trace-id",
-        &format!(
-            "Root=1-{:08x}-{}",
-            wall_epoch_ms(started) / 1000,
-            &uuid::Uuid::new_v4().simple().to_string()[..24]
-        ),
-    );
+    put("lambda-runtime-trace-id", &invocation.trace_id);
     if let Some(context) = &invocation.client_context {
         put("lambda-runtime-client-context", context);
     }

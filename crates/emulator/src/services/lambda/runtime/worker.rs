@@ -68,7 +68,7 @@ impl Worker {
         let config = &launch.config;
         let (interpreter, bootstrap, label) = interpreter_for(&config.runtime, interpreters)?;
         let api = RuntimeApi::start()?;
-        let log_stream = log_stream_name(&config.version, launch.clock.now());
+        let log_stream = log_stream_name(&config.version, launch.clock.now(), &launch.ids);
         let (reader, writer) = std::io::pipe().map_err(spawn_error)?;
         let mut command = std::process::Command::new(&interpreter);
         command
@@ -433,10 +433,10 @@ fn environment(launch: &Launch, runtime_api: &str, log_stream: &str) -> Vec<(Str
 
 /// `YYYY/MM/DD/[VERSION]<32 hex digits>`, as Lambda names a new environment's stream, dated
 /// `now`.
-fn log_stream_name(version: &str, now: time::OffsetDateTime) -> String {
+fn log_stream_name(version: &str, now: time::OffsetDateTime, ids: &crate::ids::Ids) -> String {
     let date = time::macros::format_description!("[year]/[month]/[day]");
     let today = now.to_offset(time::UtcOffset::UTC).format(&date).unwrap_or_default();
-    format!("{today}/[{version}]{}", uuid::Uuid::new_v4().simple())
+    format!("{today}/[{version}]{}", ids.hex(32))
 }
 
 /// `exit status 1`, `signal: killed`: how Go (AWS's runtime interface) words a process's end.
@@ -494,7 +494,7 @@ mod tests {
     fn stream_names_look_like_lambdas() {
         let at = time::macros::datetime!(2024-05-01 12:00:00.5 UTC);
         assert_eq!(iso_millis(at), "2024-05-01T12:00:00.500Z");
-        let name = log_stream_name("$LATEST", at);
+        let name = log_stream_name("$LATEST", at, &crate::ids::Ids::new(Some(1)));
         assert!(name.starts_with("2024/05/01/[$LATEST]"), "{name}");
         let (date, rest) = name.split_at(11);
         assert_eq!(date.matches('/').count(), 3, "{name}");
