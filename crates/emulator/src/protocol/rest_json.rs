@@ -1,6 +1,7 @@
 //! restJson1 (Lambda, API Gateway): the operation is chosen by HTTP method and URI template,
-//! inputs come from path labels, the query string, headers and a JSON body; outputs are JSON
-//! (with some members in headers); errors carry `x-amzn-errortype` and a JSON `message`.
+//! inputs come from path labels, the query string, headers and a JSON body
+//! ([`RestRequest::input`]); outputs are JSON members answered with the route's success status
+//! ([`RestOutput`]); errors carry `x-amzn-errortype` and a JSON `message`.
 //!
 //! A service lists its operations as [`RestRoute`]s; [`match_route`] picks one for a request.
 //! Templates use Smithy's syntax: `{Label}` matches one path segment, `{Label+}` the rest of the
@@ -14,21 +15,31 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
-/// One operation of a REST service.
+/// One operation of a REST service: Smithy's `@http` trait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RestRoute {
     pub method: &'static str,
     pub template: &'static str,
     pub operation: &'static str,
+    /// The status a success answers with (`@http(code: …)`).
+    pub code: u16,
 }
 
-/// The route of `operation`: `method` on URI `template`.
+/// The route of `operation`: `method` on URI `template`, answering 200.
 pub const fn route(
     method: &'static str,
     template: &'static str,
     operation: &'static str,
 ) -> RestRoute {
-    RestRoute { method, template, operation }
+    RestRoute { method, template, operation, code: 200 }
+}
+
+impl RestRoute {
+    /// The same route, answering `code` on success (201 for a creation, 202 or 204 for a
+    /// deletion, as the API's model says).
+    pub const fn code(self, code: u16) -> Self {
+        Self { code, ..self }
+    }
 }
 
 /// The route a request matched, with its path labels (percent-decoded).
@@ -36,6 +47,8 @@ pub const fn route(
 pub struct Matched {
     pub operation: &'static str,
     pub labels: BTreeMap<String, String>,
+    /// The route's success status.
+    pub code: u16,
 }
 
 /// The route for `method` and `path`, if any.
@@ -46,7 +59,7 @@ pub fn match_route(routes: &[RestRoute], method: &str, path: &str) -> Option<Mat
         .filter_map(|route| {
             let labels = match_template(route.template, path)?;
             let literal = route.template.split('/').filter(|s| !s.starts_with('{')).count();
-            Some((literal, Matched { operation: route.operation, labels }))
+            Some((literal, Matched { operation: route.operation, labels, code: route.code }))
         })
         .max_by_key(|(literal, _)| *literal)
         .map(|(_, matched)| matched)
@@ -152,6 +165,28 @@ impl<'de> serde::Deserialize<'de> for BodyMembers {
     }
 }
 
+/// What an operation answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RestOutput {
+    /// The output's members, as the JSON body of the route's success status; `Null` answers
+    /// no body (a deletion's 204 or 202).
+    Members(Value),
+    /// An output whose body is its payload and whose status is one of its members (Lambda's
+    /// `Invoke`: 200, 202 for an `Event`, 204 for a `DryRun`), encoded by its service.
+    Payload(RestResponse),
+}
+
+impl RestOutput {
+    /// The answer to a request of a route whose success status is `code`.
+    pub fn encode(self, code: u16) -> Result<RestResponse, AwsError> {
+        match self {
+            Self::Members(Value::Null) => Ok(RestResponse::empty(code)),
+            Self::Members(members) => RestResponse::json(code, &members),
+            Self::Payload(response) => Ok(response),
+        }
+    }
+}
+
 /// A restJson1 answer: status, extra headers, and a body (JSON, or the raw bytes of a Lambda
 /// payload).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,11 +212,6 @@ impl RestResponse {
     /// No body (`204 No Content` and the like).
     pub fn empty(status: u16) -> Self {
         Self { status, headers: Vec::new(), body: Vec::new() }
-    }
-
-    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
-        self.headers.push((name.to_string(), value.into()));
-        self
     }
 }
 
@@ -222,54 +252,30 @@ mod tests {
     use super::*;
 
     const LAMBDA: &[RestRoute] = &[
-        RestRoute {
-            method: "POST",
-            template: "/2015-03-31/functions",
-            operation: "CreateFunction",
-        },
-        RestRoute {
-            method: "GET",
-            template: "/2015-03-31/functions/{FunctionName}",
-            operation: "GetFunction",
-        },
-        RestRoute {
-            method: "GET",
-            template: "/2015-03-31/functions/{FunctionName}/configuration",
-            operation: "GetFunctionConfiguration",
-        },
-        RestRoute {
-            method: "POST",
-            template: "/2015-03-31/functions/{FunctionName}/invocations",
-            operation: "Invoke",
-        },
-        RestRoute {
-            method: "GET",
-            template: "/2017-03-31/tags/{Resource+}",
-            operation: "ListTags",
-        },
+        route("POST", "/2015-03-31/functions", "CreateFunction"),
+        route("GET", "/2015-03-31/functions/{FunctionName}", "GetFunction"),
+        route(
+            "GET",
+            "/2015-03-31/functions/{FunctionName}/configuration",
+            "GetFunctionConfiguration",
+        ),
+        route("POST", "/2015-03-31/functions/{FunctionName}/invocations", "Invoke"),
+        route("GET", "/2017-03-31/tags/{Resource+}", "ListTags"),
     ];
 
     const APIGATEWAY: &[RestRoute] = &[
-        RestRoute {
-            method: "PUT",
-            template: "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
-            operation: "PutMethod",
-        },
-        RestRoute {
-            method: "GET",
-            template: "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
-            operation: "GetMethod",
-        },
-        RestRoute {
-            method: "GET",
-            template: "/restapis/{restapi_id}/{anything}",
-            operation: "Fallback",
-        },
-        RestRoute {
-            method: "GET",
-            template: "/restapis/{restapi_id}/deployments",
-            operation: "GetDeployments",
-        },
+        route(
+            "PUT",
+            "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
+            "PutMethod",
+        ),
+        route(
+            "GET",
+            "/restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}",
+            "GetMethod",
+        ),
+        route("GET", "/restapis/{restapi_id}/{anything}", "Fallback"),
+        route("GET", "/restapis/{restapi_id}/deployments", "GetDeployments"),
     ];
 
     #[test]
@@ -390,6 +396,19 @@ mod binding_tests {
             request(r#"{"cloneFrom":"a1"}"#, &[("mode", "merge")]).input().unwrap();
         assert_eq!(input.resource, "arn:x");
         assert_eq!(serde_json::to_string(&input.extra.0).unwrap(), r#"{"cloneFrom":"a1"}"#);
+    }
+
+    #[test]
+    fn outputs_answer_with_the_status_their_route_declares() {
+        let routes = [route("POST", "/things", "CreateThing").code(201), route("GET", "/", "Get")];
+        assert_eq!(match_route(&routes, "POST", "/things").unwrap().code, 201);
+        assert_eq!(match_route(&routes, "GET", "/").unwrap().code, 200);
+        let created = RestOutput::Members(json!({"Id": "a1"})).encode(201).unwrap();
+        assert_eq!((created.status, created.body.as_slice()), (201, br#"{"Id":"a1"}"#.as_slice()));
+        let deleted = RestOutput::Members(Value::Null).encode(204).unwrap();
+        assert_eq!((deleted.status, deleted.body.len()), (204, 0));
+        let payload = RestResponse { status: 202, headers: Vec::new(), body: Vec::new() };
+        assert_eq!(RestOutput::Payload(payload.clone()).encode(200).unwrap(), payload);
     }
 
     #[test]

@@ -17,10 +17,14 @@
 //! 4. **Save**: once an operation marked as a change succeeds, [`operation::serve`] saves the
 //!    service's state ([`Shared::save`]); nothing else saves, and a failure saves nothing.
 //!
+//! The codec encodes the output: as query XML, as a JSON or CBOR body, or for restJson as a
+//! JSON body under the success status the route declares (`@http(code)`: 201 for a creation,
+//! 202 or 204 for a deletion, see [`RestOutput`](crate::protocol::rest_json::RestOutput)).
+//! Lambda's `Invoke` is the one output whose body is a payload: `lambda::handle` encodes its
+//! status and header members.
+//!
 //! DynamoDB's operations are the embedded engine's: its `handle` passes the JSON input to the
-//! engine by operation name, after the same declaration, routing and authorization. Lambda and
-//! API Gateway answer in restJson's shape (`RestResponse`: a status, headers such as Lambda's
-//! `X-Amz-Function-Error`, and a body), as their HTTP bindings declare the output.
+//! engine by operation name, after the same declaration, routing and authorization.
 //!
 //! Not here: decoding and encoding each protocol (`crate::protocol`), and who may call at all
 //! (`crate::gate`, `crate::signature`).
@@ -144,7 +148,38 @@ pub fn query(
     }
 }
 
-/// Serves a JSON-protocol (or CBOR) request.
+/// What an awsJson operation answers: a JSON value, or bytes the service encoded itself.
+pub enum JsonAnswer {
+    Value(Value),
+    Encoded(Vec<u8>),
+}
+
+/// Serves an awsJson request from its body. DynamoDB's item operations go from bytes to bytes
+/// through its engine (`dynamodb::handle_encoded`); every other request is decoded
+/// (`protocol::json`) and served by [`json`]. CloudWatch's answer is written as awsJson writes
+/// it (timestamps as epoch seconds, `protocol::shape::lower_for_json`), since its operations
+/// answer for the query protocol too.
+pub fn aws_json(
+    shared: &std::sync::Arc<Shared>,
+    ctx: &RequestContext,
+    service: Service,
+    operation: &str,
+    body: &[u8],
+) -> Result<JsonAnswer, AwsError> {
+    if service == Service::DynamoDb
+        && let Some(answered) = dynamodb::handle_encoded(shared, ctx, operation, body)
+    {
+        return answered.map(JsonAnswer::Encoded);
+    }
+    let input = crate::protocol::json::decode(body)?;
+    let output = json(shared, ctx, service, operation, input)?;
+    Ok(JsonAnswer::Value(match service {
+        Service::CloudWatch => crate::protocol::shape::lower_for_json(&output),
+        _ => output,
+    }))
+}
+
+/// Serves a decoded JSON-protocol (or CBOR) request.
 pub fn json(
     shared: &std::sync::Arc<Shared>,
     ctx: &RequestContext,
@@ -193,22 +228,23 @@ pub async fn rest(
         _ => matched.operation,
     };
     request.labels = matched.labels;
-    match service {
+    let code = matched.code;
+    let output = match service {
         Service::Lambda => {
             let operation = operation::find::<lambda::Operation>(service, request.operation)?;
-            let response = lambda::handle(shared, ctx, operation, request).await?;
+            let output = lambda::handle(shared, ctx, operation, request).await?;
             operation::saved(shared, service, operation)?;
-            Ok(response)
+            output
         }
         Service::ApiGateway => {
             let operation = operation::find::<apigateway::Operation>(service, request.operation)?;
-            let response =
-                apigateway::handle(shared, ctx, operation, method, path, request).await?;
+            let output = apigateway::handle(shared, ctx, operation, method, path, request).await?;
             operation::saved(shared, service, operation)?;
-            Ok(response)
+            output
         }
-        other => Err(not_implemented(other, path)),
-    }
+        other => return Err(not_implemented(other, path)),
+    };
+    output.encode(code)
 }
 
 /// `NotImplemented` for a real operation the emulator lacks; for a name the service does not

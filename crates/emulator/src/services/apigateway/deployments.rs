@@ -10,9 +10,8 @@ use super::model::{Canary, Deployment, RestApi, Stage, new_id};
 use super::patch::{self, Op};
 use super::propagation;
 use super::stages::check_stage_name;
-use super::{answer, api, api_mut, epoch_seconds, page};
+use super::{api, api_mut, epoch_seconds, page};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -47,7 +46,7 @@ pub fn create_deployment(
     shared: &Shared,
     ctx: &RequestContext,
     input: CreateDeploymentInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &input.api.rest_api_id)?;
     if let Some(canary) = &input.canary_settings {
@@ -132,19 +131,19 @@ pub fn create_deployment(
             propagation::changed(stage, before, &name, &shared.config.clockwork, at);
         }
     }
-    answer(201, &wire)
+    Ok(wire)
 }
 
 pub fn get_deployments(
     shared: &Shared,
     ctx: &RequestContext,
     input: ApiPage,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let api = api(&state, ctx, &input.api.rest_api_id)?;
     let items: Vec<Value> =
         api.deployments.iter().map(|deployment| deployment.to_wire(false)).collect();
-    answer(200, &page(items, &input.paging)?)
+    Ok(page(items, &input.paging)?)
 }
 
 /// GetDeployment's input: `?embed=apisummary` adds the API's summary.
@@ -160,21 +159,21 @@ pub fn get_deployment(
     shared: &Shared,
     ctx: &RequestContext,
     input: GetDeploymentInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let api = api(&state, ctx, &input.key.rest_api_id)?;
     let deployment = (api.deployment(&input.key.deployment_id))
         .ok_or_else(ApiGatewayError::deployment_not_found)?;
     let summary = (input.embed.iter())
         .any(|embed| embed.split(',').any(|part| part.trim().eq_ignore_ascii_case("apisummary")));
-    answer(200, &deployment.to_wire(summary))
+    Ok(deployment.to_wire(summary))
 }
 
 pub fn update_deployment(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<DeploymentRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let patches = patch::read(input.patch, "updateDeploymentInput")?;
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &input.key.rest_api_id)?;
@@ -191,14 +190,14 @@ pub fn update_deployment(
         }
     }
     deployment.description = description;
-    answer(200, &deployment.to_wire(false))
+    Ok(deployment.to_wire(false))
 }
 
 pub fn delete_deployment(
     shared: &Shared,
     ctx: &RequestContext,
     key: DeploymentRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &key.rest_api_id)?;
     let id = key.deployment_id.as_str();
@@ -214,7 +213,7 @@ pub fn delete_deployment(
         .into());
     }
     api.deployments.retain(|deployment| deployment.id != id);
-    Ok(RestResponse::empty(202))
+    Ok(Value::Null)
 }
 
 /// What AWS refuses to deploy: an API without methods, or a method without an integration.

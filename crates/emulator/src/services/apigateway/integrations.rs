@@ -4,17 +4,17 @@
 //! functions/ARN/invocations` for Lambda, where the function part may use
 //! `${stageVariables.NAME}`) and the timeout (50–29000 ms).
 
-use super::answer;
 use super::errors::ApiGatewayError;
 use super::inputs::{MethodRef, ResponseRef, Update};
 use super::methods::{method_of, status_code};
 use super::model::{Integration, IntegrationResponse, IntegrationType};
 use super::patch::{self, Op};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{BodyMembers, RestResponse};
+use crate::protocol::rest_json::BodyMembers;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// API Gateway's default and largest integration timeout.
@@ -60,7 +60,7 @@ pub fn put_integration(
     shared: &Shared,
     ctx: &RequestContext,
     input: PutIntegrationInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let kind_text = input.kind.clone().unwrap_or_default();
     let kind = IntegrationType::parse(&kind_text).ok_or_else(|| {
         ApiGatewayError::not_in_enum(
@@ -95,26 +95,26 @@ pub fn put_integration(
     check_integration(&integration)?;
     let wire = integration.to_wire();
     method.integration = Some(integration);
-    answer(201, &wire)
+    Ok(wire)
 }
 
 pub fn get_integration(
     shared: &Shared,
     ctx: &RequestContext,
     key: MethodRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key)?;
     let integration =
         method.integration.as_ref().ok_or_else(ApiGatewayError::integration_not_found)?;
-    answer(200, &integration.to_wire())
+    Ok(integration.to_wire())
 }
 
 pub fn update_integration(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<MethodRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let patches = patch::read(input.patch, "updateIntegrationInput")?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &input.key)?;
@@ -159,25 +159,25 @@ pub fn update_integration(
     }
     check_integration(&updated)?;
     *integration = updated;
-    answer(200, &integration.to_wire())
+    Ok(integration.to_wire())
 }
 
 pub fn delete_integration(
     shared: &Shared,
     ctx: &RequestContext,
     key: MethodRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key)?;
     method.integration.take().ok_or_else(ApiGatewayError::integration_not_found)?;
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn put_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
     input: PutIntegrationResponseInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &input.key.method)?;
@@ -192,14 +192,14 @@ pub fn put_integration_response(
     };
     let wire = response.to_wire();
     integration.integration_responses.insert(status, response);
-    answer(201, &wire)
+    Ok(wire)
 }
 
 pub fn get_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResponseRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key.method)?;
@@ -207,14 +207,14 @@ pub fn get_integration_response(
         method.integration.as_ref().ok_or_else(ApiGatewayError::integration_not_found)?;
     let response = (integration.integration_responses.get(&status))
         .ok_or_else(ApiGatewayError::response_not_found)?;
-    answer(200, &response.to_wire())
+    Ok(response.to_wire())
 }
 
 pub fn update_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<ResponseRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let patches = patch::read(input.patch, "updateIntegrationResponseInput")?;
     let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
@@ -244,14 +244,14 @@ pub fn update_integration_response(
         }
     }
     *response = updated;
-    answer(200, &response.to_wire())
+    Ok(response.to_wire())
 }
 
 pub fn delete_integration_response(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResponseRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key.method)?;
@@ -259,7 +259,7 @@ pub fn delete_integration_response(
         method.integration.as_mut().ok_or_else(ApiGatewayError::integration_not_found)?;
     (integration.integration_responses.remove(&status))
         .ok_or_else(ApiGatewayError::response_not_found)?;
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 fn without_nulls(

@@ -3,17 +3,17 @@
 //! `Empty` and `Error` do not exist offline; a method naming an authorizer keeps the id (not
 //! enforced).
 
-use super::answer;
 use super::errors::ApiGatewayError;
 use super::inputs::{MethodRef, ResourceRef, ResponseRef, Update};
 use super::model::{Method, MethodResponse, Resource};
 use super::patch::{self, Op};
 use super::resources::api_of_resource;
 use crate::error::AwsError;
-use crate::protocol::rest_json::{BodyMembers, RestResponse};
+use crate::protocol::rest_json::BodyMembers;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const VERBS: [&str; 8] = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"];
@@ -71,7 +71,7 @@ pub fn put_method(
     shared: &Shared,
     ctx: &RequestContext,
     input: PutMethodInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let verb = input.key.http_method.clone();
     let mut state = lock(&shared.apigateway);
     let resource = resource_of(&mut state, ctx, &input.key.resource)?;
@@ -115,24 +115,24 @@ pub fn put_method(
     };
     let wire = method.to_wire();
     resource.methods.insert(verb, method);
-    answer(201, &wire)
+    Ok(wire)
 }
 
 pub fn get_method(
     shared: &Shared,
     ctx: &RequestContext,
     key: MethodRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key)?;
-    answer(200, &method.to_wire())
+    Ok(method.to_wire())
 }
 
 pub fn update_method(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<MethodRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &input.key)?;
     let mut updated = method.clone();
@@ -174,25 +174,25 @@ pub fn update_method(
     check_authorization(&updated.authorization_type, updated.authorizer_id.as_deref())?;
     check_models(&updated.request_models)?;
     *method = updated;
-    answer(200, &method.to_wire())
+    Ok(method.to_wire())
 }
 
 pub fn delete_method(
     shared: &Shared,
     ctx: &RequestContext,
     key: MethodRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let resource = resource_of(&mut state, ctx, &key.resource)?;
     resource.methods.remove(&key.http_method).ok_or_else(ApiGatewayError::method_not_found)?;
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn put_method_response(
     shared: &Shared,
     ctx: &RequestContext,
     input: PutMethodResponseInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &input.key.method)?;
@@ -203,27 +203,27 @@ pub fn put_method_response(
     };
     let wire = response.to_wire();
     method.method_responses.insert(status, response);
-    answer(201, &wire)
+    Ok(wire)
 }
 
 pub fn get_method_response(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResponseRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key.method)?;
     let response =
         method.method_responses.get(&status).ok_or_else(ApiGatewayError::response_not_found)?;
-    answer(200, &response.to_wire())
+    Ok(response.to_wire())
 }
 
 pub fn update_method_response(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<ResponseRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let patches = patch::read(input.patch, "updateMethodResponseInput")?;
     let status = status_code(&input.key)?;
     let mut state = lock(&shared.apigateway);
@@ -245,19 +245,19 @@ pub fn update_method_response(
         }
     }
     *response = updated;
-    answer(200, &response.to_wire())
+    Ok(response.to_wire())
 }
 
 pub fn delete_method_response(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResponseRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let status = status_code(&key)?;
     let mut state = lock(&shared.apigateway);
     let method = method_of(&mut state, ctx, &key.method)?;
     method.method_responses.remove(&status).ok_or_else(ApiGatewayError::response_not_found)?;
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 /// The `{statusCode}` label: three digits, 100 to 599.

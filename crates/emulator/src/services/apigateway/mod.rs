@@ -41,7 +41,7 @@ pub mod test_invoke;
 use super::RequestContext;
 use crate::error::AwsError;
 use crate::protocol::Service;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::{RestOutput, RestRequest};
 use crate::state::Shared;
 pub use errors::ApiGatewayError;
 pub use model::ApiGatewayState;
@@ -60,14 +60,14 @@ pub async fn handle(
     method: &str,
     path: &str,
     request: RestRequest,
-) -> Result<RestResponse, AwsError> {
+) -> Result<RestOutput, AwsError> {
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let resource = format!("arn:aws:apigateway:{}::{decoded}", ctx.region);
     super::authorize(shared, ctx, Service::ApiGateway, &format!("apigateway:{method}"), &resource)?;
     quotas::admit(shared, ctx, operation, &request)?;
-    let response = match operation {
+    let members = match operation {
         Operation::TestInvokeMethod => {
-            return test_invoke::test_invoke_method(shared, ctx, request.input()?).await;
+            test_invoke::test_invoke_method(shared, ctx, request.input()?).await?
         }
         Operation::CreateRestApi => rest_apis::create_rest_api(shared, ctx, request.input()?)?,
         Operation::GetRestApi => rest_apis::get_rest_api(shared, ctx, request.input()?)?,
@@ -135,7 +135,7 @@ pub async fn handle(
         Operation::UntagResource => tags::untag_resource(shared, ctx, request.input()?)?,
         Operation::GetTags => tags::get_tags(shared, ctx, request.input()?)?,
     };
-    Ok(response)
+    Ok(RestOutput::Members(members))
 }
 
 /// The API a request names, or AWS's `Invalid API identifier specified ACCOUNT:ID`.
@@ -157,11 +157,6 @@ pub fn api_mut<'a>(
     state
         .api_mut(&ctx.region, id)
         .ok_or_else(|| ApiGatewayError::api_not_found(ctx.caller.account(), id))
-}
-
-/// A JSON answer.
-pub fn answer(status: u16, body: &Value) -> Result<RestResponse, AwsError> {
-    RestResponse::json(status, body)
 }
 
 /// The page of a collection that `?position=…&limit=…` asks for: `{"item": […]}`, and the

@@ -6,9 +6,8 @@ use super::errors::ApiGatewayError;
 use super::inputs::{ApiPage, ResourceRef, Update};
 use super::model::{MethodDetail, Resource, RestApi};
 use super::patch::{self, Op};
-use super::{answer, api, page};
+use super::{api, page};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -67,32 +66,32 @@ pub fn get_resources(
     shared: &Shared,
     ctx: &RequestContext,
     input: GetResourcesInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let api = api(&state, ctx, &input.page.api.rest_api_id)?;
     let detail = detail(&input.embed);
     let items: Vec<Value> =
         api.resources.iter().map(|resource| resource.to_wire(&api.resources, detail)).collect();
-    answer(200, &page(items, &input.page.paging)?)
+    Ok(page(items, &input.page.paging)?)
 }
 
 pub fn get_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: GetResourceInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_of_resource(&mut state, ctx, &input.key.rest_api_id)?;
     let resource =
         api.resource(&input.key.resource_id).ok_or_else(ApiGatewayError::resource_not_found)?;
-    answer(200, &resource.to_wire(&api.resources, detail(&input.embed)))
+    Ok(resource.to_wire(&api.resources, detail(&input.embed)))
 }
 
 pub fn create_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: CreateResourceInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_of_resource(&mut state, ctx, &input.rest_api_id)?;
     let parent_id = input.parent_id;
@@ -108,14 +107,14 @@ pub fn create_resource(
         methods: BTreeMap::new(),
     };
     api.resources.push(resource.clone());
-    answer(201, &resource.to_wire(&api.resources, MethodDetail::None))
+    Ok(resource.to_wire(&api.resources, MethodDetail::None))
 }
 
 pub fn update_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<ResourceRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_of_resource(&mut state, ctx, &input.key.rest_api_id)?;
     let id = input.key.resource_id;
@@ -165,14 +164,14 @@ pub fn update_resource(
     if let Some(stored) = api.resource_mut(&id) {
         *stored = resource.clone();
     }
-    answer(200, &resource.to_wire(&api.resources, MethodDetail::Verbs))
+    Ok(resource.to_wire(&api.resources, MethodDetail::Verbs))
 }
 
 pub fn delete_resource(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResourceRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_of_resource(&mut state, ctx, &key.rest_api_id)?;
     let id = key.resource_id;
@@ -183,7 +182,7 @@ pub fn delete_resource(
     let mut gone = descendants(&api.resources, &id);
     gone.push(id);
     api.resources.retain(|resource| !gone.contains(&resource.id));
-    Ok(RestResponse::empty(202))
+    Ok(Value::Null)
 }
 
 /// Every resource below `id`.

@@ -5,9 +5,9 @@ use super::errors::ApiGatewayError;
 use super::inputs::{ApiRef, Paging, Update};
 use super::model::{Resource, RestApi};
 use super::patch::{self, Op};
-use super::{answer, api, api_mut, epoch_seconds, page};
+use super::{api, api_mut, epoch_seconds, page};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{BodyMembers, RestResponse};
+use crate::protocol::rest_json::BodyMembers;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -47,7 +47,7 @@ pub fn create_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
     input: CreateRestApiInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let name = match input.name {
         None => {
             let message = crate::validation::missing("createRestApiInput.name");
@@ -144,35 +144,31 @@ pub fn create_rest_api(
     };
     let wire = api.to_wire();
     state.regions.entry(ctx.region.clone()).or_default().push(api);
-    answer(201, &wire)
+    Ok(wire)
 }
 
-pub fn get_rest_api(
-    shared: &Shared,
-    ctx: &RequestContext,
-    key: ApiRef,
-) -> Result<RestResponse, AwsError> {
+pub fn get_rest_api(shared: &Shared, ctx: &RequestContext, key: ApiRef) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let api = api(&state, ctx, &key.rest_api_id)?;
-    answer(200, &api.to_wire())
+    Ok(api.to_wire())
 }
 
 pub fn get_rest_apis(
     shared: &Shared,
     ctx: &RequestContext,
     paging: Paging,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let items: Vec<Value> =
         (state.regions.get(&ctx.region).into_iter().flatten()).map(RestApi::to_wire).collect();
-    answer(200, &page(items, &paging)?)
+    Ok(page(items, &paging)?)
 }
 
 pub fn update_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<ApiRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &input.key.rest_api_id)?;
     let patches = patch::read(input.patch, "updateRestApiInput")?;
@@ -236,21 +232,21 @@ pub fn update_rest_api(
         }
     }
     *api = updated;
-    answer(200, &api.to_wire())
+    Ok(api.to_wire())
 }
 
 pub fn delete_rest_api(
     shared: &Shared,
     ctx: &RequestContext,
     key: ApiRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let id = key.rest_api_id.as_str();
     let mut state = lock(&shared.apigateway);
     api(&state, ctx, id)?;
     if let Some(apis) = state.regions.get_mut(&ctx.region) {
         apis.retain(|api| api.id != id);
     }
-    Ok(RestResponse::empty(202))
+    Ok(Value::Null)
 }
 
 fn compression_error() -> ApiGatewayError {

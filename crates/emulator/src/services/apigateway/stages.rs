@@ -19,9 +19,9 @@ use super::inputs::{ApiRef, StageRef, Update};
 use super::model::{Canary, RestApi, Stage};
 use super::patch::{self, Op, Patch};
 use super::propagation;
-use super::{answer, api, api_mut, epoch_seconds};
+use super::{api, api_mut, epoch_seconds};
 use crate::error::AwsError;
-use crate::protocol::rest_json::{BodyMembers, RestResponse};
+use crate::protocol::rest_json::BodyMembers;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -83,7 +83,7 @@ pub fn create_stage(
     shared: &Shared,
     ctx: &RequestContext,
     input: CreateStageInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &input.api.rest_api_id)?;
     let name = input.stage_name.unwrap_or_default();
@@ -131,18 +131,14 @@ pub fn create_stage(
     propagation::changed(&mut stage, None, &api.name, &shared.config.clockwork, at);
     let wire = stage.to_wire();
     api.stages.push(stage);
-    answer(201, &wire)
+    Ok(wire)
 }
 
-pub fn get_stage(
-    shared: &Shared,
-    ctx: &RequestContext,
-    key: StageRef,
-) -> Result<RestResponse, AwsError> {
+pub fn get_stage(shared: &Shared, ctx: &RequestContext, key: StageRef) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let api = api(&state, ctx, &key.rest_api_id)?;
     let stage = api.stage(&key.stage_name).ok_or_else(ApiGatewayError::stage_not_found)?;
-    answer(200, &stage.to_wire())
+    Ok(stage.to_wire())
 }
 
 /// GetStages' input: `?deploymentId=` keeps the stages of one deployment.
@@ -158,7 +154,7 @@ pub fn get_stages(
     shared: &Shared,
     ctx: &RequestContext,
     input: GetStagesInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let state = lock(&shared.apigateway);
     let api = api(&state, ctx, &input.api.rest_api_id)?;
     let wanted = input.deployment_id.as_deref();
@@ -166,27 +162,27 @@ pub fn get_stages(
         .filter(|stage| wanted.is_none_or(|id| stage.deployment_id == id))
         .map(Stage::to_wire)
         .collect();
-    answer(200, &json!({ "item": items }))
+    Ok(json!({ "item": items }))
 }
 
 pub fn delete_stage(
     shared: &Shared,
     ctx: &RequestContext,
     key: StageRef,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &key.rest_api_id)?;
     let name = key.stage_name.as_str();
     api.stage(name).ok_or_else(ApiGatewayError::stage_not_found)?;
     api.stages.retain(|stage| stage.stage_name != name);
-    Ok(RestResponse::empty(202))
+    Ok(Value::Null)
 }
 
 pub fn update_stage(
     shared: &Shared,
     ctx: &RequestContext,
     input: Update<StageRef>,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let patches = patch::read(input.patch, "updateStageInput")?;
     let mut state = lock(&shared.apigateway);
     let api = api_mut(&mut state, ctx, &input.key.rest_api_id)?;
@@ -203,7 +199,7 @@ pub fn update_stage(
     if let Some(stage) = api.stage_mut(name) {
         *stage = updated;
     }
-    answer(200, &wire)
+    Ok(wire)
 }
 
 /// One patch operation on a stage (the whole list is applied to a copy, so a failing

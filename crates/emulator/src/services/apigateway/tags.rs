@@ -2,14 +2,13 @@
 //! (`arn:aws:apigateway:REGION::/restapis/ID` or `…/restapis/ID/stages/NAME`). The reset of a
 //! lab finds its APIs by the tag `awslab:lab`.
 
+use super::ApiGatewayState;
 use super::errors::ApiGatewayError;
-use super::{ApiGatewayState, answer};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 const MAX_TAGS: usize = 50;
@@ -66,7 +65,7 @@ pub fn tag_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: TagResourceInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     for (key, value) in &input.tags {
         if key.is_empty() || key.len() > 128 {
             let message = crate::validation::one_hidden(
@@ -93,28 +92,28 @@ pub fn tag_resource(
         return Err(ApiGatewayError::Validation(message).into());
     }
     *tags = merged;
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn untag_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: UntagResourceInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let tags = tags_of(&mut state, ctx, &input.resource_arn)?;
     for key in &input.tag_keys {
         tags.remove(key);
     }
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn get_tags(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResourceArn,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
     let tags = tags_of(&mut state, ctx, &key.resource_arn)?;
-    answer(200, &json!({ "tags": tags }))
+    Ok(json!({ "tags": tags }))
 }

@@ -8,7 +8,6 @@ use super::inputs::MethodRef;
 use super::model::path_of;
 use super::resources::api_of_resource;
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -35,7 +34,7 @@ pub async fn test_invoke_method(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
     input: TestInvokeMethodInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let verb = input.key.http_method.clone();
     let (exec, template) = {
         let mut state = lock(&shared.apigateway);
@@ -90,15 +89,12 @@ pub async fn test_invoke_method(
             }
         }
     }
-    RestResponse::json(
-        200,
-        &json!({
-            "status": outcome.status,
-            "body": String::from_utf8_lossy(&outcome.body),
-            "headers": single,
-            "multiValueHeaders": multi,
-            "log": outcome.log.text(),
-            "latency": outcome.latency.as_millis() as i64,
-        }),
-    )
+    Ok(json!({
+        "status": outcome.status,
+        "body": String::from_utf8_lossy(&outcome.body),
+        "headers": single,
+        "multiValueHeaders": multi,
+        "log": outcome.log.text(),
+        "latency": outcome.latency.as_millis() as i64,
+    }))
 }

@@ -6,7 +6,6 @@ use super::functions::{FunctionKey, Paging, Target, max_items, page};
 use super::model::{Alias, Function};
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -66,7 +65,7 @@ pub fn create_alias(
     shared: &Shared,
     ctx: &RequestContext,
     input: CreateAliasInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:CreateAlias", &target.arn(ctx))?;
     validate_alias_name(&input.name)?;
@@ -93,14 +92,10 @@ pub fn create_alias(
     };
     let answer = alias.to_wire(&arn);
     function.aliases.insert(input.name, alias);
-    RestResponse::json(201, &answer)
+    Ok(answer)
 }
 
-pub fn get_alias(
-    shared: &Shared,
-    ctx: &RequestContext,
-    key: AliasKey,
-) -> Result<RestResponse, AwsError> {
+pub fn get_alias(shared: &Shared, ctx: &RequestContext, key: AliasKey) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &key.function)?;
     let name = key.name.as_str();
     authorize(shared, ctx, "lambda:GetAlias", &format!("{}:{name}", target.arn(ctx)))?;
@@ -109,14 +104,14 @@ pub fn get_alias(
         state.function(&ctx.region, &target.name).ok_or_else(|| target.not_found(ctx))?;
     let arn = function.latest.function_arn();
     let alias = function.aliases.get(name).ok_or_else(|| alias_not_found(&arn, name))?;
-    RestResponse::json(200, &alias.to_wire(&arn))
+    Ok(alias.to_wire(&arn))
 }
 
 pub fn update_alias(
     shared: &Shared,
     ctx: &RequestContext,
     input: UpdateAliasInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.alias.function)?;
     let name = input.alias.name;
     authorize(shared, ctx, "lambda:UpdateAlias", &format!("{}:{name}", target.arn(ctx)))?;
@@ -145,14 +140,14 @@ pub fn update_alias(
     }
     alias.additional_weights = weights;
     alias.revision_id = revision_id(shared);
-    RestResponse::json(200, &alias.to_wire(&arn))
+    Ok(alias.to_wire(&arn))
 }
 
 pub fn list_aliases(
     shared: &Shared,
     ctx: &RequestContext,
     input: ListAliasesInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:ListAliases", &target.arn(ctx))?;
     let max_items = max_items(&input.paging, 50)?;
@@ -170,14 +165,14 @@ pub fn list_aliases(
     if let Some(next) = next {
         answer["NextMarker"] = json!(next);
     }
-    RestResponse::json(200, &answer)
+    Ok(answer)
 }
 
 pub fn delete_alias(
     shared: &Shared,
     ctx: &RequestContext,
     key: AliasKey,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &key.function)?;
     let name = key.name.as_str();
     authorize(shared, ctx, "lambda:DeleteAlias", &format!("{}:{name}", target.arn(ctx)))?;
@@ -187,7 +182,7 @@ pub fn delete_alias(
     // AWS answers 204 whether or not the alias existed.
     function.aliases.remove(name);
     function.policies.remove(name);
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 fn alias_not_found(function_arn: &str, name: &str) -> LambdaError {

@@ -16,7 +16,7 @@ use super::versions::publish;
 use super::{LambdaError, authorize, revision_id};
 use crate::clock::millis;
 use crate::error::AwsError;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::RestRequest;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use crate::timing::Delay;
@@ -187,7 +187,7 @@ pub fn create_function(
     shared: &Shared,
     ctx: &RequestContext,
     input: CreateFunctionInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let name = input.function_name.clone();
     let arn = function_arn(&ctx.region, ctx.caller.account(), &name);
     authorize(shared, ctx, "lambda:CreateFunction", &arn)?;
@@ -258,14 +258,14 @@ pub fn create_function(
         return Err(LambdaError::ResourceConflict(format!("Function already exist: {name}")).into());
     }
     functions.insert(name, function);
-    RestResponse::json(201, &answer)
+    Ok(answer)
 }
 
 pub fn get_function(
     shared: &Shared,
     ctx: &RequestContext,
     key: FunctionKey,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:GetFunction", &target.arn(ctx))?;
     let state = lock(&shared.lambda);
@@ -284,14 +284,14 @@ pub fn get_function(
     if !function.tags.is_empty() {
         answer["Tags"] = json!(function.tags);
     }
-    RestResponse::json(200, &answer)
+    Ok(answer)
 }
 
 pub fn get_function_configuration(
     shared: &Shared,
     ctx: &RequestContext,
     key: FunctionKey,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:GetFunctionConfiguration", &target.arn(ctx))?;
     let state = lock(&shared.lambda);
@@ -300,14 +300,14 @@ pub fn get_function_configuration(
     let config =
         function.resolve(target.qualifier.as_deref()).ok_or_else(|| target.not_found(ctx))?;
     let status = function.status_of(config, millis(ctx.now));
-    RestResponse::json(200, &config.to_wire(&reported_arn(config, &target), status))
+    Ok(config.to_wire(&reported_arn(config, &target), status))
 }
 
 pub fn list_functions(
     shared: &Shared,
     ctx: &RequestContext,
     input: ListFunctionsInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     authorize(shared, ctx, "lambda:ListFunctions", "*")?;
     let max_items = max_items(&input.paging, 50)?;
     let all_versions = match input.function_version.as_deref() {
@@ -344,14 +344,14 @@ pub fn list_functions(
     if let Some(next) = next {
         answer["NextMarker"] = json!(next);
     }
-    RestResponse::json(200, &answer)
+    Ok(answer)
 }
 
 pub fn delete_function(
     shared: &Shared,
     ctx: &RequestContext,
     key: FunctionKey,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:DeleteFunction", &target.arn(ctx))?;
     let mut state = lock(&shared.lambda);
@@ -398,14 +398,14 @@ pub fn delete_function(
     }
     drop(state);
     shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn update_function_code(
     shared: &Shared,
     ctx: &RequestContext,
     input: UpdateCodeInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:UpdateFunctionCode", &target.arn(ctx))?;
     let zip = code_zip(input.zip_file, input.s3_bucket, input.image_uri)?;
@@ -421,10 +421,7 @@ pub fn update_function_code(
         let mut preview = function.latest.clone();
         preview.code_sha256 = stored.sha256;
         preview.code_size = stored.size;
-        return RestResponse::json(
-            200,
-            &preview.to_wire(&preview.function_arn(), WireStatus::Settled),
-        );
+        return Ok(preview.to_wire(&preview.function_arn(), WireStatus::Settled));
     }
     let previous = function.latest.clone();
     let latest = &mut function.latest;
@@ -445,14 +442,14 @@ pub fn update_function_code(
     };
     drop(state);
     shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
-    RestResponse::json(200, &answer)
+    Ok(answer)
 }
 
 pub fn update_function_configuration(
     shared: &Shared,
     ctx: &RequestContext,
     input: UpdateConfigurationInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:UpdateFunctionConfiguration", &target.arn(ctx))?;
     if let Some(runtime) = &input.runtime {
@@ -519,7 +516,7 @@ pub fn update_function_configuration(
         settling::updating(&shared.config.clockwork, &previous, &function.latest, now);
     drop(state);
     shared.lambda_runtime.retire(&function_arn(&ctx.region, ctx.caller.account(), &target.name));
-    RestResponse::json(200, &answer)
+    Ok(answer)
 }
 
 /// The ARN an answer reports: unqualified for an unqualified request of `$LATEST`.

@@ -8,7 +8,6 @@ use super::model::Config;
 use super::runtime::{Ending, Invocation, Launch, Outcome};
 use super::{LambdaError, authorize};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::services::logs::LogEvent;
 use crate::state::{Shared, lock};
@@ -58,12 +57,39 @@ pub struct InvokeInput {
     client_context: Option<String>,
 }
 
+/// Invoke's output: the status its invocation type answers with, three members bound to headers,
+/// and the handler's answer as the payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvokeOutput {
+    /// 200; 202 for an `Event`, 204 for a `DryRun`.
+    pub status_code: u16,
+    /// `X-Amz-Executed-Version`.
+    pub executed_version: Option<String>,
+    /// `X-Amz-Function-Error`: `Unhandled` when the handler failed.
+    pub function_error: Option<String>,
+    /// `X-Amz-Log-Result`: the base64 tail of the log, when asked for.
+    pub log_result: Option<String>,
+    pub payload: Vec<u8>,
+}
+
+impl InvokeOutput {
+    fn empty(status_code: u16) -> Self {
+        Self {
+            status_code,
+            executed_version: None,
+            function_error: None,
+            log_result: None,
+            payload: Vec::new(),
+        }
+    }
+}
+
 pub async fn invoke(
     shared: &Arc<Shared>,
     ctx: &RequestContext,
     input: InvokeInput,
     payload: &[u8],
-) -> Result<RestResponse, AwsError> {
+) -> Result<InvokeOutput, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:InvokeFunction", &target.arn(ctx))?;
     let invocation_type = match input.invocation_type.as_deref() {
@@ -106,7 +132,7 @@ pub async fn invoke(
     let config = resolve(shared, ctx, &target)?;
     let invoked_arn = target.arn(ctx);
     match invocation_type {
-        InvocationType::DryRun => Ok(RestResponse::empty(204)),
+        InvocationType::DryRun => Ok(InvokeOutput::empty(204)),
         InvocationType::Event => {
             let shared = Arc::clone(shared);
             let invocation = Invocation {
@@ -121,7 +147,7 @@ pub async fn invoke(
                     eprintln!("awslab emulator: an Event invocation failed to start: {error}");
                 }
             });
-            Ok(RestResponse::empty(202))
+            Ok(InvokeOutput::empty(202))
         }
         InvocationType::RequestResponse => {
             let invocation = Invocation {
@@ -132,16 +158,13 @@ pub async fn invoke(
                 client_context: client_context.flatten(),
             };
             let invoked = invoke_version(shared, config, invocation).await?;
-            let mut response =
-                RestResponse { status: 200, headers: Vec::new(), body: invoked.payload }
-                    .with_header("x-amz-executed-version", invoked.executed_version);
-            if let Some(error) = invoked.function_error {
-                response = response.with_header("x-amz-function-error", error);
-            }
-            if tail {
-                response = response.with_header("x-amz-log-result", log_tail(&invoked.outcome));
-            }
-            Ok(response)
+            Ok(InvokeOutput {
+                status_code: 200,
+                log_result: tail.then(|| log_tail(&invoked.outcome)),
+                executed_version: Some(invoked.executed_version),
+                function_error: invoked.function_error,
+                payload: invoked.payload,
+            })
         }
     }
 }

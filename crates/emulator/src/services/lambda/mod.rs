@@ -29,7 +29,7 @@ pub mod versions;
 use super::RequestContext;
 use crate::error::AwsError;
 use crate::protocol::Service;
-use crate::protocol::rest_json::{RestRequest, RestResponse};
+use crate::protocol::rest_json::{RestOutput, RestRequest, RestResponse};
 use crate::state::Shared;
 pub use model::LambdaState;
 pub use operations::{Operation, ROUTES};
@@ -115,10 +115,11 @@ pub async fn handle(
     ctx: &RequestContext,
     operation: Operation,
     request: RestRequest,
-) -> Result<RestResponse, AwsError> {
-    let response = match operation {
+) -> Result<RestOutput, AwsError> {
+    let members = match operation {
         Operation::Invoke => {
-            return invoke::invoke(shared, ctx, request.bound()?, &request.body).await;
+            let output = invoke::invoke(shared, ctx, request.bound()?, &request.body).await?;
+            return Ok(RestOutput::Payload(encode_invoke(output)));
         }
         Operation::CreateFunction => {
             functions::check_request_size(&request, "CreateFunction")?;
@@ -155,7 +156,19 @@ pub async fn handle(
         Operation::UntagResource => tags::untag_resource(shared, ctx, request.input()?)?,
         Operation::ListTags => tags::list_tags(shared, ctx, request.input()?)?,
     };
-    Ok(response)
+    Ok(RestOutput::Members(members))
+}
+
+/// Invoke's output as restJson answers it: its status, its header members, and the payload as
+/// the body.
+fn encode_invoke(output: invoke::InvokeOutput) -> RestResponse {
+    let headers = [
+        ("x-amz-executed-version", output.executed_version),
+        ("x-amz-function-error", output.function_error),
+        ("x-amz-log-result", output.log_result),
+    ];
+    let headers = headers.into_iter().filter_map(|(name, value)| Some((name.to_string(), value?)));
+    RestResponse { status: output.status_code, headers: headers.collect(), body: output.payload }
 }
 
 /// Checks a role session's identity policies for a Lambda action on a function.

@@ -85,10 +85,10 @@ const FUNCTION: &str = "/2015-03-31/functions/{FunctionName}";
 
 /// The URI templates of the operations the emulator routes (from the Lambda Smithy model).
 pub const ROUTES: &[RestRoute] = &[
-    route("POST", "/2015-03-31/functions", "CreateFunction"),
+    route("POST", "/2015-03-31/functions", "CreateFunction").code(201),
     route("GET", "/2015-03-31/functions", "ListFunctions"),
     route("GET", FUNCTION, "GetFunction"),
-    route("DELETE", FUNCTION, "DeleteFunction"),
+    route("DELETE", FUNCTION, "DeleteFunction").code(204),
     route("GET", "/2015-03-31/functions/{FunctionName}/configuration", "GetFunctionConfiguration"),
     route(
         "PUT",
@@ -96,23 +96,24 @@ pub const ROUTES: &[RestRoute] = &[
         "UpdateFunctionConfiguration",
     ),
     route("PUT", "/2015-03-31/functions/{FunctionName}/code", "UpdateFunctionCode"),
-    route("POST", "/2015-03-31/functions/{FunctionName}/versions", "PublishVersion"),
+    route("POST", "/2015-03-31/functions/{FunctionName}/versions", "PublishVersion").code(201),
     route("GET", "/2015-03-31/functions/{FunctionName}/versions", "ListVersionsByFunction"),
-    route("POST", "/2015-03-31/functions/{FunctionName}/aliases", "CreateAlias"),
+    route("POST", "/2015-03-31/functions/{FunctionName}/aliases", "CreateAlias").code(201),
     route("GET", "/2015-03-31/functions/{FunctionName}/aliases", "ListAliases"),
     route("GET", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "GetAlias"),
     route("PUT", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "UpdateAlias"),
-    route("DELETE", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "DeleteAlias"),
-    route("POST", "/2015-03-31/functions/{FunctionName}/policy", "AddPermission"),
+    route("DELETE", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", "DeleteAlias").code(204),
+    route("POST", "/2015-03-31/functions/{FunctionName}/policy", "AddPermission").code(201),
     route("GET", "/2015-03-31/functions/{FunctionName}/policy", "GetPolicy"),
     route(
         "DELETE",
         "/2015-03-31/functions/{FunctionName}/policy/{StatementId}",
         "RemovePermission",
-    ),
+    )
+    .code(204),
     route("POST", "/2015-03-31/functions/{FunctionName}/invocations", "Invoke"),
-    route("POST", "/2017-03-31/tags/{Resource}", "TagResource"),
-    route("DELETE", "/2017-03-31/tags/{Resource}", "UntagResource"),
+    route("POST", "/2017-03-31/tags/{Resource}", "TagResource").code(204),
+    route("DELETE", "/2017-03-31/tags/{Resource}", "UntagResource").code(204),
     route("GET", "/2017-03-31/tags/{Resource}", "ListTags"),
     route("POST", "/2014-11-13/functions/{FunctionName}/invoke-async", "InvokeAsync"),
     route(

@@ -6,7 +6,6 @@ use super::functions::{FunctionKey, Target};
 use super::model::Function;
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -42,7 +41,7 @@ pub fn add_permission(
     shared: &Shared,
     ctx: &RequestContext,
     input: AddPermissionInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:AddPermission", &target.arn(ctx))?;
     validate_statement_id(&input.statement_id)?;
@@ -89,14 +88,14 @@ pub fn add_permission(
     let statement = Value::Object(statement);
     policy.statements.push(statement.clone());
     policy.revision_id = revision_id(shared);
-    RestResponse::json(201, &json!({ "Statement": statement.to_string() }))
+    Ok(json!({ "Statement": statement.to_string() }))
 }
 
 pub fn remove_permission(
     shared: &Shared,
     ctx: &RequestContext,
     input: RemovePermissionInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:RemovePermission", &target.arn(ctx))?;
     let statement_id = input.statement_id.as_str();
@@ -124,14 +123,14 @@ pub fn remove_permission(
     if policy.statements.is_empty() {
         function.policies.remove(&key);
     }
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn get_policy(
     shared: &Shared,
     ctx: &RequestContext,
     key: FunctionKey,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &key)?;
     authorize(shared, ctx, "lambda:GetPolicy", &target.arn(ctx))?;
     let state = lock(&shared.lambda);
@@ -141,10 +140,7 @@ pub fn get_policy(
     let policy = function.policies.get(&key).ok_or_else(|| {
         LambdaError::ResourceNotFound("The resource you requested does not exist.".to_string())
     })?;
-    RestResponse::json(
-        200,
-        &json!({ "Policy": policy.document().to_string(), "RevisionId": policy.revision_id }),
-    )
+    Ok(json!({ "Policy": policy.document().to_string(), "RevisionId": policy.revision_id }))
 }
 
 /// The policy a qualifier names (`""` for the function itself) and the resource ARN its

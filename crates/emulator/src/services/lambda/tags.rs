@@ -4,11 +4,10 @@
 use super::model::FunctionRef;
 use super::{LambdaError, authorize};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +56,7 @@ pub fn tag_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: TagResourceInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let (name, arn) = function_of(ctx, &input.resource)?;
     authorize(shared, ctx, "lambda:TagResource", &arn)?;
     for (key, value) in &input.tags {
@@ -80,14 +79,14 @@ pub fn tag_resource(
         )
         .into());
     }
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn untag_resource(
     shared: &Shared,
     ctx: &RequestContext,
     input: UntagResourceInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let (name, arn) = function_of(ctx, &input.resource)?;
     authorize(shared, ctx, "lambda:UntagResource", &arn)?;
     let keys = input.tag_keys;
@@ -98,18 +97,18 @@ pub fn untag_resource(
     for key in keys {
         function.tags.remove(&key);
     }
-    Ok(RestResponse::empty(204))
+    Ok(Value::Null)
 }
 
 pub fn list_tags(
     shared: &Shared,
     ctx: &RequestContext,
     key: ResourceKey,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let (name, arn) = function_of(ctx, &key.resource)?;
     authorize(shared, ctx, "lambda:ListTags", &arn)?;
     let state = lock(&shared.lambda);
     let function =
         state.function(&ctx.region, &name).ok_or_else(|| LambdaError::function_not_found(&arn))?;
-    RestResponse::json(200, &json!({ "Tags": function.tags }))
+    Ok(json!({ "Tags": function.tags }))
 }

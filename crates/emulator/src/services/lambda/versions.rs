@@ -5,7 +5,6 @@ use super::functions::{FunctionKey, Paging, Target, check_revision, max_items, p
 use super::model::{Config, Function, WireStatus, last_modified};
 use super::{LambdaError, authorize, revision_id};
 use crate::error::AwsError;
-use crate::protocol::rest_json::RestResponse;
 use crate::services::RequestContext;
 use crate::state::{Shared, lock};
 use serde::Deserialize;
@@ -25,7 +24,7 @@ pub fn publish_version(
     shared: &Shared,
     ctx: &RequestContext,
     input: PublishVersionInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:PublishVersion", &target.arn(ctx))?;
     let mut state = lock(&shared.lambda);
@@ -44,7 +43,7 @@ pub fn publish_version(
         .into());
     }
     let version = publish(shared, function, input.description, ctx);
-    RestResponse::json(201, &version.to_wire(&version.qualified_arn(), WireStatus::Settled))
+    Ok(version.to_wire(&version.qualified_arn(), WireStatus::Settled))
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,7 +58,7 @@ pub fn list_versions(
     shared: &Shared,
     ctx: &RequestContext,
     input: ListVersionsInput,
-) -> Result<RestResponse, AwsError> {
+) -> Result<Value, AwsError> {
     let target = Target::of(ctx, &input.function)?;
     authorize(shared, ctx, "lambda:ListVersionsByFunction", &target.arn(ctx))?;
     let max_items = max_items(&input.paging, 50)?;
@@ -75,7 +74,7 @@ pub fn list_versions(
     if let Some(next) = next {
         answer["NextMarker"] = json!(next);
     }
-    RestResponse::json(200, &answer)
+    Ok(answer)
 }
 
 /// Publishes `$LATEST` as a new version, unless nothing changed since the last one (AWS then
