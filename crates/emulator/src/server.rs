@@ -9,7 +9,7 @@ use crate::control;
 use crate::error::AwsError;
 use crate::gate::{self, ControlToken};
 use crate::identity::{self, Caller};
-use crate::protocol::{self, Protocol, RequestHead, Service, cbor, json, query, rest_json};
+use crate::protocol::{self, Protocol, RequestHead, cbor, query, rest_json};
 use crate::services::{self, RequestContext, apigateway};
 use crate::state::{Shared, lock};
 use axum::Router;
@@ -256,48 +256,65 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         Ok(body) => body,
         Err(_) => return unrouted_error(&AwsError::too_large(BODY_LIMIT), &request_id),
     };
+    match admit(&shared, &parts, body, request_id) {
+        Ok(admitted) => serve(&shared, &parts, admitted).await,
+        Err(refused) => refused,
+    }
+}
+
+/// A request the emulator will serve: its route, its body (unzipped), and who asks, where and
+/// when.
+struct Admitted {
+    route: protocol::Route,
+    body: bytes::Bytes,
+    ctx: RequestContext,
+}
+
+/// Routes a request and learns its caller: the protocol and service, the body, the credential
+/// scope and the session behind its key, and the signature when it must be checked. A request
+/// that fails any of these is answered here, in its protocol's shape when it has one.
+fn admit(
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    body: bytes::Bytes,
+    request_id: String,
+) -> Result<Admitted, Response> {
     let header = |name: &str| parts.headers.get(name).and_then(|value| value.to_str().ok());
-    let url_query = parts.uri.query();
-    let facts = RequestFacts::read(&parts, &body);
-    let head = facts.head(&parts);
+    let facts = RequestFacts::read(parts, &body);
+    let head = facts.head(parts);
     let route = match protocol::route(&head) {
         Ok(route) => route,
         Err(error) => {
-            return match protocol::error_route(&head) {
+            return Err(match protocol::error_route(&head) {
                 Some(route) => Answer { route: &route, request_id: &request_id }.error(&error),
                 None => unrouted_error(&error, &request_id),
-            };
+            });
         }
     };
     let answer = Answer { route: &route, request_id: &request_id };
     let body = match header("content-encoding") {
-        Some(encoding) if encoding.eq_ignore_ascii_case("gzip") => match gunzip(&body) {
-            Ok(body) => body,
-            Err(error) => return answer.error(&error),
-        },
+        Some(encoding) if encoding.eq_ignore_ascii_case("gzip") => {
+            gunzip(&body).map_err(|error| answer.error(&error))?
+        }
         _ => body,
     };
     let RequestFacts { presigned, scope, .. } = facts;
-    let scope = match scope {
-        Ok(scope) => scope,
-        Err(error) => return answer.error(&error),
-    };
+    let scope = scope.map_err(|error| answer.error(&error))?;
     let now = shared.clock.now();
-    let caller = match lock(&shared.sessions).caller(&scope.access_key, now) {
-        Ok(caller) => caller,
-        Err(error) => return answer.error(&error),
-    };
+    let caller = lock(&shared.sessions)
+        .caller(&scope.access_key, now)
+        .map_err(|error| answer.error(&error))?;
     // Credentials in the URL are what a web page can send (a form, an image): they are taken
     // only from keys the emulator issued, whose signature it can check, and always checked.
     let in_url = header("authorization").is_none() && presigned.is_some();
     if in_url && matches!(caller, Caller::Root { .. }) {
-        return answer.error(&AwsError::sender(
+        return Err(answer.error(&AwsError::sender(
             "AccessDenied",
             403,
             "The offline emulator takes credentials in the URL only from keys it issued (role \
              sessions), signed: send your own keys in the Authorization header, as the AWS CLI \
              and the SDKs do.",
-        ));
+        )));
     }
     if shared.config.verify_signatures || in_url {
         let headers: Vec<(&str, &str)> = (parts.headers.iter())
@@ -308,54 +325,49 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         let signed = crate::signature::SignedRequest {
             method: parts.method.as_str(),
             path: parts.uri.path(),
-            query: url_query,
+            query: parts.uri.query(),
             headers: &headers,
             body: &body,
         };
         // Clients sign with the machine's wall clock, not the emulator's (perhaps sped-up) one.
         let wall_clock = time::OffsetDateTime::now_utc();
-        if let Err(error) = crate::signature::verify(&signed, &scope, &caller, wall_clock) {
-            return answer.error(&error);
-        }
+        crate::signature::verify(&signed, &scope, &caller, wall_clock)
+            .map_err(|error| answer.error(&error))?;
     }
-    let ctx = RequestContext { request_id: request_id.clone(), caller, region: scope.region, now };
+    let ctx = RequestContext { request_id, caller, region: scope.region, now };
+    Ok(Admitted { route, body, ctx })
+}
 
+/// Decodes an admitted request with its protocol's codec, serves it, and encodes the answer.
+async fn serve(
+    shared: &Arc<Shared>,
+    parts: &axum::http::request::Parts,
+    admitted: Admitted,
+) -> Response {
+    let Admitted { route, body, ctx } = admitted;
+    let answer = Answer { route: &route, request_id: &ctx.request_id };
+    let url_query = parts.uri.query();
+    let operation = route.operation.as_deref().unwrap_or_default();
     match route.protocol {
         Protocol::Query => {
             let request = match query::decode(&body, url_query) {
                 Ok(request) => request,
                 Err(error) => return answer.error(&error),
             };
-            match services::query(&shared, &ctx, route.service, &request) {
+            match services::query(shared, &ctx, route.service, &request) {
                 Ok(result) => answer.xml(query::encode_response(
                     route.service.xmlns(),
                     &request.action,
                     result.as_ref(),
-                    &request_id,
+                    &ctx.request_id,
                 )),
                 Err(error) => answer.error(&error),
             }
         }
         Protocol::AwsJson10 | Protocol::AwsJson11 => {
-            let operation = route.operation.as_deref().unwrap_or_default();
-            if route.service == Service::DynamoDb
-                && let Some(answered) =
-                    services::dynamodb::handle_encoded(&shared, &ctx, operation, &body)
-            {
-                return match answered {
-                    Ok(output) => answer.json_encoded(output),
-                    Err(error) => answer.error(&error),
-                };
-            }
-            let input = match json::decode(&body) {
-                Ok(input) => input,
-                Err(error) => return answer.error(&error),
-            };
-            match services::json(&shared, &ctx, route.service, operation, input) {
-                Ok(output) if route.service == Service::CloudWatch => {
-                    answer.json(protocol::shape::lower_for_json(&output))
-                }
-                Ok(output) => answer.json(output),
+            match services::aws_json(shared, &ctx, route.service, operation, &body) {
+                Ok(services::JsonAnswer::Encoded(output)) => answer.json_encoded(output),
+                Ok(services::JsonAnswer::Value(output)) => answer.json(output),
                 Err(error) => answer.error(&error),
             }
         }
@@ -364,8 +376,7 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 Ok(input) => input,
                 Err(error) => return answer.error(&error),
             };
-            let operation = route.operation.as_deref().unwrap_or_default();
-            match services::json(&shared, &ctx, route.service, operation, input) {
+            match services::json(shared, &ctx, route.service, operation, input) {
                 Ok(output) => answer.cbor(&output),
                 Err(error) => answer.error(&error),
             }
@@ -384,10 +395,8 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                     .collect(),
                 body,
             };
-            let path = parts.uri.path();
-            match services::rest(&shared, &ctx, route.service, parts.method.as_str(), path, request)
-                .await
-            {
+            let (method, path) = (parts.method.as_str(), parts.uri.path());
+            match services::rest(shared, &ctx, route.service, method, path, request).await {
                 Ok(response) => answer.rest(response),
                 Err(error) => answer.error(&error),
             }
@@ -397,12 +406,12 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
                 Ok(request) => request,
                 Err(error) => return answer.error(&error),
             };
-            match services::ec2_query(&shared, &ctx, &request) {
+            match services::ec2_query(shared, &ctx, &request) {
                 Ok(result) => answer.xml(query::encode_ec2_response(
                     route.service.xmlns(),
                     &request.action,
                     &result,
-                    &request_id,
+                    &ctx.request_id,
                 )),
                 Err(error) => answer.error(&error),
             }
