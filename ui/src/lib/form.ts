@@ -13,7 +13,11 @@ export function emptyValue(kind: FieldKind): JsonValue {
       return [];
     case 'key_value':
       return {};
-    default:
+    case 'text':
+    case 'select':
+    case 'json':
+    case 'code':
+    case 'resource':
       return '';
   }
 }
