@@ -9,7 +9,8 @@
 //! - `gate`: who may drive the emulator, decided before anything is routed (loopback `Host`
 //!   with the emulator's port, no web pages, the per-launch control token); read it first.
 //! - `server`: the HTTP listener on 127.0.0.1 and the dispatch of every AWS request (and of the
-//!   links in SNS e-mails); `answer`: responses and errors in each protocol's shape; `control`:
+//!   links in SNS e-mails): `admit` routes it and learns who calls, `serve` hands it to its
+//!   protocol's codec and the service; `answer`: responses and errors in each protocol's shape; `control`:
 //!   the endpoints under `/_awslab/` (health, reset, snapshots kept in `snapshots`, the clock,
 //!   the mailbox, the EC2 instances' simulated shell); `connection`: the listener, and hyper's
 //!   own answers to requests it cannot parse, given a body. With `gate`, the only modules that
