@@ -121,7 +121,9 @@ impl Answer<'_> {
             Protocol::AwsJson10 | Protocol::AwsJson11 => {
                 let error = error.for_json_protocol();
                 let wire_type = match service {
-                    Service::DynamoDb => services::dynamodb::wire_type(&error.code),
+                    Service::DynamoDb | Service::DynamoDbStreams => {
+                        services::dynamodb::wire_type(&error.code)
+                    }
                     Service::CloudWatch => services::cloudwatch::wire_type(&error.code),
                     _ => error.code.clone(),
                 };

@@ -134,7 +134,7 @@ impl Shared {
             Service::Ec2 => self.save_part("ec2", &self.ec2),
             Service::CloudWatch => self.save_part("cloudwatch", &self.cloudwatch),
             Service::Sns => self.save_part("sns", &self.sns),
-            Service::DynamoDb | Service::Logs => Ok(()),
+            Service::DynamoDb | Service::DynamoDbStreams | Service::Logs => Ok(()),
         };
         saved.map_err(|error| {
             let code = match service {
@@ -142,7 +142,11 @@ impl Shared {
                 Service::Lambda => "ServiceException",
                 Service::ApiGateway => "InternalFailure",
                 Service::CloudWatch => "InternalServiceError",
-                Service::Ec2 | Service::Sns | Service::DynamoDb | Service::Logs => "InternalError",
+                Service::Ec2
+                | Service::Sns
+                | Service::DynamoDb
+                | Service::DynamoDbStreams
+                | Service::Logs => "InternalError",
             };
             crate::error::AwsError::receiver(code, 500, error.to_string())
         })

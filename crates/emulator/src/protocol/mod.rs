@@ -42,6 +42,9 @@ pub enum Service {
     Iam,
     Sts,
     DynamoDb,
+    /// DynamoDB Streams: its own API (`DynamoDBStreams_20120810`), signed as `dynamodb`, reading
+    /// the same engines as DynamoDB.
+    DynamoDbStreams,
     Logs,
     CloudWatch,
     Lambda,
@@ -56,6 +59,7 @@ impl Service {
             Service::Iam => "IAM",
             Service::Sts => "STS",
             Service::DynamoDb => "DynamoDB",
+            Service::DynamoDbStreams => "DynamoDB Streams",
             Service::Logs => "CloudWatch Logs",
             Service::CloudWatch => "CloudWatch",
             Service::Lambda => "Lambda",
@@ -73,7 +77,11 @@ impl Service {
             Service::Sns => "http://sns.amazonaws.com/doc/2010-03-31/",
             Service::Ec2 => "http://ec2.amazonaws.com/doc/2016-11-15/",
             Service::CloudWatch => "http://monitoring.amazonaws.com/doc/2010-08-01/",
-            Service::DynamoDb | Service::Logs | Service::Lambda | Service::ApiGateway => "",
+            Service::DynamoDb
+            | Service::DynamoDbStreams
+            | Service::Logs
+            | Service::Lambda
+            | Service::ApiGateway => "",
         }
     }
 
@@ -85,7 +93,7 @@ impl Service {
             Service::Sns => "2010-03-31",
             Service::Ec2 => "2016-11-15",
             Service::CloudWatch => "2010-08-01",
-            Service::DynamoDb => "2012-08-10",
+            Service::DynamoDb | Service::DynamoDbStreams => "2012-08-10",
             Service::Logs => "2014-03-28",
             Service::Lambda => "2015-03-31",
             Service::ApiGateway => "2015-07-09",
@@ -140,6 +148,7 @@ pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
         let (prefix, operation) = target.split_once('.').unwrap_or((target, ""));
         let (service, protocol) = match prefix {
             "DynamoDB_20120810" => (Service::DynamoDb, Protocol::AwsJson10),
+            "DynamoDBStreams_20120810" => (Service::DynamoDbStreams, Protocol::AwsJson10),
             "Logs_20140328" => (Service::Logs, Protocol::AwsJson11),
             "GraniteServiceVersion20100801" => (Service::CloudWatch, Protocol::AwsJson10),
             _ => return Err(unknown(&format!("target {target}"))),
@@ -274,6 +283,16 @@ mod tests {
 
         let json = RequestHead { target: Some("DynamoDB_20120810.PutItem"), ..head("/") };
         assert_eq!(route(&json).unwrap().protocol, Protocol::AwsJson10);
+        let streams =
+            RequestHead { target: Some("DynamoDBStreams_20120810.GetRecords"), ..head("/") };
+        assert_eq!(
+            route(&streams).unwrap(),
+            Route {
+                service: Service::DynamoDbStreams,
+                protocol: Protocol::AwsJson10,
+                operation: Some("GetRecords".into())
+            }
+        );
         let logs = RequestHead { target: Some("Logs_20140328.GetLogEvents"), ..head("/") };
         assert_eq!(route(&logs).unwrap().protocol, Protocol::AwsJson11);
         let query_json = RequestHead {

@@ -69,6 +69,7 @@ pub fn operations(service: Service) -> Vec<(&'static str, bool)> {
         Service::Sts => sts::Operation::coverage(),
         Service::Iam => iam::Operation::coverage(),
         Service::DynamoDb => dynamodb::Operation::coverage(),
+        Service::DynamoDbStreams => dynamodb::StreamsOperation::coverage(),
         Service::Lambda => lambda::Operation::coverage(),
         Service::Logs => logs::Operation::coverage(),
         Service::ApiGateway => apigateway::Operation::coverage(),
@@ -79,10 +80,11 @@ pub fn operations(service: Service) -> Vec<(&'static str, bool)> {
 }
 
 /// Every service, in the order the coverage table lists them.
-pub const SERVICES: [Service; 9] = [
+pub const SERVICES: [Service; 10] = [
     Service::Iam,
     Service::Sts,
     Service::DynamoDb,
+    Service::DynamoDbStreams,
     Service::Lambda,
     Service::Logs,
     Service::ApiGateway,
@@ -190,6 +192,7 @@ pub fn json(
     match service {
         // DynamoDB words an unknown operation its own way.
         Service::DynamoDb => dynamodb::handle(shared, ctx, operation, input),
+        Service::DynamoDbStreams => dynamodb::handle_streams(shared, ctx, operation, input),
         Service::Logs => {
             serve(shared, service, operation, |op| logs::handle(shared, ctx, op, input))
         }
@@ -256,11 +259,13 @@ pub fn not_implemented(service: Service, operation: &str) -> AwsError {
         return AwsError::not_implemented(service.name(), operation);
     }
     match service {
-        Service::DynamoDb | Service::Logs | Service::CloudWatch => AwsError::sender(
-            "UnknownOperationException",
-            400,
-            format!("{} has no operation {operation}", service.name()),
-        ),
+        Service::DynamoDb | Service::DynamoDbStreams | Service::Logs | Service::CloudWatch => {
+            AwsError::sender(
+                "UnknownOperationException",
+                400,
+                format!("{} has no operation {operation}", service.name()),
+            )
+        }
         // EC2 words an unknown action its own way.
         Service::Ec2 => AwsError::sender(
             "InvalidAction",
@@ -304,6 +309,7 @@ mod tests {
             (Service::Iam, 180),
             (Service::Sts, 11),
             (Service::DynamoDb, 58),
+            (Service::DynamoDbStreams, 4),
             (Service::Lambda, 68),
             (Service::Logs, 118),
             (Service::ApiGateway, 124),

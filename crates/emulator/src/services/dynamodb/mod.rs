@@ -12,9 +12,11 @@
 //! - `settling`: AWS's time for tables, `CREATING` after CreateTable and `DELETING` after
 //!   DeleteTable, under `Timing::Aws` (the engine makes every change at once).
 //!
-//! Not here: IAM evaluation (the caller's policies, in `policy/`), and the DynamoDB Streams
-//! *service* routing: its operations (`DynamoDBStreams_20120810.*`) are served by
-//! [`handle_streams`] once the router sends them.
+//! - DynamoDB Streams, a service of its own (`DynamoDBStreams_20120810.*`, signed as
+//!   `dynamodb`): [`handle_streams`] serves it from the same engines, adding the key schema
+//!   `DescribeStream` names on AWS and the engine leaves out.
+//!
+//! Not here: IAM evaluation (the caller's policies, in `policy/`).
 
 mod arns;
 mod engine;
@@ -93,9 +95,38 @@ pub fn handle_streams(
     input: Value,
 ) -> Result<Value, AwsError> {
     match StreamsOperation::find(operation) {
+        Some(StreamsOperation::DescribeStream) => {
+            let mut output = serve(shared, ctx, operation, input)?;
+            add_key_schema(shared, ctx, &mut output)?;
+            Ok(output)
+        }
         Some(served) => serve(shared, ctx, served.name(), input),
         None => Err(unknown_operation("DynamoDBStreams_20120810", operation)),
     }
+}
+
+/// DynamoDB's `DescribeStream` names the table's key schema, which the engine leaves out: it
+/// is read from the table (the caller needs no `DescribeTable` permission for it, as on AWS).
+fn add_key_schema(
+    shared: &Shared,
+    ctx: &RequestContext,
+    output: &mut Value,
+) -> Result<(), AwsError> {
+    let Some(description) = output.get_mut("StreamDescription").and_then(Value::as_object_mut)
+    else {
+        return Ok(());
+    };
+    let Some(table) = description.get("TableName").and_then(Value::as_str) else { return Ok(()) };
+    if description.contains_key("KeySchema") {
+        return Ok(());
+    }
+    let database = shared.dynamodb.region(&ctx.region)?;
+    let table =
+        call(&database, &ctx.region, "DescribeTable", serde_json::json!({ "TableName": table }))?;
+    if let Some(schema) = table.pointer("/Table/KeySchema") {
+        description.insert("KeySchema".to_string(), schema.clone());
+    }
+    Ok(())
 }
 
 /// Operations whose answers hold items and capacity, never an ARN: their output needs no

@@ -1,0 +1,66 @@
+"""DynamoDB Streams through boto3 and the AWS CLI: a table with a stream, items written, and the
+changes read back record by record, as a learner follows a table's stream to a Lambda function.
+The Streams API is its own service (`DynamoDBStreams_20120810`), reading the same tables."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def make_table(dynamodb, name):
+    described = dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "customer_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "customer_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]
+    return described["LatestStreamArn"]
+
+
+def test_boto3_reads_a_tables_changes_from_its_stream(client):
+    dynamodb, streams = client("dynamodb"), client("dynamodbstreams")
+    stream_arn = make_table(dynamodb, "stream-customers")
+    dynamodb.put_item(TableName="stream-customers", Item={"customer_id": {"S": "1230AWS"}, "name": {"S": "Kim"}})
+    dynamodb.update_item(
+        TableName="stream-customers",
+        Key={"customer_id": {"S": "1230AWS"}},
+        UpdateExpression="SET #n = :n",
+        ExpressionAttributeNames={"#n": "name"},
+        ExpressionAttributeValues={":n": {"S": "Lee"}},
+    )
+    dynamodb.delete_item(TableName="stream-customers", Key={"customer_id": {"S": "1230AWS"}})
+
+    listed = streams.list_streams(TableName="stream-customers")["Streams"]
+    assert [(s["StreamArn"], s["TableName"]) for s in listed] == [(stream_arn, "stream-customers")]
+    description = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]
+    assert description["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert description["KeySchema"] == [{"AttributeName": "customer_id", "KeyType": "HASH"}]
+    shard = description["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    records = streams.get_records(ShardIterator=iterator)["Records"]
+
+    assert [r["eventName"] for r in records] == ["INSERT", "MODIFY", "REMOVE"]
+    assert all(r["eventSource"] == "aws:dynamodb" for r in records)
+    inserted, modified, removed = (r["dynamodb"] for r in records)
+    assert inserted["Keys"] == {"customer_id": {"S": "1230AWS"}}
+    assert inserted["NewImage"]["name"] == {"S": "Kim"}
+    assert (modified["OldImage"]["name"], modified["NewImage"]["name"]) == ({"S": "Kim"}, {"S": "Lee"})
+    assert removed["OldImage"]["name"] == {"S": "Lee"} and "NewImage" not in removed
+
+
+def test_the_streams_api_answers_its_own_errors(client):
+    streams = client("dynamodbstreams")
+    with pytest.raises(ClientError) as missing:
+        streams.describe_stream(
+            StreamArn="arn:aws:dynamodb:ap-northeast-2:000000000000:table/nothing/stream/2024-05-01T00:00:00.000"
+        )
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_the_cli_lists_a_tables_stream(client, aws):
+    stream_arn = make_table(client("dynamodb"), "cli-stream-customers")
+    listed = aws("dynamodbstreams", "list-streams", "--table-name", "cli-stream-customers")
+    assert [s["StreamArn"] for s in listed["Streams"]] == [stream_arn]
