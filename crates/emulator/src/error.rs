@@ -25,6 +25,11 @@ pub struct AwsError {
     /// Seconds the caller should wait before trying again, sent as `Retry-After` (a throttled
     /// call); `None` for every other error.
     pub retry_after: Option<u64>,
+    /// The whole JSON body to answer with in the JSON protocols, instead of `__type` and
+    /// `message`: DynamoDB's engine writes its own errors' bodies, with what they carry beside
+    /// the message (a transaction's `CancellationReasons`, a failed condition's `Item`) and in
+    /// DynamoDB's words (`Message` capitalised where DynamoDB does). `None` for the rest.
+    pub json_body: Option<String>,
 }
 
 impl AwsError {
@@ -35,6 +40,7 @@ impl AwsError {
             status,
             fault: Fault::Sender,
             retry_after: None,
+            json_body: None,
         }
     }
 
@@ -45,6 +51,7 @@ impl AwsError {
             status,
             fault: Fault::Receiver,
             retry_after: None,
+            json_body: None,
         }
     }
 

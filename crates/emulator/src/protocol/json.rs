@@ -34,7 +34,10 @@ pub fn encode_error(
     wire_type: &str,
     query_compatible: bool,
 ) -> (Vec<u8>, Vec<(&'static str, String)>) {
-    let body = json!({ "__type": wire_type, "message": error.message });
+    let body = match &error.json_body {
+        Some(body) => body.clone(),
+        None => json!({ "__type": wire_type, "message": error.message }).to_string(),
+    };
     let mut headers = vec![("x-amzn-errortype", error.code.clone())];
     if query_compatible {
         let fault = match error.fault {
@@ -43,7 +46,7 @@ pub fn encode_error(
         };
         headers.push(("x-amzn-query-error", format!("{};{fault}", error.code)));
     }
-    (body.to_string().into_bytes(), headers)
+    (body.into_bytes(), headers)
 }
 
 #[cfg(test)]

@@ -5,16 +5,12 @@
 //! rather than re-listed: [`DynoxideError`] is `#[non_exhaustive]`, and a variant added in a
 //! later version then arrives with its AWS code instead of falling into a catch-all.
 //!
-//! What the [`AwsError`] shape cannot carry yet (the server's JSON encoder would have to grow):
-//! - the `__type` namespace: DynamoDB sends `com.amazon.coral.validate#ValidationException` and
-//!   `com.amazon.coral.service#SerializationException` (and `…service#` for
-//!   `UnknownOperationException`, `AccessDeniedException`, `UnrecognizedClientException`), while
-//!   the encoder prefixes every code with `com.amazonaws.dynamodb.v20120810#`. [`wire_type`]
-//!   gives the right one per code; SDKs read only the part after `#`, so they are not affected.
-//! - `CancellationReasons` of a `TransactionCanceledException` and the `Item` of a
-//!   `ConditionalCheckFailedException` asked for with `ReturnValuesOnConditionCheckFailure`;
-//!   the message still lists the reasons' codes.
-//! - the capitalised `Message` DynamoDB uses for those two and for `SerializationException`.
+//! The engine's errors, and the validation and serialization errors of reading a request, are
+//! answered with the body the engine's own server writes (`DynoxideError::to_json`, carried in
+//! [`AwsError::json_body`]): `__type` in DynamoDB's namespaces, a transaction's
+//! `CancellationReasons`, a failed condition's `Item`, and `Message` capitalised where DynamoDB
+//! capitalises it. Errors raised before the engine (routing, signatures, IAM) are written by the
+//! JSON encoder, with the namespace [`wire_type`] gives their code.
 
 use crate::error::AwsError;
 use crate::protocol::Service;
@@ -59,11 +55,14 @@ pub fn from_engine(operation: &str, error: DynoxideError) -> AwsError {
     let wire_type = error.error_type();
     let code = wire_type.rsplit_once('#').map_or(wire_type, |(_, code)| code);
     let status = error.status_code();
-    if status >= 500 {
+    let answer = if status >= 500 {
         AwsError::receiver(code, status, message)
     } else {
         AwsError::sender(code, status, message)
-    }
+    };
+    // The engine's own body, as its server writes it, when its message is the one answered.
+    let json_body = (answer.message == error.to_string()).then(|| error.to_json());
+    AwsError { json_body, ..answer }
 }
 
 /// A request body that does not decode into the operation's input.
@@ -76,8 +75,12 @@ pub fn from_engine(operation: &str, error: DynoxideError) -> AwsError {
 pub fn from_decoding(operation: &str, error: &serde_json::Error) -> AwsError {
     let raw = error.to_string();
     let text = without_position(&raw);
-    let validation = |message: &str| AwsError::sender("ValidationException", 400, message);
-    let serialization = |message: &str| AwsError::sender("SerializationException", 400, message);
+    let validation = |message: &str| {
+        from_engine(operation, DynoxideError::ValidationException(message.to_string()))
+    };
+    let serialization = |message: &str| {
+        from_engine(operation, DynoxideError::SerializationException(message.to_string()))
+    };
     if let Some(message) = raw.strip_prefix("SERIALIZATION_AS_READ:") {
         serialization(message)
     } else if let Some(message) = raw.strip_prefix("VALIDATION_AS_READ:") {
@@ -165,6 +168,31 @@ mod tests {
             Ok(_) => panic!("{operation}: the request decoded"),
             Err(error) => from_decoding(operation, &error),
         }
+    }
+
+    #[test]
+    fn engine_errors_are_answered_with_the_body_the_engine_writes() {
+        let reasons = vec![
+            dynoxide::errors::CancellationReason { code: "None".into(), ..Default::default() },
+            dynoxide::errors::CancellationReason {
+                code: "ConditionalCheckFailed".into(),
+                message: Some("The conditional request failed".into()),
+                item: None,
+            },
+        ];
+        let error = from_engine(
+            "TransactWriteItems",
+            DynoxideError::TransactionCanceledException("Transaction cancelled".into(), reasons),
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(error.json_body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["CancellationReasons"][1]["Code"], "ConditionalCheckFailed");
+        assert_eq!(body["Message"], error.message);
+        let unreadable = decode::<ScanRequest>("Scan", json!({ "TableName": 5 }));
+        let body: serde_json::Value =
+            serde_json::from_str(unreadable.json_body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["__type"], "com.amazon.coral.service#SerializationException");
+        assert!(body.get("message").is_none(), "{body}");
     }
 
     #[test]
