@@ -97,3 +97,18 @@ def test_error_bodies_are_written_as_dynamodb_writes_them(endpoint):
     status, body = raw_call(endpoint, "Scan", '{"TableName": "nothing-here"}')
     assert (status, body["__type"]) == (400, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
     assert body["message"] == "Requested resource not found"
+
+
+def test_a_table_can_be_named_by_its_arn(client):
+    dynamodb = client("dynamodb")
+    make_table(dynamodb, "arn-customers")
+    arn = dynamodb.describe_table(TableName="arn-customers")["Table"]["TableArn"]
+    assert dynamodb.describe_table(TableName=arn)["Table"]["TableName"] == "arn-customers"
+    dynamodb.put_item(TableName=arn, Item={"customer_id": {"S": "1230AWS"}})
+    dynamodb.transact_write_items(
+        TransactItems=[{"Put": {"TableName": arn, "Item": {"customer_id": {"S": "4560AWS"}}}}]
+    )
+    item = dynamodb.get_item(TableName=arn, Key={"customer_id": {"S": "1230AWS"}})["Item"]
+    assert item == {"customer_id": {"S": "1230AWS"}}
+    assert dynamodb.scan(TableName=arn)["Count"] == 2
+    assert dynamodb.scan(TableName="arn-customers")["Count"] == 2

@@ -3,8 +3,8 @@
 //! dynoxide plays one region it calls `dynoxide` (`arn:aws:dynamodb:dynoxide:000000000000:table/…`).
 //! The emulator keeps a database per region, so each response is rewritten to name the region it
 //! was served in and the emulator's account: the learner copies `TableArn` into an IAM policy,
-//! and it must be the ARN AWS would print. Requests need no rewriting: dynoxide reads only the
-//! resource part of an ARN it is given.
+//! and it must be the ARN AWS would print. A request that names its table by ARN, as AWS allows,
+//! reaches the engine with the table's name ([`names_for_table_arns`]).
 
 use crate::config::ACCOUNT_ID;
 use dynoxide::streams::{LOCAL_ACCOUNT, LOCAL_REGION};
@@ -23,6 +23,33 @@ pub fn index(region: &str, table: &str, index: &str) -> String {
 /// Global tables are named without a region: `arn:aws:dynamodb::{account}:global-table/{name}`.
 pub fn global_table(name: &str) -> String {
     format!("arn:aws:dynamodb::{ACCOUNT_ID}:global-table/{name}")
+}
+
+/// Where a request names a table by its ARN (`TableName` at the top, or in a transaction's
+/// items), AWS accepts it as well as the name; the engine takes only names. An ARN of a table
+/// of `region` in the emulator's account becomes the table's name; any other string is left for
+/// the engine to judge.
+pub fn names_for_table_arns(input: &mut Value, region: &str) {
+    let prefix = format!("arn:aws:dynamodb:{region}:{ACCOUNT_ID}:table/");
+    let to_name = |member: &mut Value| {
+        if let Some(name) = member.as_str().and_then(|arn| arn.strip_prefix(prefix.as_str()))
+            && !name.is_empty()
+            && !name.contains('/')
+        {
+            *member = Value::String(name.to_string());
+        }
+    };
+    if let Some(table) = input.get_mut("TableName") {
+        to_name(table);
+    }
+    let items = input.get_mut("TransactItems").and_then(Value::as_array_mut);
+    for item in items.into_iter().flatten() {
+        for request in item.as_object_mut().into_iter().flat_map(|item| item.values_mut()) {
+            if let Some(table) = request.get_mut("TableName") {
+                to_name(table);
+            }
+        }
+    }
 }
 
 /// Rewrites every ARN dynoxide wrote into `output` to name `region` and the emulator's account.
@@ -69,6 +96,25 @@ fn localised(arn: &str, region: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_arn_of_the_region_becomes_its_name_and_nothing_else_changes() {
+        let mut input = serde_json::json!({
+            "TableName": "arn:aws:dynamodb:ap-northeast-2:000000000000:table/customers",
+            "TransactItems": [
+                {"Put": {"TableName": "arn:aws:dynamodb:ap-northeast-2:000000000000:table/orders"}},
+                {"Get": {"TableName": "arn:aws:dynamodb:us-east-1:000000000000:table/orders"}},
+                {"Get": {"TableName": "arn:aws:dynamodb:ap-northeast-2:000000000000:table/a/index/b"}},
+            ],
+        });
+        names_for_table_arns(&mut input, "ap-northeast-2");
+        assert_eq!(input["TableName"], "customers");
+        assert_eq!(input["TransactItems"][0]["Put"]["TableName"], "orders");
+        let other_region = "arn:aws:dynamodb:us-east-1:000000000000:table/orders";
+        assert_eq!(input["TransactItems"][1]["Get"]["TableName"], other_region);
+        let index = "arn:aws:dynamodb:ap-northeast-2:000000000000:table/a/index/b";
+        assert_eq!(input["TransactItems"][2]["Get"]["TableName"], index);
+    }
     use serde_json::json;
 
     #[test]

@@ -73,6 +73,11 @@ pub fn handle_encoded(
     {
         return None;
     }
+    // A table named by its ARN is renamed on the decoded path.
+    const ARN: &[u8] = b"arn:aws:dynamodb:";
+    if body.windows(ARN.len()).any(|window| window == ARN) {
+        return None;
+    }
     // While a table of the region is being created or deleted, item operations must be checked
     // against it, which needs the table names the decoded request gives.
     if shared.config.clockwork.timing.is_aws()
@@ -162,6 +167,8 @@ fn serve(
             super::authorize(shared, ctx, Service::DynamoDb, &action, &resource)?;
         }
     }
+    let mut input = input;
+    arns::names_for_table_arns(&mut input, &ctx.region);
     let database = shared.dynamodb.region(&ctx.region)?;
     let clockwork = &shared.config.clockwork;
     if clockwork.timing.is_aws() {
