@@ -524,7 +524,10 @@ fn misshapen(shape: Shape, method: &str, response: &Response) -> Option<String> 
         Shape::Json => {
             content_type.starts_with("application/x-amz-json-1.")
                 && json_object().is_some_and(|v| {
-                    has(&v, "__type") && (has(&v, "message") || has(&v, "Message"))
+                    // DynamoDB writes `__type` alone when it has nothing to say (an unknown
+                    // operation), as its engine does.
+                    let alone = v.as_object().is_some_and(|members| members.len() == 1);
+                    has(&v, "__type") && (has(&v, "message") || has(&v, "Message") || alone)
                 })
         }
         Shape::Rest if success => response.body.is_empty() || json_object().is_some(),

@@ -195,14 +195,13 @@ fn call(
     Ok(output)
 }
 
-/// What DynamoDB answers for a name its API does not have. DynamoDB sends no message; this one
-/// names the target, as the router does for a prefix it does not know.
+/// What DynamoDB answers for a name its API does not have: a body with the `__type` alone, no
+/// message (the message here is for the emulator's own records).
 fn unknown_operation(prefix: &str, operation: &str) -> AwsError {
-    AwsError::sender(
-        "UnknownOperationException",
-        400,
-        format!("The offline emulator does not recognise this target {prefix}.{operation}"),
-    )
+    let code = "UnknownOperationException";
+    let body = serde_json::json!({ "__type": wire_type(code) }).to_string();
+    let message = format!("DynamoDB has no operation {prefix}.{operation}");
+    AwsError { json_body: Some(body), ..AwsError::sender(code, 400, message) }
 }
 
 #[cfg(test)]
