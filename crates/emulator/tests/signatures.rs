@@ -230,9 +230,13 @@ async fn a_request_signed_twenty_minutes_ago_is_refused_even_for_the_learner() {
     let (earliest, rest) = rest.split_once(" (").unwrap();
     let (now, rest) = rest.split_once(" - ").unwrap();
     assert!(rest.starts_with("15 min.)</Message>"), "{}", late.body);
-    let minute = |stamp: &str| stamp.get(9..13).and_then(|hhmm| hhmm.parse::<u32>().ok());
+    // Minutes of the day (`20240501T235900Z`: 23 × 60 + 59), so that midnight changes nothing.
+    let minute = |stamp: &str| {
+        let hours = stamp.get(9..11)?.parse::<u32>().ok()?;
+        Some(hours * 60 + stamp.get(11..13)?.parse::<u32>().ok()?)
+    };
     let (earliest, now) = (minute(earliest).unwrap(), minute(now).unwrap());
-    assert_eq!((now + 60 - earliest) % 100 % 60, 15, "{}", late.body);
+    assert_eq!((now + 24 * 60 - earliest) % (24 * 60), 15, "{}", late.body);
 }
 
 #[tokio::test(flavor = "multi_thread")]
