@@ -273,3 +273,15 @@ def test_cli_opens_port_22_with_port_and_cidr_and_describes_the_group(ec2, aws_e
         "--cidr", "0.0.0.0/0",
     )
     aws_ec2("delete-security-group", "--group-id", group_id)
+
+
+def test_cli_finds_amazon_linux_2_as_tutorials_filter_for_it(aws_ec2):
+    # `aws ec2 describe-images --owners amazon --filters Name=name,Values='amzn2-ami-hvm-*'`
+    images = aws_ec2("describe-images", "--owners", "amazon",
+                     "--filters", "Name=name,Values=amzn2-ami-hvm-*")["Images"]
+    assert sorted((i["Name"], i["Architecture"]) for i in images) == [
+        ("amzn2-ami-hvm-2.0.20241113.1-arm64-gp2", "arm64"),
+        ("amzn2-ami-hvm-2.0.20241113.1-x86_64-gp2", "x86_64"),
+    ]
+    assert all(i["OwnerId"] == "137112412989" and i["ImageId"].startswith("ami-0") for i in images)
+    assert all(i["BlockDeviceMappings"][0]["Ebs"]["VolumeType"] == "gp2" for i in images)

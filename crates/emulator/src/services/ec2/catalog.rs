@@ -75,6 +75,26 @@ pub const IMAGES: &[Image] = &[
         root_size_gib: 8,
         root_volume_type: "gp2",
     },
+    // Amazon Linux 2 with its original kernel (4.14): the family tutorials filter for with
+    // `amzn2-ami-hvm-*`.
+    Image {
+        name: "amzn2-ami-hvm-2.0.20241113.1-x86_64-gp2",
+        description: "Amazon Linux 2 AMI 2.0.20241113.1 x86_64 HVM gp2",
+        architecture: "x86_64",
+        os: OsFamily::AmazonLinux2,
+        creation_date: "2024-11-13T21:51:40.000Z",
+        root_size_gib: 8,
+        root_volume_type: "gp2",
+    },
+    Image {
+        name: "amzn2-ami-hvm-2.0.20241113.1-arm64-gp2",
+        description: "Amazon Linux 2 AMI 2.0.20241113.1 arm64 HVM gp2",
+        architecture: "arm64",
+        os: OsFamily::AmazonLinux2,
+        creation_date: "2024-11-13T21:51:47.000Z",
+        root_size_gib: 8,
+        root_volume_type: "gp2",
+    },
 ];
 
 /// `ami-0…`: the image's id in a region.
