@@ -2,6 +2,8 @@
 changes read back record by record, as a learner follows a table's stream to a Lambda function.
 The Streams API is its own service (`DynamoDBStreams_20120810`), reading the same tables."""
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -64,3 +66,31 @@ def test_the_cli_lists_a_tables_stream(client, aws):
     stream_arn = make_table(client("dynamodb"), "cli-stream-customers")
     listed = aws("dynamodbstreams", "list-streams", "--table-name", "cli-stream-customers")
     assert [s["StreamArn"] for s in listed["Streams"]] == [stream_arn]
+
+
+def test_a_role_session_needs_get_records_on_the_stream(client, session, endpoint):
+    dynamodb, iam = client("dynamodb"), client("iam")
+    stream_arn = make_table(dynamodb, "guarded-customers")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+             "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName="stream-reader", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    reading = ["dynamodb:DescribeStream", "dynamodb:GetShardIterator"]
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": reading, "Resource": "*"}]}
+    iam.put_role_policy(RoleName="stream-reader", PolicyName="read", PolicyDocument=json.dumps(policy))
+    keys = client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="reader")["Credentials"]
+    streams = session.client(
+        "dynamodbstreams", endpoint_url=endpoint, aws_access_key_id=keys["AccessKeyId"],
+        aws_secret_access_key=keys["SecretAccessKey"], aws_session_token=keys["SessionToken"],
+    )
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    with pytest.raises(ClientError) as denied:
+        streams.get_records(ShardIterator=iterator)
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert f"dynamodb:GetRecords on resource: {stream_arn}" in denied.value.response["Error"]["Message"]
+
+    policy["Statement"][0]["Action"] = reading + ["dynamodb:GetRecords"]
+    iam.put_role_policy(RoleName="stream-reader", PolicyName="read", PolicyDocument=json.dumps(policy))
+    assert streams.get_records(ShardIterator=iterator)["Records"] == []

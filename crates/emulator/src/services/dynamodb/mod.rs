@@ -166,6 +166,9 @@ fn serve(
         {
             super::authorize(shared, ctx, Service::DynamoDb, &action, &resource)?;
         }
+        if operation == "GetRecords" {
+            authorize_get_records(shared, ctx, &input)?;
+        }
     }
     let mut input = input;
     arns::names_for_table_arns(&mut input, &ctx.region);
@@ -177,6 +180,31 @@ fn serve(
         return settling.serve(clockwork, &database, &ctx.region, now, operation, input);
     }
     call(&database, &ctx.region, operation, input)
+}
+
+/// `GetRecords` names its stream only inside the shard iterator: IAM checks
+/// `dynamodb:GetRecords` on the stream of the table the iterator reads. An iterator that names
+/// no table with a stream is left for the engine to refuse.
+fn authorize_get_records(
+    shared: &Shared,
+    ctx: &RequestContext,
+    input: &Value,
+) -> Result<(), AwsError> {
+    use dynoxide::actions::get_shard_iterator::decode_shard_iterator;
+    let iterator = input.get("ShardIterator").and_then(Value::as_str);
+    let Some((table, _, _)) = iterator.and_then(decode_shard_iterator) else { return Ok(()) };
+    let database = shared.dynamodb.region(&ctx.region)?;
+    let described =
+        call(&database, &ctx.region, "DescribeTable", serde_json::json!({ "TableName": table }));
+    let stream = described.ok().and_then(|described| {
+        described.pointer("/Table/LatestStreamArn").and_then(Value::as_str).map(str::to_string)
+    });
+    match stream {
+        Some(stream) => {
+            super::authorize(shared, ctx, Service::DynamoDb, "dynamodb:GetRecords", &stream)
+        }
+        None => Ok(()),
+    }
 }
 
 /// Serves `operation` on `database`, the engine of `region`, with the ARNs of its answer
