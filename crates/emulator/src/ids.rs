@@ -51,6 +51,13 @@ impl Ids {
     }
 }
 
+/// A new X-Ray trace id, `Root=1-<epoch seconds in hex>-<24 hex digits>`, dated by the
+/// emulator's clock and drawn from its ids (API Gateway's executions and Lambda's invocations).
+pub fn trace_id(shared: &crate::state::Shared) -> String {
+    let seconds = shared.clock.now().unix_timestamp();
+    format!("Root=1-{seconds:08x}-{}", shared.ids.hex(24))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

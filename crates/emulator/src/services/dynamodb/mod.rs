@@ -156,7 +156,7 @@ fn serve(
     shared: &Shared,
     ctx: &RequestContext,
     operation: &str,
-    input: Value,
+    mut input: Value,
 ) -> Result<Value, AwsError> {
     // A role session must be allowed every action on every resource the request touches,
     // before the engine is reached (and before the region's database is opened). The learner
@@ -170,7 +170,6 @@ fn serve(
             authorize_get_records(shared, ctx, &input)?;
         }
     }
-    let mut input = input;
     arns::names_for_table_arns(&mut input, &ctx.region);
     let database = shared.dynamodb.region(&ctx.region)?;
     let clockwork = &shared.config.clockwork;

@@ -137,7 +137,7 @@ pub async fn invoke(
             let shared = Arc::clone(shared);
             let invocation = Invocation {
                 request_id: ctx.request_id.clone(),
-                trace_id: super::runtime::trace_id(&shared),
+                trace_id: crate::ids::trace_id(&shared),
                 payload,
                 invoked_arn,
                 client_context: client_context.flatten(),
@@ -152,7 +152,7 @@ pub async fn invoke(
         InvocationType::RequestResponse => {
             let invocation = Invocation {
                 request_id: ctx.request_id.clone(),
-                trace_id: super::runtime::trace_id(shared),
+                trace_id: crate::ids::trace_id(shared),
                 payload,
                 invoked_arn,
                 client_context: client_context.flatten(),
@@ -243,7 +243,7 @@ pub fn invoke_event(shared: &Arc<Shared>, function_arn: &str, payload: Vec<u8>) 
     let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
     let invocation = Invocation {
         request_id: shared.ids.uuid(),
-        trace_id: super::runtime::trace_id(shared),
+        trace_id: crate::ids::trace_id(shared),
         payload: bytes::Bytes::from(payload),
         invoked_arn: function_arn.to_string(),
         client_context: None,

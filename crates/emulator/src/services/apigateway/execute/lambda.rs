@@ -133,7 +133,7 @@ pub async fn call(
     let request_id = shared.ids.uuid();
     let invocation = Invocation {
         request_id: request_id.clone(),
-        trace_id: crate::services::lambda::runtime::trace_id(shared),
+        trace_id: crate::ids::trace_id(shared),
         payload,
         invoked_arn: target.arn(),
         client_context: None,

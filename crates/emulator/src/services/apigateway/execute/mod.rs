@@ -149,7 +149,7 @@ impl Run<'_> {
 
 /// Runs `call` through the method of `exec`.
 pub async fn run(shared: &Arc<Shared>, exec: &Execution, call: &HttpCall) -> Outcome {
-    let trace_id = crate::services::lambda::runtime::trace_id(shared);
+    let trace_id = crate::ids::trace_id(shared);
     let mut run = Run {
         shared,
         exec,

@@ -71,7 +71,7 @@ pub struct Launch {
 pub struct Invocation {
     pub request_id: String,
     /// `Root=1-<epoch seconds in hex>-<24 hex digits>`: the X-Ray trace the handler is told of
-    /// ([`trace_id`]).
+    /// ([`crate::ids::trace_id`]).
     pub trace_id: String,
     pub payload: bytes::Bytes,
     /// The ARN the caller invoked (with the qualifier it used).
@@ -264,12 +264,6 @@ impl Runtime {
 /// Workers are shared only by invocations of the same version with the same code and settings.
 fn pool_key(config: &Config) -> String {
     format!("{}:{}:{}", config.function_arn(), config.version, config.revision_id)
-}
-
-/// A new X-Ray trace id, dated by the emulator's clock and drawn from its ids.
-pub fn trace_id(shared: &crate::state::Shared) -> String {
-    let seconds = shared.clock.now().unix_timestamp();
-    format!("Root=1-{seconds:08x}-{}", shared.ids.hex(24))
 }
 
 /// When an instant happened on the machine's wall clock, in milliseconds since the epoch: the
