@@ -35,7 +35,8 @@
 //!   (drawn under a seed) and the token buckets that throttle control planes;
 //!   `persist`: the state file of the services that keep no SQLite database of their own
 //!   (DynamoDB and CloudWatch Logs do); `state_files`: every SQLite state file checked before
-//!   it is opened, and set aside when damaged (see [`Emulator::notices`]).
+//!   it is opened, and set aside when damaged (see [`Emulator::notices`]); `durability`: what
+//!   a write survives (SIGKILL, not a power cut: WAL with `synchronous=NORMAL` everywhere).
 //! - `error`: [`AwsError`], the code/message/status every layer speaks; `validation`: Smithy's
 //!   `N validation errors detected: …` message and the collector every service checks its
 //!   members with.
@@ -51,6 +52,7 @@ mod clock;
 mod config;
 mod connection;
 mod control;
+mod durability;
 mod error;
 mod gate;
 mod identity;

@@ -4,8 +4,9 @@
 //! Services keep their state in memory as plain data and save it whole after every change that
 //! succeeded. The states are small (a learner's roles and policies), so writing a document per
 //! change is cheaper than it sounds and keeps the model free of SQL. Each save is one
-//! transaction in WAL mode: a crash loses at most the change being made. DynamoDB keeps its
-//! own SQLite files (dynoxide), next to this one.
+//! transaction in WAL mode, written before the change is answered: killing the emulator loses
+//! at most a change not yet acknowledged (`crate::durability`). DynamoDB keeps its own SQLite
+//! files (dynoxide), next to this one.
 //!
 //! On open the file is checked first (`crate::state_files`): a damaged one is set aside and the
 //! store starts empty, saying so in [`StateStore::set_aside`]. A sound file whose document
@@ -71,6 +72,8 @@ impl StateStore {
             return Err(StateError::read_only(&path));
         }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_error)?;
+        // Durable against a killed emulator without an fsync per save (`crate::durability`).
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_error)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS service_state (
                  service TEXT PRIMARY KEY NOT NULL,

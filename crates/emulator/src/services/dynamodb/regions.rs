@@ -60,6 +60,8 @@ impl RegionalDatabases {
     /// missing counts as its region's file: opening the region later would delete it.
     pub fn open(data_dir: &Path) -> Result<Self, StateError> {
         let folder = data_dir.join(FOLDER);
+        // Before the engine opens any file: it keeps SQLite's fsync per commit otherwise.
+        crate::durability::install();
         std::fs::create_dir_all(&folder).map_err(|error| StateError::io(&folder, &error))?;
         let regions = state_files::store_names(&folder)
             .map_err(|error| StateError::io(&folder, &error))?
