@@ -82,7 +82,8 @@ def test_a_learner_puts_and_reads_a_parameter_with_the_cli(aws, aws_env, endpoin
     assert (first["Value"], first["Selector"]) == ("jdbc:one", ":1")
 
     stderr = aws_error(aws_env, endpoint, "ssm", "get-parameter", "--name", "/myapp/dev/missing")
-    assert stderr == "An error occurred (ParameterNotFound) when calling the GetParameter operation: "
+    # Nothing follows the colon: AWS gives this error no message (stderr is stripped here).
+    assert stderr == "An error occurred (ParameterNotFound) when calling the GetParameter operation:"
     stderr = aws_error(aws_env, endpoint, "ssm", "put-parameter", "--name", "/aws/mine/x", "--value", "v", "--type", "String")
     assert stderr.endswith("(AccessDeniedException) when calling the PutParameter operation: No access to reserved parameter name: /aws/mine/x.")
 
