@@ -4,11 +4,11 @@
 //! `{"code": "…", "message": "…"}`.
 //!
 //! - `POST /_awslab/reset`: forget everything (IAM, STS sessions, every DynamoDB region, Lambda,
-//!   CloudWatch Logs, API Gateway, CloudWatch, SNS and its mailbox).
+//!   CloudWatch Logs, API Gateway, CloudWatch, SNS and its mailbox, SSM parameters).
 //! - `POST /_awslab/reset?lab=ID`: delete only what is tagged `awslab:lab` = ID (IAM roles and
 //!   customer managed policies, DynamoDB tables, Lambda functions, log groups, REST APIs, EC2
-//!   instances with their root volumes and security groups, CloudWatch alarms, SNS topics),
-//!   leaving the learner's other work alone.
+//!   instances with their root volumes and security groups, CloudWatch alarms, SNS topics, SSM
+//!   parameters), leaving the learner's other work alone.
 //! - `GET /_awslab/snapshots`: the saved snapshots' names.
 //! - `POST /_awslab/snapshots/{name}`: save the whole state under a name (replacing one of the
 //!   same name); `POST /_awslab/snapshots/{name}/restore`: make the state what it was;
@@ -36,6 +36,7 @@ use crate::services::ec2::{Ec2State, ShellError};
 use crate::services::iam::IamState;
 use crate::services::lambda::LambdaState;
 use crate::services::sns::SnsState;
+use crate::services::ssm::SsmState;
 use crate::state::{Shared, lock};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -51,6 +52,7 @@ const APIGATEWAY_FILE: &str = "apigateway.json";
 const EC2_FILE: &str = "ec2.json";
 const CLOUDWATCH_FILE: &str = "cloudwatch.json";
 const SNS_FILE: &str = "sns.json";
+const SSM_FILE: &str = "ssm.json";
 const DYNAMODB_FOLDER: &str = "dynamodb";
 
 fn answer(status: StatusCode, body: serde_json::Value) -> Response {
@@ -92,6 +94,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             deleted.extend(lock(&shared.ec2).delete_lab_instances(&lab));
             deleted.extend(lock(&shared.cloudwatch).delete_lab_alarms(&lab));
             deleted.extend(lock(&shared.sns).delete_lab_topics(&lab));
+            deleted.extend(lock(&shared.ssm).delete_lab_parameters(&lab));
             if let Err(error) = shared.save_all() {
                 return failed(error);
             }
@@ -104,6 +107,7 @@ pub async fn reset(State(shared): State<Arc<Shared>>, Query(query): Query<ResetQ
             *lock(&shared.ec2) = Ec2State::default();
             *lock(&shared.cloudwatch) = CloudWatchState::default();
             *lock(&shared.sns) = SnsState::default();
+            *lock(&shared.ssm) = SsmState::default();
             // Workers hold keys of sessions that no longer exist.
             shared.lambda_runtime.stop_all();
             lock(&shared.sessions).clear();
@@ -139,9 +143,10 @@ pub async fn save_snapshot(
         let ec2 = serde_json::to_vec(&*lock(&shared.ec2))?;
         let cloudwatch = serde_json::to_vec(&*lock(&shared.cloudwatch))?;
         let sns = serde_json::to_vec(&*lock(&shared.sns))?;
-        Ok((iam, lambda, apigateway, ec2, cloudwatch, sns))
+        let ssm = serde_json::to_vec(&*lock(&shared.ssm))?;
+        Ok((iam, lambda, apigateway, ec2, cloudwatch, sns, ssm))
     });
-    let (iam, lambda, apigateway, ec2, cloudwatch, sns) = match documents {
+    let (iam, lambda, apigateway, ec2, cloudwatch, sns, ssm) = match documents {
         Ok(documents) => documents,
         Err(error) => return failed(AwsError::receiver("ServiceFailure", 500, error.to_string())),
     };
@@ -152,6 +157,7 @@ pub async fn save_snapshot(
         .and_then(|()| std::fs::write(folder.join(EC2_FILE), ec2))
         .and_then(|()| std::fs::write(folder.join(CLOUDWATCH_FILE), cloudwatch))
         .and_then(|()| std::fs::write(folder.join(SNS_FILE), sns))
+        .and_then(|()| std::fs::write(folder.join(SSM_FILE), ssm))
         .map_err(|error| {
             AwsError::receiver("ServiceFailure", 500, format!("saving snapshot {name}: {error}"))
         })
@@ -208,6 +214,11 @@ pub async fn restore_snapshot(
         Ok(state) => state,
         Err(response) => return *response,
     };
+    // Snapshots saved before SSM existed have no parameters.
+    let ssm: SsmState = match read_optional(&folder.join(SSM_FILE), &name) {
+        Ok(state) => state,
+        Err(response) => return *response,
+    };
     // Every file is checked before the first is restored: a damaged one changes nothing.
     if let Err(message) = shared.snapshots.check_databases(&folder, &name) {
         return answer(
@@ -229,6 +240,7 @@ pub async fn restore_snapshot(
     *lock(&shared.ec2) = ec2;
     *lock(&shared.cloudwatch) = cloudwatch;
     *lock(&shared.sns) = sns;
+    *lock(&shared.ssm) = ssm;
     shared.lambda_runtime.stop_all();
     lock(&shared.sessions).clear();
     match shared.save_all() {

@@ -19,6 +19,7 @@ use crate::services::lambda::code::CodeStore;
 use crate::services::lambda::runtime::Runtime;
 use crate::services::logs::LogStore;
 use crate::services::sns::SnsState;
+use crate::services::ssm::SsmState;
 use crate::snapshots::Snapshots;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -49,6 +50,8 @@ pub struct Shared {
     pub cloudwatch: Mutex<CloudWatchState>,
     /// SNS's topics, subscriptions and the mailbox.
     pub sns: Mutex<SnsState>,
+    /// SSM Parameter Store's parameters, by account and region.
+    pub ssm: Mutex<SsmState>,
     /// Held for a whole round of alarm evaluation, so rounds never overlap (see
     /// `services::cloudwatch::ticker`). Taken before `cloudwatch` or `sns`, never after.
     pub alarm_ticks: Mutex<()>,
@@ -92,6 +95,7 @@ impl Shared {
         let ec2 = store.load::<Ec2State>("ec2")?;
         let cloudwatch = store.load::<CloudWatchState>("cloudwatch")?;
         let sns = store.load::<SnsState>("sns")?;
+        let ssm = store.load::<SsmState>("ssm")?;
         let lambda_code = CodeStore::open(config.data_dir.as_deref())
             .map_err(|error| StateError::io(&data_dir.join("lambda"), &error))?;
         let lambda_runtime = Runtime::new(config.interpreters.clone())
@@ -105,6 +109,7 @@ impl Shared {
             ec2: Mutex::new(ec2),
             cloudwatch: Mutex::new(cloudwatch),
             sns: Mutex::new(sns),
+            ssm: Mutex::new(ssm),
             alarm_ticks: Mutex::new(()),
             throttles: crate::timing::Buckets::default(),
             endpoint: OnceLock::new(),
@@ -134,6 +139,7 @@ impl Shared {
             Service::Ec2 => self.save_part("ec2", &self.ec2),
             Service::CloudWatch => self.save_part("cloudwatch", &self.cloudwatch),
             Service::Sns => self.save_part("sns", &self.sns),
+            Service::Ssm => self.save_part("ssm", &self.ssm),
             Service::DynamoDb | Service::DynamoDbStreams | Service::Logs => Ok(()),
         };
         saved.map_err(|error| {
@@ -142,6 +148,7 @@ impl Shared {
                 Service::Lambda => "ServiceException",
                 Service::ApiGateway => "InternalFailure",
                 Service::CloudWatch => "InternalServiceError",
+                Service::Ssm => "InternalServerError",
                 Service::Ec2
                 | Service::Sns
                 | Service::DynamoDb

@@ -155,6 +155,11 @@ impl Checks {
         Self { shown, violations: Vec::new() }
     }
 
+    /// A violation made elsewhere (one whose value is shown otherwise than the rest).
+    pub fn push(&mut self, violation: Violation) {
+        self.violations.push(violation);
+    }
+
     /// `value` at `member` breaks `constraint`.
     pub fn fail(&mut self, member: &str, value: &str, constraint: impl fmt::Display) {
         self.violations.push(Violation::new(self.shown, member, value, constraint));

@@ -4,7 +4,8 @@
 //! service's handlers see typed inputs and return values or [`AwsError`]s, never HTTP.
 //!
 //! - `query`: awsQuery and ec2Query (form in; XML out, `<member>` or `<item>` lists).
-//! - `json`: awsJson 1.0 and 1.1. `cbor`: Smithy RPC v2 CBOR, to and from the same JSON values.
+//! - `json`: awsJson 1.0 and 1.1 (DynamoDB, CloudWatch Logs, SSM). `cbor`: Smithy RPC v2
+//!   CBOR, to and from the same JSON values.
 //! - `rest_json`: restJson1's method + URI-template routing (Lambda, API Gateway).
 //! - `lenient`: inputs that arrive as text in one protocol and as numbers in another.
 //! - `shape`: output members each family writes its own way (timestamps, maps).
@@ -51,6 +52,8 @@ pub enum Service {
     ApiGateway,
     Sns,
     Ec2,
+    /// Systems Manager, for its Parameter Store.
+    Ssm,
 }
 
 impl Service {
@@ -66,6 +69,7 @@ impl Service {
             Service::ApiGateway => "API Gateway",
             Service::Sns => "SNS",
             Service::Ec2 => "EC2",
+            Service::Ssm => "SSM",
         }
     }
 
@@ -81,7 +85,8 @@ impl Service {
             | Service::DynamoDbStreams
             | Service::Logs
             | Service::Lambda
-            | Service::ApiGateway => "",
+            | Service::ApiGateway
+            | Service::Ssm => "",
         }
     }
 
@@ -97,6 +102,7 @@ impl Service {
             Service::Logs => "2014-03-28",
             Service::Lambda => "2015-03-31",
             Service::ApiGateway => "2015-07-09",
+            Service::Ssm => "2014-11-06",
         }
     }
 }
@@ -150,6 +156,7 @@ pub fn route(head: &RequestHead<'_>) -> Result<Route, AwsError> {
             "DynamoDB_20120810" => (Service::DynamoDb, Protocol::AwsJson10),
             "DynamoDBStreams_20120810" => (Service::DynamoDbStreams, Protocol::AwsJson10),
             "Logs_20140328" => (Service::Logs, Protocol::AwsJson11),
+            "AmazonSSM" => (Service::Ssm, Protocol::AwsJson11),
             "GraniteServiceVersion20100801" => (Service::CloudWatch, Protocol::AwsJson10),
             _ => return Err(unknown(&format!("target {target}"))),
         };
@@ -295,6 +302,15 @@ mod tests {
         );
         let logs = RequestHead { target: Some("Logs_20140328.GetLogEvents"), ..head("/") };
         assert_eq!(route(&logs).unwrap().protocol, Protocol::AwsJson11);
+        let ssm = RequestHead { target: Some("AmazonSSM.GetParameter"), ..head("/") };
+        assert_eq!(
+            route(&ssm).unwrap(),
+            Route {
+                service: Service::Ssm,
+                protocol: Protocol::AwsJson11,
+                operation: Some("GetParameter".into())
+            }
+        );
         let query_json = RequestHead {
             target: Some("GraniteServiceVersion20100801.DescribeAlarms"),
             ..head("/")

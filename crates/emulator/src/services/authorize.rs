@@ -41,9 +41,11 @@ pub fn authorize(
     let message = policy::access_denied_message(&ctx.caller.arn(), action, resource, denial);
     Err(match service {
         // JSON services name it with the `Exception` suffix and answer 400.
-        Service::DynamoDb | Service::DynamoDbStreams | Service::Logs | Service::CloudWatch => {
-            AwsError::sender("AccessDeniedException", 400, message)
-        }
+        Service::DynamoDb
+        | Service::DynamoDbStreams
+        | Service::Logs
+        | Service::CloudWatch
+        | Service::Ssm => AwsError::sender("AccessDeniedException", 400, message),
         // REST services: the `Exception` suffix and 403.
         Service::Lambda | Service::ApiGateway => {
             AwsError::sender("AccessDeniedException", 403, message)

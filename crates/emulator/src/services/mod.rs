@@ -39,6 +39,7 @@ pub mod lambda;
 pub mod logs;
 pub(crate) mod operation;
 pub mod sns;
+pub mod ssm;
 pub mod sts;
 
 use crate::error::AwsError;
@@ -76,11 +77,12 @@ pub fn operations(service: Service) -> Vec<(&'static str, bool)> {
         Service::CloudWatch => cloudwatch::Operation::coverage(),
         Service::Sns => sns::Operation::coverage(),
         Service::Ec2 => ec2::Operation::coverage(),
+        Service::Ssm => ssm::Operation::coverage(),
     }
 }
 
 /// Every service, in the order the coverage table lists them.
-pub const SERVICES: [Service; 10] = [
+pub const SERVICES: [Service; 11] = [
     Service::Iam,
     Service::Sts,
     Service::DynamoDb,
@@ -91,6 +93,7 @@ pub const SERVICES: [Service; 10] = [
     Service::CloudWatch,
     Service::Sns,
     Service::Ec2,
+    Service::Ssm,
 ];
 
 /// `docs/emulator-coverage.md`: which operations of each service the emulator implements,
@@ -199,6 +202,7 @@ pub fn json(
         Service::CloudWatch => {
             serve(shared, service, operation, |op| cloudwatch::handle(shared, ctx, op, input))
         }
+        Service::Ssm => serve(shared, service, operation, |op| ssm::handle(shared, ctx, op, input)),
         other => Err(not_implemented(other, operation)),
     }
 }
@@ -259,13 +263,15 @@ pub fn not_implemented(service: Service, operation: &str) -> AwsError {
         return AwsError::not_implemented(service.name(), operation);
     }
     match service {
-        Service::DynamoDb | Service::DynamoDbStreams | Service::Logs | Service::CloudWatch => {
-            AwsError::sender(
-                "UnknownOperationException",
-                400,
-                format!("{} has no operation {operation}", service.name()),
-            )
-        }
+        Service::DynamoDb
+        | Service::DynamoDbStreams
+        | Service::Logs
+        | Service::CloudWatch
+        | Service::Ssm => AwsError::sender(
+            "UnknownOperationException",
+            400,
+            format!("{} has no operation {operation}", service.name()),
+        ),
         // EC2 words an unknown action its own way.
         Service::Ec2 => AwsError::sender(
             "InvalidAction",
@@ -316,6 +322,7 @@ mod tests {
             (Service::CloudWatch, 55),
             (Service::Sns, 42),
             (Service::Ec2, 811),
+            (Service::Ssm, 154),
         ];
         for (service, count) in apis {
             let names: Vec<&str> = operations(service).into_iter().map(|(name, _)| name).collect();
@@ -346,6 +353,7 @@ mod tests {
         assert_eq!(apigateway::Operation::TestInvokeMethod.effect(), Effect::Reads);
         assert_eq!(sns::Operation::Publish.effect(), Effect::ChangesAndSaves);
         assert_eq!(ec2::Operation::DescribeInstances.effect(), Effect::Reads);
+        assert_eq!(ssm::Operation::PutParameter.effect(), Effect::Changes);
         // Whatever is named as a read is one, in every service.
         fn effects<O: Operations>() -> Vec<(&'static str, Effect)> {
             O::SERVED.iter().map(|op| (op.name(), op.effect())).collect()
@@ -361,6 +369,7 @@ mod tests {
             effects::<cloudwatch::Operation>(),
             effects::<sns::Operation>(),
             effects::<ec2::Operation>(),
+            effects::<ssm::Operation>(),
         ];
         for (name, effect) in all.concat() {
             if ["Get", "List", "Describe"].iter().any(|read| name.starts_with(read)) {

@@ -25,6 +25,8 @@ pub enum Ec2Error {
     InstanceMalformed(String),
     ImageNotFound(Vec<String>),
     ImageMalformed(String),
+    /// A `resolve:ssm:` image id whose parameter cannot name an image; the whole message.
+    SsmParameter(String),
     VolumeNotFound(Vec<String>),
     VolumeMalformed(String),
     /// A resource id of no known kind (`CreateTags`).
@@ -106,6 +108,7 @@ impl From<Ec2Error> for AwsError {
             ImageMalformed(id) => {
                 ("InvalidAMIID.Malformed", format!("Invalid id: \"{id}\" (expecting \"ami-...\")"))
             }
+            SsmParameter(message) => ("SsmInvalidParameter", message),
             VolumeNotFound(ids) => (
                 "InvalidVolume.NotFound",
                 match ids.as_slice() {

@@ -1,6 +1,7 @@
-//! `RunInstances`: an instance (or several) from one of Amazon's images, each with its root
-//! EBS volume, in the region's default VPC and subnet, in the security groups asked for (the
-//! default VPC's `default` group when none is).
+//! `RunInstances`: an instance (or several) from one of Amazon's images (named by id, or by an
+//! SSM parameter as `resolve:ssm:NAME`), each with its root EBS volume, in the region's default
+//! VPC and subnet, in the security groups asked for (the default VPC's `default` group when
+//! none is).
 //!
 //! Under AWS's timing a new instance is not yet known to the calls that name it
 //! ([`crate::timing::Delay::InstanceDescribable`]): `RunInstances` answers with it, but
@@ -77,6 +78,34 @@ struct RootVolume {
     throughput: Option<u32>,
     delete_on_termination: bool,
     encrypted: bool,
+}
+
+/// `RunInstances` with `ImageId=resolve:ssm:NAME` (or `NAME:VERSION`): the request with the
+/// image id the parameter holds, as EC2 resolves it at launch; `None` for any other image id.
+/// A learner's parameter must have the data type `aws:ec2:image` (AWS's words, seen through
+/// CloudFormation); the public ones are `text` and resolve. The words for a parameter that does
+/// not exist are inferred.
+pub fn resolve_ssm_image(
+    shared: &crate::state::Shared,
+    ctx: &crate::services::RequestContext,
+    request: &crate::protocol::query::QueryRequest,
+) -> Result<Option<crate::protocol::query::QueryRequest>, Ec2Error> {
+    let image_id = request.params.get("ImageId").and_then(Value::as_str);
+    let Some(name) = image_id.and_then(|id| id.strip_prefix("resolve:ssm:")) else {
+        return Ok(None);
+    };
+    let (value, data_type) = crate::services::ssm::resolve_image(shared, ctx, name)
+        .ok_or_else(|| Ec2Error::SsmParameter(format!("The parameter {name} does not exist.")))?;
+    if data_type != "public" && data_type != "aws:ec2:image" {
+        return Err(Ec2Error::SsmParameter(
+            "Unsupported data type. The following parameter data types are supported: \
+             aws:ec2:image"
+                .into(),
+        ));
+    }
+    let mut resolved = request.clone();
+    resolved.params["ImageId"] = Value::String(value);
+    Ok(Some(resolved))
 }
 
 pub fn run_instances(

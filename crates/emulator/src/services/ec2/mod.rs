@@ -21,7 +21,7 @@
 //! default ones, whose ids are fixed per region), volumes other than root volumes, snapshots,
 //! spot, pagination (every describe answers in one page).
 
-mod catalog;
+pub(crate) mod catalog;
 mod errors;
 mod filters;
 mod images;
@@ -70,6 +70,12 @@ pub fn handle(
         ));
     }
     authorize(shared, ctx, request)?;
+    // Read before EC2's state is locked: SSM's lock is never taken inside it.
+    let resolved = match operation {
+        Operation::RunInstances => launch::resolve_ssm_image(shared, ctx, request)?,
+        _ => None,
+    };
+    let request = resolved.as_ref().unwrap_or(request);
     let now = millis(ctx.now);
     let region = ctx.region.as_str();
     let mut state = lock(&shared.ec2);
