@@ -105,7 +105,7 @@ async fn users_are_created_read_listed_renamed_tagged_and_deleted() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_learner_is_the_root_user_and_a_role_session_has_no_user() {
+async fn the_learner_is_the_root_user_with_no_keys_of_its_own_to_manage() {
     let emulator = start().await;
     let iam = iam(&emulator).await;
     let root = iam.get_user().send().await.expect("GetUser as the root");
