@@ -88,6 +88,21 @@ impl Answer<'_> {
         // `AccessDeniedException` in JSON, REST and CBOR.
         let renamed;
         let error = match self.route.protocol {
+            // A key AWS does not accept: REST services (Lambda, API Gateway) name it as JSON ones
+            // do, with 403; EC2 fails the authentication (AWS's words).
+            Protocol::RestJson1 if error.code == "InvalidClientTokenId" => {
+                renamed = AwsError { code: "UnrecognizedClientException".into(), ..error.clone() };
+                &renamed
+            }
+            Protocol::Ec2Query if error.code == "InvalidClientTokenId" => {
+                renamed = AwsError {
+                    code: "AuthFailure".into(),
+                    status: 401,
+                    message: "AWS was not able to validate the provided access credentials".into(),
+                    ..error.clone()
+                };
+                &renamed
+            }
             _ if error.code != "AccessDenied" => error,
             Protocol::Query => error,
             protocol => {

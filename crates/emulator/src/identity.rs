@@ -1,9 +1,17 @@
 //! Who is calling: the SigV4 credential scope of a request, and the identity behind its key.
 //!
-//! Any access key the emulator did not issue belongs to the learner, who acts as the
-//! administrator (root) of the emulator's one account. Keys issued by STS `AssumeRole` (and, in
-//! a later issue, to Lambda workers) are sessions of a role, and what they may do is decided by
-//! that role's policies.
+//! Three kinds of key, looked up in this order ([`caller`]):
+//! - keys issued by STS `AssumeRole` or to Lambda workers are **sessions of a role** (kept in
+//!   [`Sessions`], in memory), and what they may do is decided by that role's policies;
+//! - keys made by IAM `CreateAccessKey` belong to an **IAM user** (kept with the user in IAM's
+//!   saved state): an `Active` one acts as that user, decided by the user's policies and its
+//!   groups'; an `Inactive` one is refused as AWS refuses it;
+//! - any other key belongs to the learner, who acts as the administrator (root) of the
+//!   emulator's one account. A key IAM made and then deleted is no longer known to IAM, but the
+//!   emulator remembers having made it, so it is refused rather than taken for the learner's.
+//!
+//! Not here: checking the signature ([`crate::signature`]), and what a caller may do
+//! (`services::authorize`).
 
 use crate::config::ACCOUNT_ID;
 use crate::error::AwsError;
@@ -77,6 +85,8 @@ pub enum Caller {
     Root { account: String },
     /// A session of a role, from STS or a Lambda worker.
     RoleSession(RoleSession),
+    /// An IAM user, by one of its access keys.
+    User(UserKey),
 }
 
 impl Caller {
@@ -84,6 +94,7 @@ impl Caller {
         match self {
             Caller::Root { account } => account,
             Caller::RoleSession(session) => &session.account,
+            Caller::User(user) => &user.account,
         }
     }
 
@@ -95,6 +106,7 @@ impl Caller {
                 "arn:aws:sts::{}:assumed-role/{}/{}",
                 session.account, session.role_name, session.session_name
             ),
+            Caller::User(user) => user.arn.clone(),
         }
     }
 
@@ -105,7 +117,63 @@ impl Caller {
             Caller::RoleSession(session) => {
                 format!("{}:{}", session.role_id, session.session_name)
             }
+            Caller::User(user) => user.user_id.clone(),
         }
+    }
+
+    /// Whether this is the learner, who may do anything: every other caller is checked against
+    /// its policies.
+    pub fn is_root(&self) -> bool {
+        matches!(self, Caller::Root { .. })
+    }
+}
+
+/// An IAM user's long-term access key, as a request signed with it acts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserKey {
+    pub account: String,
+    pub user_name: String,
+    /// `AIDA…`.
+    pub user_id: String,
+    /// `arn:aws:iam::ACCOUNT:user{path}{name}`, path included.
+    pub arn: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+/// What IAM knows of an access key it made ([`IamState::access_key`](crate::services::iam::IamState::access_key)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuedKey {
+    Active(UserKey),
+    Inactive,
+    Deleted,
+}
+
+/// AWS's answer to a key it does not accept (an inactive or deleted user key). Query services
+/// say it this way; JSON and REST services call it `UnrecognizedClientException` (see
+/// [`AwsError::for_json_protocol`]).
+pub fn invalid_key() -> AwsError {
+    AwsError::sender(
+        "InvalidClientTokenId",
+        403,
+        "The security token included in the request is invalid.",
+    )
+}
+
+/// The identity behind an access key at `now`: a role session, an IAM user, or the learner.
+pub fn caller(
+    sessions: &Sessions,
+    iam: &crate::services::iam::IamState,
+    access_key: &str,
+    now: OffsetDateTime,
+) -> Result<Caller, AwsError> {
+    if let Some(session) = sessions.session(access_key, now)? {
+        return Ok(Caller::RoleSession(session));
+    }
+    match iam.access_key(access_key) {
+        Some(IssuedKey::Active(user)) => Ok(Caller::User(user)),
+        Some(IssuedKey::Inactive | IssuedKey::Deleted) => Err(invalid_key()),
+        None => Ok(Caller::Root { account: ACCOUNT_ID.to_string() }),
     }
 }
 
@@ -140,18 +208,31 @@ impl Sessions {
         self.by_access_key.insert(session.access_key.clone(), session);
     }
 
-    /// The identity behind an access key. A key the emulator issued but which has expired is
-    /// refused as AWS refuses it.
-    pub fn caller(&self, access_key: &str, now: OffsetDateTime) -> Result<Caller, AwsError> {
+    /// The role session behind an access key, if the emulator issued it. A key issued but
+    /// expired is refused as AWS refuses it.
+    pub fn session(
+        &self,
+        access_key: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<RoleSession>, AwsError> {
         match self.by_access_key.get(access_key) {
             Some(session) if session.expires <= now => Err(AwsError::sender(
                 "ExpiredToken",
                 400,
                 "The security token included in the request is expired",
             )),
-            Some(session) => Ok(Caller::RoleSession(session.clone())),
-            None => Ok(Caller::Root { account: ACCOUNT_ID.to_string() }),
+            Some(session) => Ok(Some(session.clone())),
+            None => Ok(None),
         }
+    }
+
+    /// The identity behind an access key, as far as sessions tell: a role session, or else the
+    /// learner (IAM users' keys are [`caller`]'s to find).
+    pub fn caller(&self, access_key: &str, now: OffsetDateTime) -> Result<Caller, AwsError> {
+        Ok(match self.session(access_key, now)? {
+            Some(session) => Caller::RoleSession(session),
+            None => Caller::Root { account: ACCOUNT_ID.to_string() },
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::control;
 use crate::error::AwsError;
 use crate::gate::{self, ControlToken};
 use crate::identity::{self, Caller};
-use crate::protocol::{self, Protocol, RequestHead, cbor, query, rest_json};
+use crate::protocol::{self, Protocol, RequestHead, Service, cbor, query, rest_json};
 use crate::services::{self, RequestContext, apigateway};
 use crate::state::{Shared, lock};
 use axum::Router;
@@ -301,9 +301,13 @@ fn admit(
     let RequestFacts { presigned, scope, .. } = facts;
     let scope = scope.map_err(|error| answer.error(&error))?;
     let now = shared.clock.now();
-    let caller = lock(&shared.sessions)
-        .caller(&scope.access_key, now)
-        .map_err(|error| answer.error(&error))?;
+    let caller = crate::identity::caller(
+        &lock(&shared.sessions),
+        &lock(&shared.iam),
+        &scope.access_key,
+        now,
+    )
+    .map_err(|error| answer.error(&error))?;
     // Credentials in the URL are what a web page can send (a form, an image): they are taken
     // only from keys the emulator issued, whose signature it can check, and always checked.
     let in_url = header("authorization").is_none() && presigned.is_some();
@@ -316,7 +320,10 @@ fn admit(
              and the SDKs do.",
         )));
     }
-    if shared.config.verify_signatures || in_url {
+    // A user's key is the emulator's own making, so its signature is always checked, as a
+    // role session's is when it signs in the URL.
+    let user_key = matches!(caller, Caller::User(_));
+    if shared.config.verify_signatures || in_url || user_key {
         let headers: Vec<(&str, &str)> = (parts.headers.iter())
             .filter_map(|(name, value)| {
                 Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
@@ -334,8 +341,38 @@ fn admit(
         crate::signature::verify(&signed, &scope, &caller, wall_clock)
             .map_err(|error| answer.error(&error))?;
     }
+    if let Caller::User(user) = &caller {
+        record_key_use(shared, &user.access_key, route.service, &scope.region, now);
+    }
     let ctx = RequestContext { request_id, caller, region: scope.region, now };
     Ok(Admitted { route, body, ctx })
+}
+
+/// Records the last use of a user's access key (`GetAccessKeyLastUsed`), under the name IAM
+/// gives the service, and saves IAM's state when that is news. A failed save loses only this
+/// record, so it does not fail the request.
+fn record_key_use(
+    shared: &Shared,
+    access_key: &str,
+    service: Service,
+    region: &str,
+    now: time::OffsetDateTime,
+) {
+    let service_name = match service {
+        Service::Iam => "iam",
+        Service::Sts => "sts",
+        Service::DynamoDb | Service::DynamoDbStreams => "dynamodb",
+        Service::Lambda => "lambda",
+        Service::Logs => "logs",
+        Service::ApiGateway => "apigateway",
+        Service::CloudWatch => "cloudwatch",
+        Service::Sns => "sns",
+        Service::Ec2 => "ec2",
+    };
+    let news = lock(&shared.iam).record_key_use(access_key, service_name, region, now);
+    if news && let Err(error) = shared.save(Service::Iam) {
+        eprintln!("awslab emulator: {error}");
+    }
 }
 
 /// Decodes an admitted request with its protocol's codec, serves it, and encodes the answer.

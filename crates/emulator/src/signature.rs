@@ -1,10 +1,13 @@
-//! SigV4 signature checks, behind `EmulatorConfig::verify_signatures` (off by default).
+//! SigV4 signature checks, behind `EmulatorConfig::verify_signatures` (off by default), except
+//! for IAM users' keys, whose signatures are always checked.
 //!
 //! What can be checked depends on whose key signed the request:
 //!
-//! - **Keys the emulator issued** (STS `AssumeRole` sessions, later Lambda workers): the emulator
-//!   knows the secret, so the signature is recomputed and must match, as on AWS. The session
-//!   token must be the one issued with the key.
+//! - **Keys the emulator issued** (STS `AssumeRole` sessions, Lambda workers, and IAM users'
+//!   keys from `CreateAccessKey`): the emulator knows the secret, so the signature is
+//!   recomputed and must match, as on AWS. A session's token must be the one issued with its
+//!   key. A user's key is checked on every request, whatever `verify_signatures` says: the
+//!   learner made it to be used as on AWS, and a wrong secret should fail as it would there.
 //! - **The learner's keys** (any key the emulator did not issue): the emulator never sees their
 //!   secret, so their signature *cannot* be checked, and by design (DESIGN.md §4) they are the
 //!   account's administrator. What does not need the secret is still checked: the request time
@@ -124,6 +127,12 @@ pub fn verify(
                 ));
             }
             check_signature(request, scope, &signature, &session.secret_key, token)
+        }
+        // A user's long-term key has no session token; one the client sent anyway is signed
+        // with the rest and recomputed as sent.
+        Caller::User(user) => {
+            let token = session_token(request, &signature);
+            check_signature(request, scope, &signature, &user.secret_key, token)
         }
     }
 }

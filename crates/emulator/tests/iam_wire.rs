@@ -193,9 +193,11 @@ async fn errors_have_the_query_error_shape() {
     assert_eq!(no_name.status, 400);
     assert!(no_name.body.contains("<Code>ValidationError</Code>"), "{}", no_name.body);
 
-    let not_yet = call(port, &[("Action", "CreateUser"), ("UserName", "student")]).await;
+    let not_yet =
+        call(port, &[("Action", "CreateInstanceProfile"), ("InstanceProfileName", "p")]).await;
     assert_eq!(not_yet.status, 501);
-    assert!(not_yet.body.contains("does not implement IAM CreateUser yet"), "{}", not_yet.body);
+    let expected = "does not implement IAM CreateInstanceProfile yet";
+    assert!(not_yet.body.contains(expected), "{}", not_yet.body);
     let unknown = call(port, &[("Action", "CreateRoles")]).await;
     assert_eq!(unknown.status, 400);
     assert!(unknown.body.contains("<Code>InvalidAction</Code>"), "{}", unknown.body);
@@ -212,4 +214,73 @@ async fn errors_have_the_query_error_shape() {
     )
     .await;
     assert_eq!(empty_tags.status, 200, "{}", empty_tags.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_and_their_keys_have_aws_shapes() {
+    let emulator = start().await;
+    let port = emulator.port();
+    let created = call(port, &[("Action", "CreateUser"), ("UserName", "alice")]).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let (user_id, date) = (element(&created.body, "UserId"), element(&created.body, "CreateDate"));
+    assert_eq!(
+        created.body,
+        format!(
+            "<CreateUserResponse xmlns=\"{NS}\"><CreateUserResult><User><Path>/</Path>\
+             <UserName>alice</UserName><UserId>{user_id}</UserId>\
+             <Arn>arn:aws:iam::000000000000:user/alice</Arn><CreateDate>{date}</CreateDate>\
+             </User></CreateUserResult><ResponseMetadata><RequestId>{}</RequestId>\
+             </ResponseMetadata></CreateUserResponse>",
+            request_id(&created)
+        )
+    );
+
+    let key = call(port, &[("Action", "CreateAccessKey"), ("UserName", "alice")]).await;
+    let (id, secret) = (element(&key.body, "AccessKeyId"), element(&key.body, "SecretAccessKey"));
+    let date = element(&key.body, "CreateDate");
+    assert_eq!(
+        key.body,
+        format!(
+            "<CreateAccessKeyResponse xmlns=\"{NS}\"><CreateAccessKeyResult><AccessKey>\
+             <UserName>alice</UserName><AccessKeyId>{id}</AccessKeyId><Status>Active</Status>\
+             <SecretAccessKey>{secret}</SecretAccessKey><CreateDate>{date}</CreateDate>\
+             </AccessKey></CreateAccessKeyResult><ResponseMetadata><RequestId>{}</RequestId>\
+             </ResponseMetadata></CreateAccessKeyResponse>",
+            request_id(&key)
+        )
+    );
+
+    let listed = call(port, &[("Action", "ListAccessKeys"), ("UserName", "alice")]).await;
+    assert!(!listed.body.contains("SecretAccessKey"), "{}", listed.body);
+    assert!(
+        listed.body.contains(&format!(
+            "<AccessKeyMetadata><member><UserName>alice</UserName><AccessKeyId>{id}</AccessKeyId>\
+             <Status>Active</Status><CreateDate>{date}</CreateDate></member></AccessKeyMetadata>\
+             <IsTruncated>false</IsTruncated>"
+        )),
+        "{}",
+        listed.body
+    );
+
+    let last = call(port, &[("Action", "GetAccessKeyLastUsed"), ("AccessKeyId", id)]).await;
+    assert!(
+        last.body.contains(
+            "<GetAccessKeyLastUsedResult><UserName>alice</UserName><AccessKeyLastUsed>\
+             <ServiceName>N/A</ServiceName><Region>N/A</Region></AccessKeyLastUsed>\
+             </GetAccessKeyLastUsedResult>"
+        ),
+        "{}",
+        last.body
+    );
+
+    let missing = call(port, &[("Action", "GetUser"), ("UserName", "bob")]).await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains(
+            "<Error><Type>Sender</Type><Code>NoSuchEntity</Code>\
+             <Message>The user with name bob cannot be found.</Message></Error>"
+        ),
+        "{}",
+        missing.body
+    );
 }

@@ -1,6 +1,7 @@
 //! May this caller do this? The learner (root) may do anything; a role session may do what its
-//! role's identity-based policies allow, evaluated as IAM does (`crate::policy`), and is refused
-//! with AWS's exact access-denied text otherwise.
+//! role's identity-based policies allow, and an IAM user what its own policies and its groups'
+//! allow, evaluated as IAM does (`crate::policy`); either is refused with AWS's exact
+//! access-denied text otherwise, naming the session's or the user's ARN.
 
 use super::RequestContext;
 use crate::error::AwsError;
@@ -18,11 +19,20 @@ pub fn authorize(
     action: &str,
     resource: &str,
 ) -> Result<(), AwsError> {
-    let Caller::RoleSession(session) = &ctx.caller else { return Ok(()) };
     let now = crate::clock::millis(ctx.now);
-    let documents = lock(&shared.iam).identity_policies(&session.role_name, now);
+    let (documents, context) = match &ctx.caller {
+        Caller::Root { .. } => return Ok(()),
+        Caller::RoleSession(session) => (
+            lock(&shared.iam).identity_policies(&session.role_name, now),
+            request_context(ctx, &session.role_arn, "AssumedRole"),
+        ),
+        Caller::User(user) => {
+            let mut context = request_context(ctx, &user.arn, "User");
+            context.insert("aws:username".to_string(), vec![user.user_name.clone()]);
+            (lock(&shared.iam).user_policies(&user.user_name), context)
+        }
+    };
     let references: Vec<&Value> = documents.iter().map(|(_, document)| document).collect();
-    let context = request_context(ctx, &session.role_arn);
     let request = policy::Request { action, resource, context: &context };
     let evaluation = policy::evaluate(&references, &request);
     for unsupported in &evaluation.unsupported_conditions {
@@ -55,14 +65,18 @@ pub fn authorize(
 }
 
 /// The global condition keys a request carries.
-fn request_context(ctx: &RequestContext, principal_arn: &str) -> policy::Context {
+fn request_context(
+    ctx: &RequestContext,
+    principal_arn: &str,
+    principal_type: &str,
+) -> policy::Context {
     let mut context = policy::Context::new();
     let mut put = |key: &str, value: String| {
         context.insert(key.to_string(), vec![value]);
     };
     put("aws:PrincipalArn", principal_arn.to_string());
     put("aws:PrincipalAccount", ctx.caller.account().to_string());
-    put("aws:PrincipalType", "AssumedRole".to_string());
+    put("aws:PrincipalType", principal_type.to_string());
     put("aws:userid", ctx.caller.user_id());
     put("aws:RequestedRegion", ctx.region.clone());
     put("aws:CurrentTime", crate::clock::iso8601(ctx.now));

@@ -1,7 +1,9 @@
 //! STS: who am I, and temporary role sessions.
 //!
-//! `AssumeRole` issues keys for a role whose trust policy lets the caller in (see
-//! [`iam::trust`](super::iam::trust)); the keys are recorded in `Shared::sessions`, so a later
+//! `GetCallerIdentity` needs no permission, as on AWS. `AssumeRole` issues keys for a role
+//! whose trust policy lets the caller in (see [`iam::trust`](super::iam::trust)), and for an
+//! IAM user whose own policies allow it too when the trust policy trusts the account rather
+//! than the user ([`user_may_assume`]); the keys are recorded in `Shared::sessions`, so a later
 //! request signed with them acts as the role session. [`assume_role_for_service`] does the same
 //! for an AWS service (Lambda running a function with its execution role).
 //!
@@ -147,6 +149,11 @@ fn assume_role(
             session.role_arn.clone(),
             true,
         ),
+        Caller::User(user) => (
+            Principal::Aws { account: user.account.clone(), arns: vec![user.arn.clone()] },
+            user.arn.clone(),
+            false,
+        ),
     };
     let mut context = vec![
         ("sts:RoleSessionName", input.role_session_name.as_str()),
@@ -160,6 +167,9 @@ fn assume_role(
         context.push(("sts:SourceIdentity", source_identity));
     }
     let denied = || access_denied(&caller_arn, &input.role_arn);
+    if let Caller::User(user) = &ctx.caller {
+        user_may_assume(shared, ctx, &user.arn, &input.role_arn, &context).map_err(|_| denied())?;
+    }
     let duration = input.duration_seconds.unwrap_or(3600);
     let (role_name, role_id) = {
         let mut iam = lock(&shared.iam);
@@ -208,6 +218,34 @@ fn assume_role(
         },
         packed_policy_size: packed_policy_size(&input),
     })
+}
+
+/// AWS's rule for a user in the role's account: a trust policy that names the user itself
+/// (its ARN) is enough; one that trusts the account (`arn:aws:iam::ACCOUNT:root`, or the
+/// account id) leaves the decision to the account, so the user's own policies must also allow
+/// `sts:AssumeRole` on the role (IAM User Guide, "Policy evaluation for requests within a single
+/// account": role trust policies must allow the principal, and an allow in either policy is
+/// enough only when the resource policy names the principal). The trust policy itself is
+/// checked afterwards, for every caller.
+fn user_may_assume(
+    shared: &Shared,
+    ctx: &RequestContext,
+    user_arn: &str,
+    role_arn: &str,
+    context: &[(&str, &str)],
+) -> Result<(), AwsError> {
+    let named = {
+        let iam = lock(&shared.iam);
+        // No account: only statements that name this user (or anyone) match.
+        let user_only = Principal::Aws { account: String::new(), arns: vec![user_arn.to_string()] };
+        iam.role_by_arn(role_arn).is_some_and(|role| {
+            trust::allows(&role.trust_policy, &user_only, "sts:AssumeRole", context)
+        })
+    };
+    if named {
+        return Ok(());
+    }
+    super::authorize(shared, ctx, crate::protocol::Service::Sts, "sts:AssumeRole", role_arn)
 }
 
 /// The parameter checks, in STS's words (which quote the value).

@@ -59,18 +59,16 @@ pub fn handle(
 
 /// Serves `DynamoDB_20120810.<operation>` from the request's bytes to the answer's, for the
 /// learner's item operations (`engine::ENCODED_OPERATIONS`): the same engine call as [`handle`],
-/// without the JSON tree in between. `None` when this path does not apply (a role session, whose
-/// permissions are worked out from the decoded request; another operation; a body that does not
-/// decode): [`handle`] then serves the request.
+/// without the JSON tree in between. `None` when this path does not apply (a role session or a
+/// user, whose permissions are worked out from the decoded request; another operation; a body
+/// that does not decode): [`handle`] then serves the request.
 pub fn handle_encoded(
     shared: &Shared,
     ctx: &RequestContext,
     operation: &str,
     body: &[u8],
 ) -> Option<Result<Vec<u8>, AwsError>> {
-    if matches!(ctx.caller, crate::identity::Caller::RoleSession(_))
-        || !engine::ENCODED_OPERATIONS.contains(&operation)
-    {
+    if !ctx.caller.is_root() || !engine::ENCODED_OPERATIONS.contains(&operation) {
         return None;
     }
     // A table named by its ARN is renamed on the decoded path.
@@ -158,10 +156,10 @@ fn serve(
     operation: &str,
     mut input: Value,
 ) -> Result<Value, AwsError> {
-    // A role session must be allowed every action on every resource the request touches,
-    // before the engine is reached (and before the region's database is opened). The learner
-    // may do anything, so their requests skip working out what they touch.
-    if matches!(ctx.caller, crate::identity::Caller::RoleSession(_)) {
+    // A role session or a user must be allowed every action on every resource the request
+    // touches, before the engine is reached (and before the region's database is opened). The
+    // learner may do anything, so their requests skip working out what they touch.
+    if !ctx.caller.is_root() {
         for (action, resource) in permissions::required_permissions(operation, &input, &ctx.region)
         {
             super::authorize(shared, ctx, Service::DynamoDb, &action, &resource)?;

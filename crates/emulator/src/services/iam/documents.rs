@@ -59,9 +59,9 @@ pub fn check_identity_policy(document: &str) -> Result<(), IamError> {
     Ok(())
 }
 
-/// Checks a role's trust policy. `is_role` tells whether an ARN names an existing role of the
-/// emulator's account (AWS refuses principals that do not exist).
-pub fn check_trust_policy(document: &str, is_role: impl Fn(&str) -> bool) -> Result<(), IamError> {
+/// Checks a role's trust policy. `exists` tells whether an ARN names an existing role or user of
+/// the emulator's account (AWS refuses principals that do not exist).
+pub fn check_trust_policy(document: &str, exists: impl Fn(&str) -> bool) -> Result<(), IamError> {
     let malformed = |message: &str| IamError::Malformed(message.to_string());
     let value: Value = serde_json::from_str(document).map_err(|_| malformed(INVALID_JSON))?;
     if packed_size(document) > 2048 {
@@ -86,7 +86,7 @@ pub fn check_trust_policy(document: &str, is_role: impl Fn(&str) -> bool) -> Res
         }
         let principal = statement.get("Principal").or_else(|| statement.get("NotPrincipal"));
         let Some(principal) = principal else { return Err(malformed(NO_PRINCIPALS)) };
-        check_principal(principal, &is_role)?;
+        check_principal(principal, &exists)?;
     }
     Ok(())
 }
@@ -198,14 +198,14 @@ fn check_sids(statements: &[Map<String, Value>]) -> Result<(), IamError> {
     Ok(())
 }
 
-/// A trust policy's principals must exist: AWS accounts and ARNs of well-formed shape (roles of
-/// this account that exist), and service principals that name a service.
-fn check_principal(principal: &Value, is_role: &impl Fn(&str) -> bool) -> Result<(), IamError> {
+/// A trust policy's principals must exist: AWS accounts and ARNs of well-formed shape (roles and
+/// users of this account that exist), and service principals that name a service.
+fn check_principal(principal: &Value, exists: &impl Fn(&str) -> bool) -> Result<(), IamError> {
     let Value::Object(map) = principal else { return Ok(()) }; // "*"
     for (kind, ids) in map {
         for id in strings(Some(ids)) {
             let valid = match kind.as_str() {
-                "AWS" => is_aws_principal(id, is_role),
+                "AWS" => is_aws_principal(id, exists),
                 "Service" => id.ends_with(".amazonaws.com") || id.ends_with(".amazonaws.com.cn"),
                 _ => !id.is_empty(),
             };
@@ -220,7 +220,7 @@ fn check_principal(principal: &Value, is_role: &impl Fn(&str) -> bool) -> Result
     Ok(())
 }
 
-fn is_aws_principal(id: &str, is_role: &impl Fn(&str) -> bool) -> bool {
+fn is_aws_principal(id: &str, exists: &impl Fn(&str) -> bool) -> bool {
     let is_account = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
     if id == "*" || is_account(id) {
         return true;
@@ -232,9 +232,9 @@ fn is_aws_principal(id: &str, is_role: &impl Fn(&str) -> bool) -> bool {
     let ours = arn.account == crate::ACCOUNT_ID;
     match arn.service {
         "iam" if arn.resource == "root" => true,
-        "iam" if arn.resource.starts_with("role/") => !ours || is_role(id),
-        // The emulator has no IAM users: a user of this account cannot exist.
-        "iam" if arn.resource.starts_with("user/") => !ours,
+        "iam" if arn.resource.starts_with("role/") || arn.resource.starts_with("user/") => {
+            !ours || exists(id)
+        }
         "sts" => {
             arn.resource.starts_with("assumed-role/") || arn.resource.starts_with("federated-user/")
         }

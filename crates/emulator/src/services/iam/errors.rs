@@ -18,7 +18,15 @@ pub enum IamError {
     InvalidMarker,
     Malformed(String),
     NoSuchRole(String),
-    NoSuchRolePolicy(String),
+    NoSuchUser(String),
+    NoSuchGroup(String),
+    /// An inline policy a role, user or group (`holder`) does not have.
+    NoSuchInlinePolicy {
+        holder: &'static str,
+        name: String,
+    },
+    /// An access key the user does not have.
+    NoSuchAccessKey(String),
     /// Attaching a policy that does not exist.
     PolicyNotAttachable(String),
     /// A permissions boundary that does not exist.
@@ -29,16 +37,30 @@ pub enum IamError {
         version: String,
     },
     RoleExists(String),
+    UserExists(String),
+    GroupExists(String),
     PolicyExists(String),
-    RoleHasAttachedPolicies,
-    RoleHasInlinePolicies,
+    HasAttachedPolicies,
+    HasInlinePolicies,
+    HasAccessKeys,
+    /// A user still in a group, or a group that still has users: AWS says the same for both.
+    HasGroupMembers,
+    /// A third access key for one user.
+    AccessKeyQuota,
+    /// An operation that defaults to the caller's own user, called by what is not a user.
+    NotAUser,
     PolicyAttached,
     PolicyHasVersions,
     DeleteDefaultVersion,
     VersionLimit,
     ManagedPolicySize,
     TrustPolicySize,
-    InlinePolicySize(String),
+    /// A role's, user's or group's inline policies over its quota.
+    InlinePolicySize {
+        holder: &'static str,
+        name: String,
+        quota: usize,
+    },
     /// More than 50 tags on a resource after a `Tag…` call (inferred wording).
     TagQuota(&'static str),
     /// Two tags whose keys differ only in case; roles add a sentence policies do not.
@@ -63,9 +85,12 @@ impl From<IamError> for AwsError {
             InvalidMarker => AwsError::validation("Invalid Marker."),
             Malformed(message) => AwsError::sender("MalformedPolicyDocument", 400, message),
             NoSuchRole(name) => no_such(format!("The role with name {name} cannot be found.")),
-            NoSuchRolePolicy(name) => {
-                no_such(format!("The role policy with name {name} cannot be found."))
+            NoSuchUser(name) => no_such(format!("The user with name {name} cannot be found.")),
+            NoSuchGroup(name) => no_such(format!("The group with name {name} cannot be found.")),
+            NoSuchInlinePolicy { holder, name } => {
+                no_such(format!("The {holder} policy with name {name} cannot be found."))
             }
+            NoSuchAccessKey(id) => no_such(format!("The Access Key with id {id} cannot be found.")),
             PolicyNotAttachable(arn) => {
                 no_such(format!("Policy {arn} does not exist or is not attachable."))
             }
@@ -77,13 +102,23 @@ impl From<IamError> for AwsError {
                 "Policy {arn} version {version} does not exist or is not attachable."
             )),
             RoleExists(name) => exists(format!("Role with name {name} already exists.")),
+            UserExists(name) => exists(format!("User with name {name} already exists.")),
+            GroupExists(name) => exists(format!("Group with name {name} already exists.")),
             PolicyExists(name) => exists(format!(
                 "A policy called {name} already exists. Duplicate names are not allowed."
             )),
-            RoleHasAttachedPolicies => {
+            HasAttachedPolicies => {
                 conflict("Cannot delete entity, must detach all policies first.")
             }
-            RoleHasInlinePolicies => conflict("Cannot delete entity, must delete policies first."),
+            HasInlinePolicies => conflict("Cannot delete entity, must delete policies first."),
+            HasAccessKeys => conflict("Cannot delete entity, must delete access keys first."),
+            HasGroupMembers => {
+                conflict("Cannot delete entity, must remove users from group first.")
+            }
+            AccessKeyQuota => limit("Cannot exceed quota for AccessKeysPerUser: 2".to_string()),
+            NotAUser => {
+                AwsError::validation("Must specify userName when calling with non-User credentials")
+            }
             PolicyAttached => conflict("Cannot delete a policy attached to entities."),
             PolicyHasVersions => conflict(
                 "This policy has more than one version. Before you delete a policy, you must \
@@ -97,8 +132,8 @@ impl From<IamError> for AwsError {
             ),
             ManagedPolicySize => limit("Cannot exceed quota for PolicySize: 6144".to_string()),
             TrustPolicySize => limit("Cannot exceed quota for ACLSizePerRole: 2048".to_string()),
-            InlinePolicySize(role) => {
-                limit(format!("Maximum policy size of 10240 bytes exceeded for role {role}"))
+            InlinePolicySize { holder, name, quota } => {
+                limit(format!("Maximum policy size of {quota} bytes exceeded for {holder} {name}"))
             }
             TagQuota(resource) => limit(format!("Cannot exceed quota for TagsPer{resource}: 50")),
             DuplicateTags { case_hint } => AwsError::sender(
@@ -140,7 +175,11 @@ mod tests {
         let cases = [
             (IamError::NoSuchRole("r".into()), "NoSuchEntity", 404),
             (IamError::RoleExists("r".into()), "EntityAlreadyExists", 409),
-            (IamError::RoleHasAttachedPolicies, "DeleteConflict", 409),
+            (IamError::HasAttachedPolicies, "DeleteConflict", 409),
+            (IamError::NoSuchUser("u".into()), "NoSuchEntity", 404),
+            (IamError::GroupExists("g".into()), "EntityAlreadyExists", 409),
+            (IamError::AccessKeyQuota, "LimitExceeded", 409),
+            (IamError::NotAUser, "ValidationError", 400),
             (IamError::VersionLimit, "LimitExceeded", 409),
             (IamError::Malformed("x".into()), "MalformedPolicyDocument", 400),
             (IamError::InvalidArn("x".into()), "ValidationError", 400),

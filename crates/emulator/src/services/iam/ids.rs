@@ -1,5 +1,6 @@
-//! Unique ids and keys in the shapes AWS gives them: `AROA…` roles, `ANPA…` policies, `ASIA…`
-//! temporary access keys, 40-character secrets and long session tokens.
+//! Unique ids and keys in the shapes AWS gives them: `AROA…` roles, `AIDA…` users, `AGPA…`
+//! groups, `ANPA…` policies, `AKIA…` users' access keys, `ASIA…` temporary access keys,
+//! 40-character secrets and long session tokens.
 //!
 //! Ids come from the emulator's id source (`crate::ids`), so a seeded test gets the same ones.
 //! The secret access key and the session token grant what the session may do, so they are
@@ -26,6 +27,11 @@ fn secret_text(alphabet: &[u8], length: usize) -> String {
 /// A unique id: a four-letter prefix and 17 base32 characters, 21 in all (`AROA…`, `ANPA…`).
 pub fn unique_id(ids: &crate::ids::Ids, prefix: &str) -> String {
     format!("{prefix}{}", ids.text(BASE32, 17))
+}
+
+/// A user's (long-term) access key id: `AKIA` and 16 base32 characters.
+pub fn access_key(ids: &crate::ids::Ids) -> String {
+    format!("AKIA{}", ids.text(BASE32, 16))
 }
 
 /// A temporary access key id: `ASIA` and 16 base32 characters.
@@ -57,6 +63,9 @@ mod tests {
         assert_ne!(unique_id(&ids, "AROA"), unique_id(&ids, "AROA"));
         let key = temporary_access_key(&ids);
         assert_eq!((key.len(), &key[..4]), (20, "ASIA"));
+        let key = access_key(&ids);
+        assert_eq!((key.len(), &key[..4]), (20, "AKIA"));
+        assert!(key[4..].bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
         assert_eq!(secret_access_key().len(), 40);
         assert_ne!(secret_access_key(), secret_access_key());
         assert!(session_token().len() > 300);

@@ -1,9 +1,13 @@
-//! IAM: roles, managed and inline policies, their attachments, tags and versions, answering as
-//! AWS does (element names and shapes, statuses, error codes and words).
+//! IAM: roles, users, groups, users' access keys, managed and inline policies, their
+//! attachments, tags and versions, answering as AWS does (element names and shapes, statuses,
+//! error codes and words).
 //!
 //! ## Layout
-//! - `mod.rs`: [`IamState`], the lookups every operation shares, and the dispatch.
-//! - `roles`, `attachments`, `policies`, `versions`, `tags`: the operations, by resource.
+//! - `mod.rs`: [`IamState`], the lookups every operation shares, and the policies that decide
+//!   what a role session or a user may do; `dispatch`: each operation to its function.
+//! - `roles`, `users`, `groups`, `access_keys`, `attachments`, `policies`, `versions`, `tags`:
+//!   the operations, by resource (`attachments` serves roles, users and groups alike).
+//! - `permissions`: what each IAM operation needs of a caller that is not the root.
 //! - `documents`, `rules`: policy document checks (AWS's stages and messages) and URL encoding.
 //! - `trust`: whether a role's trust policy lets a principal assume it (used by STS).
 //! - `managed`: the AWS managed policies the labs use, with their real documents.
@@ -11,45 +15,62 @@
 //!   pagination, id shapes, and [`IamError`].
 //! - `operations`: every IAM operation and whether it is implemented.
 //!
-//! Not here: users, groups, instance profiles, access keys and the account's settings (their
-//! operations answer `NotImplemented`); evaluating identity policies (`crate::policy`).
+//! Not here: instance profiles, login profiles (passwords), MFA devices, SSH keys, signing
+//! certificates and the account's settings (their operations answer `NotImplemented`);
+//! evaluating identity policies (`crate::policy`). A user's policy changes apply at once (a
+//! role's propagate under AWS's time, see `propagation`).
 
+mod access_keys;
 mod attachments;
+mod dispatch;
 pub(crate) mod documents;
 mod errors;
+mod groups;
 pub(crate) mod ids;
 pub(crate) mod managed;
 pub(crate) mod names;
 mod operations;
 mod paging;
+mod permissions;
 pub(crate) mod policies;
 mod propagation;
 pub(crate) mod roles;
 mod rules;
 mod tags;
 pub(crate) mod trust;
+mod users;
 mod versions;
 
+pub use dispatch::handle;
 pub use errors::IamError;
 pub use operations::Operation;
 
-use super::{RequestContext, output};
-use crate::error::AwsError;
-use crate::protocol::query::QueryRequest;
-use crate::state::{Shared, lock};
+use groups::Group;
 use policies::{ManagedPolicy, PolicyRef};
 use roles::Role;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use users::User;
 
 /// IAM's state: global to the account, plain data (saved as JSON by the persistence layer).
+/// What later versions added has a default, so a state saved before them still loads.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IamState {
     /// Roles by lowercase name: IAM role names are unique regardless of case.
     pub roles: BTreeMap<String, Role>,
     /// Customer managed policies by ARN. AWS managed ones are in [`managed`], not here.
     pub policies: BTreeMap<String, ManagedPolicy>,
+    /// Users by lowercase name, with their access keys.
+    #[serde(default)]
+    pub users: BTreeMap<String, User>,
+    /// Groups by lowercase name.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Group>,
+    /// Access keys IAM made and then deleted: a request signed with one is refused, never taken
+    /// for the learner's own key.
+    #[serde(default)]
+    pub deleted_access_keys: BTreeSet<String>,
 }
 
 impl IamState {
@@ -97,6 +118,28 @@ impl IamState {
         documents
     }
 
+    /// The identity-based policies of a user: those attached to it and embedded in it, then
+    /// those of each of its groups; each managed one at its default version (with its ARN), each
+    /// inline one without. A document that is not JSON (it was validated when stored) is skipped.
+    pub fn user_policies(&self, user_name: &str) -> Vec<(Option<String>, Value)> {
+        let Ok(user) = self.user(user_name) else { return Vec::new() };
+        let groups = user.groups.iter().filter_map(|key| self.groups.get(key));
+        let holders = std::iter::once((&user.attached_policies, &user.inline_policies))
+            .chain(groups.map(|group| (&group.attached_policies, &group.inline_policies)));
+        let mut documents = Vec::new();
+        for (attached, inline) in holders {
+            for arn in attached {
+                if let Some(policy) = self.policy(arn) {
+                    documents.push((Some(arn.clone()), policy.document().to_string()));
+                }
+            }
+            documents.extend(inline.values().map(|text| (None, text.clone())));
+        }
+        (documents.into_iter())
+            .filter_map(|(arn, text)| Some((arn, serde_json::from_str(&text).ok()?)))
+            .collect()
+    }
+
     /// The roles a managed policy is attached to, by name.
     fn roles_attached_to(&self, policy_arn: &str) -> Vec<String> {
         (self.roles.values())
@@ -105,8 +148,14 @@ impl IamState {
             .collect()
     }
 
-    /// Deletes the roles and customer managed policies tagged `awslab:lab` = `lab` (detaching
-    /// those policies from any other role first); returns their ARNs.
+    /// Deletes the roles, users (with their access keys) and customer managed policies tagged
+    /// `awslab:lab` = `lab` (detaching those policies from any other role, user or group
+    /// first), and the groups that only that lab's users were in; returns their ARNs.
+    ///
+    /// IAM groups cannot be tagged, so a group is taken as the lab's when it had members and
+    /// every one of them was a user of the lab: deleting them leaves it empty, and a rerun of
+    /// the lab can create it again. A group that was empty, or that keeps another member, is
+    /// left alone.
     pub fn delete_lab_resources(&mut self, lab: &str) -> Vec<String> {
         let of_lab = |tags: &[names::Tag]| {
             tags.iter().any(|tag| tag.key == "awslab:lab" && tag.value == lab)
@@ -119,6 +168,31 @@ impl IamState {
             }
             keep
         });
+        let lab_users: Vec<String> =
+            (self.users.iter()).filter(|(_, u)| of_lab(&u.tags)).map(|(k, _)| k.clone()).collect();
+        let lab_groups: BTreeSet<String> = (self.groups.keys())
+            .filter(|key| {
+                let mut members = self.users.iter().filter(|(_, u)| u.groups.contains(key));
+                let mut any = false;
+                let all_of_lab = members.all(|(name, _)| {
+                    any = true;
+                    lab_users.contains(name)
+                });
+                any && all_of_lab
+            })
+            .cloned()
+            .collect();
+        for key in lab_users {
+            if let Some(user) = self.users.remove(&key) {
+                self.deleted_access_keys.extend(user.access_keys.into_iter().map(|k| k.id));
+                deleted.push(user.arn);
+            }
+        }
+        for key in lab_groups {
+            if let Some(group) = self.groups.remove(&key) {
+                deleted.push(group.arn);
+            }
+        }
         let policies: Vec<String> = self
             .policies
             .iter()
@@ -126,9 +200,10 @@ impl IamState {
             .map(|(arn, _)| arn.clone())
             .collect();
         for arn in policies {
-            for role in self.roles.values_mut() {
-                role.attached_policies.retain(|attached| *attached != arn);
-            }
+            let unattach = |attached: &mut Vec<String>| attached.retain(|a| *a != arn);
+            self.roles.values_mut().for_each(|role| unattach(&mut role.attached_policies));
+            self.users.values_mut().for_each(|user| unattach(&mut user.attached_policies));
+            self.groups.values_mut().for_each(|group| unattach(&mut group.attached_policies));
             self.policies.remove(&arn);
             deleted.push(arn);
         }
@@ -146,10 +221,38 @@ impl IamState {
             .ok_or_else(|| IamError::NoSuchRole(name.to_string()))
     }
 
+    /// The user with this name (names compare without case).
+    pub fn user(&self, name: &str) -> Result<&User, IamError> {
+        self.users.get(&name.to_lowercase()).ok_or_else(|| IamError::NoSuchUser(name.to_string()))
+    }
+
+    pub fn user_mut(&mut self, name: &str) -> Result<&mut User, IamError> {
+        self.users
+            .get_mut(&name.to_lowercase())
+            .ok_or_else(|| IamError::NoSuchUser(name.to_string()))
+    }
+
+    /// The group with this name (names compare without case).
+    pub fn group(&self, name: &str) -> Result<&Group, IamError> {
+        self.groups.get(&name.to_lowercase()).ok_or_else(|| IamError::NoSuchGroup(name.to_string()))
+    }
+
+    pub fn group_mut(&mut self, name: &str) -> Result<&mut Group, IamError> {
+        self.groups
+            .get_mut(&name.to_lowercase())
+            .ok_or_else(|| IamError::NoSuchGroup(name.to_string()))
+    }
+
     /// The role an ARN names: `arn:aws:iam::ACCOUNT:role{path}{name}`, path included.
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
         let name = arn.rsplit('/').next()?;
         self.roles.get(&name.to_lowercase()).filter(|role| role.arn == arn)
+    }
+
+    /// Whether an ARN names a role or a user of the account (a trust policy's principal).
+    pub fn principal_exists(&self, arn: &str) -> bool {
+        let name = arn.rsplit('/').next().unwrap_or_default().to_lowercase();
+        self.role_by_arn(arn).is_some() || self.users.get(&name).is_some_and(|u| u.arn == arn)
     }
 
     /// The managed policy (customer or AWS) an ARN names.
@@ -159,147 +262,6 @@ impl IamState {
             None => self.policies.get(arn).map(PolicyRef::Customer),
         }
     }
-}
-
-/// Serves one IAM operation.
-pub fn handle(
-    shared: &Shared,
-    ctx: &RequestContext,
-    operation: Operation,
-    request: &QueryRequest,
-) -> Result<Option<Value>, AwsError> {
-    let mut state = lock(&shared.iam);
-    let state = &mut *state;
-    match operation {
-        Operation::CreateRole => {
-            respond(roles::create_role(state, request.input()?, ctx.now, &shared.ids))
-        }
-        Operation::GetRole => respond(roles::get_role(state, request.input()?)),
-        Operation::ListRoles => respond(roles::list_roles(state, request.input()?)),
-        Operation::UpdateRole => {
-            roles::update_role(state, request.input()?)?;
-            // UpdateRole answers with an empty result element.
-            Ok(Some(Value::Object(serde_json::Map::new())))
-        }
-        Operation::UpdateRoleDescription => {
-            respond(roles::update_role_description(state, request.input()?))
-        }
-        Operation::UpdateAssumeRolePolicy => {
-            done(roles::update_assume_role_policy(state, request.input()?))
-        }
-        Operation::DeleteRole => done(roles::delete_role(state, request.input()?)),
-        Operation::TagRole => done(tags::tag_role(state, request.input()?)),
-        Operation::UntagRole => done(tags::untag_role(state, request.input()?)),
-        Operation::ListRoleTags => respond(tags::list_role_tags(state, request.input()?)),
-        Operation::PutRolePermissionsBoundary => {
-            done(roles::put_role_permissions_boundary(state, request.input()?))
-        }
-        Operation::DeleteRolePermissionsBoundary => {
-            done(roles::delete_role_permissions_boundary(state, request.input()?))
-        }
-        Operation::AttachRolePolicy => {
-            let input = request.input()?;
-            propagated(shared, ctx, state, request, |state| {
-                done(attachments::attach_role_policy(state, input))
-            })
-        }
-        Operation::DetachRolePolicy => {
-            let input = request.input()?;
-            let answer = propagated(shared, ctx, state, request, |state| {
-                done(attachments::detach_role_policy(state, input))
-            })?;
-            let text = |name: &str| request.params.get(name).and_then(Value::as_str);
-            if let (Some(role), Some(arn)) = (text("RoleName"), text("PolicyArn")) {
-                let now = crate::clock::millis(ctx.now);
-                propagation::detached(state, role, arn, &shared.config.clockwork, now);
-            }
-            Ok(answer)
-        }
-        Operation::ListAttachedRolePolicies => {
-            respond(attachments::list_attached_role_policies(state, request.input()?))
-        }
-        Operation::PutRolePolicy => {
-            let input = request.input()?;
-            propagated(shared, ctx, state, request, |state| {
-                done(attachments::put_role_policy(state, input))
-            })
-        }
-        Operation::GetRolePolicy => respond(attachments::get_role_policy(state, request.input()?)),
-        Operation::ListRolePolicies => {
-            respond(attachments::list_role_policies(state, request.input()?))
-        }
-        Operation::DeleteRolePolicy => {
-            let input = request.input()?;
-            propagated(shared, ctx, state, request, |state| {
-                done(attachments::delete_role_policy(state, input))
-            })
-        }
-        Operation::CreatePolicy => {
-            respond(policies::create_policy(state, request.input()?, ctx.now, &shared.ids))
-        }
-        Operation::GetPolicy => respond(policies::get_policy(state, request.input()?)),
-        Operation::DeletePolicy => done(policies::delete_policy(state, request.input()?)),
-        Operation::ListPolicies => respond(policies::list_policies(state, request.input()?)),
-        Operation::ListEntitiesForPolicy => {
-            let now = crate::clock::millis(ctx.now);
-            respond(policies::list_entities_for_policy(state, request.input()?, now))
-        }
-        Operation::TagPolicy => done(tags::tag_policy(state, request.input()?)),
-        Operation::UntagPolicy => done(tags::untag_policy(state, request.input()?)),
-        Operation::ListPolicyTags => respond(tags::list_policy_tags(state, request.input()?)),
-        Operation::CreatePolicyVersion => {
-            let input = request.input()?;
-            propagated(shared, ctx, state, request, |state| {
-                respond(versions::create_policy_version(state, input, ctx.now))
-            })
-        }
-        Operation::GetPolicyVersion => {
-            respond(versions::get_policy_version(state, request.input()?))
-        }
-        Operation::ListPolicyVersions => {
-            respond(versions::list_policy_versions(state, request.input()?))
-        }
-        Operation::DeletePolicyVersion => {
-            done(versions::delete_policy_version(state, request.input()?))
-        }
-        Operation::SetDefaultPolicyVersion => {
-            let input = request.input()?;
-            propagated(shared, ctx, state, request, |state| {
-                done(versions::set_default_policy_version(state, input, ctx.now))
-            })
-        }
-    }
-}
-
-/// An operation's output, or its error in AWS's terms.
-/// Runs a change of what roles allow (a role's policies, or a managed policy's default
-/// version, which changes every role it is attached to); their sessions see it only once it
-/// has propagated.
-fn propagated(
-    shared: &Shared,
-    ctx: &RequestContext,
-    state: &mut IamState,
-    request: &QueryRequest,
-    change: impl FnOnce(&mut IamState) -> Result<Option<Value>, AwsError>,
-) -> Result<Option<Value>, AwsError> {
-    let text = |name: &str| request.params.get(name).and_then(Value::as_str);
-    let roles = match (text("RoleName"), text("PolicyArn")) {
-        (Some(role), _) => vec![role.to_string()],
-        (None, Some(policy)) => state.roles_attached_to(policy),
-        (None, None) => Vec::new(),
-    };
-    let now = crate::clock::millis(ctx.now);
-    propagation::changing(state, &roles, &shared.config.clockwork, now, change)
-}
-
-fn respond<T: Serialize>(result: Result<T, IamError>) -> Result<Option<Value>, AwsError> {
-    output(result?)
-}
-
-/// An operation that answers with no result element.
-fn done(result: Result<(), IamError>) -> Result<Option<Value>, AwsError> {
-    result?;
-    Ok(None)
 }
 
 /// A list parameter; an empty list arrives from query clients as an empty string (`Tags=`).
@@ -352,5 +314,53 @@ mod tests {
                 .role_by_arn("arn:aws:iam::000000000000:role/other/aws-lab-dynamodb-role")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_lab_reset_takes_its_users_their_keys_and_the_groups_only_they_were_in() {
+        let mut state = IamState::default();
+        let now = time::macros::datetime!(2024-05-01 12:00 UTC);
+        let ids = crate::ids::Ids::new(Some(7));
+        fn input<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+            serde_json::from_value(value).expect("an operation's input")
+        }
+        let lab_tag = serde_json::json!([{"Key": "awslab:lab", "Value": "iam-basics"}]);
+        users::create_user(
+            &mut state,
+            input(serde_json::json!({"UserName": "alice", "Tags": lab_tag})),
+            now,
+            &ids,
+        )
+        .unwrap();
+        users::create_user(&mut state, input(serde_json::json!({"UserName": "bob"})), now, &ids)
+            .unwrap();
+        for group in ["lab-only", "shared", "empty"] {
+            groups::create_group(
+                &mut state,
+                input(serde_json::json!({"GroupName": group})),
+                now,
+                &ids,
+            )
+            .unwrap();
+        }
+        let join = |state: &mut IamState, group: &str, user: &str| {
+            let membership = serde_json::json!({"GroupName": group, "UserName": user});
+            groups::add_user_to_group(state, input(membership)).unwrap();
+        };
+        join(&mut state, "lab-only", "alice");
+        join(&mut state, "shared", "alice");
+        join(&mut state, "shared", "bob");
+        let caller = crate::identity::Caller::Root { account: crate::ACCOUNT_ID.into() };
+        let key = serde_json::json!({"UserName": "alice"});
+        access_keys::create_access_key(&mut state, input(key), &caller, now, &ids).unwrap();
+        let key_id = state.user("alice").unwrap().access_keys[0].id.clone();
+
+        let deleted = state.delete_lab_resources("iam-basics");
+        let arn =
+            |kind: &str, name: &str| format!("arn:aws:iam::{}:{kind}/{name}", crate::ACCOUNT_ID);
+        assert_eq!(deleted, [arn("user", "alice"), arn("group", "lab-only")]);
+        assert!(state.user("bob").is_ok() && state.group("shared").is_ok());
+        assert!(state.group("empty").is_ok(), "a group nobody was in is not the lab's");
+        assert_eq!(state.access_key(&key_id), Some(crate::identity::IssuedKey::Deleted));
     }
 }

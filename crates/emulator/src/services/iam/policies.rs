@@ -3,8 +3,8 @@
 //! `ListPolicies` and `ListEntitiesForPolicy`. Versions are in [`super::versions`], tags in
 //! [`super::tags`].
 //!
-//! `AttachmentCount` and `PermissionsBoundaryUsageCount` are counted from the roles when asked,
-//! never stored, so they cannot drift. IAM returns a policy in three shapes: `CreatePolicy`
+//! `AttachmentCount` and `PermissionsBoundaryUsageCount` are counted from the roles, users and
+//! groups when asked, never stored, so they cannot drift. IAM returns a policy in three shapes: `CreatePolicy`
 //! without the description (and tags only when there are some), `GetPolicy` with both (tags
 //! always, possibly empty), `ListPolicies` with neither.
 
@@ -112,16 +112,8 @@ impl PolicyRef<'_> {
         PolicyView {
             policy_name: self.name().to_string(),
             policy_id: id,
-            attachment_count: state
-                .roles
-                .values()
-                .filter(|r| r.attached_policies.contains(&arn))
-                .count(),
-            permissions_boundary_usage_count: state
-                .roles
-                .values()
-                .filter(|r| r.permissions_boundary.as_deref() == Some(arn.as_str()))
-                .count(),
+            attachment_count: state.attachment_count(&arn),
+            permissions_boundary_usage_count: state.boundary_usage_count(&arn),
             arn,
             path: self.path().to_string(),
             default_version_id: default_version,
@@ -261,10 +253,7 @@ pub fn delete_policy(state: &mut IamState, input: PolicyArnInput) -> Result<(), 
         None => return Err(IamError::PolicyNotFound(input.policy_arn)),
     };
     let arn = &input.policy_arn;
-    let in_use = state.roles.values().any(|r| {
-        r.attached_policies.contains(arn) || r.permissions_boundary.as_deref() == Some(arn.as_str())
-    });
-    if in_use {
+    if state.attachment_count(arn) > 0 || state.boundary_usage_count(arn) > 0 {
         return Err(IamError::PolicyAttached);
     }
     if policy.versions.len() > 1 {
@@ -343,13 +332,44 @@ pub fn list_policies(
     })
 }
 
+impl IamState {
+    /// How many roles, users and groups a managed policy is attached to.
+    fn attachment_count(&self, arn: &str) -> usize {
+        let attached = |policies: &Vec<String>| policies.iter().any(|a| a == arn);
+        self.roles.values().filter(|r| attached(&r.attached_policies)).count()
+            + self.users.values().filter(|u| attached(&u.attached_policies)).count()
+            + self.groups.values().filter(|g| attached(&g.attached_policies)).count()
+    }
+
+    /// How many roles and users a managed policy bounds.
+    fn boundary_usage_count(&self, arn: &str) -> usize {
+        let bounds = |boundary: &Option<String>| boundary.as_deref() == Some(arn);
+        self.roles.values().filter(|r| bounds(&r.permissions_boundary)).count()
+            + self.users.values().filter(|u| bounds(&u.permissions_boundary)).count()
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListEntitiesForPolicyOutput {
-    policy_groups: Vec<()>,
-    policy_users: Vec<()>,
+    policy_groups: Vec<PolicyGroup>,
+    policy_users: Vec<PolicyUser>,
     policy_roles: Vec<PolicyRole>,
     is_truncated: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyGroup {
+    group_name: String,
+    group_id: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PolicyUser {
+    user_name: String,
+    user_id: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -359,7 +379,7 @@ struct PolicyRole {
     role_id: String,
 }
 
-/// The roles a policy is attached to (the emulator has no users or groups).
+/// The groups, users and roles a policy is attached to.
 pub fn list_entities_for_policy(
     state: &IamState,
     input: PolicyArnInput,
@@ -384,9 +404,16 @@ pub fn list_entities_for_policy(
             });
         }
     }
+    let arn = &input.policy_arn;
     Ok(ListEntitiesForPolicyOutput {
-        policy_groups: Vec::new(),
-        policy_users: Vec::new(),
+        policy_groups: (state.groups.values())
+            .filter(|g| g.attached_policies.contains(arn))
+            .map(|g| PolicyGroup { group_name: g.name.clone(), group_id: g.id.clone() })
+            .collect(),
+        policy_users: (state.users.values())
+            .filter(|u| u.attached_policies.contains(arn))
+            .map(|u| PolicyUser { user_name: u.name.clone(), user_id: u.id.clone() })
+            .collect(),
         policy_roles,
         is_truncated: false,
     })

@@ -164,7 +164,7 @@ pub fn create_role(
     if state.roles.contains_key(&input.role_name.to_lowercase()) {
         return Err(IamError::RoleExists(input.role_name));
     }
-    check_trust_policy(&input.assume_role_policy_document, |arn| state.role_by_arn(arn).is_some())?;
+    check_trust_policy(&input.assume_role_policy_document, |arn| state.principal_exists(arn))?;
     if let Some(boundary) = &input.permissions_boundary {
         check_boundary(state, boundary)?;
     }
@@ -198,7 +198,7 @@ fn check_description(checks: &mut Checks, description: &str) {
     checks.pattern("description", description, valid, ROLE_DESCRIPTION_PATTERN);
 }
 
-fn check_boundary(state: &IamState, arn: &str) -> Result<(), IamError> {
+pub(super) fn check_boundary(state: &IamState, arn: &str) -> Result<(), IamError> {
     let is_policy_arn = super::names::parse_arn(arn)
         .is_some_and(|a| a.service == "iam" && a.resource.starts_with("policy/"));
     if !is_policy_arn {
@@ -263,10 +263,10 @@ pub fn delete_role(state: &mut IamState, input: RoleNameInput) -> Result<(), Iam
     check_role_name(&input.role_name)?;
     let role = state.role(&input.role_name)?;
     if !role.attached_policies.is_empty() {
-        return Err(IamError::RoleHasAttachedPolicies);
+        return Err(IamError::HasAttachedPolicies);
     }
     if !role.inline_policies.is_empty() {
-        return Err(IamError::RoleHasInlinePolicies);
+        return Err(IamError::HasInlinePolicies);
     }
     state.roles.remove(&input.role_name.to_lowercase());
     Ok(())
@@ -337,7 +337,7 @@ pub fn update_assume_role_policy(
     checks.document("policyDocument", &input.policy_document);
     checks.finish()?;
     state.role(&input.role_name)?;
-    check_trust_policy(&input.policy_document, |arn| state.role_by_arn(arn).is_some())?;
+    check_trust_policy(&input.policy_document, |arn| state.principal_exists(arn))?;
     state.role_mut(&input.role_name)?.trust_policy = input.policy_document;
     Ok(())
 }

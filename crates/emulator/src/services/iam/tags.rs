@@ -1,14 +1,17 @@
-//! Tags on roles and policies: `TagRole`, `UntagRole`, `ListRoleTags`, `TagPolicy`,
-//! `UntagPolicy`, `ListPolicyTags`.
+//! Tags on roles, users and policies: `TagRole`, `UntagRole`, `ListRoleTags`, `TagUser`,
+//! `UntagUser`, `ListUserTags`, `TagPolicy`, `UntagPolicy`, `ListPolicyTags`. (IAM groups have
+//! no tags.)
 //!
-//! Role tag keys compare without case (tagging `Team` replaces `team`); policy tag keys with
-//! case (`a` and `A` may both be there), as recorded from AWS. Lists are sorted by key.
+//! Role and user tag keys compare without case (tagging `Team` replaces `team`); policy tag
+//! keys with case (`a` and `A` may both be there), as recorded from AWS. Lists are sorted by
+//! key.
 
 use super::errors::IamError;
 use super::names::{Case, Tag, check_policy_arn, check_tag_keys, check_tags, merge_tags};
 use super::paging::paginate;
 use super::policies::{PolicyRef, customer_policy_mut};
 use super::roles::check_role_name;
+use super::users::check_user_name;
 use super::{IamState, list};
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +71,57 @@ pub fn list_role_tags(
 ) -> Result<ListTagsOutput, IamError> {
     check_role_name(&input.role_name)?;
     let tags = state.role(&input.role_name)?.tags.clone();
+    page_tags(tags, input.marker.as_deref(), input.max_items)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagUserInput {
+    user_name: String,
+    #[serde(default, deserialize_with = "list")]
+    tags: Vec<Tag>,
+}
+
+pub fn tag_user(state: &mut IamState, input: TagUserInput) -> Result<(), IamError> {
+    check_user_name(&input.user_name)?;
+    check_tags(&input.tags, Case::Insensitive)?;
+    let user = state.user_mut(&input.user_name)?;
+    merge_tags(&mut user.tags, input.tags, "User", Case::Insensitive)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UntagUserInput {
+    user_name: String,
+    #[serde(default, deserialize_with = "list")]
+    tag_keys: Vec<String>,
+}
+
+pub fn untag_user(state: &mut IamState, input: UntagUserInput) -> Result<(), IamError> {
+    check_user_name(&input.user_name)?;
+    check_tag_keys(&input.tag_keys)?;
+    let user = state.user_mut(&input.user_name)?;
+    user.tags.retain(|tag| {
+        !input.tag_keys.iter().any(|key| key.to_lowercase() == tag.key.to_lowercase())
+    });
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListUserTagsInput {
+    user_name: String,
+    marker: Option<String>,
+    #[serde(default, deserialize_with = "crate::protocol::lenient::option_i64")]
+    max_items: Option<i64>,
+}
+
+pub fn list_user_tags(
+    state: &IamState,
+    input: ListUserTagsInput,
+) -> Result<ListTagsOutput, IamError> {
+    check_user_name(&input.user_name)?;
+    let tags = state.user(&input.user_name)?.tags.clone();
     page_tags(tags, input.marker.as_deref(), input.max_items)
 }
 
