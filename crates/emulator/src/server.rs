@@ -368,6 +368,7 @@ fn record_key_use(
         Service::CloudWatch => "cloudwatch",
         Service::Sns => "sns",
         Service::Ec2 => "ec2",
+        Service::Ssm => "ssm",
     };
     let news = lock(&shared.iam).record_key_use(access_key, service_name, region, now);
     if news && let Err(error) = shared.save(Service::Iam) {
