@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """awslab's emulator against moto_server, side by side in one run (docs/performance.md).
 
-For each server in turn, awslab's `emulator serve --in-memory` and then `moto_server`, repeated
+For each server in turn, awslab's `emulator serve` with its state on disk (a fresh data folder,
+as the app keeps it: the headline), the same with `--in-memory`, and `moto_server`, repeated
 `--repeat` times with the medians reported:
 
 1. start-up: the time from spawning the process to the first successful ListTables, probed
@@ -33,6 +34,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -200,11 +202,11 @@ class Server:
         self.process = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if name == "awslab" else self.logs,
+            stdout=subprocess.PIPE if name.startswith("awslab") else self.logs,
             stderr=self.logs,
             text=True,
         )
-        if name == "awslab":
+        if name.startswith("awslab"):
             threading.Thread(target=self._watch_ready_line, daemon=True).start()
 
     def _watch_ready_line(self):
@@ -594,6 +596,21 @@ def markdown(result):
             row(f"{operation} p99, {label} (ms)", a["p99_ms"], m["p99_ms"], 3)
             row(f"{operation} mean, {label} (ms)", a["mean_ms"], m["mean_ms"], 3)
 
+    memory = result["awslab_in_memory"]
+    rows += [
+        "",
+        "awslab with its state in memory (`--in-memory`), the same calls; the ratio is moto's "
+        "p50 over it:",
+        "",
+        "| call | awslab on disk p50 (ms) | awslab in memory p50 (ms) | ratio (moto/in memory) |",
+        "|---|---:|---:|---:|",
+    ]
+    for client, label in CLIENTS.items():
+        for operation in ("PutItem", "GetItem"):
+            disk, ram = aw[client][operation]["p50_ms"], memory[client][operation]["p50_ms"]
+            m = mo[client][operation]["p50_ms"]
+            rows.append(f"| {operation}, {label} | {disk:.3f} | {ram:.3f} | {ratio(ram, m)} |")
+
     lines = rows + [
         "",
         "Client floor (the same calls against the dummy server) and the servers' share of p50:",
@@ -647,8 +664,20 @@ def main():
         if not os.access(path, os.X_OK):
             parser.error(f"{path} is not an executable (run bench/run, which builds and installs)")
 
+    # awslab as the app runs it, its state on disk (a fresh data folder for every spawn), and
+    # with everything in memory, which `--in-memory` and the tests use.
+    data_root = tempfile.mkdtemp(prefix="awslab-bench-")
     servers = {
         "awslab": lambda port: [
+            args.awslab,
+            "emulator",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            tempfile.mkdtemp(dir=data_root),
+        ],
+        "awslab_in_memory": lambda port: [
             args.awslab,
             "emulator",
             "serve",
@@ -666,10 +695,13 @@ def main():
     isolate_client()
     load_before = load_average()
     runs = {name: [] for name in servers}
-    for repeat in range(args.repeat):
-        for name, argv_for_port in servers.items():
-            log(f"run {repeat + 1}/{args.repeat}: {name}")
-            runs[name].append(measure(name, argv_for_port, args.calls, args.rust_client))
+    try:
+        for repeat in range(args.repeat):
+            for name, argv_for_port in servers.items():
+                log(f"run {repeat + 1}/{args.repeat}: {name}")
+                runs[name].append(measure(name, argv_for_port, args.calls, args.rust_client))
+    finally:
+        shutil.rmtree(data_root, ignore_errors=True)
     result = {name: median_of(name_runs) for name, name_runs in runs.items()}
     result["floor"] = {client: result["floor"][client] for client in CLIENTS}
     report = {
