@@ -11,7 +11,7 @@ use super::IamState;
 use super::errors::IamError;
 use super::ids::unique_id;
 use super::names::Checks;
-use super::paging::paginate;
+use super::paging::{Page, paginate, under_path};
 use super::users::{Shape, UserView, arn, check_user_name};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -155,26 +155,23 @@ pub struct ListGroupsOutput {
 }
 
 pub fn list_groups(state: &IamState, input: ListGroupsInput) -> Result<ListGroupsOutput, IamError> {
-    let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
-    let mut checks = Checks::iam();
-    checks.path_prefix("pathPrefix", &prefix);
-    checks.finish()?;
-    let groups: Vec<&Group> =
-        state.groups.values().filter(|g| g.path.starts_with(&prefix)).collect();
-    page_groups(groups, input.marker.as_deref(), input.max_items)
+    let page = under_path(
+        state.groups.values(),
+        |group| &group.path,
+        |group| &group.name,
+        input.path_prefix,
+        input.marker.as_deref(),
+        input.max_items,
+    )?;
+    Ok(groups_output(page))
 }
 
-fn page_groups(
-    groups: Vec<&Group>,
-    marker: Option<&str>,
-    max_items: Option<i64>,
-) -> Result<ListGroupsOutput, IamError> {
-    let page = paginate(groups, |g| g.name.to_lowercase(), marker, max_items)?;
-    Ok(ListGroupsOutput {
+fn groups_output(page: Page<&Group>) -> ListGroupsOutput {
+    ListGroupsOutput {
         groups: page.items.iter().map(|g| g.view()).collect(),
         is_truncated: page.is_truncated,
         marker: page.marker,
-    })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -260,5 +257,7 @@ pub fn list_groups_for_user(
     let user = state.user(&input.user_name)?;
     let groups: Vec<&Group> =
         state.groups.values().filter(|g| user.groups.contains(&g.name.to_lowercase())).collect();
-    page_groups(groups, input.marker.as_deref(), input.max_items)
+    let page =
+        paginate(groups, |g| g.name.to_lowercase(), input.marker.as_deref(), input.max_items)?;
+    Ok(groups_output(page))
 }

@@ -41,6 +41,25 @@ pub fn paginate<T>(
     Ok(Page { items: rest, is_truncated: next.is_some(), marker: next })
 }
 
+/// The entities whose path starts with `prefix` (`/` when none is given), paged by name without
+/// case: how `ListRoles`, `ListUsers` and `ListGroups` list.
+pub fn under_path<'a, T>(
+    entities: impl IntoIterator<Item = &'a T>,
+    path_of: impl Fn(&T) -> &str,
+    name_of: impl Fn(&T) -> &str,
+    prefix: Option<String>,
+    marker: Option<&str>,
+    max_items: Option<i64>,
+) -> Result<Page<&'a T>, IamError> {
+    let prefix = prefix.unwrap_or_else(|| "/".to_string());
+    let mut checks = Checks::iam();
+    checks.path_prefix("pathPrefix", &prefix);
+    checks.finish()?;
+    let listed: Vec<&T> =
+        entities.into_iter().filter(|entity| path_of(entity).starts_with(&prefix)).collect();
+    paginate(listed, |entity| name_of(entity).to_lowercase(), marker, max_items)
+}
+
 fn encode(key: &str) -> String {
     let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
     format!("AW{hex}")

@@ -11,7 +11,7 @@ use super::documents::{check_trust_policy, url_encode};
 use super::errors::IamError;
 use super::ids::unique_id;
 use super::names::{Case, Checks, ROLE_DESCRIPTION_PATTERN, Tag, check_policy_arn, check_tags};
-use super::paging::paginate;
+use super::paging::under_path;
 use super::{IamState, list};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -245,13 +245,14 @@ pub struct ListRolesOutput {
 }
 
 pub fn list_roles(state: &IamState, input: ListRolesInput) -> Result<ListRolesOutput, IamError> {
-    let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
-    let mut checks = Checks::iam();
-    checks.path_prefix("pathPrefix", &prefix);
-    checks.finish()?;
-    let roles: Vec<&Role> = state.roles.values().filter(|r| r.path.starts_with(&prefix)).collect();
-    let page =
-        paginate(roles, |r| r.name.to_lowercase(), input.marker.as_deref(), input.max_items)?;
+    let page = under_path(
+        state.roles.values(),
+        |role| &role.path,
+        |role| &role.name,
+        input.path_prefix,
+        input.marker.as_deref(),
+        input.max_items,
+    )?;
     Ok(ListRolesOutput {
         roles: page.items.iter().map(|r| r.view(Shape::Listed)).collect(),
         is_truncated: page.is_truncated,

@@ -12,7 +12,7 @@ use super::access_keys::AccessKey;
 use super::errors::IamError;
 use super::ids::unique_id;
 use super::names::{Case, Checks, Tag, check_tags};
-use super::paging::paginate;
+use super::paging::under_path;
 use super::{IamState, list};
 use crate::identity::Caller;
 use serde::{Deserialize, Serialize};
@@ -221,13 +221,14 @@ pub struct ListUsersOutput {
 }
 
 pub fn list_users(state: &IamState, input: ListUsersInput) -> Result<ListUsersOutput, IamError> {
-    let prefix = input.path_prefix.unwrap_or_else(|| "/".to_string());
-    let mut checks = Checks::iam();
-    checks.path_prefix("pathPrefix", &prefix);
-    checks.finish()?;
-    let users: Vec<&User> = state.users.values().filter(|u| u.path.starts_with(&prefix)).collect();
-    let page =
-        paginate(users, |u| u.name.to_lowercase(), input.marker.as_deref(), input.max_items)?;
+    let page = under_path(
+        state.users.values(),
+        |user| &user.path,
+        |user| &user.name,
+        input.path_prefix,
+        input.marker.as_deref(),
+        input.max_items,
+    )?;
     Ok(ListUsersOutput {
         users: page.items.iter().map(|u| u.view(Shape::Listed)).collect(),
         is_truncated: page.is_truncated,
