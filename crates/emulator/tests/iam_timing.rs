@@ -1,5 +1,6 @@
 //! IAM under AWS's time, through the official SDK: a policy put on a role reaches the role's
-//! sessions only once it has propagated, and one deleted keeps allowing until then.
+//! sessions only once it has propagated, and one deleted keeps allowing until then; the same
+//! for a user's key, with its groups' policies and its joining and leaving a group.
 
 mod common;
 
@@ -122,4 +123,55 @@ async fn a_policys_entities_still_list_a_role_just_detached_until_it_has_propaga
     advance(&emulator, 9).await;
     assert_eq!(listed().await, Vec::<String>::new());
     iam.delete_policy().policy_arn(&arn).send().await.expect("DeletePolicy");
+}
+
+/// A user of the learner's with an access key; answers an IAM client of the learner's and a
+/// CloudWatch Logs client signing with the user's key.
+async fn user_and_key(
+    emulator: &Emulator,
+    user: &str,
+) -> (aws_sdk_iam::Client, aws_sdk_cloudwatchlogs::Client) {
+    let iam = aws_sdk_iam::Client::new(&sdk_config(emulator, REGION).await);
+    iam.create_user().user_name(user).send().await.expect("CreateUser");
+    let created = iam.create_access_key().user_name(user).send().await.expect("CreateAccessKey");
+    let key = created.access_key().expect("a key");
+    let as_user = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(emulator.endpoint())
+        .region(aws_config::Region::new(REGION))
+        .credentials_provider(aws_sdk_iam::config::Credentials::new(
+            key.access_key_id(),
+            key.secret_access_key(),
+            None,
+            None,
+            "user",
+        ))
+        .load()
+        .await;
+    (iam, aws_sdk_cloudwatchlogs::Client::new(&as_user))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_groups_policy_and_its_membership_reach_a_users_key_only_once_propagated() {
+    let config = EmulatorConfig {
+        clockwork: Clockwork { timing: Timing::Aws, seed: 16 },
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let (iam, logs) = user_and_key(&emulator, "propagating-user").await;
+    iam.create_group().group_name("writers").send().await.expect("CreateGroup");
+    let join = iam.add_user_to_group().group_name("writers").user_name("propagating-user");
+    join.send().await.expect("AddUserToGroup");
+    advance(&emulator, 9).await;
+
+    let put = iam.put_group_policy().group_name("writers").policy_name("groups");
+    put.policy_document(CREATE_GROUPS).send().await.expect("PutGroupPolicy");
+    assert_eq!(create_group(&logs, "/early").await, Err("AccessDeniedException".into()));
+    advance(&emulator, 9).await;
+    assert_eq!(create_group(&logs, "/later").await, Ok(()));
+
+    let leave = iam.remove_user_from_group().group_name("writers").user_name("propagating-user");
+    leave.send().await.expect("RemoveUserFromGroup");
+    assert_eq!(create_group(&logs, "/still").await, Ok(()), "the group still allows");
+    advance(&emulator, 9).await;
+    assert_eq!(create_group(&logs, "/gone").await, Err("AccessDeniedException".into()));
 }

@@ -29,7 +29,7 @@ pub fn authorize(
         Caller::User(user) => {
             let mut context = request_context(ctx, &user.arn, "User");
             context.insert("aws:username".to_string(), vec![user.user_name.clone()]);
-            (lock(&shared.iam).user_policies(&user.user_name), context)
+            (lock(&shared.iam).user_policies(&user.user_name, now), context)
         }
     };
     let references: Vec<&Value> = documents.iter().map(|(_, document)| document).collect();

@@ -1,8 +1,10 @@
 //! IAM's dispatch: each operation decoded into its typed input and served, after the check of
-//! what a caller that is not the root may do (`permissions`). Role policy changes go through
-//! `propagation`, so a role's sessions see them only once they have propagated.
+//! what a caller that is not the root may do (`permissions`). Changes of what a role or a user
+//! may do go through `propagation`, so its sessions or keys see them only once they have
+//! propagated.
 
 use super::attachments::{self, Holder};
+use super::propagation::Principal;
 use super::{
     IamError, IamState, Operation, access_keys, groups, permissions, policies, propagation, roles,
     tags, users, versions,
@@ -149,20 +151,34 @@ pub fn handle(
         Operation::GetGroup => respond(groups::get_group(state, request.input()?)),
         Operation::ListGroups => respond(groups::list_groups(state, request.input()?)),
         Operation::DeleteGroup => done(groups::delete_group(state, request.input()?)),
-        Operation::AddUserToGroup => done(groups::add_user_to_group(state, request.input()?)),
+        Operation::AddUserToGroup => {
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(groups::add_user_to_group(state, input))
+            })
+        }
         Operation::RemoveUserFromGroup => {
-            done(groups::remove_user_from_group(state, request.input()?))
+            let input = request.input()?;
+            propagated(shared, ctx, state, request, |state| {
+                done(groups::remove_user_from_group(state, input))
+            })
         }
         Operation::ListGroupsForUser => {
             respond(groups::list_groups_for_user(state, request.input()?))
         }
         Operation::AttachUserPolicy | Operation::AttachGroupPolicy => {
             let holder = holder_of(operation);
-            done(attachments::attach_policy(state, holder, &held(holder)?, request.input()?))
+            let (name, input) = (held(holder)?, request.input()?);
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::attach_policy(state, holder, &name, input))
+            })
         }
         Operation::DetachUserPolicy | Operation::DetachGroupPolicy => {
             let holder = holder_of(operation);
-            done(attachments::detach_policy(state, holder, &held(holder)?, request.input()?))
+            let (name, input) = (held(holder)?, request.input()?);
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::detach_policy(state, holder, &name, input))
+            })
         }
         Operation::ListAttachedUserPolicies | Operation::ListAttachedGroupPolicies => {
             let holder = holder_of(operation);
@@ -171,7 +187,10 @@ pub fn handle(
         }
         Operation::PutUserPolicy | Operation::PutGroupPolicy => {
             let holder = holder_of(operation);
-            done(attachments::put_policy(state, holder, &held(holder)?, request.input()?))
+            let (name, input) = (held(holder)?, request.input()?);
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::put_policy(state, holder, &name, input))
+            })
         }
         Operation::GetUserPolicy | Operation::GetGroupPolicy => {
             let holder = holder_of(operation);
@@ -180,7 +199,10 @@ pub fn handle(
         }
         Operation::DeleteUserPolicy | Operation::DeleteGroupPolicy => {
             let holder = holder_of(operation);
-            done(attachments::delete_policy(state, holder, &held(holder)?, request.input()?))
+            let (name, input) = (held(holder)?, request.input()?);
+            propagated(shared, ctx, state, request, |state| {
+                done(attachments::delete_policy(state, holder, &name, input))
+            })
         }
         Operation::ListUserPolicies | Operation::ListGroupPolicies => {
             let holder = holder_of(operation);
@@ -223,9 +245,9 @@ fn holder_of(operation: Operation) -> Holder {
     }
 }
 
-/// Runs a change of what roles allow (a role's policies, or a managed policy's default
-/// version, which changes every role it is attached to); their sessions see it only once it
-/// has propagated.
+/// Runs a change of what roles or users allow (their policies, a group's policies or members,
+/// or a managed policy's default version, which changes everyone it governs); their requests
+/// see it only once it has propagated.
 fn propagated(
     shared: &Shared,
     ctx: &RequestContext,
@@ -234,13 +256,21 @@ fn propagated(
     change: impl FnOnce(&mut IamState) -> Result<Option<Value>, AwsError>,
 ) -> Result<Option<Value>, AwsError> {
     let text = |name: &str| request.params.get(name).and_then(Value::as_str);
-    let roles = match (text("RoleName"), text("PolicyArn")) {
-        (Some(role), _) => vec![role.to_string()],
-        (None, Some(policy)) => state.roles_attached_to(policy),
-        (None, None) => Vec::new(),
-    };
+    let principals: Vec<Principal> =
+        match (text("RoleName"), text("UserName"), text("GroupName"), text("PolicyArn")) {
+            (Some(role), ..) => vec![Principal::Role(role.to_string())],
+            (None, Some(user), ..) => vec![Principal::User(user.to_string())],
+            (None, None, Some(group), _) => {
+                state.members_of(group).into_iter().map(Principal::User).collect()
+            }
+            (None, None, None, Some(policy)) => (state.roles_attached_to(policy).into_iter())
+                .map(Principal::Role)
+                .chain(state.users_governed_by(policy).into_iter().map(Principal::User))
+                .collect(),
+            (None, None, None, None) => Vec::new(),
+        };
     let now = crate::clock::millis(ctx.now);
-    propagation::changing(state, &roles, &shared.config.clockwork, now, change)
+    propagation::changing(state, &principals, &shared.config.clockwork, now, change)
 }
 
 fn respond<T: Serialize>(result: Result<T, IamError>) -> Result<Option<Value>, AwsError> {

@@ -118,11 +118,31 @@ impl IamState {
         documents
     }
 
-    /// The identity-based policies of a user: those attached to it and embedded in it, then
-    /// those of each of its groups; each managed one at its default version (with its ARN), each
-    /// inline one without. A document that is not JSON (it was validated when stored) is skipped.
-    pub fn user_policies(&self, user_name: &str) -> Vec<(Option<String>, Value)> {
+    /// The identity-based policies of a user at `now`, for evaluating what its keys may do:
+    /// those attached to it and embedded in it, then those of each of its groups; each managed
+    /// one at its default version (with its ARN), each inline one without; as propagated by
+    /// then (see `propagation`). A document that is not JSON (it was validated when stored) is
+    /// skipped.
+    pub fn user_policies(
+        &self,
+        user_name: &str,
+        now: crate::clock::Millis,
+    ) -> Vec<(Option<String>, Value)> {
+        (self.user_policy_texts(user_name, now).into_iter())
+            .filter_map(|(arn, text)| Some((arn, serde_json::from_str(&text).ok()?)))
+            .collect()
+    }
+
+    /// [`user_policies`](Self::user_policies) as the documents' texts.
+    pub fn user_policy_texts(
+        &self,
+        user_name: &str,
+        now: crate::clock::Millis,
+    ) -> Vec<(Option<String>, String)> {
         let Ok(user) = self.user(user_name) else { return Vec::new() };
+        if let Some(seen) = user.propagating.as_ref().and_then(|old| old.seen_at(now)) {
+            return seen.to_vec();
+        }
         let groups = user.groups.iter().filter_map(|key| self.groups.get(key));
         let holders = std::iter::once((&user.attached_policies, &user.inline_policies))
             .chain(groups.map(|group| (&group.attached_policies, &group.inline_policies)));
@@ -135,8 +155,29 @@ impl IamState {
             }
             documents.extend(inline.values().map(|text| (None, text.clone())));
         }
-        (documents.into_iter())
-            .filter_map(|(arn, text)| Some((arn, serde_json::from_str(&text).ok()?)))
+        documents
+    }
+
+    /// The users whose requests a managed policy governs: those it is attached to, and the
+    /// members of the groups it is attached to, by name.
+    fn users_governed_by(&self, policy_arn: &str) -> Vec<String> {
+        let attached = |list: &[String]| list.iter().any(|arn| arn == policy_arn);
+        (self.users.values())
+            .filter(|user| {
+                attached(&user.attached_policies)
+                    || (user.groups.iter().filter_map(|key| self.groups.get(key)))
+                        .any(|group| attached(&group.attached_policies))
+            })
+            .map(|user| user.name.clone())
+            .collect()
+    }
+
+    /// The members of a group, by name (none when there is no such group).
+    fn members_of(&self, group_name: &str) -> Vec<String> {
+        let key = group_name.to_lowercase();
+        (self.users.values())
+            .filter(|user| user.groups.contains(&key))
+            .map(|user| user.name.clone())
             .collect()
     }
 

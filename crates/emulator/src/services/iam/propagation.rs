@@ -1,10 +1,11 @@
-//! Policy changes reach a role's sessions only after IAM has propagated them (IAM is eventually
-//! consistent). Under AWS's time (`crate::timing`), a role's sessions keep the policy documents
-//! they saw before the first unpropagated change until the last one has settled: a policy just
-//! attached, put or made the default version does not allow yet, and one just detached or
-//! deleted still does. IAM's own listings lag the same way: `ListEntitiesForPolicy` still shows a
-//! role for a moment after the policy was detached from it, even once the role is deleted. Under
-//! `Timing::Instant` every change applies at once.
+//! Policy changes reach a principal's requests only after IAM has propagated them (IAM is
+//! eventually consistent). Under AWS's time (`crate::timing`), a role's sessions and an IAM
+//! user's keys keep the policy documents they saw before the first unpropagated change until
+//! the last one has settled: a policy just attached, put or made the default version does not
+//! allow yet, and one just detached or deleted still does. For a user that includes its groups'
+//! policies and joining or leaving a group. IAM's own listings lag the same way:
+//! `ListEntitiesForPolicy` still shows a role for a moment after the policy was detached from
+//! it, even once the role is deleted. Under `Timing::Instant` every change applies at once.
 
 use super::IamState;
 use crate::clock::Millis;
@@ -30,36 +31,58 @@ impl Propagating {
     }
 }
 
-/// Runs `change` (a call that changes what the roles named `roles` allow) and, when it succeeds
-/// under AWS's time, keeps what each role's sessions saw before until the change propagates.
+/// Whose requests a policy change reaches: a role (its sessions) or a user (its keys), by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Role(String),
+    User(String),
+}
+
+/// Runs `change` (a call that changes what `principals` allow) and, when it succeeds under
+/// AWS's time, keeps what each of them saw before until the change propagates.
 pub fn changing<T, E>(
     state: &mut IamState,
-    roles: &[String],
+    principals: &[Principal],
     clockwork: &Clockwork,
     now: Millis,
     change: impl FnOnce(&mut IamState) -> Result<T, E>,
 ) -> Result<T, E> {
-    let before: Vec<(String, Documents)> =
-        roles.iter().map(|name| (name.clone(), state.policy_texts(name, now))).collect();
+    let before: Vec<(&Principal, Documents)> = (principals.iter())
+        .map(|principal| {
+            let documents = match principal {
+                Principal::Role(name) => state.policy_texts(name, now),
+                Principal::User(name) => state.user_policy_texts(name, now),
+            };
+            (principal, documents)
+        })
+        .collect();
     let changed = change(state)?;
-    for (name, documents) in before {
-        let Ok(role) = state.role_mut(&name) else { continue };
-        let subject = format!(
-            "{}#{}/{}/{}",
-            role.arn,
-            role.attached_policies.len(),
-            role.inline_policies.len(),
-            documents.len()
-        );
+    for (principal, documents) in before {
+        // The subject names the principal and the shape of its policies after the change, so
+        // that each change draws its own delay.
+        let (arn, propagating, shape) = match principal {
+            Principal::Role(name) => {
+                let Ok(role) = state.role_mut(name) else { continue };
+                let shape = (role.attached_policies.len(), role.inline_policies.len());
+                (role.arn.clone(), &mut role.propagating, shape)
+            }
+            Principal::User(name) => {
+                let Ok(user) = state.user_mut(name) else { continue };
+                let shape =
+                    (user.attached_policies.len() + user.groups.len(), user.inline_policies.len());
+                (user.arn.clone(), &mut user.propagating, shape)
+            }
+        };
+        let subject = format!("{arn}#{}/{}/{}", shape.0, shape.1, documents.len());
         let until = clockwork.settles(Delay::PolicyPropagation, &subject, now);
         if until <= now {
             continue;
         }
-        let until = match &role.propagating {
+        let until = match propagating {
             Some(old) if now < old.until => until.max(old.until),
             _ => until,
         };
-        role.propagating = Some(Propagating { until, documents });
+        *propagating = Some(Propagating { until, documents });
     }
     Ok(changed)
 }

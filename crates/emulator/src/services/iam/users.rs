@@ -42,6 +42,9 @@ pub struct User {
     pub groups: Vec<String>,
     /// At most two.
     pub access_keys: Vec<AccessKey>,
+    /// What its keys still see while a policy change propagates (see `propagation`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagating: Option<super::propagation::Propagating>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +155,7 @@ pub fn create_user(
         inline_policies: BTreeMap::new(),
         groups: Vec::new(),
         access_keys: Vec::new(),
+        propagating: None,
     };
     let output = UserOutput { user: user.view(Shape::Full) };
     state.users.insert(user.name.to_lowercase(), user);
