@@ -1,4 +1,5 @@
-//! The text of AWS's access-denied errors for identity-based policies.
+//! The text of AWS's access-denied errors for identity-based policies and permissions
+//! boundaries.
 //!
 //! AWS's format (IAM User Guide, "Troubleshoot access denied error messages", and the AWS
 //! Security Blog post "Enhanced access denied error messages with policy ARNs"):
@@ -10,7 +11,10 @@
 //! ```
 //!
 //! The policy's ARN is added (same-account requests) when the denying policy is a managed
-//! policy; an inline policy has no ARN to give. There is no trailing period.
+//! policy; an inline policy has no ARN to give. There is no trailing period. A permissions
+//! boundary that does not allow, or denies, is named by its type the same way ("because no
+//! permissions boundary allows the <action> action", "with an explicit deny in a permissions
+//! boundary"); whether AWS adds the boundary's ARN too is not documented, so it is left out.
 
 /// Why a request was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +24,10 @@ pub enum Denial<'a> {
     /// A `Deny` statement applied ([`super::Decision::ExplicitDeny`]); `policy_arn` names the
     /// managed policy it came from, `None` for an inline policy.
     ExplicitDeny { policy_arn: Option<&'a str> },
+    /// The identity-based policies allow it, the caller's permissions boundary does not.
+    BoundaryNoAllow,
+    /// A `Deny` statement of the caller's permissions boundary applied.
+    BoundaryExplicitDeny,
 }
 
 /// AWS's message for a refused request. An empty `resource` leaves out `on resource: …`, as AWS
@@ -47,6 +55,14 @@ pub fn access_denied_message(
                 message.push_str(": ");
                 message.push_str(policy_arn);
             }
+        }
+        Denial::BoundaryNoAllow => {
+            message.push_str(" because no permissions boundary allows the ");
+            message.push_str(action);
+            message.push_str(" action");
+        }
+        Denial::BoundaryExplicitDeny => {
+            message.push_str(" with an explicit deny in a permissions boundary");
         }
     }
     message
@@ -86,6 +102,18 @@ mod tests {
             "table/customers with an explicit deny in an identity-based policy: \
                  arn:aws:iam::000000000000:policy/NoWrites"
         ));
+    }
+
+    #[test]
+    fn a_permissions_boundary_is_named_as_the_policy_type_that_refused() {
+        let end = |denial| access_denied_message(CALLER, "dynamodb:PutItem", TABLE, denial);
+        assert!(end(Denial::BoundaryNoAllow).ends_with(
+            "table/customers because no permissions boundary allows the dynamodb:PutItem action"
+        ));
+        assert!(
+            end(Denial::BoundaryExplicitDeny)
+                .ends_with("table/customers with an explicit deny in a permissions boundary")
+        );
     }
 
     #[test]

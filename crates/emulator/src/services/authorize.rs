@@ -1,13 +1,15 @@
 //! May this caller do this? The learner (root) may do anything; a role session may do what its
 //! role's identity-based policies allow, and an IAM user what its own policies and its groups'
-//! allow, evaluated as IAM does (`crate::policy`); either is refused with AWS's exact
-//! access-denied text otherwise, naming the session's or the user's ARN.
+//! allow, evaluated as IAM does (`crate::policy`), within the principal's permissions boundary
+//! when it has one; either is refused with AWS's exact access-denied text otherwise, naming
+//! the session's or the user's ARN.
 
 use super::RequestContext;
 use crate::error::AwsError;
 use crate::identity::Caller;
 use crate::policy::{self, Decision, Denial};
 use crate::protocol::Service;
+use crate::services::iam::propagation::Principal;
 use crate::state::{Shared, lock};
 use serde_json::Value;
 
@@ -20,33 +22,46 @@ pub fn authorize(
     resource: &str,
 ) -> Result<(), AwsError> {
     let now = crate::clock::millis(ctx.now);
-    let (documents, context) = match &ctx.caller {
+    let (documents, context, boundary) = match &ctx.caller {
         Caller::Root { .. } => return Ok(()),
-        Caller::RoleSession(session) => (
-            lock(&shared.iam).identity_policies(&session.role_name, now),
-            request_context(ctx, &session.role_arn, "AssumedRole"),
-        ),
+        Caller::RoleSession(session) => {
+            let iam = lock(&shared.iam);
+            let boundary = iam.boundary(&Principal::Role(session.role_name.clone()));
+            let documents = iam.identity_policies(&session.role_name, now);
+            (documents, request_context(ctx, &session.role_arn, "AssumedRole"), boundary)
+        }
         Caller::User(user) => {
             let mut context = request_context(ctx, &user.arn, "User");
             context.insert("aws:username".to_string(), vec![user.user_name.clone()]);
-            (lock(&shared.iam).user_policies(&user.user_name, now), context)
+            let iam = lock(&shared.iam);
+            let boundary = iam.boundary(&Principal::User(user.user_name.clone()));
+            (iam.user_policies(&user.user_name, now), context, boundary)
         }
     };
     let references: Vec<&Value> = documents.iter().map(|(_, document)| document).collect();
     let request = policy::Request { action, resource, context: &context };
     let evaluation = policy::evaluate(&references, &request);
-    for unsupported in &evaluation.unsupported_conditions {
+    // A permissions boundary caps what the identity-based policies may allow: both must allow,
+    // and a deny in either refuses.
+    let bounded = boundary.as_ref().map(|boundary| policy::evaluate(&[boundary], &request));
+    for unsupported in evaluation
+        .unsupported_conditions
+        .iter()
+        .chain(bounded.iter().flat_map(|bounded| bounded.unsupported_conditions.iter()))
+    {
         eprintln!("awslab emulator: {unsupported}");
     }
-    let denial = match evaluation.decision {
-        Decision::Allow => return Ok(()),
-        Decision::ImplicitDeny => Denial::NoAllow,
-        Decision::ExplicitDeny => Denial::ExplicitDeny {
+    let denial = match (evaluation.decision, bounded.map(|bounded| bounded.decision)) {
+        (Decision::ExplicitDeny, _) => Denial::ExplicitDeny {
             policy_arn: evaluation
                 .denying_policy
                 .and_then(|index| documents.get(index))
                 .and_then(|(arn, _)| arn.as_deref()),
         },
+        (_, Some(Decision::ExplicitDeny)) => Denial::BoundaryExplicitDeny,
+        (Decision::ImplicitDeny, _) => Denial::NoAllow,
+        (Decision::Allow, Some(Decision::ImplicitDeny)) => Denial::BoundaryNoAllow,
+        (Decision::Allow, None | Some(Decision::Allow)) => return Ok(()),
     };
     let message = policy::access_denied_message(&ctx.caller.arn(), action, resource, denial);
     Err(match service {

@@ -33,7 +33,7 @@ mod operations;
 mod paging;
 mod permissions;
 pub(crate) mod policies;
-mod propagation;
+pub(crate) mod propagation;
 pub(crate) mod roles;
 mod rules;
 mod tags;
@@ -156,6 +156,20 @@ impl IamState {
             documents.extend(inline.values().map(|text| (None, text.clone())));
         }
         documents
+    }
+
+    /// The permissions boundary of a role (`Role`) or a user (`User`), as a policy document:
+    /// what the principal may do at most, whatever its own policies allow.
+    pub fn boundary(&self, principal: &propagation::Principal) -> Option<Value> {
+        let arn = match principal {
+            propagation::Principal::Role(name) => {
+                self.role(name).ok()?.permissions_boundary.as_ref()
+            }
+            propagation::Principal::User(name) => {
+                self.user(name).ok()?.permissions_boundary.as_ref()
+            }
+        }?;
+        serde_json::from_str(self.policy(arn)?.document()).ok()
     }
 
     /// The users whose requests a managed policy governs: those it is attached to, and the
