@@ -296,4 +296,30 @@ async fn a_permissions_boundary_caps_what_a_users_policies_allow() {
             400
         )
     );
+
+    // Without the boundary, the administrator's policy is all there is.
+    let unbound = iam.delete_user_permissions_boundary().user_name("bounded").send().await;
+    unbound.expect("DeleteUserPermissionsBoundary");
+    common::create_table(&dynamodb, "orders", "order_id").send().await.expect("CreateTable");
+    let user = iam.get_user().user_name("bounded").send().await.unwrap();
+    assert!(user.user().and_then(|u| u.permissions_boundary()).is_none());
+
+    let put = iam.put_user_permissions_boundary().user_name("bounded");
+    put.permissions_boundary(boundary).send().await.expect("PutUserPermissionsBoundary");
+    let user = iam.get_user().user_name("bounded").send().await.unwrap();
+    let shown = user.user().and_then(|u| u.permissions_boundary());
+    assert_eq!(shown.and_then(|b| b.permissions_boundary_arn()), Some(boundary));
+    let refused = common::create_table(&dynamodb, "invoices", "invoice_id").send().await;
+    assert_eq!(failure(refused.unwrap_err()).0, "AccessDeniedException");
+    let missing = iam.put_user_permissions_boundary().user_name("bounded");
+    let missing = missing.permissions_boundary("arn:aws:iam::aws:policy/NoSuchPolicy");
+    let refused = failure(missing.send().await.unwrap_err());
+    assert_eq!(
+        (refused.0.as_str(), refused.1.as_str(), refused.2),
+        (
+            "NoSuchEntity",
+            "Scope ARN: arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable.",
+            404
+        )
+    );
 }

@@ -142,6 +142,12 @@ pub fn handle(
         Operation::ListUsers => respond(users::list_users(state, request.input()?)),
         Operation::UpdateUser => done(users::update_user(state, request.input()?)),
         Operation::DeleteUser => done(users::delete_user(state, request.input()?)),
+        Operation::PutUserPermissionsBoundary => {
+            done(users::put_user_permissions_boundary(state, request.input()?))
+        }
+        Operation::DeleteUserPermissionsBoundary => {
+            done(users::delete_user_permissions_boundary(state, request.input()?))
+        }
         Operation::TagUser => done(tags::tag_user(state, request.input()?)),
         Operation::UntagUser => done(tags::untag_user(state, request.input()?)),
         Operation::ListUserTags => respond(tags::list_user_tags(state, request.input()?)),

@@ -307,3 +307,32 @@ pub fn delete_user(state: &mut IamState, input: UserNameInput) -> Result<(), Iam
     state.users.remove(&input.user_name.to_lowercase());
     Ok(())
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutUserPermissionsBoundaryInput {
+    user_name: String,
+    permissions_boundary: String,
+}
+
+/// Sets the managed policy that caps what the user's policies allow, checked as a role's is.
+pub fn put_user_permissions_boundary(
+    state: &mut IamState,
+    input: PutUserPermissionsBoundaryInput,
+) -> Result<(), IamError> {
+    check_user_name(&input.user_name)?;
+    super::names::check_policy_arn("permissionsBoundary", &input.permissions_boundary)?;
+    state.user(&input.user_name)?;
+    super::roles::check_boundary(state, &input.permissions_boundary)?;
+    state.user_mut(&input.user_name)?.permissions_boundary = Some(input.permissions_boundary);
+    Ok(())
+}
+
+pub fn delete_user_permissions_boundary(
+    state: &mut IamState,
+    input: UserNameInput,
+) -> Result<(), IamError> {
+    check_user_name(&input.user_name)?;
+    state.user_mut(&input.user_name)?.permissions_boundary = None;
+    Ok(())
+}
