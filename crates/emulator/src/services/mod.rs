@@ -63,6 +63,43 @@ pub struct RequestContext {
     pub now: OffsetDateTime,
 }
 
+#[cfg(test)]
+impl RequestContext {
+    /// A request of the learner's (the account's root) in `region` at `now`, for unit tests that
+    /// call a service without the server.
+    pub(crate) fn learner(region: &str, now: OffsetDateTime) -> Self {
+        RequestContext {
+            request_id: "test".into(),
+            caller: Caller::Root { account: crate::config::ACCOUNT_ID.into() },
+            region: region.into(),
+            now,
+        }
+    }
+}
+
+/// For a JSON service's unit tests: every operation its declaration says it serves is served
+/// (an empty input may be refused, but not as `NotImplemented`), every other real operation
+/// answers `NotImplemented`, and `unknown` (a name that is no operation) AWS's 400
+/// `UnknownOperationException`.
+#[cfg(test)]
+pub(crate) fn assert_json_operations_declared(service: Service, unknown: &str) {
+    let shared =
+        std::sync::Arc::new(Shared::new(crate::config::EmulatorConfig::default()).unwrap());
+    let ctx = RequestContext::learner("ap-northeast-2", OffsetDateTime::now_utc());
+    let serve = |name: &str| json(&shared, &ctx, service, name, serde_json::json!({}));
+    for (name, served) in operations(service) {
+        let answer = serve(name);
+        match answer {
+            Err(error) if error.code == "NotImplemented" => {
+                assert!(!served, "{name} is listed as served")
+            }
+            _ => assert!(served, "{name} answered {answer:?}"),
+        }
+    }
+    let error = serve(unknown).unwrap_err();
+    assert_eq!((error.code.as_str(), error.status), ("UnknownOperationException", 400));
+}
+
 /// Every operation of a service's real API with whether the emulator serves it, sorted by name:
 /// the coverage table's rows, and what tells `NotImplemented` from an unknown name.
 pub fn operations(service: Service) -> Vec<(&'static str, bool)> {

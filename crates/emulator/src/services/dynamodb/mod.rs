@@ -233,16 +233,10 @@ fn unknown_operation(prefix: &str, operation: &str) -> AwsError {
 mod tests {
     use super::*;
     use crate::config::{ACCOUNT_ID, EmulatorConfig};
-    use crate::identity::Caller;
     use serde_json::json;
 
     fn context(region: &str) -> RequestContext {
-        RequestContext {
-            request_id: "test".into(),
-            caller: Caller::Root { account: ACCOUNT_ID.into() },
-            region: region.into(),
-            now: time::OffsetDateTime::now_utc(),
-        }
+        RequestContext::learner(region, time::OffsetDateTime::now_utc())
     }
 
     #[test]

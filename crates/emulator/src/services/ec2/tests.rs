@@ -2,8 +2,7 @@
 //! from ec2Query forms, the shell, and the metrics its activity makes.
 
 use super::*;
-use crate::config::{ACCOUNT_ID, EmulatorConfig};
-use crate::identity::Caller;
+use crate::config::EmulatorConfig;
 use crate::protocol::query;
 use std::sync::LazyLock;
 
@@ -11,12 +10,7 @@ static SHARED: LazyLock<Shared> =
     LazyLock::new(|| Shared::new(EmulatorConfig::default()).expect("an in-memory emulator"));
 
 fn context(now: time::OffsetDateTime) -> RequestContext {
-    RequestContext {
-        request_id: "test".into(),
-        caller: Caller::Root { account: ACCOUNT_ID.into() },
-        region: "us-east-1".into(),
-        now,
-    }
+    RequestContext::learner("us-east-1", now)
 }
 
 fn send(shared: &Shared, body: &str, now: time::OffsetDateTime) -> Result<Value, AwsError> {

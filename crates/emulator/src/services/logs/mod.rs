@@ -133,36 +133,11 @@ fn authorize_tags_on_create(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::config::{ACCOUNT_ID, EmulatorConfig};
-    use crate::identity::Caller;
-    use serde_json::json;
-
-    fn context() -> RequestContext {
-        RequestContext {
-            request_id: "test".into(),
-            caller: Caller::Root { account: ACCOUNT_ID.into() },
-            region: "ap-northeast-2".into(),
-            now: time::OffsetDateTime::now_utc(),
-        }
-    }
-
     #[test]
     fn every_implemented_operation_is_served_and_the_rest_are_aws_errors() {
-        let shared = std::sync::Arc::new(Shared::new(EmulatorConfig::default()).unwrap());
-        let ctx = context();
-        let serve =
-            |name: &str| crate::services::json(&shared, &ctx, Service::Logs, name, json!({}));
-        for (name, served) in crate::services::operations(Service::Logs) {
-            let answer = serve(name);
-            match answer {
-                Err(error) if error.code == "NotImplemented" => {
-                    assert!(!served, "{name} is listed as served")
-                }
-                _ => assert!(served, "{name} answered {answer:?}"),
-            }
-        }
-        let error = serve("PutLogEvent").unwrap_err();
-        assert_eq!((error.code.as_str(), error.status), ("UnknownOperationException", 400));
+        crate::services::assert_json_operations_declared(
+            crate::protocol::Service::Logs,
+            "PutLogEvent",
+        );
     }
 }

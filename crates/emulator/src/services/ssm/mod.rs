@@ -212,35 +212,15 @@ impl SsmState {
 mod tests {
     use super::*;
     use crate::config::{ACCOUNT_ID, EmulatorConfig};
-    use crate::identity::Caller;
     use serde_json::json;
 
     fn context() -> RequestContext {
-        RequestContext {
-            request_id: "test".into(),
-            caller: Caller::Root { account: ACCOUNT_ID.into() },
-            region: "ap-northeast-2".into(),
-            now: time::OffsetDateTime::now_utc(),
-        }
+        RequestContext::learner("ap-northeast-2", time::OffsetDateTime::now_utc())
     }
 
     #[test]
     fn every_implemented_operation_is_served_and_the_rest_are_aws_errors() {
-        let shared = std::sync::Arc::new(Shared::new(EmulatorConfig::default()).unwrap());
-        let ctx = context();
-        let serve =
-            |name: &str| crate::services::json(&shared, &ctx, Service::Ssm, name, json!({}));
-        for (name, served) in crate::services::operations(Service::Ssm) {
-            let answer = serve(name);
-            match answer {
-                Err(error) if error.code == "NotImplemented" => {
-                    assert!(!served, "{name} is listed as served")
-                }
-                _ => assert!(served, "{name} answered {answer:?}"),
-            }
-        }
-        let error = serve("GetParameterz").unwrap_err();
-        assert_eq!((error.code.as_str(), error.status), ("UnknownOperationException", 400));
+        crate::services::assert_json_operations_declared(Service::Ssm, "GetParameterz");
     }
 
     #[test]
