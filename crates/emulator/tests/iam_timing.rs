@@ -135,18 +135,8 @@ async fn user_and_key(
     iam.create_user().user_name(user).send().await.expect("CreateUser");
     let created = iam.create_access_key().user_name(user).send().await.expect("CreateAccessKey");
     let key = created.access_key().expect("a key");
-    let as_user = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(emulator.endpoint())
-        .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_sdk_iam::config::Credentials::new(
-            key.access_key_id(),
-            key.secret_access_key(),
-            None,
-            None,
-            "user",
-        ))
-        .load()
-        .await;
+    let as_user =
+        common::signing_with(emulator, REGION, key.access_key_id(), key.secret_access_key()).await;
     (iam, aws_sdk_cloudwatchlogs::Client::new(&as_user))
 }
 

@@ -25,21 +25,13 @@ async fn user_with_key(iam: &Client, name: &str) -> (String, String) {
     (key.access_key_id().to_string(), key.secret_access_key().to_string())
 }
 
-/// SDK configuration signing with these keys, as `AWS_ACCESS_KEY_ID` and
-/// `AWS_SECRET_ACCESS_KEY` would.
+/// SDK configuration signing with these keys, in this test's region.
 async fn signing_with(
     emulator: &awslab_emulator::Emulator,
     key: &str,
     secret: &str,
 ) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(emulator.endpoint())
-        .region(aws_config::Region::new(REGION))
-        .credentials_provider(aws_sdk_sts::config::Credentials::new(
-            key, secret, None, None, "user",
-        ))
-        .load()
-        .await
+    common::signing_with(emulator, REGION, key, secret).await
 }
 
 fn denied(action: &str, resource: &str) -> String {

@@ -19,12 +19,23 @@ pub async fn start() -> Emulator {
 
 /// SDK configuration for the learner's (any non-emulator) keys, in `region`.
 pub async fn sdk_config(emulator: &Emulator, region: &'static str) -> aws_config::SdkConfig {
+    signing_with(emulator, region, "AKIASTUDENTEXAMPLE", "student-secret").await
+}
+
+/// SDK configuration signing with this access key and secret, in `region`, as
+/// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` would.
+pub async fn signing_with(
+    emulator: &Emulator,
+    region: &'static str,
+    key: &str,
+    secret: &str,
+) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(emulator.endpoint())
         .region(aws_config::Region::new(region))
         .credentials_provider(aws_sdk_sts::config::Credentials::new(
-            "AKIASTUDENTEXAMPLE",
-            "student-secret",
+            key,
+            secret,
             None,
             None,
             "awslab-tests",
