@@ -348,8 +348,8 @@ fn admit(
     Ok(Admitted { route, body, ctx })
 }
 
-/// Records the last use of a user's access key (`GetAccessKeyLastUsed`), under the name IAM
-/// gives the service, and saves IAM's state when that is news. A failed save loses only this
+/// Records the last use of a user's access key (`GetAccessKeyLastUsed`), under the service's
+/// namespace, and saves IAM's state when that is news. A failed save loses only this
 /// record, so it does not fail the request.
 fn record_key_use(
     shared: &Shared,
@@ -358,19 +358,7 @@ fn record_key_use(
     region: &str,
     now: time::OffsetDateTime,
 ) {
-    let service_name = match service {
-        Service::Iam => "iam",
-        Service::Sts => "sts",
-        Service::DynamoDb | Service::DynamoDbStreams => "dynamodb",
-        Service::Lambda => "lambda",
-        Service::Logs => "logs",
-        Service::ApiGateway => "apigateway",
-        Service::CloudWatch => "cloudwatch",
-        Service::Sns => "sns",
-        Service::Ec2 => "ec2",
-        Service::Ssm => "ssm",
-    };
-    let news = lock(&shared.iam).record_key_use(access_key, service_name, region, now);
+    let news = lock(&shared.iam).record_key_use(access_key, service.namespace(), region, now);
     if news && let Err(error) = shared.save(Service::Iam) {
         eprintln!("awslab emulator: {error}");
     }

@@ -73,6 +73,23 @@ impl Service {
         }
     }
 
+    /// The service's namespace in IAM: the prefix of its actions (`dynamodb:PutItem`) and the
+    /// `ServiceName` that `GetAccessKeyLastUsed` reports.
+    pub fn namespace(self) -> &'static str {
+        match self {
+            Service::Iam => "iam",
+            Service::Sts => "sts",
+            Service::DynamoDb | Service::DynamoDbStreams => "dynamodb",
+            Service::Lambda => "lambda",
+            Service::Logs => "logs",
+            Service::ApiGateway => "apigateway",
+            Service::CloudWatch => "cloudwatch",
+            Service::Sns => "sns",
+            Service::Ec2 => "ec2",
+            Service::Ssm => "ssm",
+        }
+    }
+
     /// The XML namespace of a query service's responses.
     pub fn xmlns(self) -> &'static str {
         match self {
