@@ -46,18 +46,40 @@ impl Default for EmulatorConfig {
 /// Which `python3` and `node` run Lambda handlers: `AWSLAB_PYTHON` and `AWSLAB_NODE` when set,
 /// else whatever `python3` and `node` are on `PATH`. A Python handler that imports boto3 needs a
 /// Python that has it.
+///
+/// Node.js handlers import the AWS SDK for JavaScript v3 as on AWS, where the runtime carries
+/// it: offline it comes from `node_modules`, the folder `AWSLAB_NODE_MODULES` names (`./dev`
+/// installs the clients in `crates/emulator/node-sdk` and points it there), else npm's global
+/// folder when the SDK was installed there with `npm install -g`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interpreters {
     pub python: String,
     pub node: String,
+    /// A `node_modules` folder holding `@aws-sdk/*`, if one is known.
+    pub node_modules: Option<PathBuf>,
 }
+
+/// Where `npm install -g` puts packages on Linux and macOS (Homebrew's too).
+const GLOBAL_NODE_MODULES: &[&str] =
+    &["/usr/local/lib/node_modules", "/usr/lib/node_modules", "/opt/homebrew/lib/node_modules"];
 
 impl Interpreters {
     pub fn from_environment() -> Self {
         let from = |name: &str, default: &str| {
             std::env::var(name).ok().filter(|value| !value.is_empty()).unwrap_or(default.into())
         };
-        Self { python: from("AWSLAB_PYTHON", "python3"), node: from("AWSLAB_NODE", "node") }
+        let node_modules = std::env::var_os("AWSLAB_NODE_MODULES")
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                (GLOBAL_NODE_MODULES.iter().map(PathBuf::from))
+                    .find(|folder| folder.join("@aws-sdk").is_dir())
+            });
+        Self {
+            python: from("AWSLAB_PYTHON", "python3"),
+            node: from("AWSLAB_NODE", "node"),
+            node_modules,
+        }
     }
 }
 

@@ -13,13 +13,21 @@ use std::io::Write;
 pub const REGION: &str = "ap-northeast-2";
 
 /// The Python that runs handlers in tests: `AWSLAB_PYTHON` (`./dev test` points it at the
-/// repository's `.venv`, which has boto3), else that `.venv` if it exists, else `python3`.
+/// repository's `.venv`, which has boto3), else that `.venv` if it exists, else `python3`. Node.js
+/// handlers get the AWS SDK for JavaScript from `AWSLAB_NODE_MODULES`, else from the folder
+/// `./dev` installs it in.
 pub fn interpreters() -> Interpreters {
     let mut interpreters = Interpreters::from_environment();
     if std::env::var_os("AWSLAB_PYTHON").is_none() {
         let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.venv/bin/python");
         if std::path::Path::new(venv).exists() {
             interpreters.python = venv.to_string();
+        }
+    }
+    if std::env::var_os("AWSLAB_NODE_MODULES").is_none() {
+        let sdk = concat!(env!("CARGO_MANIFEST_DIR"), "/node-sdk/node_modules");
+        if std::path::Path::new(sdk).join("@aws-sdk").is_dir() {
+            interpreters.node_modules = Some(sdk.into());
         }
     }
     interpreters

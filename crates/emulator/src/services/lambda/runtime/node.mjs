@@ -9,12 +9,17 @@
 // writes it (`time\trequest id\tLEVEL\tmessage`, inner line breaks as carriage returns, so one
 // call is one log event), and after each invocation's output (and after loading the code, as
 // "init") a marker line tells the emulator that output ended.
+//
+// The AWS SDK for JavaScript v3 is part of Lambda's Node.js runtime. Offline, the emulator names
+// the folder that has it at the end of NODE_PATH. `require` searches NODE_PATH by itself; ES
+// modules do not, so a resolve hook retries a bare specifier that was not found from the
+// handler's folder (its own node_modules win, as on AWS) from each NODE_PATH folder.
 
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import util from "node:util";
-import { createRequire } from "node:module";
+import { createRequire, register } from "node:module";
 import { pathToFileURL } from "node:url";
 
 const MARK = "\x1eawslab:done:";
@@ -23,6 +28,46 @@ const TASK_ROOT = process.env.LAMBDA_TASK_ROOT;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 let currentRequestId = undefined;
+
+const NODE_PATH_FOLDERS = (process.env.NODE_PATH ?? "")
+  .split(path.delimiter)
+  .filter((folder) => path.basename(folder) === "node_modules" && fs.existsSync(folder));
+
+const FALLBACK_RESOLVER = `
+let parents = [];
+export async function initialize(data) { parents = data.parents; }
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    const bare = !/^(\\.|\\/|[a-zA-Z][a-zA-Z0-9+.-]*:)/.test(specifier);
+    if (error?.code !== "ERR_MODULE_NOT_FOUND" || !bare) throw error;
+    for (const parentURL of parents) {
+      try {
+        return await nextResolve(specifier, { ...context, parentURL });
+      } catch {}
+    }
+    throw error;
+  }
+}`;
+
+if (typeof register === "function" && NODE_PATH_FOLDERS.length > 0) {
+  // A module "in" the folder that holds each node_modules resolves packages from it.
+  const parents = NODE_PATH_FOLDERS.map((folder) => pathToFileURL(path.join(folder, "..", "awslab-resolve.mjs")).href);
+  register(`data:text/javascript,${encodeURIComponent(FALLBACK_RESOLVER)}`, { data: { parents } });
+}
+
+// Said after "Cannot find module/package '@aws-sdk/...'": where the offline runtime looks for it.
+function missingSdkHint(message) {
+  const missing = /'(@aws-sdk\/[^'/]+|@smithy\/[^'/]+)/.exec(message ?? "");
+  if (!missing) return "";
+  return (
+    ` (awslab: on AWS the Node.js runtime includes the AWS SDK for JavaScript v3; offline it comes ` +
+    `from the folder AWSLAB_NODE_MODULES names, and ${missing[1]} is not there. In the awslab ` +
+    `repository \`./dev\` installs it; elsewhere run \`npm install -g ${missing[1]}\`, or set ` +
+    `AWSLAB_NODE_MODULES to a node_modules folder that has it.)`
+  );
+}
 
 function call(method, route, body, headers = {}) {
   return new Promise((resolve, reject) => {
@@ -121,7 +166,7 @@ async function loadHandler() {
       throw new LoadError("Runtime.UserCodeSyntaxError", `${error.name}: ${error.message}`);
     }
     if (error?.code === "MODULE_NOT_FOUND" || error?.code === "ERR_MODULE_NOT_FOUND") {
-      throw new LoadError("Runtime.ImportModuleError", `Error: ${error.message}`);
+      throw new LoadError("Runtime.ImportModuleError", `Error: ${error.message}${missingSdkHint(error.message)}`);
     }
     throw error;
   }

@@ -75,7 +75,7 @@ impl Worker {
             .arg(bootstrap_dir.join(bootstrap))
             .current_dir(&launch.task_root)
             .env_clear()
-            .envs(environment(&launch, &api.address(), &log_stream))
+            .envs(environment(&launch, &api.address(), &log_stream, interpreters))
             .stdin(std::process::Stdio::null())
             .stdout(writer.try_clone().map_err(spawn_error)?)
             .stderr(writer);
@@ -394,8 +394,14 @@ fn spawn_error(error: std::io::Error) -> LambdaError {
 
 /// The worker's environment: AWS's variables, the role's keys, the emulator as the endpoint,
 /// and the function's own variables. Nothing of the emulator's own environment is passed on
-/// but `PATH`, so the learner's real AWS keys never reach a handler.
-fn environment(launch: &Launch, runtime_api: &str, log_stream: &str) -> Vec<(String, String)> {
+/// but `PATH`, so the learner's real AWS keys never reach a handler. `NODE_PATH` ends with the
+/// folder that has the AWS SDK for JavaScript, where the bootstrap also resolves ES modules.
+fn environment(
+    launch: &Launch,
+    runtime_api: &str,
+    log_stream: &str,
+    interpreters: &Interpreters,
+) -> Vec<(String, String)> {
     let config = &launch.config;
     let keys = &launch.credentials;
     let execution_env = format!("AWS_Lambda_{}", config.runtime);
@@ -427,7 +433,12 @@ fn environment(launch: &Launch, runtime_api: &str, log_stream: &str) -> Vec<(Str
     set("AWS_EC2_METADATA_DISABLED", "true");
     set("PYTHONUNBUFFERED", "1");
     set("PYTHONDONTWRITEBYTECODE", "1");
-    set("NODE_PATH", "/opt/nodejs/node_modules");
+    let mut node_path = "/opt/nodejs/node_modules".to_string();
+    if let Some(sdk) = &interpreters.node_modules {
+        node_path.push(':');
+        node_path.push_str(&sdk.to_string_lossy());
+    }
+    set("NODE_PATH", &node_path);
     env
 }
 
