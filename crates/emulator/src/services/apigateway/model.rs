@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ApiGatewayState {
     pub regions: BTreeMap<String, Vec<RestApi>>,
+    /// API keys, usage plans and what each key used, by region (see `metering`).
+    #[serde(default)]
+    pub metering: BTreeMap<String, super::metering::Metering>,
 }
 
 impl ApiGatewayState {
@@ -537,8 +540,8 @@ pub struct Stage {
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
     pub canary: Option<Canary>,
-    /// By `{resourcePath}/{httpMethod}` as the patch path names it (`*/*`, `~1pets/GET`):
-    /// stored and returned, not enforced.
+    /// By `{resourcePath}/{httpMethod}` as the patch path names it (`*/*`, `~1pets/GET`): the
+    /// invoke URL enforces their throttling (see `throttling`); the rest is stored and returned.
     #[serde(default)]
     pub method_settings: BTreeMap<String, Map<String, Value>>,
     #[serde(default)]
