@@ -411,3 +411,62 @@ async fn keys_join_plans_one_plan_per_stage_and_usage_is_reported() {
     let keys = client.get_usage_plan_keys().usage_plan_id(&plan_id).send().await.unwrap();
     assert!(keys.items().is_empty(), "a deleted key leaves its plans");
 }
+
+#[tokio::test]
+async fn keys_and_plans_survive_a_restart_and_follow_resets_and_snapshots() {
+    let folder = tempfile::tempdir().unwrap();
+    let config = awslab_emulator::EmulatorConfig {
+        data_dir: Some(folder.path().to_path_buf()),
+        ..awslab_emulator::EmulatorConfig::default()
+    };
+    let emulator = awslab_emulator::Emulator::start(config.clone()).await.unwrap();
+    let client = client(&emulator).await;
+    let kept = client.create_api_key().name("kept").enabled(true).send().await.unwrap();
+    let kept_id = kept.id().unwrap().to_string();
+    let plan = client.create_usage_plan().name("kept-plan").send().await.unwrap();
+    let plan_id = plan.id().unwrap().to_string();
+    client
+        .create_usage_plan_key()
+        .usage_plan_id(&plan_id)
+        .key_id(&kept_id)
+        .key_type("API_KEY")
+        .send()
+        .await
+        .unwrap();
+    emulator.shutdown().await;
+
+    let emulator = awslab_emulator::Emulator::start(config).await.unwrap();
+    let client = apigw::client(&emulator).await;
+    let found = client.get_api_key().api_key(&kept_id).include_value(true).send().await;
+    assert_eq!(found.expect("the key was saved").value(), kept.value());
+    let keys = client.get_usage_plan_keys().usage_plan_id(&plan_id).send().await.unwrap();
+    assert_eq!(keys.items().len(), 1, "the plan and its key were saved");
+
+    let lab = ("awslab:lab", "lambda-logs-auth");
+    let lab_key = client.create_api_key().name("lab").tags(lab.0, lab.1).send().await.unwrap();
+    let lab_plan = client.create_usage_plan().name("lab").tags(lab.0, lab.1).send().await;
+    let lab_plan = lab_plan.unwrap().id().unwrap().to_string();
+    let tagged = format!("arn:aws:apigateway:{}::/apikeys/{kept_id}", apigw::REGION);
+    client.tag_resource().resource_arn(&tagged).tags("team", "a").send().await.unwrap();
+    let tags = client.get_tags().resource_arn(&tagged).send().await.unwrap();
+    assert_eq!(tags.tags().unwrap()["team"], "a");
+
+    let port = emulator.port();
+    let token = [common::token(&emulator)];
+    let control =
+        |method: &'static str, path: &'static str| common::send(port, method, path, &token, b"");
+    assert_eq!(control("POST", "/_awslab/snapshots/before-lab").await.status, 201);
+    let reset = control("POST", "/_awslab/reset?lab=lambda-logs-auth").await;
+    assert_eq!(reset.status, 200);
+    let lab_key_id = lab_key.id().unwrap();
+    assert!(reset.body.contains(&format!("/apikeys/{lab_key_id}")), "{}", reset.body);
+    assert!(reset.body.contains(&format!("/usageplans/{lab_plan}")), "{}", reset.body);
+    assert!(client.get_api_key().api_key(lab_key_id).send().await.is_err());
+    assert!(client.get_api_key().api_key(&kept_id).send().await.is_ok(), "other keys stay");
+
+    assert_eq!(control("POST", "/_awslab/snapshots/before-lab/restore").await.status, 200);
+    assert!(client.get_api_key().api_key(lab_key_id).send().await.is_ok(), "restored");
+    assert_eq!(control("POST", "/_awslab/reset").await.status, 200);
+    assert!(client.get_api_keys().send().await.unwrap().items().is_empty());
+    assert!(client.get_usage_plans().send().await.unwrap().items().is_empty());
+}

@@ -44,6 +44,34 @@ impl Metering {
         self.plans.iter_mut().find(|plan| plan.id == id)
     }
 
+    /// Removes the keys and plans tagged `awslab:lab` = `lab` (a lab's reset), and with the
+    /// keys their places in other plans; returns their ARNs.
+    pub fn delete_lab(&mut self, region: &str, lab: &str) -> Vec<String> {
+        let of_lab =
+            |tags: &BTreeMap<String, String>| tags.get("awslab:lab").is_some_and(|v| v == lab);
+        let keys: Vec<String> =
+            self.keys.iter().filter(|key| of_lab(&key.tags)).map(|key| key.id.clone()).collect();
+        let plans: Vec<String> = self
+            .plans
+            .iter()
+            .filter(|plan| of_lab(&plan.tags))
+            .map(|plan| plan.id.clone())
+            .collect();
+        self.keys.retain(|key| !keys.contains(&key.id));
+        self.plans.retain(|plan| !plans.contains(&plan.id));
+        for plan in &mut self.plans {
+            plan.keys.retain(|key| !keys.contains(key));
+        }
+        self.usage.retain(|plan, _| !plans.contains(plan));
+        for used in self.usage.values_mut() {
+            used.retain(|key, _| !keys.contains(key));
+        }
+        let arns = keys.iter().map(|id| format!("arn:aws:apigateway:{region}::/apikeys/{id}"));
+        let plan_arns =
+            plans.iter().map(|id| format!("arn:aws:apigateway:{region}::/usageplans/{id}"));
+        arns.chain(plan_arns).collect()
+    }
+
     /// The plans that cover `api_id`'s stage `stage`.
     pub fn plans_of_stage<'a>(
         &'a self,

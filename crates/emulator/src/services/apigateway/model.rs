@@ -45,7 +45,8 @@ impl ApiGatewayState {
         }
     }
 
-    /// Removes the APIs tagged `awslab:lab` = `lab`; returns their ARNs.
+    /// Removes the APIs, API keys and usage plans tagged `awslab:lab` = `lab`; returns their
+    /// ARNs.
     pub fn delete_lab_apis(&mut self, lab: &str) -> Vec<String> {
         let mut deleted = Vec::new();
         for (region, apis) in &mut self.regions {
@@ -56,6 +57,9 @@ impl ApiGatewayState {
                 }
                 !of_lab
             });
+        }
+        for (region, metering) in &mut self.metering {
+            deleted.extend(metering.delete_lab(region, lab));
         }
         deleted
     }
