@@ -150,7 +150,7 @@ fn plan_of_key<'a>(
 ) -> Option<(&'a UsagePlan, &'a str)> {
     let key = region.keys.iter().find(|key| key.value == value && key.enabled)?;
     let plan = (region.plans_of_stage(&exec.api_id, &exec.stage))
-        .find(|plan| plan.keys.iter().any(|id| *id == key.id))?;
+        .find(|plan| plan.keys.contains(&key.id))?;
     Some((plan, key.id.as_str()))
 }
 
