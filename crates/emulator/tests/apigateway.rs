@@ -580,10 +580,10 @@ async fn methods_integrations_and_their_responses() {
 async fn operations_not_implemented_answer_a_well_formed_error() {
     let emulator = common::start().await;
     let client = client(&emulator).await;
-    let error = client.create_api_key().name("k").send().await.unwrap_err();
-    let (code, message, status) = failure(error);
+    let error = client.create_domain_name().domain_name("api.example.com").send().await;
+    let (code, message, status) = failure(error.unwrap_err());
     assert_eq!((code.as_str(), status), ("NotImplemented", 501));
-    assert!(message.contains("API Gateway CreateApiKey"), "{message}");
+    assert!(message.contains("API Gateway CreateDomainName"), "{message}");
     let error = client.get_account().send().await.unwrap_err();
     assert_eq!(failure(error).0, "NotImplemented");
 }

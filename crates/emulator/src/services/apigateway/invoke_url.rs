@@ -81,6 +81,11 @@ pub async fn serve(
         }
         Err(Unserved::Stage | Unserved::Route) => return missing_token(&request_id),
     };
+    // API keys, usage plans and stage throttling. The key comes from `x-api-key`, or from the
+    // authorizer's `usageIdentifierKey` when the API's key source is AUTHORIZER (none yet).
+    if let Err(refused) = super::throttling::admit(shared, &exec, &call, None, now) {
+        return refused.answer(&request_id);
+    }
     let outcome = execute::run(shared, &exec, &call).await;
     let mut headers = merged(outcome.headers);
     headers.push(("x-amzn-RequestId".to_string(), request_id));

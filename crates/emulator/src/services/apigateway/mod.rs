@@ -14,11 +14,14 @@
 //!   `test_invoke`: `TestInvokeMethod`.
 //! - AWS's time (under `Timing::Aws`): `propagation`, what a stage's invoke URL serves while a
 //!   change to the stage propagates; `quotas`, the control plane's per-account quotas.
+//! - Who may call an invoke URL, and how fast: `api_keys`, `usage_plans` and `usage_plan_keys`
+//!   (the operations), `metering` (their state and the requests counted per key and day), and
+//!   `throttling` (API keys, quotas and the token buckets of plans and stages, checked at the
+//!   invoke URL before the integration runs).
 //!
-//! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, API keys and
-//! usage plans, caching and the throttling of stages (stage settings for them are stored and
-//! returned, not enforced), custom domains, and the operations declared as missing in
-//! [`Operation`]'s declaration.
+//! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, caching
+//! (stage settings for it are stored and returned, not enforced), `ImportApiKeys`, custom
+//! domains, and the operations declared as missing in [`Operation`]'s declaration.
 
 pub mod deployments;
 pub mod errors;
@@ -37,6 +40,13 @@ pub mod rest_apis;
 pub mod stages;
 pub mod tags;
 pub mod test_invoke;
+
+// API keys, usage plans and the throttling of invoke URLs.
+pub mod api_keys;
+pub mod metering;
+pub mod throttling;
+pub mod usage_plan_keys;
+pub mod usage_plans;
 
 use super::RequestContext;
 use crate::error::AwsError;
@@ -134,6 +144,35 @@ pub async fn handle(
         Operation::TagResource => tags::tag_resource(shared, ctx, request.input()?)?,
         Operation::UntagResource => tags::untag_resource(shared, ctx, request.input()?)?,
         Operation::GetTags => tags::get_tags(shared, ctx, request.input()?)?,
+        Operation::CreateApiKey => api_keys::create_api_key(shared, ctx, request.input()?)?,
+        Operation::GetApiKey => api_keys::get_api_key(shared, ctx, request.input()?)?,
+        Operation::GetApiKeys => api_keys::get_api_keys(shared, ctx, request.input()?)?,
+        Operation::UpdateApiKey => api_keys::update_api_key(shared, ctx, request.input()?)?,
+        Operation::DeleteApiKey => api_keys::delete_api_key(shared, ctx, request.input()?)?,
+        Operation::CreateUsagePlan => {
+            usage_plans::create_usage_plan(shared, ctx, request.input()?)?
+        }
+        Operation::GetUsagePlan => usage_plans::get_usage_plan(shared, ctx, request.input()?)?,
+        Operation::GetUsagePlans => usage_plans::get_usage_plans(shared, ctx, request.input()?)?,
+        Operation::UpdateUsagePlan => {
+            usage_plans::update_usage_plan(shared, ctx, request.input()?)?
+        }
+        Operation::DeleteUsagePlan => {
+            usage_plans::delete_usage_plan(shared, ctx, request.input()?)?
+        }
+        Operation::CreateUsagePlanKey => {
+            usage_plan_keys::create_usage_plan_key(shared, ctx, request.input()?)?
+        }
+        Operation::GetUsagePlanKey => {
+            usage_plan_keys::get_usage_plan_key(shared, ctx, request.input()?)?
+        }
+        Operation::GetUsagePlanKeys => {
+            usage_plan_keys::get_usage_plan_keys(shared, ctx, request.input()?)?
+        }
+        Operation::DeleteUsagePlanKey => {
+            usage_plan_keys::delete_usage_plan_key(shared, ctx, request.input()?)?
+        }
+        Operation::GetUsage => usage_plan_keys::get_usage(shared, ctx, request.input()?)?,
     };
     Ok(RestOutput::Members(members))
 }

@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ApiGatewayState {
     pub regions: BTreeMap<String, Vec<RestApi>>,
+    /// API keys, usage plans and what each key used, by region (see `metering`).
+    #[serde(default)]
+    pub metering: BTreeMap<String, super::metering::Metering>,
 }
 
 impl ApiGatewayState {
@@ -42,7 +45,8 @@ impl ApiGatewayState {
         }
     }
 
-    /// Removes the APIs tagged `awslab:lab` = `lab`; returns their ARNs.
+    /// Removes the APIs, API keys and usage plans tagged `awslab:lab` = `lab`; returns their
+    /// ARNs.
     pub fn delete_lab_apis(&mut self, lab: &str) -> Vec<String> {
         let mut deleted = Vec::new();
         for (region, apis) in &mut self.regions {
@@ -53,6 +57,9 @@ impl ApiGatewayState {
                 }
                 !of_lab
             });
+        }
+        for (region, metering) in &mut self.metering {
+            deleted.extend(metering.delete_lab(region, lab));
         }
         deleted
     }
@@ -537,8 +544,8 @@ pub struct Stage {
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
     pub canary: Option<Canary>,
-    /// By `{resourcePath}/{httpMethod}` as the patch path names it (`*/*`, `~1pets/GET`):
-    /// stored and returned, not enforced.
+    /// By `{resourcePath}/{httpMethod}` as the patch path names it (`*/*`, `~1pets/GET`): the
+    /// invoke URL enforces their throttling (see `throttling`); the rest is stored and returned.
     #[serde(default)]
     pub method_settings: BTreeMap<String, Map<String, Value>>,
     #[serde(default)]

@@ -10,7 +10,7 @@
 //! one is there; it changes nothing. The SDKs retry such a call by themselves.
 //!
 //! Not here: requests to invoke URLs (the data plane, which these quotas do not count), and
-//! the throttling of stages and usage plans (stored, not enforced).
+//! the throttling of stages and usage plans there (`throttling`).
 
 use super::errors::ApiGatewayError;
 use super::operations::Operation;
@@ -40,9 +40,8 @@ pub const TOTAL: Rate = Rate { per_second: 10.0, burst: 40.0 };
 /// operation has to be placed here.
 ///
 /// The page also limits operations the emulator does not serve yet, which answer
-/// `NotImplemented` before any quota: `CreateApiKey` and `DeleteApiKey` (5 a second),
-/// `ImportRestApi` (as `CreateRestApi`), `PutRestApi` (1 a second), `UpdateAccount` and
-/// `UpdateUsagePlan` (1 every 20 seconds). Give each its arm when it is served.
+/// `NotImplemented` before any quota: `ImportRestApi` (as `CreateRestApi`), `PutRestApi`
+/// (1 a second), `UpdateAccount` (1 every 20 seconds). Give each its arm when it is served.
 pub fn quota(operation: Operation) -> Option<Limit> {
     use Operation::*;
     match operation {
@@ -85,6 +84,12 @@ pub fn quota(operation: Operation) -> Option<Limit> {
         | UpdateResource
         | UpdateRestApi
         | UpdateStage => None,
+        // API keys and usage plans.
+        CreateApiKey | DeleteApiKey => Some(Limit::Per { calls: 5.0, seconds: 1.0 }),
+        UpdateUsagePlan => Some(Limit::OneEvery(20.0)),
+        CreateUsagePlan | CreateUsagePlanKey | DeleteUsagePlan | DeleteUsagePlanKey | GetApiKey
+        | GetApiKeys | GetUsage | GetUsagePlan | GetUsagePlanKey | GetUsagePlanKeys
+        | GetUsagePlans | UpdateApiKey => None,
     }
 }
 

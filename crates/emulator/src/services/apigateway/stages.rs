@@ -3,8 +3,8 @@
 //!
 //! `UpdateStage` takes AWS's patch paths: `/deploymentId`, `/description`, `/variables/NAME`,
 //! `/canarySettings/…` (a `replace` there creates the canary if the stage has none, on the
-//! stage's own deployment), method settings such as `/*/*/throttling/rateLimit` (stored and
-//! returned, not enforced), and the promotion of a canary the way the console does it:
+//! stage's own deployment), method settings such as `/*/*/throttling/rateLimit` (whose
+//! throttling the invoke URL enforces, see `throttling`), and the promotion of a canary the way the console does it:
 //! `copy` from `/canarySettings/stageVariableOverrides` to `/variables`, `copy` from
 //! `/canarySettings/deploymentId` to `/deploymentId`, then `remove` `/canarySettings` (or a
 //! `replace` of its `percentTraffic` with 0).

@@ -1,6 +1,7 @@
-//! Tags on REST APIs and stages: TagResource, UntagResource, GetTags, by ARN
-//! (`arn:aws:apigateway:REGION::/restapis/ID` or `…/restapis/ID/stages/NAME`). The reset of a
-//! lab finds its APIs by the tag `awslab:lab`.
+//! Tags on REST APIs, stages, API keys and usage plans: TagResource, UntagResource, GetTags, by
+//! ARN (`arn:aws:apigateway:REGION::/restapis/ID`, `…/restapis/ID/stages/NAME`,
+//! `…::/apikeys/ID`, `…::/usageplans/ID`). The reset of a lab finds its APIs, keys and plans by
+//! the tag `awslab:lab`.
 
 use super::ApiGatewayState;
 use super::errors::ApiGatewayError;
@@ -53,6 +54,16 @@ fn tags_of<'a>(
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         ["restapis", id] => Ok(&mut super::api_mut(state, ctx, id)?.tags),
+        ["apikeys", id] => {
+            let metering = state.metering.get_mut(&ctx.region);
+            let key = metering.and_then(|metering| metering.key_mut(id));
+            Ok(&mut key.ok_or_else(super::metering::key_not_found)?.tags)
+        }
+        ["usageplans", id] => {
+            let metering = state.metering.get_mut(&ctx.region);
+            let plan = metering.and_then(|metering| metering.plan_mut(id));
+            Ok(&mut plan.ok_or_else(super::metering::plan_not_found)?.tags)
+        }
         ["restapis", id, "stages", name] => {
             let api = super::api_mut(state, ctx, id)?;
             Ok(&mut api.stage_mut(name).ok_or_else(ApiGatewayError::stage_not_found)?.tags)
