@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ApiGatewayState {
     pub regions: BTreeMap<String, Vec<RestApi>>,
+    /// Lambda authorizers' cached results; never saved (a restart empties the cache).
+    #[serde(skip)]
+    pub authorizer_cache: super::execute::authorizer::Cache,
 }
 
 impl ApiGatewayState {
@@ -96,6 +99,8 @@ pub struct RestApi {
     pub deployments: Vec<Deployment>,
     #[serde(default)]
     pub stages: Vec<Stage>,
+    #[serde(default)]
+    pub authorizers: Vec<super::authorizers::Authorizer>,
     /// Request members the emulator does not interpret, returned as given.
     #[serde(default)]
     pub extra: Map<String, Value>,
@@ -460,14 +465,17 @@ impl IntegrationResponse {
     }
 }
 
-/// A deployment: the API's resource tree as it was when the deployment was made. Stages run
-/// this copy, so later edits are not live until deployed again.
+/// A deployment: the API's resource tree and authorizers as they were when the deployment was
+/// made. Stages run this copy, so later edits are not live until deployed again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deployment {
     pub id: String,
     pub description: Option<String>,
     pub created_date: i64,
     pub resources: Vec<Resource>,
+    /// The API's authorizers as they were, which the stages' methods run.
+    #[serde(default)]
+    pub authorizers: Vec<super::authorizers::Authorizer>,
 }
 
 impl Deployment {

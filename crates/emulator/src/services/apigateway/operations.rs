@@ -5,12 +5,14 @@ use crate::services::operation::operations;
 
 operations! {
     /// API Gateway's operations (REST APIs, 2015-07-09). `TestInvokeMethod` runs a method and
-    /// keeps nothing.
+    /// `TestInvokeAuthorizer` an authorizer; neither keeps anything.
     pub enum Operation {
+        CreateAuthorizer: Changes,
         CreateDeployment: Changes,
         CreateResource: Changes,
         CreateRestApi: Changes,
         CreateStage: Changes,
+        DeleteAuthorizer: Changes,
         DeleteDeployment: Changes,
         DeleteIntegration: Changes,
         DeleteIntegrationResponse: Changes,
@@ -19,6 +21,8 @@ operations! {
         DeleteResource: Changes,
         DeleteRestApi: Changes,
         DeleteStage: Changes,
+        GetAuthorizer: Reads,
+        GetAuthorizers: Reads,
         GetDeployment: Reads,
         GetDeployments: Reads,
         GetIntegration: Reads,
@@ -37,8 +41,10 @@ operations! {
         PutMethod: Changes,
         PutMethodResponse: Changes,
         TagResource: Changes,
+        TestInvokeAuthorizer: Reads,
         TestInvokeMethod: Reads,
         UntagResource: Changes,
+        UpdateAuthorizer: Changes,
         UpdateDeployment: Changes,
         UpdateIntegration: Changes,
         UpdateIntegrationResponse: Changes,
@@ -50,7 +56,6 @@ operations! {
     }
     missing: [
         "CreateApiKey",
-        "CreateAuthorizer",
         "CreateBasePathMapping",
         "CreateDocumentationPart",
         "CreateDocumentationVersion",
@@ -62,7 +67,6 @@ operations! {
         "CreateUsagePlanKey",
         "CreateVpcLink",
         "DeleteApiKey",
-        "DeleteAuthorizer",
         "DeleteBasePathMapping",
         "DeleteClientCertificate",
         "DeleteDocumentationPart",
@@ -81,8 +85,6 @@ operations! {
         "GetAccount",
         "GetApiKey",
         "GetApiKeys",
-        "GetAuthorizer",
-        "GetAuthorizers",
         "GetBasePathMapping",
         "GetBasePathMappings",
         "GetClientCertificate",
@@ -118,10 +120,8 @@ operations! {
         "PutGatewayResponse",
         "PutRestApi",
         "RejectDomainNameAccessAssociation",
-        "TestInvokeAuthorizer",
         "UpdateAccount",
         "UpdateApiKey",
-        "UpdateAuthorizer",
         "UpdateBasePathMapping",
         "UpdateClientCertificate",
         "UpdateDocumentationPart",
@@ -153,7 +153,7 @@ pub fn operation_name(route: &'static str, request: &RestRequest) -> &'static st
 /// a greedy label: clients percent-encode its slashes, but not all of them.
 pub const ROUTES: &[RestRoute] = &[
     route("POST", "/apikeys", "CreateApiKey"),
-    route("POST", "/restapis/{restApiId}/authorizers", "CreateAuthorizer"),
+    route("POST", "/restapis/{restApiId}/authorizers", "CreateAuthorizer").code(201),
     route("POST", "/domainnames/{domainName}/basepathmappings", "CreateBasePathMapping"),
     route("POST", "/restapis/{restApiId}/deployments", "CreateDeployment").code(201),
     route("POST", "/restapis/{restApiId}/documentation/parts", "CreateDocumentationPart"),
@@ -169,7 +169,8 @@ pub const ROUTES: &[RestRoute] = &[
     route("POST", "/usageplans/{usagePlanId}/keys", "CreateUsagePlanKey"),
     route("POST", "/vpclinks", "CreateVpcLink"),
     route("DELETE", "/apikeys/{apiKey}", "DeleteApiKey"),
-    route("DELETE", "/restapis/{restApiId}/authorizers/{authorizerId}", "DeleteAuthorizer"),
+    route("DELETE", "/restapis/{restApiId}/authorizers/{authorizerId}", "DeleteAuthorizer")
+        .code(202),
     route(
         "DELETE",
         "/domainnames/{domainName}/basepathmappings/{basePath}",
