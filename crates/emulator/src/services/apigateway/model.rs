@@ -16,7 +16,7 @@ pub struct ApiGatewayState {
     pub regions: BTreeMap<String, Vec<RestApi>>,
     /// Lambda authorizers' cached results; never saved (a restart empties the cache).
     #[serde(skip)]
-    pub authorizer_cache: super::execute::authorizer::Cache,
+    pub authorizer_cache: super::execute::authorizer_answer::Cache,
 }
 
 impl ApiGatewayState {

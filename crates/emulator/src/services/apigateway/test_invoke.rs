@@ -11,7 +11,8 @@
 
 use super::authorizers::{self, AuthorizerRef};
 use super::errors::ApiGatewayError;
-use super::execute::authorizer::{self, Refusal};
+use super::execute::authorizer;
+use super::execute::authorizer_answer::Refusal;
 use super::execute::log::ExecutionLog;
 use super::execute::{self, Execution, HttpCall, routing};
 use super::inputs::MethodRef;

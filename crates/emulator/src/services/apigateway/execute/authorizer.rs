@@ -25,14 +25,17 @@
 //! proxy event's `requestContext.authorizer`, and the `usageIdentifierKey` for an API whose
 //! `apiKeySource` is `AUTHORIZER`. Each step writes AWS's execution-log lines.
 //!
+//! Reading the answer, the refusals' statuses and bodies, and the cache are in
+//! `authorizer_answer`.
+//!
 //! Not here: Cognito user pools (there is no Cognito offline: a method using one is a `500`
 //! whose log says so), and mapping templates' `$context.authorizer.*` (there is no VTL engine).
 
 use super::super::authorizers::{Authorizer, Source};
+use super::authorizer_answer::{Answer, Authorized, Refusal, read_answer};
 use super::lambda::{self, Called, LambdaTarget};
 use super::log::{ExecutionLog, java_map};
 use super::{Execution, HttpCall, Outcome, Run};
-use crate::clock::Millis;
 use crate::policy::{self, Decision, Principal};
 use crate::state::{Shared, lock};
 use serde_json::{Map, Value, json};
@@ -42,123 +45,6 @@ use std::time::Duration;
 
 /// How long API Gateway waits for an authorizer.
 const TIMEOUT: Duration = Duration::from_secs(29);
-
-/// What a passed authorizer tells the rest of the request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Authorized {
-    pub principal_id: String,
-    /// String, number and boolean values only.
-    pub context: Map<String, Value>,
-    /// The API key, for APIs whose `apiKeySource` is `AUTHORIZER`.
-    pub usage_identifier_key: Option<String>,
-    /// Milliseconds the function took; `TOKEN` authorizers pass it on.
-    pub integration_latency: Option<u64>,
-}
-
-impl Authorized {
-    /// `requestContext.authorizer` of a proxy event: `principalId`, the context's values as
-    /// text, and for a `TOKEN` authorizer `integrationLatency`.
-    pub fn request_context(&self) -> Value {
-        let mut out = Map::new();
-        out.insert("principalId".into(), json!(self.principal_id));
-        for (key, value) in &self.context {
-            let text = match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            out.insert(key.clone(), json!(text));
-        }
-        if let Some(latency) = self.integration_latency {
-            out.insert("integrationLatency".into(), json!(latency));
-        }
-        Value::Object(out)
-    }
-}
-
-/// An authorizer function's answer, read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    pub principal_id: String,
-    pub policy: Value,
-    pub context: Map<String, Value>,
-    pub usage_identifier_key: Option<String>,
-}
-
-/// Why an authorizer stops a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// No identity, a failed validation expression, or the function said `Unauthorized`.
-    Unauthorized,
-    /// The policy denies the method explicitly.
-    ExplicitDeny,
-    /// The policy does not allow the method.
-    NotAllowed,
-    /// The authorizer could not be run, or answered something API Gateway cannot read.
-    Configuration,
-}
-
-impl Refusal {
-    pub fn status(self) -> u16 {
-        match self {
-            Refusal::Unauthorized => 401,
-            Refusal::ExplicitDeny | Refusal::NotAllowed => 403,
-            Refusal::Configuration => 500,
-        }
-    }
-
-    /// The client's body, as AWS's default gateway responses write it.
-    pub fn body(self) -> Value {
-        match self {
-            Refusal::Unauthorized => json!({ "message": "Unauthorized" }),
-            Refusal::ExplicitDeny => json!({
-                "Message": "User is not authorized to access this resource with an explicit deny"
-            }),
-            Refusal::NotAllowed => {
-                json!({ "Message": "User is not authorized to access this resource" })
-            }
-            Refusal::Configuration => json!({ "message": null }),
-        }
-    }
-
-    fn error_type(self) -> &'static str {
-        match self {
-            Refusal::Unauthorized => "UnauthorizedException",
-            Refusal::ExplicitDeny | Refusal::NotAllowed => "AccessDeniedException",
-            Refusal::Configuration => "AuthorizerConfigurationException",
-        }
-    }
-
-    fn gateway_response(self) -> &'static str {
-        match self {
-            Refusal::Unauthorized => "UNAUTHORIZED",
-            Refusal::ExplicitDeny | Refusal::NotAllowed => "ACCESS_DENIED",
-            Refusal::Configuration => "AUTHORIZER_CONFIGURATION_ERROR",
-        }
-    }
-}
-
-/// Authorizer results by stage, deployment, authorizer and identity; kept in memory only.
-#[derive(Debug, Clone, Default)]
-pub struct Cache {
-    entries: BTreeMap<String, Cached>,
-}
-
-#[derive(Debug, Clone)]
-struct Cached {
-    answer: Answer,
-    expires_at: Millis,
-}
-
-impl Cache {
-    fn get(&self, key: &str, now: Millis) -> Option<Answer> {
-        (self.entries.get(key)).filter(|cached| now < cached.expires_at).map(|c| c.answer.clone())
-    }
-
-    fn put(&mut self, key: String, answer: Answer, expires_at: Millis, now: Millis) {
-        self.entries.retain(|_, cached| now < cached.expires_at);
-        self.entries.insert(key, Cached { answer, expires_at });
-    }
-}
 
 /// Runs the method's authorizer, if it has one, before the integration: the request goes on
 /// with [`Run::authorized`] set, or ends here with the authorizer's refusal.
@@ -517,54 +403,6 @@ fn configuration_error<T>(line: &mut impl FnMut(String), reason: &str) -> Result
     Err(Refusal::Configuration)
 }
 
-/// Reads a function's answer; `Err` says why API Gateway cannot use it.
-pub fn read_answer(body: &[u8]) -> Result<Answer, String> {
-    let text = String::from_utf8_lossy(body);
-    let Ok(Value::Object(answer)) = serde_json::from_slice::<Value>(body) else {
-        return Err(format!("Invalid JSON in response: {text}"));
-    };
-    const FIELDS: [&str; 4] = ["principalId", "policyDocument", "context", "usageIdentifierKey"];
-    if let Some(key) = answer.keys().find(|key| !FIELDS.contains(&key.as_str())) {
-        return Err(format!(
-            "Invalid JSON in response: Unrecognized field \"{key}\" , not marked as ignorable"
-        ));
-    }
-    let principal_id = match answer.get("principalId") {
-        Some(Value::String(id)) => id.clone(),
-        Some(Value::Number(number)) => number.to_string(),
-        _ => return Err("The authorizer's answer has no principalId".into()),
-    };
-    let policy = match answer.get("policyDocument") {
-        Some(policy @ Value::Object(document))
-            if matches!(document.get("Statement"), Some(Value::Array(_) | Value::Object(_))) =>
-        {
-            policy.clone()
-        }
-        _ => return Err("The authorizer's answer has no valid policyDocument".into()),
-    };
-    let context = match answer.get("context") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(context)) => {
-            let nested = context.iter().find(|(_, value)| {
-                !matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
-            });
-            if let Some((key, _)) = nested {
-                return Err(format!(
-                    "The authorizer's context value '{key}' is not a string, number or boolean"
-                ));
-            }
-            context.clone()
-        }
-        Some(_) => return Err("The authorizer's context is not a map".into()),
-    };
-    let usage_identifier_key = match answer.get("usageIdentifierKey") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(key)) => Some(key.clone()),
-        Some(_) => return Err("The authorizer's usageIdentifierKey is not a string".into()),
-    };
-    Ok(Answer { principal_id, policy, context, usage_identifier_key })
-}
-
 /// With `authorizerCredentials`, API Gateway calls the function as that role: the role must
 /// trust `apigateway.amazonaws.com` and allow `lambda:InvokeFunction` on it.
 fn role_may_invoke(shared: &Shared, role_arn: &str, target: &LambdaTarget) -> Result<(), String> {
@@ -604,53 +442,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn answers_are_read_as_api_gateway_reads_them() {
-        let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "*"}]});
-        let good = json!({"principalId": "user", "policyDocument": policy, "context": {"a": "b", "n": 1, "t": true}});
-        let answer = read_answer(good.to_string().as_bytes()).unwrap();
-        assert_eq!(answer.principal_id, "user");
-        let authorized = Authorized {
-            principal_id: answer.principal_id,
-            context: answer.context,
-            usage_identifier_key: None,
-            integration_latency: Some(3),
-        };
-        assert_eq!(
-            authorized.request_context(),
-            json!({"principalId": "user", "a": "b", "n": "1", "t": "true", "integrationLatency": 3})
-        );
-        let error = json!({"errorMessage": "boom", "errorType": "Exception"});
-        assert_eq!(
-            read_answer(error.to_string().as_bytes()).unwrap_err(),
-            "Invalid JSON in response: Unrecognized field \"errorMessage\" , not marked as ignorable"
-        );
-        for bad in [
-            json!({"policyDocument": policy}),
-            json!({"principalId": "u"}),
-            json!({"principalId": "u", "policyDocument": {"Version": "2012-10-17"}}),
-            json!({"principalId": "u", "policyDocument": policy, "context": {"nested": {"x": 1}}}),
-        ] {
-            assert!(read_answer(bad.to_string().as_bytes()).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn identities_are_masked_but_their_last_six_characters() {
         assert_eq!(mask("allow-token-123"), "*********en-123");
         assert_eq!(mask("user"), "user");
-    }
-
-    #[test]
-    fn cached_results_expire() {
-        let mut cache = Cache::default();
-        let answer = Answer {
-            principal_id: "u".into(),
-            policy: json!({}),
-            context: Map::new(),
-            usage_identifier_key: None,
-        };
-        cache.put("k".into(), answer.clone(), 1_000, 0);
-        assert_eq!(cache.get("k", 999), Some(answer));
-        assert_eq!(cache.get("k", 1_000), None);
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! - `routing`: which resource and method serve a path and verb.
 //! - `authorizer`: the method's Lambda authorizer, run before the integration (not by
-//!   `TestInvokeMethod`, as on AWS); its result reaches the integration.
+//!   `TestInvokeMethod`, as on AWS); its result reaches the integration. `authorizer_answer`:
+//!   what the function answers, the refusals, the result cache.
 //! - `lambda`: the function an integration names, the permission check, the invocation.
 //! - `proxy`: the Lambda proxy event and response contract.
 //! - `mapping`: integration responses and (the lack of) mapping templates.
@@ -14,6 +15,7 @@
 //! with a log line saying why (offline, there is no network and no other service).
 
 pub mod authorizer;
+pub mod authorizer_answer;
 pub mod lambda;
 pub mod log;
 pub mod mapping;
@@ -101,7 +103,7 @@ struct Run<'a> {
     trace_id: String,
     started: Instant,
     /// What the method's authorizer passed on, once it has run.
-    authorized: Option<authorizer::Authorized>,
+    authorized: Option<authorizer_answer::Authorized>,
 }
 
 impl Run<'_> {
