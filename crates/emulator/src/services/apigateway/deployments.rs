@@ -80,6 +80,7 @@ pub fn create_deployment(
         description: input.description,
         created_date: now,
         resources: api.resources.clone(),
+        authorizers: api.authorizers.clone(),
     };
     let id = deployment.id.clone();
     let wire = deployment.to_wire(false);

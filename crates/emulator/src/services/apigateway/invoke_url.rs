@@ -2,9 +2,9 @@
 //! - path-style: `http://127.0.0.1:PORT/restapis/{id}/{stage}/_user_request_/{path}`;
 //! - host-style: `Host: {id}.execute-api.localhost:PORT` with the path `/{stage}/{path}`.
 //!
-//! The stage runs its deployment (a frozen copy of the API), or, for the share of requests its
-//! canary asks for (a random draw per request), the canary's deployment with its variable
-//! overrides. A request that reaches no resource or method is AWS's
+//! The stage runs its deployment (a frozen copy of the API and its authorizers), or, for the
+//! share of requests its canary asks for (a random draw per request), the canary's deployment
+//! with its variable overrides. A request that reaches no resource or method is AWS's
 //! `403 {"message":"Missing Authentication Token"}`. Under `Timing::Aws` the stage's URL serves
 //! what it served before a change until the change has propagated (see `propagation`), and a
 //! stage that is not there (yet) is AWS's `403 {"message":"Forbidden"}`; under
@@ -81,11 +81,6 @@ pub async fn serve(
         }
         Err(Unserved::Stage | Unserved::Route) => return missing_token(&request_id),
     };
-    // API keys, usage plans and stage throttling. The key comes from `x-api-key`, or from the
-    // authorizer's `usageIdentifierKey` when the API's key source is AUTHORIZER (none yet).
-    if let Err(refused) = super::throttling::admit(shared, &exec, &call, None, now) {
-        return refused.answer(&request_id);
-    }
     let outcome = execute::run(shared, &exec, &call).await;
     let mut headers = merged(outcome.headers);
     headers.push(("x-amzn-RequestId".to_string(), request_id));
@@ -137,6 +132,9 @@ fn prepare(
         .find(|resource| resource.id == matched.resource_id)
         .ok_or(Unserved::Route)?;
     let method = routing::method(resource, &call.method).ok_or(Unserved::Route)?.clone();
+    let authorizer = (method.authorizer_id.as_deref())
+        .and_then(|id| deployment.authorizers.iter().find(|authorizer| authorizer.id == id))
+        .cloned();
     Ok(Execution {
         region: region.to_string(),
         api_id: api.id.clone(),
@@ -147,6 +145,7 @@ fn prepare(
         resource_path: matched.resource_path,
         path_parameters: matched.path_parameters,
         method,
+        authorizer,
         binary_media_types: api.binary_media_types.clone(),
         request_id: request_id.to_string(),
         extended_request_id: draw.extended_id,

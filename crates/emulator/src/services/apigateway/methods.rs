@@ -1,7 +1,7 @@
 //! Methods and method responses: PutMethod, GetMethod, UpdateMethod, DeleteMethod and
-//! Put/Get/Update/DeleteMethodResponse. Authorizers, request validators and models beyond
-//! `Empty` and `Error` do not exist offline; a method naming an authorizer keeps the id (not
-//! enforced).
+//! Put/Get/Update/DeleteMethodResponse. A `CUSTOM` or `COGNITO_USER_POOLS` method must name an
+//! authorizer of its API (see `authorizers`); any other keeps no authorizer id, as on AWS.
+//! Request validators and models beyond `Empty` and `Error` do not exist offline.
 
 use super::errors::ApiGatewayError;
 use super::inputs::{MethodRef, ResourceRef, ResponseRef, Update};
@@ -74,6 +74,7 @@ pub fn put_method(
 ) -> Result<Value, AwsError> {
     let verb = input.key.http_method.clone();
     let mut state = lock(&shared.apigateway);
+    let known = authorizer_ids(&state, ctx, &input.key.resource.rest_api_id);
     let resource = resource_of(&mut state, ctx, &input.key.resource)?;
     if !VERBS.contains(&verb.as_str()) {
         return Err(ApiGatewayError::BadRequest(
@@ -85,7 +86,7 @@ pub fn put_method(
     let authorization_type = input.authorization_type.ok_or_else(|| {
         ApiGatewayError::Validation(crate::validation::missing("putMethodInput.authorizationType"))
     })?;
-    check_authorization(&authorization_type, input.authorizer_id.as_deref())?;
+    let authorizer_id = check_authorization(&authorization_type, input.authorizer_id, &known)?;
     if input.request_validator_id.is_some() {
         return Err(ApiGatewayError::BadRequest(
             "Invalid Request Validator identifier specified".into(),
@@ -102,7 +103,7 @@ pub fn put_method(
     let method = Method {
         http_method: verb.clone(),
         authorization_type,
-        authorizer_id: input.authorizer_id,
+        authorizer_id,
         api_key_required: input.api_key_required.unwrap_or(false),
         request_validator_id: None,
         operation_name: input.operation_name,
@@ -134,6 +135,7 @@ pub fn update_method(
     input: Update<MethodRef>,
 ) -> Result<Value, AwsError> {
     let mut state = lock(&shared.apigateway);
+    let known = authorizer_ids(&state, ctx, &input.key.resource.rest_api_id);
     let method = method_of(&mut state, ctx, &input.key)?;
     let mut updated = method.clone();
     for patch in patch::read(input.patch, "updateMethodInput")? {
@@ -171,7 +173,8 @@ pub fn update_method(
             _ => return Err(patch.unsupported().into()),
         }
     }
-    check_authorization(&updated.authorization_type, updated.authorizer_id.as_deref())?;
+    updated.authorizer_id =
+        check_authorization(&updated.authorization_type, updated.authorizer_id.take(), &known)?;
     check_models(&updated.request_models)?;
     *method = updated;
     Ok(method.to_wire())
@@ -274,21 +277,42 @@ pub fn status_code(key: &ResponseRef) -> Result<String, ApiGatewayError> {
     Err(ApiGatewayError::Validation(crate::validation::one(code, "statusCode", constraint)))
 }
 
-fn check_authorization(kind: &str, authorizer: Option<&str>) -> Result<(), ApiGatewayError> {
+/// The ids of an API's authorizers (none when there is no such API: the caller's lookup of the
+/// resource says so).
+fn authorizer_ids(
+    state: &super::ApiGatewayState,
+    ctx: &RequestContext,
+    api_id: &str,
+) -> Vec<String> {
+    let api = state.api(&ctx.region, api_id);
+    api.map(|api| api.authorizers.iter().map(|authorizer| authorizer.id.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// Checks a method's authorization type and answers the authorizer id it keeps: a `CUSTOM` or
+/// `COGNITO_USER_POOLS` method needs one of `known`; any other type drops the id, as AWS does.
+fn check_authorization(
+    kind: &str,
+    authorizer: Option<String>,
+    known: &[String],
+) -> Result<Option<String>, ApiGatewayError> {
     if !AUTHORIZATION_TYPES.contains(&kind) {
         return Err(ApiGatewayError::BadRequest(format!(
             "Invalid authorization type specified: {kind}. Valid options are NONE, AWS_IAM, \
              CUSTOM, COGNITO_USER_POOLS"
         )));
     }
-    if ["CUSTOM", "COGNITO_USER_POOLS"].contains(&kind) && authorizer.is_none_or(str::is_empty) {
-        return Err(ApiGatewayError::BadRequest(
+    if !["CUSTOM", "COGNITO_USER_POOLS"].contains(&kind) {
+        return Ok(None);
+    }
+    match authorizer {
+        Some(id) if known.contains(&id) => Ok(Some(id)),
+        _ => Err(ApiGatewayError::BadRequest(
             "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or \
              COGNITO_USER_POOLS requires a valid authorizer."
                 .into(),
-        ));
+        )),
     }
-    Ok(())
 }
 
 fn check_models(models: &BTreeMap<String, String>) -> Result<(), ApiGatewayError> {

@@ -1,17 +1,19 @@
 //! API Gateway (REST APIs, v1; restJson1): the control plane (APIs, resources, methods,
-//! integrations and their responses, deployments, stages, tags) and the data plane that runs a
-//! deployed API behind its invoke URL, or the live API through `TestInvokeMethod`.
+//! integrations and their responses, authorizers, deployments, stages, tags) and the data plane
+//! that runs a deployed API behind its invoke URL, or the live API through `TestInvokeMethod`
+//! (and an authorizer alone through `TestInvokeAuthorizer`).
 //!
 //! - `model`: the state and its wire shapes. `errors`: [`ApiGatewayError`] with AWS's messages.
 //!   `patch`: the `patchOperations` of the `Update*` operations. `operations`: the operation
 //!   list and URI templates.
 //! - `rest_apis`, `resources`, `methods` (with method responses), `integrations` (with
-//!   integration responses), `deployments`, `stages` (with canaries and their promotion),
-//!   `tags`: one resource each.
-//! - `execute/`: running a request through a method: route matching, the integrations (Lambda
-//!   proxy and non-proxy, MOCK; HTTP ones cannot reach the network offline), the Lambda
+//!   integration responses), `authorizers` (Lambda `TOKEN` and `REQUEST` authorizers),
+//!   `deployments`, `stages` (with canaries and their promotion), `tags`: one resource each.
+//! - `execute/`: running a request through a method: route matching, the method's Lambda
+//!   authorizer (its identity checks, result cache, policy evaluation), the integrations
+//!   (Lambda proxy and non-proxy, MOCK; HTTP ones cannot reach the network offline), the Lambda
 //!   permission check, and the execution log. `invoke_url`: requests to a stage's invoke URL;
-//!   `test_invoke`: `TestInvokeMethod`.
+//!   `test_invoke`: `TestInvokeMethod` and `TestInvokeAuthorizer`.
 //! - AWS's time (under `Timing::Aws`): `propagation`, what a stage's invoke URL serves while a
 //!   change to the stage propagates; `quotas`, the control plane's per-account quotas.
 //! - Who may call an invoke URL, and how fast: `api_keys`, `usage_plans` and `usage_plan_keys`
@@ -19,10 +21,12 @@
 //!   `throttling` (API keys, quotas and the token buckets of plans and stages, checked at the
 //!   invoke URL before the integration runs).
 //!
-//! Not here: mapping templates (VTL) beyond what `execute` documents, authorizers, caching
-//! (stage settings for it are stored and returned, not enforced), `ImportApiKeys`, custom
-//! domains, and the operations declared as missing in [`Operation`]'s declaration.
+//! Not here: mapping templates (VTL) beyond what `execute` documents, Cognito user pools
+//! (their authorizers are stored, not run), caching (stage settings for it are stored and
+//! returned, not enforced), `ImportApiKeys`, custom domains, and the operations declared as
+//! missing in [`Operation`]'s declaration.
 
+pub mod authorizers;
 pub mod deployments;
 pub mod errors;
 pub mod execute;
@@ -78,6 +82,9 @@ pub async fn handle(
     let members = match operation {
         Operation::TestInvokeMethod => {
             test_invoke::test_invoke_method(shared, ctx, request.input()?).await?
+        }
+        Operation::TestInvokeAuthorizer => {
+            test_invoke::test_invoke_authorizer(shared, ctx, request.input()?).await?
         }
         Operation::CreateRestApi => rest_apis::create_rest_api(shared, ctx, request.input()?)?,
         Operation::GetRestApi => rest_apis::get_rest_api(shared, ctx, request.input()?)?,
@@ -141,6 +148,17 @@ pub async fn handle(
         Operation::GetStages => stages::get_stages(shared, ctx, request.input()?)?,
         Operation::UpdateStage => stages::update_stage(shared, ctx, request.input()?)?,
         Operation::DeleteStage => stages::delete_stage(shared, ctx, request.input()?)?,
+        Operation::CreateAuthorizer => {
+            authorizers::create_authorizer(shared, ctx, request.input()?)?
+        }
+        Operation::GetAuthorizer => authorizers::get_authorizer(shared, ctx, request.input()?)?,
+        Operation::GetAuthorizers => authorizers::get_authorizers(shared, ctx, request.input()?)?,
+        Operation::UpdateAuthorizer => {
+            authorizers::update_authorizer(shared, ctx, request.input()?)?
+        }
+        Operation::DeleteAuthorizer => {
+            authorizers::delete_authorizer(shared, ctx, request.input()?)?
+        }
         Operation::TagResource => tags::tag_resource(shared, ctx, request.input()?)?,
         Operation::UntagResource => tags::untag_resource(shared, ctx, request.input()?)?,
         Operation::GetTags => tags::get_tags(shared, ctx, request.input()?)?,

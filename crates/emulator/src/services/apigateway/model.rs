@@ -17,6 +17,9 @@ pub struct ApiGatewayState {
     /// API keys, usage plans and what each key used, by region (see `metering`).
     #[serde(default)]
     pub metering: BTreeMap<String, super::metering::Metering>,
+    /// Lambda authorizers' cached results; never saved (a restart empties the cache).
+    #[serde(skip)]
+    pub authorizer_cache: super::execute::authorizer_answer::Cache,
 }
 
 impl ApiGatewayState {
@@ -103,6 +106,8 @@ pub struct RestApi {
     pub deployments: Vec<Deployment>,
     #[serde(default)]
     pub stages: Vec<Stage>,
+    #[serde(default)]
+    pub authorizers: Vec<super::authorizers::Authorizer>,
     /// Request members the emulator does not interpret, returned as given.
     #[serde(default)]
     pub extra: Map<String, Value>,
@@ -467,14 +472,17 @@ impl IntegrationResponse {
     }
 }
 
-/// A deployment: the API's resource tree as it was when the deployment was made. Stages run
-/// this copy, so later edits are not live until deployed again.
+/// A deployment: the API's resource tree and authorizers as they were when the deployment was
+/// made. Stages run this copy, so later edits are not live until deployed again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deployment {
     pub id: String,
     pub description: Option<String>,
     pub created_date: i64,
     pub resources: Vec<Resource>,
+    /// The API's authorizers as they were, which the stages' methods run.
+    #[serde(default)]
+    pub authorizers: Vec<super::authorizers::Authorizer>,
 }
 
 impl Deployment {

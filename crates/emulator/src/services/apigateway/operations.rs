@@ -5,12 +5,14 @@ use crate::services::operation::operations;
 
 operations! {
     /// API Gateway's operations (REST APIs, 2015-07-09). `TestInvokeMethod` runs a method and
-    /// keeps nothing.
+    /// `TestInvokeAuthorizer` an authorizer; neither keeps anything.
     pub enum Operation {
+        CreateAuthorizer: Changes,
         CreateDeployment: Changes,
         CreateResource: Changes,
         CreateRestApi: Changes,
         CreateStage: Changes,
+        DeleteAuthorizer: Changes,
         DeleteDeployment: Changes,
         DeleteIntegration: Changes,
         DeleteIntegrationResponse: Changes,
@@ -19,6 +21,8 @@ operations! {
         DeleteResource: Changes,
         DeleteRestApi: Changes,
         DeleteStage: Changes,
+        GetAuthorizer: Reads,
+        GetAuthorizers: Reads,
         GetDeployment: Reads,
         GetDeployments: Reads,
         GetIntegration: Reads,
@@ -37,8 +41,10 @@ operations! {
         PutMethod: Changes,
         PutMethodResponse: Changes,
         TagResource: Changes,
+        TestInvokeAuthorizer: Reads,
         TestInvokeMethod: Reads,
         UntagResource: Changes,
+        UpdateAuthorizer: Changes,
         UpdateDeployment: Changes,
         UpdateIntegration: Changes,
         UpdateIntegrationResponse: Changes,
@@ -65,7 +71,6 @@ operations! {
         GetUsage: Reads,
     }
     missing: [
-        "CreateAuthorizer",
         "CreateBasePathMapping",
         "CreateDocumentationPart",
         "CreateDocumentationVersion",
@@ -74,7 +79,6 @@ operations! {
         "CreateModel",
         "CreateRequestValidator",
         "CreateVpcLink",
-        "DeleteAuthorizer",
         "DeleteBasePathMapping",
         "DeleteClientCertificate",
         "DeleteDocumentationPart",
@@ -89,8 +93,6 @@ operations! {
         "FlushStageCache",
         "GenerateClientCertificate",
         "GetAccount",
-        "GetAuthorizer",
-        "GetAuthorizers",
         "GetBasePathMapping",
         "GetBasePathMappings",
         "GetClientCertificate",
@@ -121,9 +123,7 @@ operations! {
         "PutGatewayResponse",
         "PutRestApi",
         "RejectDomainNameAccessAssociation",
-        "TestInvokeAuthorizer",
         "UpdateAccount",
-        "UpdateAuthorizer",
         "UpdateBasePathMapping",
         "UpdateClientCertificate",
         "UpdateDocumentationPart",
@@ -154,7 +154,7 @@ pub fn operation_name(route: &'static str, request: &RestRequest) -> &'static st
 /// a greedy label: clients percent-encode its slashes, but not all of them.
 pub const ROUTES: &[RestRoute] = &[
     route("POST", "/apikeys", "CreateApiKey").code(201),
-    route("POST", "/restapis/{restApiId}/authorizers", "CreateAuthorizer"),
+    route("POST", "/restapis/{restApiId}/authorizers", "CreateAuthorizer").code(201),
     route("POST", "/domainnames/{domainName}/basepathmappings", "CreateBasePathMapping"),
     route("POST", "/restapis/{restApiId}/deployments", "CreateDeployment").code(201),
     route("POST", "/restapis/{restApiId}/documentation/parts", "CreateDocumentationPart"),
@@ -170,7 +170,8 @@ pub const ROUTES: &[RestRoute] = &[
     route("POST", "/usageplans/{usagePlanId}/keys", "CreateUsagePlanKey").code(201),
     route("POST", "/vpclinks", "CreateVpcLink"),
     route("DELETE", "/apikeys/{apiKey}", "DeleteApiKey").code(202),
-    route("DELETE", "/restapis/{restApiId}/authorizers/{authorizerId}", "DeleteAuthorizer"),
+    route("DELETE", "/restapis/{restApiId}/authorizers/{authorizerId}", "DeleteAuthorizer")
+        .code(202),
     route(
         "DELETE",
         "/domainnames/{domainName}/basepathmappings/{basePath}",

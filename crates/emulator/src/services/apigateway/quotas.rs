@@ -50,6 +50,8 @@ pub fn quota(operation: Operation) -> Option<Limit> {
         CreateRestApi => Some(Limit::ByEndpoint { regional: 3.0, edge: 30.0 }),
         DeleteRestApi => Some(Limit::OneEvery(30.0)),
         GetResources => Some(Limit::Per { calls: 5.0, seconds: 2.0 }),
+        CreateAuthorizer | DeleteAuthorizer | GetAuthorizer | GetAuthorizers
+        | TestInvokeAuthorizer | UpdateAuthorizer => None,
         CreateStage
         | DeleteDeployment
         | DeleteIntegration

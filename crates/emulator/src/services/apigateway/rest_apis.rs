@@ -140,6 +140,7 @@ pub fn create_rest_api(
         }],
         deployments: Vec::new(),
         stages: Vec::new(),
+        authorizers: Vec::new(),
         extra: input.extra.0,
     };
     let wire = api.to_wire();

@@ -119,10 +119,20 @@ pub async fn call(
     timeout: Duration,
 ) -> Called {
     match permitted(shared, target, source_arn) {
-        None => return Called::NotFound,
-        Some(false) => return Called::Denied,
-        Some(true) => {}
+        None => Called::NotFound,
+        Some(false) => Called::Denied,
+        Some(true) => invoke(shared, target, payload, timeout).await,
     }
+}
+
+/// Invokes the function with `payload`, waiting at most `timeout`, without looking at its
+/// resource policy (an authorizer with credentials calls as its role, see `authorizer`).
+pub async fn invoke(
+    shared: &Arc<Shared>,
+    target: &LambdaTarget,
+    payload: bytes::Bytes,
+    timeout: Duration,
+) -> Called {
     let lambda_target = Target { name: target.name.clone(), qualifier: target.qualifier.clone() };
     let now = crate::clock::millis(shared.clock.now());
     let config = match resolve_in(shared, &target.region, &lambda_target, now) {

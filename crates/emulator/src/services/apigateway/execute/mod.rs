@@ -2,6 +2,9 @@
 //! `TestInvokeMethod`, writing AWS's execution log as it goes.
 //!
 //! - `routing`: which resource and method serve a path and verb.
+//! - `authorizer`: the method's Lambda authorizer, run before the integration (not by
+//!   `TestInvokeMethod`, as on AWS); its result reaches the integration. `authorizer_answer`:
+//!   what the function answers, the refusals, the result cache.
 //! - `lambda`: the function an integration names, the permission check, the invocation.
 //! - `proxy`: the Lambda proxy event and response contract.
 //! - `mapping`: integration responses and (the lack of) mapping templates.
@@ -11,6 +14,8 @@
 //! from its templates; `HTTP`/`HTTP_PROXY` and AWS services other than Lambda answer `500`
 //! with a log line saying why (offline, there is no network and no other service).
 
+pub mod authorizer;
+pub mod authorizer_answer;
 pub mod lambda;
 pub mod log;
 pub mod mapping;
@@ -55,6 +60,8 @@ pub struct Execution {
     pub resource_path: String,
     pub path_parameters: BTreeMap<String, String>,
     pub method: Method,
+    /// The authorizer a `CUSTOM` method names, as the deployment keeps it.
+    pub authorizer: Option<super::authorizers::Authorizer>,
     pub binary_media_types: Vec<String>,
     pub request_id: String,
     pub extended_request_id: String,
@@ -95,6 +102,8 @@ struct Run<'a> {
     log: ExecutionLog,
     trace_id: String,
     started: Instant,
+    /// What the method's authorizer passed on, once it has run.
+    authorized: Option<authorizer_answer::Authorized>,
 }
 
 impl Run<'_> {
@@ -150,13 +159,39 @@ impl Run<'_> {
 /// Runs `call` through the method of `exec`.
 pub async fn run(shared: &Arc<Shared>, exec: &Execution, call: &HttpCall) -> Outcome {
     let trace_id = crate::ids::trace_id(shared);
-    let mut run = Run {
+    let run = Run {
         shared,
         exec,
         log: ExecutionLog::new(&exec.request_id),
         trace_id,
         started: Instant::now(),
+        authorized: None,
     };
+    let mut run = match authorizer::admit(run, call).await {
+        Ok(run) => run,
+        Err(refused) => return refused,
+    };
+    // Then API keys, usage plans and stage throttling, as AWS orders them: the key comes from
+    // `x-api-key`, or from the authorizer's `usageIdentifierKey` when the API's key source is
+    // AUTHORIZER. `TestInvokeMethod` skips both.
+    if !exec.test_invoke {
+        let key = run.authorized.as_ref().and_then(|a| a.usage_identifier_key.as_deref());
+        let now = crate::clock::millis(shared.clock.now());
+        if let Err(refused) = super::throttling::admit(shared, exec, call, key, now) {
+            let answer = refused.answer(&exec.request_id);
+            // The invoke URL adds the request id to whatever it answers.
+            let headers = (answer.headers.into_iter())
+                .filter(|(name, _)| !name.eq_ignore_ascii_case("x-amzn-RequestId"))
+                .collect();
+            return Outcome {
+                status: answer.status,
+                headers,
+                body: answer.body,
+                log: run.log,
+                latency: run.started.elapsed(),
+            };
+        }
+    }
     run.line(format!("Starting execution for request: {}", exec.request_id));
     run.line(format!("HTTP Method: {}, Resource Path: {}", call.method, call.path));
     let parameters = exec.path_parameters.iter().map(|(k, v)| (k.as_str(), v.as_str()));
@@ -259,7 +294,11 @@ async fn lambda_integration(
         ])
     ));
     let payload: Vec<u8> = if proxy {
-        proxy::event(exec, call, now).to_string().into_bytes()
+        let mut event = proxy::event(exec, call, now);
+        if let Some(authorized) = &run.authorized {
+            event["requestContext"]["authorizer"] = authorized.request_context();
+        }
+        event.to_string().into_bytes()
     } else {
         let content_type = header(call, "content-type");
         match mapping::template(&integration.request_templates, content_type.as_deref()) {
