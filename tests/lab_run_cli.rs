@@ -436,18 +436,20 @@ fn the_app_and_the_cli_record_the_same_for_the_same_runs() {
 /// side, each on its own emulator; most of their time is spent waiting as AWS makes one wait.
 #[test]
 fn every_lab_reaches_full_marks_under_aws_timing_at_clock_speeds_1_and_20() {
-    let runs: Vec<_> = ["serverless-api", "api-stages-canary", "cloudwatch-alarm"]
-        .into_iter()
-        .flat_map(|lab| ["1", "20"].map(move |speed| (lab, speed)))
-        .map(|(lab, speed)| {
-            std::thread::spawn(move || {
-                let data = tempfile::tempdir().unwrap();
-                let server = Served::start_with(&["--timing", "aws", "--clock-speed", speed]);
-                let run = server.awslab(data.path(), &["run", lab, "--solution", "--lang", "en"]);
-                (lab, speed, run)
+    let runs: Vec<_> =
+        ["serverless-api", "api-stages-canary", "cloudwatch-alarm", "lambda-logs-auth"]
+            .into_iter()
+            .flat_map(|lab| ["1", "20"].map(move |speed| (lab, speed)))
+            .map(|(lab, speed)| {
+                std::thread::spawn(move || {
+                    let data = tempfile::tempdir().unwrap();
+                    let server = Served::start_with(&["--timing", "aws", "--clock-speed", speed]);
+                    let run =
+                        server.awslab(data.path(), &["run", lab, "--solution", "--lang", "en"]);
+                    (lab, speed, run)
+                })
             })
-        })
-        .collect();
+            .collect();
     for handle in runs {
         let (lab, speed, run) = handle.join().expect("the run's thread");
         let out = text(&run);

@@ -70,9 +70,10 @@ pub async fn call_stage(
     method: &str,
     path: &str,
     body: Option<&str>,
+    headers: &[(String, String)],
 ) -> Result<HttpAnswer, Failure> {
     let url = format!("{}{}", clients.invoke_url(api_id, stage), normalize_keep_root(path));
-    crate::explorer::send_request(clients, method, &url, body).await
+    crate::explorer::send_request(clients, method, &url, body, headers).await
 }
 
 /// A request path: `/` stays `/`, `houses` becomes `/houses`.

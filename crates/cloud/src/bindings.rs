@@ -201,6 +201,18 @@ async fn look_up(clients: &Clients, name: &str, argument: &str) -> Result<Value,
             })?;
             Ok(Value::String(clients.invoke_url(&id, stage)))
         }
+        "api_key_value" => {
+            let key = crate::actions::api_key_by_name(clients, argument, None).await?;
+            key.and_then(|key| key.value().map(|value| Value::String(value.to_string())))
+                .ok_or_else(|| {
+                    Failure::local(
+                        "apigateway",
+                        "GetApiKeys",
+                        "NotFoundException",
+                        format!("no API key is named {argument}"),
+                    )
+                })
+        }
         "topic_arn" => {
             let arn = crate::checks::topic_arn(clients, argument).await?;
             arn.map(Value::String).ok_or_else(|| {

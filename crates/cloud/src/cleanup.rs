@@ -4,8 +4,9 @@
 //! learner's own and is left alone.
 //!
 //! Order: CloudWatch alarms (they name topics), SNS topics (their subscriptions go with them),
-//! EC2 instances (terminated; their root volumes go with them), REST APIs (with their stages and
-//! deployments), Lambda functions (with their versions, aliases and permissions) and their log
+//! EC2 instances (terminated; their root volumes go with them), API Gateway usage plans (their
+//! API stages removed first, as API Gateway requires) and API keys, REST APIs (with their stages,
+//! deployments and authorizers), Lambda functions (with their versions, aliases and permissions) and their log
 //! groups, DynamoDB tables, IAM roles (their policies detached and inline policies deleted
 //! first), then IAM policies (their other versions first). A lab policy still attached to a role
 //! that is not the lab's is left alone and reported, since detaching it would change that role.
@@ -52,6 +53,20 @@ pub async fn tagged_resources(clients: &Clients, lab_id: &str) -> Result<Vec<Cre
         let api = api.map_err(|error| Failure::from_sdk("apigateway", "GetRestApis", error))?;
         if api.tags().and_then(|tags| tags.get(TAG)).is_some_and(|lab| lab == lab_id) {
             found.push(item("apigateway.rest_api", api.id().unwrap_or_default()));
+        }
+    }
+    let mut plans = clients.apigateway.get_usage_plans().limit(500).into_paginator().items().send();
+    while let Some(plan) = plans.next().await {
+        let plan = plan.map_err(|error| Failure::from_sdk("apigateway", "GetUsagePlans", error))?;
+        if plan.tags().and_then(|tags| tags.get(TAG)).is_some_and(|lab| lab == lab_id) {
+            found.push(item("apigateway.usage_plan", plan.id().unwrap_or_default()));
+        }
+    }
+    let mut keys = clients.apigateway.get_api_keys().limit(500).into_paginator().items().send();
+    while let Some(key) = keys.next().await {
+        let key = key.map_err(|error| Failure::from_sdk("apigateway", "GetApiKeys", error))?;
+        if key.tags().and_then(|tags| tags.get(TAG)).is_some_and(|lab| lab == lab_id) {
+            found.push(item("apigateway.api_key", key.id().unwrap_or_default()));
         }
     }
     let mut functions = clients.lambda.list_functions().into_paginator().items().send();
@@ -192,6 +207,26 @@ pub async fn cleanup(clients: &Clients, lab_id: &str, ledger: &[Created]) -> Cle
         }
     }
 
+    for plan in of_kind("apigateway.usage_plan") {
+        let resource = item("apigateway.usage_plan", &plan);
+        match delete_usage_plan(clients, &plan).await {
+            Ok(()) => report.deleted.push(resource),
+            Err(failure) if crate::checks::is_not_found(&failure) => {}
+            Err(failure) => report.failed.push((resource, failure)),
+        }
+    }
+    for key in of_kind("apigateway.api_key") {
+        let resource = item("apigateway.api_key", &key);
+        match clients.apigateway.delete_api_key().api_key(&key).send().await {
+            Ok(_) => report.deleted.push(resource),
+            Err(error) => {
+                let failure = Failure::from_sdk("apigateway", "DeleteApiKey", error);
+                if !crate::checks::is_not_found(&failure) {
+                    report.failed.push((resource, failure));
+                }
+            }
+        }
+    }
     for api in of_kind("apigateway.rest_api") {
         let resource = item("apigateway.rest_api", &api);
         match clients.apigateway.delete_rest_api().rest_api_id(&api).send().await {
@@ -309,6 +344,33 @@ async fn verify(clients: &Clients, lab_id: &str, targets: &[Created], report: &m
 }
 
 /// An empty list for a listing the credentials may not make.
+/// Deletes a usage plan, having removed its API stages first, as API Gateway requires.
+async fn delete_usage_plan(clients: &Clients, id: &str) -> Result<(), Failure> {
+    use aws_sdk_apigateway::types::{Op, PatchOperation};
+    let plan = (clients.apigateway.get_usage_plan().usage_plan_id(id).send().await)
+        .map_err(|error| Failure::from_sdk("apigateway", "GetUsagePlan", error))?;
+    let removals: Vec<PatchOperation> = (plan.api_stages().iter())
+        .map(|stage| {
+            let value = format!(
+                "{}:{}",
+                stage.api_id().unwrap_or_default(),
+                stage.stage().unwrap_or_default()
+            );
+            PatchOperation::builder().op(Op::Remove).path("/apiStages").value(value).build()
+        })
+        .collect();
+    if !removals.is_empty() {
+        (clients.apigateway.update_usage_plan().usage_plan_id(id))
+            .set_patch_operations(Some(removals))
+            .send()
+            .await
+            .map_err(|error| Failure::from_sdk("apigateway", "UpdateUsagePlan", error))?;
+    }
+    (clients.apigateway.delete_usage_plan().usage_plan_id(id).send().await)
+        .map_err(|error| Failure::from_sdk("apigateway", "DeleteUsagePlan", error))?;
+    Ok(())
+}
+
 fn unless_refused(listed: Result<Vec<Created>, Failure>) -> Result<Vec<Created>, Failure> {
     match listed {
         Err(failure)

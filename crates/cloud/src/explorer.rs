@@ -274,13 +274,15 @@ async fn api(clients: &Clients, id: &str) -> Result<ApiEntry, Failure> {
     })
 }
 
-/// Sends one request to a URL of the target (the explorer's "send" button): the answer as it
-/// came, or why it could not be sent.
+/// Sends one request to a URL of the target (the explorer's "send" button), with `headers`
+/// besides the content type (an `x-api-key`, an `Authorization` token): the answer as it came,
+/// or why it could not be sent.
 pub async fn send_request(
     clients: &Clients,
     method: &str,
     url: &str,
     body: Option<&str>,
+    headers: &[(String, String)],
 ) -> Result<HttpAnswer, Failure> {
     let method =
         reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).map_err(|_| {
@@ -292,6 +294,9 @@ pub async fn send_request(
             )
         })?;
     let mut request = clients.http.request(method, url);
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
     if let Some(body) = body.filter(|body| !body.is_empty()) {
         request = request.header("content-type", "application/json").body(body.to_string());
     }

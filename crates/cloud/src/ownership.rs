@@ -76,6 +76,20 @@ pub async fn owner(clients: &Clients, resource: &Created) -> Result<Owner, Failu
                 Err(error) => missing_or(Failure::from_sdk("apigateway", "GetRestApi", error)),
             }
         }
+        "apigateway.api_key" => match clients.apigateway.get_api_key().api_key(id).send().await {
+            Ok(answer) => Ok(Owner::from_tag(
+                answer.tags().and_then(|tags| tags.get(LAB_TAG)).map(String::as_str),
+            )),
+            Err(error) => missing_or(Failure::from_sdk("apigateway", "GetApiKey", error)),
+        },
+        "apigateway.usage_plan" => {
+            match clients.apigateway.get_usage_plan().usage_plan_id(id).send().await {
+                Ok(answer) => Ok(Owner::from_tag(
+                    answer.tags().and_then(|tags| tags.get(LAB_TAG)).map(String::as_str),
+                )),
+                Err(error) => missing_or(Failure::from_sdk("apigateway", "GetUsagePlan", error)),
+            }
+        }
         "cloudwatch.alarm" => alarm(clients, id).await,
         "sns.topic" => match clients.sns.list_tags_for_resource().resource_arn(id).send().await {
             Ok(answer) => Ok(Owner::from_tag(

@@ -143,6 +143,8 @@ fn stand_in(name: &str, lang: Lang) -> String {
         ("rest_api_id", Lang::En) => "API id",
         ("invoke_url", Lang::Ko) => "호출 URL",
         ("invoke_url", Lang::En) => "invoke URL",
+        ("api_key_value", Lang::Ko) => "API 키 값",
+        ("api_key_value", Lang::En) => "API key value",
         (other, _) => other,
     };
     format!("<{words}>")

@@ -30,7 +30,7 @@ fn progress(dir: &tempfile::TempDir) -> ProgressSlot {
 
 #[tokio::test]
 async fn every_lab_run_twice_leaves_one_of_each_resource_and_full_marks() {
-    for id in ["serverless-api", "api-stages-canary", "cloudwatch-alarm"] {
+    for id in ["serverless-api", "api-stages-canary", "cloudwatch-alarm", "lambda-logs-auth"] {
         let lab = common::lab(id);
         let (_emulator, connection) = connected().await;
         let data = tempfile::tempdir().unwrap();

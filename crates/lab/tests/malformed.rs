@@ -281,7 +281,7 @@ fn unknown_lookup() {
         lab,
         &[
             "lab.toml:15:14: unknown lookup `role_id` in `{{role_id:x}}`: expected one of policy_arn, \
-         role_arn, function_arn, rest_api_id, invoke_url, topic_arn, instance_id, volume_id",
+         role_arn, function_arn, rest_api_id, invoke_url, api_key_value, topic_arn, instance_id, volume_id",
         ],
     );
 }

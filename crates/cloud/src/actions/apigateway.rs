@@ -137,7 +137,7 @@ pub async fn put_method(
 
 /// The integration URI of a Lambda function given by name or ARN (which may hold
 /// `${stageVariables.name}`).
-fn lambda_uri(region: &str, account: &str, function: &str) -> String {
+pub(super) fn lambda_uri(region: &str, account: &str, function: &str) -> String {
     let arn = if function.starts_with("arn:") {
         function.to_string()
     } else {
@@ -606,6 +606,7 @@ pub async fn invoke_url(
         other => other.to_string(),
     });
     let count = params.optional_number("count")?.map_or(1, |n| n.clamp(1.0, 1000.0) as usize);
+    let headers = params.pairs("headers")?;
     let url = format!(
         "{}{}",
         ctx.clients.invoke_url(api, stage),
@@ -614,20 +615,14 @@ pub async fn invoke_url(
     recorder.calls.push(crate::call::ApiCall {
         service: "http".into(),
         operation: method.clone(),
-        parameters: json!({ "url": url, "body": body, "count": count }),
-        cli: match &body {
-            Some(body) => format!(
-                "curl -X {method} '{url}' -H 'content-type: application/json' -d '{}'",
-                body.replace('\'', r"'\''")
-            ),
-            None => format!("curl -X {method} '{url}'"),
-        },
+        parameters: json!({ "url": url, "body": body, "headers": pairs_json(&headers), "count": count }),
+        cli: curl(&method, &url, &headers, body.as_deref()),
     });
     let mut answers = Vec::new();
     let mut bodies: BTreeMap<String, usize> = BTreeMap::new();
     for n in 0..count {
         let mut answer =
-            call_stage(ctx.clients, api, stage, &method, path, body.as_deref()).await?;
+            call_stage(ctx.clients, api, stage, &method, path, body.as_deref(), &headers).await?;
         // A stage deployed a moment ago answers 403 Forbidden until the deployment has
         // propagated: the first call looks again while the last change settles.
         let mut attempt = 0;
@@ -644,7 +639,8 @@ pub async fn invoke_url(
             ctx.clients.progress.waiting(&what, started);
             tokio::time::sleep(crate::settle::pause(attempt)).await;
             attempt += 1;
-            answer = call_stage(ctx.clients, api, stage, &method, path, body.as_deref()).await?;
+            answer = call_stage(ctx.clients, api, stage, &method, path, body.as_deref(), &headers)
+                .await?;
         }
         *bodies.entry(answer.body.clone()).or_default() += 1;
         answers.push(answer);
@@ -664,6 +660,19 @@ fn stage_not_there_yet(answer: &crate::apigateway::HttpAnswer) -> bool {
     answer.status == 403
         && serde_json::from_str::<Value>(&answer.body)
             .is_ok_and(|body| body["message"] == "Forbidden")
+}
+
+/// The `curl` command that sends the same request.
+fn curl(method: &str, url: &str, headers: &[(String, String)], body: Option<&str>) -> String {
+    let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
+    let mut command = format!("curl -X {method} {}", quote(url));
+    for (name, value) in headers {
+        command.push_str(&format!(" -H {}", quote(&format!("{name}: {value}"))));
+    }
+    if let Some(body) = body {
+        command.push_str(&format!(" -H 'content-type: application/json' -d {}", quote(body)));
+    }
+    command
 }
 
 fn pairs_json(pairs: &[(String, String)]) -> Value {

@@ -13,6 +13,7 @@
 //! step's checks find it different); one the lab did not make is never adopted (`taken`).
 
 mod apigateway;
+mod apigateway_access;
 mod cloudwatch;
 mod dynamodb;
 mod ec2;
@@ -23,6 +24,8 @@ mod lambda;
 mod logs;
 mod sns;
 mod taken;
+
+pub(crate) use apigateway_access::{api_key_by_name, usage_plan_by_name};
 
 use crate::call::{ApiCall, CallBuilder};
 use crate::clients::Clients;
@@ -144,6 +147,18 @@ pub async fn run(
         }
         ActionKind::ApigatewayPutMethod => {
             apigateway::put_method(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayUpdateMethod => {
+            apigateway_access::update_method(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayCreateApiKey => {
+            apigateway_access::create_api_key(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayCreateUsagePlan => {
+            apigateway_access::create_usage_plan(ctx, &params, &mut recorder).await
+        }
+        ActionKind::ApigatewayCreateAuthorizer => {
+            apigateway_access::create_authorizer(ctx, &params, &mut recorder).await
         }
         ActionKind::ApigatewayPutIntegration => {
             apigateway::put_integration(ctx, &params, &mut recorder).await

@@ -10,7 +10,10 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// The id of the API the selector names by `api` (its name); `None` when there is none.
-async fn api_id(clients: &Clients, selector: &Selector<'_>) -> Result<Option<String>, Failure> {
+pub(super) async fn api_id(
+    clients: &Clients,
+    selector: &Selector<'_>,
+) -> Result<Option<String>, Failure> {
     let name = selector.text("api")?;
     Ok(rest_api_by_name(clients, name).await?.and_then(|api| api.id().map(str::to_string)))
 }
@@ -35,7 +38,7 @@ async fn method_of(
     Ok(Some((api, resource, selector.text("method")?.to_ascii_uppercase())))
 }
 
-fn absent(failure: Failure) -> Result<Option<Value>, Failure> {
+pub(super) fn absent(failure: Failure) -> Result<Option<Value>, Failure> {
     super::absent_or(failure)
 }
 
@@ -205,7 +208,7 @@ fn body_text(selector: &Selector<'_>) -> Option<String> {
     }
 }
 
-fn parsed(body: &str) -> Value {
+pub(super) fn parsed(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|_| Value::String(body.to_string()))
 }
 
@@ -241,6 +244,14 @@ pub async fn test_invoke(
     })))
 }
 
+/// How long a request check waits before asking again after a `429`: about 7 s in all, enough
+/// for a bucket refilling at one request a second.
+pub(super) const THROTTLED_PAUSES: [std::time::Duration; 3] = [
+    std::time::Duration::from_secs(1),
+    std::time::Duration::from_secs(2),
+    std::time::Duration::from_secs(4),
+];
+
 pub async fn response(
     clients: &Clients,
     selector: &Selector<'_>,
@@ -249,8 +260,19 @@ pub async fn response(
     let stage = selector.text("stage")?;
     let method = selector.text("method")?;
     let path = selector.text("path")?;
-    let answer =
-        call_stage(clients, &api, stage, method, path, body_text(selector).as_deref()).await?;
+    let (body, headers) = (body_text(selector), selector.headers());
+    let mut answer =
+        call_stage(clients, &api, stage, method, path, body.as_deref(), &headers).await?;
+    // A 429 asks the client to slow down (a usage plan's or a stage's bucket is empty, after a
+    // burst a moment ago, say): the check waits for the bucket to refill, as a client would,
+    // before it takes the answer.
+    for pause in THROTTLED_PAUSES {
+        if answer.status != 429 {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+        answer = call_stage(clients, &api, stage, method, path, body.as_deref(), &headers).await?;
+    }
     Ok(Some(json!({
         "status": answer.status,
         "body": parsed(&answer.body),
@@ -272,7 +294,7 @@ pub async fn traffic_split(
     };
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for done in 1..=requests {
-        let answer = call_stage(clients, &api, stage, method, path, None).await?;
+        let answer = call_stage(clients, &api, stage, method, path, None, &[]).await?;
         *counts.entry(answer.body).or_default() += 1;
         if done % 20 == 0 || done == requests {
             clients.progress.say(awslab_lab::Localized::new(

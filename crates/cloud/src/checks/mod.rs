@@ -9,6 +9,7 @@
 //! exception, an execution log), a diagnosis in words (`diagnosis`).
 
 mod apigateway;
+mod apigateway_access;
 mod cloudwatch;
 mod diagnosis;
 mod dynamodb;
@@ -251,6 +252,10 @@ async fn observe_kind(
         CheckKind::ApigatewayTestInvoke => apigateway::test_invoke(clients, selector).await,
         CheckKind::HttpResponse => apigateway::response(clients, selector).await,
         CheckKind::HttpTrafficSplit => apigateway::traffic_split(clients, selector).await,
+        CheckKind::HttpBurst => apigateway_access::burst(clients, selector).await,
+        CheckKind::ApigatewayApiKey => apigateway_access::api_key(clients, selector).await,
+        CheckKind::ApigatewayUsagePlan => apigateway_access::usage_plan(clients, selector).await,
+        CheckKind::ApigatewayAuthorizer => apigateway_access::authorizer(clients, selector).await,
         CheckKind::SnsTopic => sns::topic(clients, selector).await,
         CheckKind::SnsSubscription => sns::subscription(clients, selector).await,
         CheckKind::Ec2Instance => ec2::instance(clients, selector).await,
@@ -302,6 +307,21 @@ impl Selector<'_> {
 
     pub fn value(&self, name: &str) -> Option<&Value> {
         self.map.get(name).filter(|value| !value.is_null())
+    }
+
+    /// Request headers (`headers = { "x-api-key" = "…" }`): text values as written, others as
+    /// JSON.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        match self.value("headers") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(name, value)| match value {
+                    Value::String(text) => (name.clone(), text.clone()),
+                    other => (name.clone(), other.to_string()),
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -113,7 +113,7 @@ impl Session {
         body: Option<&str>,
     ) -> Result<HttpAnswer, SessionError> {
         let connection = self.connection().await?;
-        explorer::send_request(&connection.clients, method, url, body)
+        explorer::send_request(&connection.clients, method, url, body, &[])
             .await
             .map_err(SessionError::target_refused)
     }

@@ -90,6 +90,28 @@ vocabulary! {
             &["rest_api_id", "resource_path", "http_method"],
             &["authorization_type"],
         ),
+        ApigatewayUpdateMethod = "apigateway.update_method" => ActionSpec::new(
+            &["rest_api_id", "resource_path", "http_method"],
+            &["api_key_required", "authorization_type", "authorizer"],
+        ),
+        ApigatewayCreateApiKey = "apigateway.create_api_key" => ActionSpec::new(
+            &["name"],
+            &["value", "description"],
+        ),
+        ApigatewayCreateUsagePlan = "apigateway.create_usage_plan" => ActionSpec::new(
+            &["name", "rest_api_id", "stage_name"],
+            &["rate_limit", "burst_limit", "quota_limit", "quota_period", "api_key", "description"],
+        ),
+        ApigatewayCreateAuthorizer = "apigateway.create_authorizer" => ActionSpec::new(
+            &["rest_api_id", "name", "lambda_function"],
+            &[
+                "type",
+                "identity_source",
+                "validation_expression",
+                "ttl_seconds",
+                "add_permission",
+            ],
+        ),
         ApigatewayPutIntegration = "apigateway.put_integration" => ActionSpec::new(
             &["rest_api_id", "resource_path", "http_method", "integration_type"],
             &["lambda_function", "uri", "timeout_ms", "create_method", "add_permission"],

@@ -154,10 +154,38 @@ vocabulary! {
             &["body", "stage_variables", "scratch_item"],
             &["status", "body", "headers", "log"],
         ),
+        ApigatewayApiKey = "apigateway.api_key" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &["id", "name", "description", "enabled", "stageKeys", "tags"],
+        ),
+        ApigatewayUsagePlan = "apigateway.usage_plan" => CheckKindSpec::new(
+            &["name"],
+            &[],
+            &["id", "name", "description", "apiStages", "throttle", "quota", "Keys"],
+        ),
+        ApigatewayAuthorizer = "apigateway.authorizer" => CheckKindSpec::new(
+            &["api", "name"],
+            &[],
+            &[
+                "id",
+                "name",
+                "type",
+                "authorizerUri",
+                "identitySource",
+                "identityValidationExpression",
+                "authorizerResultTtlInSeconds",
+            ],
+        ),
         HttpResponse = "http.response" => CheckKindSpec::new(
             &["api", "stage", "path", "method"],
-            &["body", "scratch_item"],
+            &["body", "headers", "scratch_item"],
             &["status", "body", "headers"],
+        ),
+        HttpBurst = "http.burst" => CheckKindSpec::new(
+            &["api", "stage", "path", "method"],
+            &["headers", "requests"],
+            &["Requests", "Statuses"],
         ),
         HttpTrafficSplit = "http.traffic_split" => CheckKindSpec::new(
             &["api", "stage", "path", "method"],

@@ -84,6 +84,7 @@ pub const LOOKUPS: &[&str] = &[
     "function_arn",
     "rest_api_id",
     "invoke_url",
+    "api_key_value",
     "topic_arn",
     "instance_id",
     "volume_id",
