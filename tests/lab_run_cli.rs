@@ -214,6 +214,28 @@ fn cleanup_removes_what_run_made_on_a_served_emulator() {
 }
 
 #[test]
+fn cleanup_of_the_auth_lab_deletes_its_usage_plan_and_api_key_before_the_api() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start();
+    let run =
+        server.awslab(data.path(), &["run", "lambda-logs-auth", "--solution", "--lang", "en"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let cleanup = server.awslab(data.path(), &["cleanup", "lambda-logs-auth", "--lang", "en"]);
+    let out = text(&cleanup);
+    drop(server);
+    assert!(cleanup.status.success(), "{out}");
+    let order: Vec<usize> = ["apigateway.usage_plan", "apigateway.api_key", "apigateway.rest_api"]
+        .iter()
+        .map(|kind| {
+            out.find(&format!("  deleted  {kind} ")).unwrap_or_else(|| panic!("{kind}: {out}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "plan, key, then API: {out}");
+    assert!(out.contains("  deleted  lambda.function orders-authorizer"), "{out}");
+    assert!(out.contains("\nclean: nothing this lab created is left\n"), "{out}");
+}
+
+#[test]
 fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     let data = tempfile::tempdir().unwrap();
     let server = Served::start();
