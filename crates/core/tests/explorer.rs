@@ -50,11 +50,13 @@ async fn the_explorer_shows_what_the_lab_made_and_only_that() {
         "POST",
         &format!("{}/customer", dev.invoke_url),
         Some(r#"{"customer_id": "explorer-1", "customer_name": "Minsu"}"#),
+        &[],
     )
     .await
     .expect("the invoke URL answers");
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.body.contains("Data Successfully Inserted!"), "{}", answer.body);
-    let wrong = send_request(&clients, "GET", &format!("{}/wrong", dev.invoke_url), None).await;
+    let wrong =
+        send_request(&clients, "GET", &format!("{}/wrong", dev.invoke_url), None, &[]).await;
     assert_eq!(wrong.expect("an answer").status, 403);
 }
