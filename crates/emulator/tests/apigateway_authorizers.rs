@@ -511,3 +511,50 @@ async fn the_authorizer_runs_before_the_api_key_check_and_can_supply_the_key() {
     let unkeyed = get(&emulator, &api, "/pets", &[("Authorization", "allow")]).await;
     assert_refused(&unkeyed, 403, "ForbiddenException", r#"{"message":"Forbidden"}"#);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mapping_template_reads_the_authorizers_principal_and_context() {
+    let emulator = lambda::start().await;
+    let (functions, client) = (lambda::client(&emulator).await, apigw::client(&emulator).await);
+    let role = lambda::role(&emulator, "mapped-role", None).await;
+    python_function(&functions, "mapped-authorizer", &role, AUTHORIZER).await;
+    let echo = "def lambda_handler(event, context):\n    return event\n";
+    python_function(&functions, "echo", &role, echo).await;
+    let (api, root) = rest_api(&client, "mapped").await;
+    permit(&functions, "echo", "any-method", &source_arn(&api, "*", "*")).await;
+    permit(&functions, "mapped-authorizer", "authorizers", &authorizers_arn(&api)).await;
+    let authorizer = token_authorizer(&client, &api, "token", "mapped-authorizer").await;
+    let pets = resource(&client, &api, &root, "pets").await;
+    (client.put_method().rest_api_id(&api).resource_id(&pets).http_method("GET"))
+        .authorization_type("CUSTOM")
+        .authorizer_id(&authorizer)
+        .send()
+        .await
+        .expect("the method");
+    let template = r#"{"user": "$context.authorizer.user", "principal": "$context.authorizer.principalId", "level": "${context.authorizer.level}"}"#;
+    (client.put_integration().rest_api_id(&api).resource_id(&pets).http_method("GET"))
+        .r#type(IntegrationType::Aws)
+        .integration_http_method("POST")
+        .uri(uri("echo"))
+        .request_templates("application/json", template)
+        .send()
+        .await
+        .expect("the integration");
+    (client.put_method_response().rest_api_id(&api).resource_id(&pets).http_method("GET"))
+        .status_code("200")
+        .send()
+        .await
+        .expect("the method response");
+    (client.put_integration_response().rest_api_id(&api).resource_id(&pets).http_method("GET"))
+        .status_code("200")
+        .selection_pattern("")
+        .send()
+        .await
+        .expect("the integration response");
+    client.create_deployment().rest_api_id(&api).stage_name("dev").send().await.unwrap();
+
+    let answer = get(&emulator, &api, "/pets", &[("Authorization", "allow")]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let event: Value = serde_json::from_str(&answer.body).expect("the echoed event");
+    assert_eq!(event, json!({ "user": "alice", "principal": "user-123", "level": "3" }));
+}

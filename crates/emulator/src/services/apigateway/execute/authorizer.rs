@@ -29,7 +29,7 @@
 //! `authorizer_answer`.
 //!
 //! Not here: Cognito user pools (there is no Cognito offline: a method using one is a `500`
-//! whose log says so), and mapping templates' `$context.authorizer.*` (there is no VTL engine).
+//! whose log says so), and mapping templates' `$context.authorizer.*`, which `mapping` fills in.
 
 use super::super::authorizers::{Authorizer, Source};
 use super::authorizer_answer::{Answer, Authorized, Refusal, read_answer};

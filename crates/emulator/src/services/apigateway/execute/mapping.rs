@@ -5,7 +5,9 @@
 //!
 //! There is no VTL engine here. A template that is empty passes the body through; one without
 //! any VTL (`$` or `#`) is returned as written (so a MOCK integration's
-//! `{"message": "hello"}` works); any other template passes the body through unchanged, and
+//! `{"message": "hello"}` works); one whose only VTL is references to a Lambda authorizer's
+//! results (`$context.authorizer.principalId`, `$context.authorizer.KEY`, or `${…}`) gets them
+//! filled in ([`fill_authorizer`]); any other template passes the body through unchanged, and
 //! the execution log says so.
 
 use super::super::model::IntegrationResponse;
@@ -48,18 +50,26 @@ pub enum Template<'a> {
     NotEvaluated,
 }
 
-/// The template for a content type (`application/json` when none is given), classified.
-pub fn template<'a>(
+/// The template for a content type (`application/json` when none is given), as written.
+pub fn chosen<'a>(
     templates: &'a BTreeMap<String, String>,
     content_type: Option<&str>,
-) -> Template<'a> {
+) -> Option<&'a str> {
     let kind = content_type
         .and_then(|kind| kind.split(';').next())
         .map(str::trim)
         .filter(|kind| !kind.is_empty())
         .unwrap_or("application/json");
     let found = templates.get(kind).or_else(|| templates.get("application/json"));
-    match found.map(String::as_str) {
+    found.map(String::as_str)
+}
+
+/// The template for a content type (`application/json` when none is given), classified.
+pub fn template<'a>(
+    templates: &'a BTreeMap<String, String>,
+    content_type: Option<&str>,
+) -> Template<'a> {
+    match chosen(templates, content_type) {
         None => Template::PassThrough,
         Some(text) if text.trim().is_empty() => Template::PassThrough,
         Some(text) if text.contains('$') || text.contains('#') => Template::NotEvaluated,
@@ -89,6 +99,7 @@ pub fn mock_status(templates: &BTreeMap<String, String>) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn response(code: &str, pattern: Option<&str>) -> (String, IntegrationResponse) {
         let response = IntegrationResponse {
@@ -118,6 +129,22 @@ mod tests {
     }
 
     #[test]
+    fn the_authorizers_results_are_filled_into_a_template_and_other_vtl_is_not() {
+        let authorizer = serde_json::json!({ "principalId": "partner-1", "plan": "basic" });
+        let template = r#"{"who": "$context.authorizer.principalId", "plan": "${context.authorizer.plan}", "tier": "$context.authorizer.tier"}"#;
+        assert_eq!(
+            fill_authorizer(template, &authorizer).as_deref(),
+            Some(r#"{"who": "partner-1", "plan": "basic", "tier": ""}"#)
+        );
+        let other = r#"{"who": "$context.authorizer.principalId", "body": $input.json('$')}"#;
+        assert_eq!(fill_authorizer(other, &authorizer), None);
+        assert_eq!(fill_authorizer("#set($x = 1)", &authorizer), None);
+        // Without an authorizer the references render as nothing.
+        let empty = fill_authorizer(r#"{"who": "$context.authorizer.principalId"}"#, &Value::Null);
+        assert_eq!(empty.as_deref(), Some(r#"{"who": ""}"#));
+    }
+
+    #[test]
     fn templates_without_vtl_are_returned_as_written() {
         let templates =
             BTreeMap::from([("application/json".to_string(), "{\"pets\": \"all\"}".to_string())]);
@@ -137,4 +164,36 @@ mod tests {
         assert_eq!(mock_status(&templates("{}")), 200);
         assert_eq!(mock_status(&BTreeMap::new()), 200);
     }
+}
+
+/// `template` with its references to the authorizer's results (`$context.authorizer.NAME` or
+/// `${context.authorizer.NAME}`) replaced by the values in `authorizer` (the proxy event's
+/// `requestContext.authorizer`: `principalId` and the context's values as text); a name with no
+/// value renders as nothing, as in API Gateway. `None` when the template holds any other VTL,
+/// which the emulator does not evaluate.
+pub fn fill_authorizer(template: &str, authorizer: &serde_json::Value) -> Option<String> {
+    let references = authorizer_references();
+    let rest = references.replace_all(template, "");
+    if rest.contains('$') || rest.contains('#') {
+        return None;
+    }
+    let filled = references.replace_all(template, |found: &regex::Captures<'_>| {
+        let name = found.get(1).or_else(|| found.get(2)).map_or("", |name| name.as_str());
+        match &authorizer[name] {
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    });
+    Some(filled.into_owned())
+}
+
+fn authorizer_references() -> &'static regex::Regex {
+    static REFERENCES: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    REFERENCES.get_or_init(|| {
+        regex::Regex::new(
+            r"\$context\.authorizer\.([A-Za-z0-9_]+)|\$\{context\.authorizer\.([A-Za-z0-9_]+)\}",
+        )
+        .expect("a valid pattern")
+    })
 }

@@ -28,7 +28,7 @@ use crate::state::Shared;
 use lambda::{Called, LambdaTarget};
 use log::{ExecutionLog, java_map};
 use mapping::Template;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -301,8 +301,12 @@ async fn lambda_integration(
         event.to_string().into_bytes()
     } else {
         let content_type = header(call, "content-type");
+        let authorizer = run.authorized.as_ref().map_or(Value::Null, |a| a.request_context());
+        let filled = mapping::chosen(&integration.request_templates, content_type.as_deref())
+            .and_then(|text| mapping::fill_authorizer(text, &authorizer));
         match mapping::template(&integration.request_templates, content_type.as_deref()) {
             Template::Literal(text) => text.as_bytes().to_vec(),
+            Template::NotEvaluated if filled.is_some() => filled.unwrap_or_default().into_bytes(),
             Template::PassThrough | Template::NotEvaluated if call.body.is_empty() => {
                 b"{}".to_vec()
             }
