@@ -77,7 +77,7 @@ fn labs_check_passes_on_the_format_sample_as_a_lab_and_as_a_folder() {
         assert!(output.status.success(), "{dir}: {}{}", stdout(&output), stderr(&output));
         assert!(
             stdout(&output)
-                .contains("ok   format-sample  (11 steps, 28 checks, 160 points (158 on AWS))")
+                .contains("ok   format-sample  (11 steps, 32 checks, 180 points (178 on AWS))")
         );
     }
 }

@@ -205,8 +205,8 @@ mod tests {
         assert_eq!(ids, ["zeta", "alpha"], "order comes before id");
         let zeta = &listing.labs[0];
         assert_eq!(zeta.title, Localized::new("형식 견본", "Format sample"));
-        assert_eq!((zeta.estimated_minutes, zeta.step_count, zeta.total_points), (5, 11, 160));
-        assert_eq!((zeta.standing.score.earned, zeta.standing.score.possible), (0, 160));
+        assert_eq!((zeta.estimated_minutes, zeta.step_count, zeta.total_points), (5, 11, 180));
+        assert_eq!((zeta.standing.score.earned, zeta.standing.score.possible), (0, 180));
         assert_eq!(zeta.standing.steps_passed, 0);
         assert_eq!(zeta.standing.last_worked_ms, None);
         assert_eq!(listing.continue_lab_id, None);

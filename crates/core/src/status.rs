@@ -141,7 +141,7 @@ mod tests {
         let store = ProgressStore::open_in_memory().unwrap();
         let progress = lab_progress(&lab, &store, TargetKind::Emulator).unwrap();
         assert!(progress.steps.iter().all(|s| s.status == StepStatus::NotStarted));
-        assert_eq!((progress.score.earned, progress.score.possible), (0, 160));
+        assert_eq!((progress.score.earned, progress.score.possible), (0, 180));
         assert!(!progress.score.passed);
     }
 

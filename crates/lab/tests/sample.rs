@@ -48,7 +48,7 @@ fn sample_reads_as_the_author_wrote_it() {
     assert_eq!(lab.title.get(Lang::Ko), "형식 견본");
     assert_eq!(lab.pass_percent, 80);
     assert_eq!(lab.steps.len(), 11);
-    assert_eq!(lab.total_points_on(TargetKind::Emulator), 160);
+    assert_eq!(lab.total_points_on(TargetKind::Emulator), 180);
 
     let policy = &lab.steps[0];
     assert_eq!(policy.title.get(Lang::En), "Create the policy");
