@@ -7,6 +7,7 @@ use awslab_cloud::checks::{CheckResult, HistoryKind};
 use awslab_cloud::cleanup::CleanupReport;
 use awslab_core::engine::{LabReset, StepRun};
 use awslab_lab::grade::Score;
+use awslab_lab::quiz::{self, Question, QuizFeedback};
 use awslab_lab::{Lang, Step, TargetKind};
 use serde_json::Value;
 
@@ -112,6 +113,9 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
             let at = awslab_core::clock::utc_text(history.at_ms);
             out.push_str(&format!("    {} ({when} {at} UTC)\n", history.note.get(lang)));
         }
+        if let (Some(feedback), Some(question)) = (&result.feedback, &step.question) {
+            out.push_str(&quiz_text(feedback, question, lang));
+        }
         if result.kind == awslab_lab::CheckKind::EmulatorMail {
             // The lesson asks to read the mail: the mailbox, as the app's Mailbox lists it.
             let messages = result.observed["Messages"].as_array().cloned().unwrap_or_default();
@@ -133,8 +137,10 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
         let absent = result.missing
             || result.failure.as_ref().is_some_and(|failure| failure.code == "LookupFailed");
         let said_why = absent && result.diagnosis.is_some();
+        // A question's diagnosis says all there is (its message would only repeat "not right").
         if let Some(check) = step.checks.iter().find(|check| check.id == result.id)
             && !said_why
+            && step.question.is_none()
         {
             out.push_str(&format!("    {}\n", check.message.get(lang)));
         }
@@ -162,6 +168,44 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
         out.push_str(&format!("  – {}  {why}\n", check.id));
     }
     out
+}
+
+/// Which try an answer was and, once the question is settled, the right answer and why.
+fn quiz_text(feedback: &QuizFeedback, question: &Question, lang: Lang) -> String {
+    let mut out = match (lang, feedback.right) {
+        (Lang::Ko, true) => format!("    {} 번째 답: 맞습니다\n", ordinal_ko(feedback.attempt)),
+        (Lang::Ko, false) => {
+            format!("    {} 번째 답: 맞지 않습니다\n", ordinal_ko(feedback.attempt))
+        }
+        (Lang::En, true) => format!("    try {} of {}: right\n", feedback.attempt, quiz::TRIES),
+        (Lang::En, false) => {
+            format!("    try {} of {}: not right\n", feedback.attempt, quiz::TRIES)
+        }
+    };
+    if let Some(answer) = feedback.answer.as_ref().filter(|_| feedback.settled) {
+        let label = if lang == Lang::Ko { "정답" } else { "answer" };
+        let lines: Vec<&str> = answer.get(lang).lines().collect();
+        if let [one] = lines.as_slice() {
+            out.push_str(&format!("    {label}: {one}\n"));
+        } else {
+            out.push_str(&format!("    {label}:\n"));
+            for line in lines {
+                out.push_str(&format!("      • {line}\n"));
+            }
+        }
+        for line in question.explanation.get(lang).lines() {
+            out.push_str(&format!("    │ {line}\n"));
+        }
+    }
+    out
+}
+
+fn ordinal_ko(n: u32) -> String {
+    match n {
+        1 => "첫".into(),
+        2 => "두".into(),
+        n => n.to_string(),
+    }
 }
 
 /// Said for a step whose action does not exist on `target`: the learner does it by hand, as the
@@ -474,7 +518,7 @@ mod every_message {
         let mut kept = result("canary-settings", true);
         kept.history =
             Some(CheckHistory { kind: HistoryKind::Kept, at_ms: 0, note: both("유지", "kept") });
-        let mut answered = result("settings-quiz", true);
+        let mut answered = result("stage-settings", true);
         answered.history =
             Some(CheckHistory { kind: HistoryKind::Answered, at_ms: 0, note: both("답", "said") });
         let run = StepRun {

@@ -17,11 +17,11 @@ pub fn list(dir: &Path, lang: Lang) -> Result<ExitCode> {
     let width = catalog.labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
     for lab in &catalog.labs {
         println!(
-            "{:width$}  {}  ({} min, {} steps, {})",
+            "{:width$}  {}  ({} min, {}, {})",
             lab.id,
             lab.title.get(lang),
             lab.estimated_minutes,
-            lab.steps.len(),
+            steps(lab),
             points(lab),
         );
     }
@@ -59,13 +59,21 @@ pub fn check(
     };
     let width = catalog.labs.iter().map(|lab| lab.id.len()).max().unwrap_or(0);
     for lab in &catalog.labs {
-        println!(
-            "ok   {:width$}  ({} steps, {} checks, {})",
-            lab.id,
-            lab.steps.len(),
-            lab.checks().count(),
-            points(lab)
-        );
+        let parts = match lab.question_count() {
+            _ if lab.is_quiz() => steps(lab),
+            0 => format!("{} steps, {} checks", lab.steps.len(), lab.checks().count()),
+            1 => format!(
+                "{} steps, 1 of them a question, {} checks",
+                lab.steps.len(),
+                lab.checks().count()
+            ),
+            count => format!(
+                "{} steps, {count} of them questions, {} checks",
+                lab.steps.len(),
+                lab.checks().count()
+            ),
+        };
+        println!("ok   {:width$}  ({parts}, {})", lab.id, points(lab));
     }
     for problem in &catalog.problems {
         println!("{problem}");
@@ -78,7 +86,10 @@ pub fn check(
         if !static_only && !prove_all(&catalog.labs, timing.clockwork())? {
             return Ok(ExitCode::FAILURE);
         }
-        println!("{} lab(s) checked, no problems", catalog.labs.len());
+        let questions: usize = catalog.labs.iter().map(Lab::question_count).sum();
+        let asked =
+            if questions == 0 { String::new() } else { format!(" ({questions} questions)") };
+        println!("{} lab(s) checked{asked}, no problems", catalog.labs.len());
         Ok(ExitCode::SUCCESS)
     } else {
         println!("{} problem(s); {} lab(s) passed", catalog.problems.len(), catalog.labs.len());
@@ -130,6 +141,15 @@ fn prove_all(labs: &[Lab], clockwork: awslab_emulator::Clockwork) -> Result<bool
         }
         Ok(all_hold)
     })
+}
+
+/// `16 steps`, or `22 questions` for a theme quiz.
+fn steps(lab: &Lab) -> String {
+    if lab.is_quiz() {
+        format!("{} questions", lab.question_count())
+    } else {
+        format!("{} steps", lab.steps.len())
+    }
 }
 
 /// `160 points`, or `115 points (110 on AWS)` when some checks are graded only offline.

@@ -77,7 +77,7 @@ fn labs_check_passes_on_the_format_sample_as_a_lab_and_as_a_folder() {
         assert!(output.status.success(), "{dir}: {}{}", stdout(&output), stderr(&output));
         assert!(
             stdout(&output)
-                .contains("ok   format-sample  (11 steps, 32 checks, 180 points (178 on AWS))")
+                .contains("ok   format-sample  (11 steps, 1 of them a question, 32 checks, 180 points (178 on AWS))")
         );
     }
 }
@@ -121,15 +121,15 @@ fn labs_list_shows_titles_in_the_chosen_language() {
     assert!(output.status.success(), "{}", stderr(&output));
     let listed = stdout(&output);
     assert!(
-        listed.contains("serverless-api     서버리스 API 만들기  (60 min, 13 steps"),
+        listed.contains("serverless-api       서버리스 API 만들기  (60 min, 16 steps"),
         "{listed}"
     );
     assert!(
-        listed.contains("api-stages-canary  API Gateway 스테이지와 카나리 배포  (90 min"),
+        listed.contains("api-stages-canary    API Gateway 스테이지와 카나리 배포  (90 min"),
         "{listed}"
     );
     let output = awslab(&["labs", "list", "--lang", "en"]);
-    assert!(stdout(&output).contains("serverless-api     Build a serverless API"));
+    assert!(stdout(&output).contains("serverless-api       Build a serverless API"));
 }
 
 #[test]
@@ -226,4 +226,40 @@ fn labs_check_proves_a_lab_and_says_which_check_its_solution_fails() {
         folder.path().to_str().expect("utf-8 path"),
     ]);
     assert!(static_only.status.success(), "the files themselves are valid");
+}
+
+#[test]
+fn labs_check_refuses_questions_that_are_ambiguous_unexplained_or_given_away() {
+    let (folder, lab) = sample_copy();
+    let dir = folder.path().to_str().expect("utf-8 path").to_string();
+    // Two correct choices for a single-choice question.
+    replace(
+        &lab.join("lab.toml"),
+        r#"{ value = "EDGE", label = { ko = "엣지 최적화", en = "Edge-optimized" } },"#,
+        r#"{ value = "EDGE", label = { ko = "엣지 최적화", en = "Edge-optimized" }, correct = true },"#,
+    );
+    // The lesson above the question states the answer.
+    replace(&lab.join("en.md"), "Choose the right endpoint type.", "The answer is Regional.");
+    let output = awslab(&["labs", "check", "--static", "--dir", &dir]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let said = stdout(&output);
+    assert!(
+        said.contains(
+            "a single-choice question has exactly one `correct = true` choice; this one has 2"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("question `quiz` is answered by the text shown above it in en: its title, lesson or prompt contains the correct choice `Regional`"),
+        "{said}"
+    );
+
+    // A question without its explanation, and a number whose explanation misses its answer.
+    let (folder, lab) = sample_copy();
+    let dir = folder.path().to_str().expect("utf-8 path").to_string();
+    let toml = fs::read_to_string(lab.join("lab.toml")).unwrap();
+    let at = toml.find("explanation = ").unwrap();
+    fs::write(lab.join("lab.toml"), &toml[..at]).unwrap();
+    let said = stdout(&awslab(&["labs", "check", "--static", "--dir", &dir]));
+    assert!(said.contains("question `quiz` has no `explanation`"), "{said}");
 }

@@ -112,11 +112,11 @@ fn the_solution_passes_every_check_and_the_score_is_recorded() {
         assert!(text(&graded).contains("report: "), "{}", text(&graded));
     }
     let page = std::fs::read_to_string(&html).unwrap();
-    assert!(page.contains("160/160 (100%) — passed"), "{page}");
+    assert!(page.contains("175/175 (100%) — passed"), "{page}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(report["content"]["earned"], 160);
-    assert_eq!(report["content"]["possible"], 160);
+    assert_eq!(report["content"]["earned"], 175);
+    assert_eq!(report["content"]["possible"], 175);
     let bad = awslab(data.path(), &["grade", "serverless-api", "--report", "report.txt"]);
     assert!(text(&bad).contains("--report names an .html or a .json file"), "{}", text(&bad));
 }
@@ -127,8 +127,8 @@ fn one_step_runs_alone_and_a_missing_lab_or_step_is_named() {
     let run = awslab(data.path(), &["run", "serverless-api", "--step", "3", "--lang", "en"]);
     let out = text(&run);
     assert!(run.status.success(), "{out}");
-    assert!(out.contains("[3/13] create-table"), "{out}");
-    assert!(!out.contains("[1/13]"), "{out}");
+    assert!(out.contains("[3/16] create-table"), "{out}");
+    assert!(!out.contains("[1/16]"), "{out}");
 
     let missing = awslab(data.path(), &["run", "no-such-lab"]);
     assert!(!missing.status.success());
@@ -174,7 +174,7 @@ fn check_reads_a_served_emulator_and_fails_on_a_fresh_one() {
         "{out}"
     );
     assert!(
-        out.contains("    customer-api does not exist yet: step 4 “Create the REST API” makes it."),
+        out.contains("    customer-api does not exist yet: step 5 “Create the REST API” makes it."),
         "{out}"
     );
     assert!(out.contains("score: 0/"), "{out}");
@@ -204,13 +204,14 @@ fn cleanup_removes_what_run_made_on_a_served_emulator() {
     let stdout = String::from_utf8_lossy(&cleanup.stdout);
     assert!(
         stdout.trim_end().ends_with(
-            "progress kept: `awslab grade serverless-api` still says 160/160, a record of what \
+            "progress kept: `awslab grade serverless-api` still says 175/175, a record of what \
              was built. To clear it: `awslab cleanup serverless-api --clear-progress`, or \
              `awslab reset serverless-api`"
         ),
         "{out}"
     );
-    assert!(text(&check).contains("score: 0/160"), "{}", text(&check));
+    // Only the answers to its questions (15 points) stand: they are not resources.
+    assert!(text(&check).contains("score: 15/175"), "{}", text(&check));
 }
 
 #[test]
@@ -258,13 +259,16 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     assert!(out.contains("  ⌨"), "{out}");
     assert!(!out.contains('✗'), "{out}");
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.trim_end().ends_with("score: 115/115 (100%) — passed (pass mark 70%)"), "{out}");
-    // Scored on AWS, what was built offline counts for nothing, and the mailbox check is not
-    // in the total.
+    assert!(stdout.trim_end().ends_with("score: 126/126 (100%) — passed (pass mark 70%)"), "{out}");
+    // Scored on AWS, what was built offline counts for nothing but the answers to the lab's two
+    // questions (11 points), and the mailbox check is not in the total.
     let on_aws =
         awslab(data.path(), &["grade", "cloudwatch-alarm", "--target", "aws", "--lang", "en"]);
     assert!(!on_aws.status.success(), "{}", text(&on_aws));
-    assert_eq!(text(&on_aws).trim_end(), "score on AWS: 0/110 (0%) — not passed (pass mark 70%)");
+    assert_eq!(
+        text(&on_aws).trim_end(),
+        "score on AWS: 11/121 (9.1%) — not passed (pass mark 70%)"
+    );
 
     let cleanup = server.awslab(data.path(), &["cleanup", "cloudwatch-alarm", "--lang", "en"]);
     let out = text(&cleanup);
@@ -283,7 +287,8 @@ fn the_alarm_lab_solution_sets_the_alarm_off_and_cleanup_leaves_nothing() {
     assert!(out.contains("\nclean: nothing this lab created is left\n"), "{out}");
     let check = server.awslab(data.path(), &["check", "cloudwatch-alarm", "--lang", "en"]);
     drop(server);
-    assert!(text(&check).contains("score: 0/115"), "{}", text(&check));
+    // Only the answers to its two questions (11 points) stand: they are not resources.
+    assert!(text(&check).contains("score: 11/126"), "{}", text(&check));
 }
 
 /// A lab of three steps for the recording test: the first cannot be sent with its defaults (a
@@ -525,7 +530,7 @@ fn a_whole_lab_is_done_in_the_cli_by_filling_its_forms() {
     )
     .expect("the lab loads");
     // The forms as a learner fills them: every field that differs from its default, by step;
-    // the quiz's answer and the last function's code are set on the command line instead.
+    // the questions' answers and the last function's code are set on the command line instead.
     let mut values = serde_json::Map::new();
     for step in &lab.steps {
         let fields: serde_json::Map<String, serde_json::Value> = step
@@ -555,7 +560,9 @@ fn a_whole_lab_is_done_in_the_cli_by_filling_its_forms() {
             "--values",
             file.to_str().unwrap(),
             "--set",
-            "answer=throttling",
+            "stage-settings.answer=throttling",
+            "--set",
+            "quiz-alias-latest.answer=v1",
             "--set",
             &format!("publish-v2.code=@{}", code.display()),
             "--timing",
@@ -567,7 +574,7 @@ fn a_whole_lab_is_done_in_the_cli_by_filling_its_forms() {
     let out = text(&run);
     assert!(run.status.success(), "{out}");
     assert!(!out.contains('✗'), "{out}");
-    assert!(String::from_utf8_lossy(&run.stdout).contains("score: 165/165 (100%)"), "{out}");
+    assert!(String::from_utf8_lossy(&run.stdout).contains("score: 170/170 (100%)"), "{out}");
 
     // What cannot be a value of the lab is named.
     let unknown = awslab(data.path(), &["run", "api-stages-canary", "--set", "code=x"]);
@@ -613,9 +620,9 @@ fn hint_skip_and_reset_do_what_the_app_s_buttons_do() {
     assert!(reset.status.success(), "{out}");
     assert!(out.contains("reset: the lab's resources and progress are gone"), "{out}");
     let grade = awslab(data.path(), &["grade", "serverless-api", "--lang", "en"]);
-    assert!(text(&grade).contains("score: 0/160"), "{}", text(&grade));
+    assert!(text(&grade).contains("score: 0/175"), "{}", text(&grade));
     let check = server.awslab(data.path(), &["check", "serverless-api", "--lang", "en"]);
-    assert!(text(&check).contains("score: 0/160"), "nothing is left: {}", text(&check));
+    assert!(text(&check).contains("score: 0/175"), "nothing is left: {}", text(&check));
 }
 
 #[test]
@@ -631,7 +638,7 @@ fn cleanup_clears_the_progress_when_asked() {
     let stdout = String::from_utf8_lossy(&cleanup.stdout);
     assert!(stdout.trim_end().ends_with("progress cleared too: the lab starts over"), "{out}");
     let grade = awslab(data.path(), &["grade", "serverless-api", "--lang", "en"]);
-    assert!(text(&grade).contains("score: 0/160"), "{}", text(&grade));
+    assert!(text(&grade).contains("score: 0/175"), "{}", text(&grade));
 }
 
 /// The `aws` commands a run printed, each whole: a function's source written and zipped, then
@@ -657,7 +664,7 @@ fn the_printed_aws_commands_run_as_printed_in_a_clean_shell() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start_instant();
     let mut commands = Vec::new();
-    for step in ["1", "2", "3", "7"] {
+    for step in ["1", "2", "3", "8"] {
         let run = server.0.awslab(
             data.path(),
             &["run", "serverless-api", "--step", step, "--solution", "--lang", "en"],

@@ -112,7 +112,7 @@ mod tests {
         let listing = list_labs_in(&fixtures(), progress).expect("the fixtures load");
 
         let lab = listing.labs.iter().find(|lab| lab.id == "format-sample").expect("the sample");
-        assert_eq!((lab.standing.score.earned, lab.total_points), (10, 160));
+        assert_eq!((lab.standing.score.earned, lab.total_points), (10, 180));
         assert_eq!(lab.standing.steps_passed, 1);
         assert_eq!(lab.standing.last_worked_ms, Some(1_700_000_000_000));
         assert_eq!(listing.continue_lab_id.as_deref(), Some("format-sample"));

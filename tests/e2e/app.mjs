@@ -4,7 +4,7 @@
 // test-artifacts/e2e/.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,7 @@ export class Harness {
     if (catalogShot) await this.shot(catalogShot);
     await (await card.$(byTestId('lab-open'))).click();
     await this.click('lab-start');
+    this.labId = labId;
   }
 
   /** The ids of the lab's steps, in order. */
@@ -117,10 +118,17 @@ export class Harness {
     await this.browser.waitUntil(async () => (await (await this.browser.$(byTestId('step-title'))).isExisting()));
   }
 
-  /** Runs the step (or checks it, when it has no Run) and fails with the results unless it passes. */
+  /**
+   * Runs the step (or checks it, when it has no Run; answers it with the reference answer, when
+   * it is a question) and fails with the results unless it passes.
+   */
   async runStep(stepId) {
-    const run = await this.browser.$(byTestId('step-run'));
-    await ((await run.isExisting()) ? run : await this.browser.$(byTestId('step-check'))).click();
+    if (await (await this.browser.$(byTestId('question'))).isExisting()) {
+      await this.answer(this.referenceAnswer(stepId));
+    } else {
+      const run = await this.browser.$(byTestId('step-run'));
+      await ((await run.isExisting()) ? run : await this.browser.$(byTestId('step-check'))).click();
+    }
     const status = await this.settledStatus(stepId);
     if (status !== 'passed') {
       await this.shot(`step-${stepId}-not-passed`);
@@ -129,14 +137,51 @@ export class Harness {
     }
   }
 
-  /** Waits until Run/Check finished and returns the step's status. */
+  /** Waits until Run, Check or Answer finished and returns the step's status. */
   async settledStatus(stepId) {
     const link = await this.browser.$(`${byTestId('step-link')}[data-step-id="${stepId}"]`);
-    await this.browser.waitUntil(async () => (await (await this.browser.$(byTestId('step-check'))).isEnabled()), {
+    const view = await this.browser.$(byTestId('lab-view'));
+    await this.browser.waitUntil(async () => (await view.getAttribute('data-busy')) === 'false', {
       timeout: 90_000,
       timeoutMsg: `step ${stepId} did not finish`,
     });
     return link.getAttribute('data-status');
+  }
+
+  /**
+   * Answers the question on screen: `answer` is a choice's value, a list of them, or text to
+   * type. Does not wait for the grade.
+   */
+  async answer(answer) {
+    if (Array.isArray(answer) || (await (await this.browser.$(byTestId('question-choice'))).isExisting())) {
+      for (const value of [answer].flat()) {
+        await (await this.browser.$(`${byTestId('question-choice')}[data-value="${value}"]`)).click();
+      }
+    } else {
+      const input = await this.browser.$(byTestId('question-input'));
+      await input.clearValue();
+      await input.setValue(answer);
+    }
+    await this.click('question-answer');
+  }
+
+  /**
+   * The reference answer of question `stepId` of the lab open now, read from its lab.toml (the
+   * window never carries it): the correct choices' values, `answer`, or the first of `accept`.
+   */
+  referenceAnswer(stepId, labId = this.labId) {
+    const toml = readFileSync(path.join(root, 'labs', labId, 'lab.toml'), 'utf8');
+    const start = toml.indexOf(`id = "${stepId}"`);
+    assert.ok(start >= 0, `no step ${stepId} in ${labId}`);
+    const end = toml.indexOf('[[steps]]', start);
+    const block = toml.slice(start, end === -1 ? undefined : end);
+    const kind = /^kind = "(\w+)"/m.exec(block)?.[1];
+    if (kind === 'single' || kind === 'multiple') {
+      const values = [...block.matchAll(/value = "([^"]+)"[^\n]*correct = true/g)].map((m) => m[1]);
+      return kind === 'single' ? values[0] : values;
+    }
+    if (kind === 'number') return /^answer = (.+)$/m.exec(block)[1].trim();
+    return /^accept = \["([^"]+)"/m.exec(block)[1];
   }
 
   /** Types into a text field of the step's form. */

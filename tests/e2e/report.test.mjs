@@ -37,11 +37,11 @@ test('the HTML report shows the score, every check and its hash in a browser', a
 
   assert.match(await browser.getTitle(), /awslab 보고서$/);
   assert.equal(await (await browser.$('html')).getAttribute('lang'), 'ko');
-  assert.match(await (await browser.$('#score')).getText(), /^160\/160 \(100%\) — 합격/);
-  assert.equal((await browser.$$('td.pass')).length, 16);
+  assert.match(await (await browser.$('#score')).getText(), /^175\/175 \(100%\) — 합격/);
+  assert.equal((await browser.$$('td.pass')).length, 19);
   assert.equal((await browser.$$('td.fail')).length, 0);
   const carried = JSON.parse(await browser.execute(() => document.getElementById('report').textContent));
-  assert.equal(carried.content.earned, 160);
+  assert.equal(carried.content.earned, 175);
   assert.equal(await (await browser.$('#sha256')).getText(), carried.sha256);
   await browser.saveScreenshot(path.join(root, 'test-artifacts/e2e/report.png'));
 });

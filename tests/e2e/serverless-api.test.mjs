@@ -39,7 +39,7 @@ test('a learner completes serverless-api in the window and keeps the progress', 
   await app.shot('failed-check');
 
   const stepIds = await app.stepIds();
-  assert.equal(stepIds.length, 13);
+  assert.equal(stepIds.length, 16);
   const handler = readFileSync(path.join(labDir, 'solution/lambda_function.py'), 'utf8');
   for (const stepId of stepIds) {
     await app.goToStep(stepId);

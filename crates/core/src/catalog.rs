@@ -20,6 +20,10 @@ pub struct LabSummary {
     pub title: Localized,
     pub estimated_minutes: u32,
     pub step_count: usize,
+    /// A theme quiz (every step a question): the catalog shows it among the quizzes.
+    pub quiz: bool,
+    /// How many of its steps are questions.
+    pub question_count: usize,
     /// Every point the lab's checks are worth on the target of the standing.
     pub total_points: u32,
     /// The learner's standing in it, from the progress store.
@@ -87,6 +91,8 @@ pub fn list_labs(
             title: lab.title.clone(),
             estimated_minutes: lab.estimated_minutes,
             step_count: lab.steps.len(),
+            quiz: lab.is_quiz(),
+            question_count: lab.question_count(),
             total_points: lab.total_points_on(target),
             standing: LabStanding {
                 score: progress.score,
@@ -256,10 +262,10 @@ mod tests {
         let offline = alarm_lab(TargetKind::Emulator);
         let on_aws = alarm_lab(TargetKind::Aws);
 
-        assert_eq!((offline.total_points, offline.standing.score.possible), (115, 115));
-        assert_eq!((on_aws.total_points, on_aws.standing.score.possible), (110, 110));
-        assert_eq!((offline.step_count, offline.standing.steps_graded), (11, 11));
-        assert_eq!((on_aws.step_count, on_aws.standing.steps_graded), (11, 10));
+        assert_eq!((offline.total_points, offline.standing.score.possible), (126, 126));
+        assert_eq!((on_aws.total_points, on_aws.standing.score.possible), (121, 121));
+        assert_eq!((offline.step_count, offline.standing.steps_graded), (13, 13));
+        assert_eq!((on_aws.step_count, on_aws.standing.steps_graded), (13, 12));
     }
 
     #[test]

@@ -32,19 +32,16 @@ pub fn score_history(
     }
     let mut records = store.check_history(&lab.id)?;
     records.sort_by_key(|record| record.at_ms);
-    let mut passing: HashMap<(String, String), bool> = HashMap::new();
+    // What each check's latest result earned (a question right on its second try, half).
+    let mut earning: HashMap<(String, String), u32> = HashMap::new();
     let mut history: Vec<(i64, f64)> = Vec::new();
     for record in records {
         let key = (record.step_id.clone(), record.check_id.clone());
-        if !points.contains_key(&(key.0.as_str(), key.1.as_str())) {
+        let Some(&worth) = points.get(&(key.0.as_str(), key.1.as_str())) else {
             continue; // a check the lab no longer has, or one not graded on this target
-        }
-        passing.insert(key, record.passed);
-        let earned: u32 = passing
-            .iter()
-            .filter(|(_, passed)| **passed)
-            .filter_map(|((step, check), _)| points.get(&(step.as_str(), check.as_str())))
-            .sum();
+        };
+        earning.insert(key, if record.passed { record.points.min(worth) } else { 0 });
+        let earned: u32 = earning.values().sum();
         let percent = (f64::from(earned) * 1000.0 / f64::from(total)).floor() / 10.0;
         match history.last_mut() {
             Some(last) if last.0 == record.at_ms => last.1 = percent,
@@ -350,11 +347,11 @@ mod tests {
         };
         store.record_checks(&lab.id, &[launch, mail]).unwrap();
 
-        // 10 of 110 on AWS, where the mailbox check counts for nothing; 15 of 115 offline.
+        // 10 of 121 on AWS, where the mailbox check counts for nothing; 15 of 126 offline.
         let on_aws = score_history(lab, &store, TargetKind::Aws).unwrap();
-        assert_eq!(on_aws, vec![(1_000, 9.0)]);
+        assert_eq!(on_aws, vec![(1_000, 8.2)]);
         let offline = score_history(lab, &store, TargetKind::Emulator).unwrap();
-        assert_eq!(offline, vec![(1_000, 8.6), (2_000, 13.0)]);
+        assert_eq!(offline, vec![(1_000, 7.9), (2_000, 11.9)]);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use awslab_cloud::checks::{self, CheckResult, CheckSpec};
 use awslab_cloud::cleanup::{self, CleanupReport};
 use awslab_cloud::{Bindings, Clients, Failure, Identity};
 use awslab_lab::fields::{self, FieldError};
+use awslab_lab::quiz::Question;
 use awslab_lab::{CheckKind, Lab, Localized, Step};
 
 use indexmap::IndexMap;
@@ -76,7 +77,8 @@ pub fn solution_values(step: &Step) -> FormValues {
 
 /// Validates a form against its fields' rules.
 pub fn validate(step: &Step, values: &FormValues) -> Vec<FieldProblem> {
-    step.fields
+    let mut problems: Vec<FieldProblem> = step
+        .fields
         .iter()
         .filter_map(|field| {
             let value = values.get(&field.id).cloned().unwrap_or(Value::Null);
@@ -84,7 +86,21 @@ pub fn validate(step: &Step, values: &FormValues) -> Vec<FieldProblem> {
                 FieldProblem { field: field.id.clone(), message: error.localized() }
             })
         })
-        .collect()
+        .collect();
+    if problems.is_empty() {
+        problems.extend(answer_problem(step, values));
+    }
+    problems
+}
+
+/// What is wrong with a question's given answer, if it cannot be judged (a number that does not
+/// read as one): such an answer is a form problem and costs no try. `None` for a step that asks
+/// nothing, or when no answer is given.
+pub fn answer_problem(step: &Step, values: &FormValues) -> Option<FieldProblem> {
+    let question = step.question.as_ref()?;
+    let answer = values.get(Question::FIELD).filter(|answer| !answer.is_null())?;
+    let error = question.is_right(answer).err()?;
+    Some(FieldProblem { field: Question::FIELD.to_string(), message: error.0 })
 }
 
 /// Earlier results that a run or a check keeps instead of looking again, by check id (which
@@ -188,8 +204,8 @@ async fn check_step_with(
         };
         let result = match filled {
             // A quiz is answered in the form, not on the target.
-            Ok((Value::Object(resource), expect)) if check.kind == CheckKind::QuizAnswer => {
-                quiz_result(check, &resource, &expect, &bindings.fields)
+            Ok((Value::Object(resource), _)) if check.kind == CheckKind::QuizAnswer => {
+                quiz_result(step, check, &resource, &bindings.fields)
             }
             Ok((Value::Object(resource), expect)) => {
                 let spec = CheckSpec {
@@ -224,37 +240,33 @@ async fn check_step_with(
     results
 }
 
-/// A `quiz.answer` check: the form's answer compared with `expect` (`{ Answer = … }`).
+/// A question's check: whether the form's answer is right, with all the points; the retry rule
+/// (`quiz`) scores it as a try when it is recorded.
 fn quiz_result(
+    step: &Step,
     check: &awslab_lab::Check,
     resource: &Map<String, Value>,
-    expect: &Value,
     values: &FormValues,
 ) -> CheckResult {
     let field = resource.get("field").and_then(Value::as_str).unwrap_or_default();
     let answer = values.get(field).cloned().filter(|value| !value.is_null());
     let observed = serde_json::json!({ "Answer": answer });
-    let differences: Vec<awslab_cloud::checks::Difference> = match &answer {
-        None => Vec::new(),
-        Some(_) => awslab_lab::expect::diff(expect, &observed)
-            .into_iter()
-            .map(awslab_cloud::checks::Difference::from)
-            .collect(),
+    let right = match (&step.question, &answer) {
+        (Some(question), Some(answer)) => question.is_right(answer).unwrap_or(false),
+        _ => false,
     };
-    let passed = answer.is_some() && differences.is_empty();
     // Unanswered, the quiz says so (its own message would give the answer away).
     let diagnosis = answer.is_none().then(|| {
         Localized::new(
-            "아직 답하지 않았습니다: 폼에서 답을 고르세요.",
-            "Not answered yet: choose an answer in the form.",
+            "아직 답하지 않았습니다: 폼에서 답을 고르거나 입력하세요.",
+            "Not answered yet: choose or type an answer in the form.",
         )
     });
     CheckResult {
-        differences,
         missing: answer.is_none(),
         observed,
         diagnosis,
-        ..CheckResult::new(&check.id, check.kind, check.points).passing(passed)
+        ..CheckResult::new(&check.id, check.kind, check.points).passing(right)
     }
 }
 
@@ -292,8 +304,9 @@ impl Proof {
 }
 
 /// Proves a lab on a fresh target: every check fails on the starting state; after the
-/// reference solution of each step, in order, that step's checks pass; and a full check of the
-/// lab after that, by the rule of `recheck`, gives the same score.
+/// reference solution of each step, in order, that step's checks pass (a question's reference
+/// answer earns all its points, and none of its wrong answers is judged right); and a full
+/// check of the lab after that, by the rule of `recheck`, gives the same score.
 pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
     let target = target_kind(clients);
     let runs_here = |step: &Step| step.runs_on(target);
@@ -344,6 +357,19 @@ pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
         }
         problems.extend(run.checks.iter().filter(|check| !check.passed).map(describe_failed));
         proof.solution_failures.push((step.id.clone(), problems));
+    }
+    // A question's wrong answers must earn nothing.
+    for step in lab.steps.iter().filter(|step| runs_here(step)) {
+        let Some(question) = &step.question else { continue };
+        let scoring: Vec<String> = question
+            .wrong_answers()
+            .into_iter()
+            .filter(|answer| question.is_right(answer).unwrap_or(false))
+            .map(|answer| format!("the wrong answer {answer} is judged right"))
+            .collect();
+        if !scoring.is_empty() {
+            proof.solution_failures.push((step.id.clone(), scoring));
+        }
     }
     if !proof.solution_failures.is_empty() {
         return proof;

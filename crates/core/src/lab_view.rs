@@ -3,19 +3,23 @@
 //! standing.
 //!
 //! Both languages travel together so the learner can switch language without a round trip.
-//! The view never carries a field's reference solution: hints are the way to the answer.
+//! The view never carries a field's reference solution: hints are the way to the answer. A
+//! question shows its choices but not which are right, and its explanation only once the
+//! learner's tries have settled it.
 //!
 //! A view is made for the target the learner is on: its total is the points that count there.
 //! Each step says where its action runs and each check whether it is graded only offline, so
 //! the page can offer Run only where it works and mark what counts for nothing on AWS.
 
 use crate::progress::{ProgressError, ProgressStore};
+use crate::quiz;
 use crate::status::{self, LabProgress};
 use awslab_cloud::{Bindings, Clients, Identity};
 use awslab_lab::model::Targets;
+use awslab_lab::quiz::{QuestionKind, QuizFeedback};
 use awslab_lab::render::markdown_to_html;
 use awslab_lab::template;
-use awslab_lab::{Field, FieldKind, Lab, Lang, Localized, Step, TargetKind};
+use awslab_lab::{CheckKind, Field, FieldKind, Lab, Lang, Localized, Step, TargetKind};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -66,6 +70,29 @@ pub struct StepView {
     pub checks: Vec<CheckView>,
     /// Every hint, in order; the view shows as many as the learner has revealed.
     pub hints: Vec<Localized>,
+    /// The question the step asks, if it is a question step: its form is the question.
+    pub question: Option<QuestionView>,
+}
+
+/// A question as the step shows it: never which choice is right, nor the explanation, until
+/// the learner's tries settle it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct QuestionView {
+    /// `single`, `multiple`, `number` or `short`.
+    pub kind: String,
+    pub points: u32,
+    /// The course note it comes from.
+    pub source: String,
+    pub prompt_html: Localized,
+    /// For `single` and `multiple`, in the author's order.
+    pub choices: Vec<awslab_lab::model::Choice>,
+    /// For `number`: what the answer is counted in.
+    pub unit: Option<Localized>,
+    /// The latest try recorded (on either target), if any: which try, whether it was right,
+    /// and once settled the explanation and the right answer.
+    pub feedback: Option<QuizFeedback>,
+    /// The points the latest try earned.
+    pub earned: u32,
 }
 
 /// A form field: what it is called, what it holds, what it starts with.
@@ -219,7 +246,9 @@ fn services(lab: &Lab) -> Vec<String> {
         .iter()
         .flat_map(|step| {
             let action = step.action.iter().map(|action| action.id.name());
-            action.chain(step.checks.iter().map(|check| check.kind.name()))
+            // A question is graded in the app, not by a service.
+            let checks = step.checks.iter().filter(|check| check.kind != CheckKind::QuizAnswer);
+            action.chain(checks.map(|check| check.kind.name()))
         })
         .filter_map(|id| id.split_once('.').map(|(service, _)| service.to_string()))
         .collect();
@@ -229,7 +258,34 @@ fn services(lab: &Lab) -> Vec<String> {
 }
 
 fn step_view(step: &Step, html: &impl Fn(&Localized) -> Localized) -> StepView {
+    let question = step.question.as_ref().map(|question| {
+        let (choices, unit) = match &question.kind {
+            QuestionKind::Single { choices } | QuestionKind::Multiple { choices } => (
+                choices
+                    .iter()
+                    .map(|choice| awslab_lab::model::Choice {
+                        value: choice.value.clone(),
+                        label: Some(choice.label.clone()),
+                    })
+                    .collect(),
+                None,
+            ),
+            QuestionKind::Number { unit, .. } => (Vec::new(), Some(unit.clone())),
+            QuestionKind::Short { .. } => (Vec::new(), None),
+        };
+        QuestionView {
+            kind: question.kind.name().to_string(),
+            points: question.points,
+            source: question.source.clone(),
+            prompt_html: html(&question.prompt),
+            choices,
+            unit,
+            feedback: None,
+            earned: 0,
+        }
+    });
     StepView {
+        question,
         id: step.id.clone(),
         title: step.title.clone(),
         html: html(&step.text),
@@ -270,10 +326,21 @@ pub fn open_lab(
     store: &ProgressStore,
     target: TargetKind,
 ) -> Result<OpenedLab, ProgressError> {
-    Ok(OpenedLab {
-        lab: lab_view_in(lab, base, context, target),
-        progress: status::lab_progress(lab, store, target)?,
-    })
+    let mut view = lab_view_in(lab, base, context, target);
+    // What the learner was told after their latest try of each question, as it was then.
+    for (step, step_view) in lab.steps.iter().zip(&mut view.steps) {
+        let (Some(question), Some(question_view)) = (&step.question, &mut step_view.question)
+        else {
+            continue;
+        };
+        let tries = quiz::tries(store, lab, step)?;
+        if let Some(last) = tries.last() {
+            question_view.feedback =
+                Some(quiz::feedback(lab, question, tries.len() as u32, last.passed));
+            question_view.earned = if last.passed { last.points.min(question.points) } else { 0 };
+        }
+    }
+    Ok(OpenedLab { lab: view, progress: status::lab_progress(lab, store, target)? })
 }
 
 #[cfg(test)]
@@ -347,9 +414,23 @@ mod tests {
             let points = step.points_on(TargetKind::Emulator);
             assert_eq!(shown.checks.iter().map(|c| c.points).sum::<u32>(), points);
         }
-        assert_eq!(view.total_points, 160);
+        assert_eq!(view.total_points, 175);
         assert_eq!(view.services, ["apigateway", "dynamodb", "http", "iam", "lambda"]);
-        assert!(view.steps.iter().all(|step| step.has_action));
+        // Every step acts but the questions, which carry their choices and no answer.
+        for step in &view.steps {
+            match &step.question {
+                Some(question) => {
+                    assert!(!step.has_action && question.feedback.is_none(), "{}", step.id);
+                    let shown = serde_json::to_string(question).unwrap();
+                    assert!(
+                        !shown.contains("correct") && !shown.contains("explanation"),
+                        "{shown}"
+                    );
+                }
+                None => assert!(step.has_action, "{}", step.id),
+            }
+        }
+        assert_eq!(view.steps.iter().filter(|step| step.question.is_some()).count(), 3);
     }
 
     #[test]
@@ -359,7 +440,7 @@ mod tests {
         let offline = lab_view(&lab, &base(), TargetKind::Emulator);
         let on_aws = lab_view(&lab, &base(), TargetKind::Aws);
 
-        assert_eq!((offline.total_points, on_aws.total_points), (115, 110));
+        assert_eq!((offline.total_points, on_aws.total_points), (126, 121));
         let marked: Vec<&str> = (on_aws.steps.iter().flat_map(|step| &step.checks))
             .filter(|check| check.offline_only)
             .map(|check| check.id.as_str())

@@ -25,6 +25,8 @@
 //! - `status`: a learner's step statuses and score, derived from the store and the lab.
 //! - `recheck`: how a new run or check meets the results recorded before (kept, answered,
 //!   undone), so a score records what the learner built.
+//! - `quiz`: the retry rule applied to a learner's answers, with their tries counted from the
+//!   store on both targets.
 //! - `report`: a lab's report as JSON and as a self-contained HTML page, with an integrity hash,
 //!   and writing it to the file the learner named.
 //!
@@ -41,6 +43,7 @@ pub mod makers;
 pub mod offline;
 pub mod progress;
 pub mod progress_slot;
+pub mod quiz;
 pub mod recheck;
 pub mod report;
 pub mod session;

@@ -4,8 +4,9 @@
 //! - **Kept.** A check whose `changed_by` step has passed, and whose latest result passed, is
 //!   not looked at again: that later step changes what it verifies on purpose (a canary that
 //!   is promoted, a function whose code moves on). Its recorded pass stands, marked so.
-//! - **Answered.** A quiz whose form gives no answer keeps the answer recorded before: a check
-//!   of the whole lab asks no questions again.
+//! - **Answered.** A question whose form gives no answer keeps the answer recorded before: a
+//!   check of the whole lab asks no questions again. A settled question (right, or wrong twice)
+//!   keeps its result whatever the form holds (`quiz`).
 //! - **Undone.** A check that passed when last recorded and fails now says when it passed, so
 //!   the learner sees that something they built has changed since.
 //!
@@ -18,11 +19,12 @@
 use std::collections::HashMap;
 
 use awslab_cloud::checks::{CheckHistory, CheckResult, HistoryKind};
+use awslab_lab::quiz::Question;
 use awslab_lab::{CheckKind, Lab, Localized, Step, TargetKind};
-use serde_json::Value;
 
 use crate::engine::{FormValues, Kept};
 use crate::progress::{CheckRecord, ProgressError, ProgressStore};
+use crate::quiz;
 use crate::status::{self, StepStatus};
 
 /// The earlier results of `step` that a run or check with `values` keeps instead of looking
@@ -40,21 +42,38 @@ pub fn kept(
         standing.steps.iter().any(|s| s.step_id == step_id && s.status == StepStatus::Passed)
     };
     let mut kept = Kept::new();
+    if step.question.is_some() {
+        // A question's tries are shared by both targets (`quiz`).
+        let tries = quiz::tries(store, lab, step)?;
+        let answered_now = values.get(Question::FIELD).is_some_and(|value| !value.is_null());
+        let result = if quiz::settled(&tries) {
+            quiz::settled_result(lab, step, &tries)
+        } else if !answered_now && let Some(last) = tries.last() {
+            let mut result = CheckResult::new(&step.id, CheckKind::QuizAnswer, last.max_points)
+                .passing(last.passed);
+            result.feedback = step
+                .question
+                .as_ref()
+                .map(|question| quiz::feedback(lab, question, tries.len() as u32, last.passed));
+            result.history = Some(CheckHistory {
+                kind: HistoryKind::Answered,
+                at_ms: last.at_ms,
+                note: answered_note(),
+            });
+            Some(result)
+        } else {
+            None
+        };
+        kept.extend(result.map(|result| (step.id.clone(), result)));
+        return Ok(kept);
+    }
     for check in step.checks_on(target) {
         let Some(record) = latest.get(&check.id) else { continue };
-        let (kind, note) = if check.kind == CheckKind::QuizAnswer {
-            let field = check.resource.get("field").and_then(Value::as_str).unwrap_or_default();
-            if values.get(field).is_some_and(|value| !value.is_null()) {
-                continue;
+        let (kind, note) = match check.changed_by.as_deref().and_then(|later| lab.step(later)) {
+            Some(later) if record.passed && passed(&later.id) => {
+                (HistoryKind::Kept, kept_note(later))
             }
-            (HistoryKind::Answered, answered_note())
-        } else {
-            match check.changed_by.as_deref().and_then(|later| lab.step(later)) {
-                Some(later) if record.passed && passed(&later.id) => {
-                    (HistoryKind::Kept, kept_note(later))
-                }
-                _ => continue,
-            }
+            _ => continue,
         };
         kept.insert(
             check.id.clone(),

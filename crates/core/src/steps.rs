@@ -4,7 +4,9 @@
 //!
 //! The recording rule: a run's check results are recorded unless the run sent nothing (a field
 //! broke a rule, or a placeholder could not be filled), and what its action created goes to
-//! the ledger. Results kept from an earlier record (`recheck`) are not recorded again. A run whose action failed did reach the target, and its checks looked at what is
+//! the ledger. Results kept from an earlier record (`recheck`) are not recorded again. A
+//! question's fresh answer is recorded as its next try, scored by the retry rule (`quiz`); an
+//! unanswered question records nothing. A run whose action failed did reach the target, and its checks looked at what is
 //! there now, so they are recorded: the standing is what the target shows. Progress is written
 //! before the outcome is returned, so what the window shows is what a restart will show.
 //!
@@ -20,6 +22,7 @@ use crate::clock::Clock;
 use crate::engine::{self, FormValues, StepRun};
 use crate::progress::{ProgressError, ProgressStore};
 use crate::progress_slot::ProgressSlot;
+use crate::quiz;
 use crate::recheck;
 use crate::status::{self, LabProgress};
 use crate::target::Connection;
@@ -65,6 +68,19 @@ pub async fn check_step(
     values: &FormValues,
 ) -> Result<StepOutcome, ProgressError> {
     let Connection { clients, identity } = connection;
+    // An answer that cannot be judged is said so, and checks nothing.
+    if let Some(problem) = engine::answer_problem(step, values) {
+        let run = StepRun {
+            step_id: step.id.clone(),
+            field_problems: vec![problem],
+            action: None,
+            done_by_hand: false,
+            failure: None,
+            checks: Vec::new(),
+        };
+        return progress
+            .with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?;
+    }
     let kept = kept_results(connection, progress, lab, step, values)?;
     let checks = engine::check_step_keeping(clients, identity, lab, step, values, &kept).await;
     let run = StepRun {
@@ -105,9 +121,20 @@ pub fn record_run(
     if let Some(step) = lab.step(&run.step_id) {
         recheck::mark_undone(lab, store, kind, step, &mut run.checks)?;
     }
+    if let Some(step) = lab.step(&run.step_id).filter(|step| step.question.is_some()) {
+        // A fresh answer is the question's next try, scored by the retry rule.
+        let tries = quiz::tries(store, lab, step)?;
+        for result in run.checks.iter_mut().filter(|result| recheck::is_new(result)) {
+            quiz::score_try(lab, step, &tries, result);
+        }
+    }
     if sent_something(&run) {
-        let new: Vec<CheckResult> =
-            run.checks.iter().filter(|result| recheck::is_new(result)).cloned().collect();
+        let new: Vec<CheckResult> = run
+            .checks
+            .iter()
+            .filter(|result| recheck::is_new(result) && quiz::answered(result))
+            .cloned()
+            .collect();
         engine::record_checks(store, lab, &run.step_id, &new, kind, at_ms)?;
     }
     engine::record_created(store, clients, &connection.identity, lab, &run, at_ms)?;

@@ -51,7 +51,7 @@ async fn a_full_check_after_the_canary_lab_keeps_its_score_and_an_undone_step_sa
         }
         last = Some(outcome);
     }
-    assert_eq!(score(last.as_ref().unwrap()), 165, "the full check keeps the score");
+    assert_eq!(score(last.as_ref().unwrap()), 170, "the full check keeps the score");
     let kept: Vec<&str> = histories
         .iter()
         .filter(|(_, kind, at)| *kind == HistoryKind::Kept && *at == 1_000)
@@ -68,7 +68,7 @@ async fn a_full_check_after_the_canary_lab_keeps_its_score_and_an_undone_step_sa
             "traffic-split"
         ]
     );
-    assert!(histories.contains(&("settings-quiz".into(), HistoryKind::Answered, 1_000)));
+    assert!(histories.contains(&("stage-settings".into(), HistoryKind::Answered, 1_000)));
     let kept_note = &last_history(&progress, &connection, &lab, "canary").await;
     assert!(
         kept_note.en.contains("the later step “Promote the canary” changes this"),
@@ -101,7 +101,7 @@ async fn a_full_check_after_the_canary_lab_keeps_its_score_and_an_undone_step_sa
     assert!(!check.passed);
     let history = check.history.as_ref().expect("an undone result says so");
     assert_eq!((history.kind, history.at_ms), (HistoryKind::Undone, 2_000));
-    assert_eq!(score(&outcome), 160, "only the undone check's points are lost");
+    assert_eq!(score(&outcome), 165, "only the undone check's points are lost");
 }
 
 /// The note of the first history among a step's results when it is checked again.

@@ -120,7 +120,7 @@ fn a_report_on_aws_names_its_target_and_grades_no_offline_only_check() {
 
     let content = &report.content;
     assert_eq!(content.target, "aws");
-    assert_eq!((content.earned, content.possible, content.passed), (110, 110, true));
+    assert_eq!((content.earned, content.possible, content.passed), (121, 121, true));
     let email = content.steps.iter().find(|step| step.id == "read-alarm-email").unwrap();
     assert_eq!((email.status.as_str(), email.earned, email.possible), ("offline only", 0, 0));
     let mail = &email.checks[0];
@@ -128,13 +128,14 @@ fn a_report_on_aws_names_its_target_and_grades_no_offline_only_check() {
     assert!(content.steps[0].checks.iter().all(|check| check.graded && check.passed));
 
     let html = report.to_html();
-    assert!(html.contains("110/110 (100%) — passed (pass mark 70%)"), "{html}");
+    assert!(html.contains("121/121 (100%) — passed (pass mark 70%)"), "{html}");
     assert!(html.contains("target AWS"), "{html}");
     assert!(html.contains(r#"<td class="ungraded">offline only, not graded on AWS</td>"#));
 
-    // Offline only what was recorded offline counts: the mailbox check.
+    // Offline only what was recorded offline counts, the mailbox check, and the answers to the
+    // lab's two questions (11 points), which count wherever they were given.
     let offline = Report::build(&lab, &store, TargetKind::Emulator, Lang::Ko, 3).unwrap();
-    assert_eq!((offline.content.earned, offline.content.possible), (5, 115));
+    assert_eq!((offline.content.earned, offline.content.possible), (16, 126));
     assert!(offline.to_html().contains("대상 오프라인 에뮬레이터"));
 }
 

@@ -51,7 +51,7 @@ async fn on_aws_the_mailbox_step_runs_nothing_and_shows_as_offline_only() {
     assert_eq!(outcome.progress.target, TargetKind::Aws);
     let email = outcome.progress.steps.iter().find(|s| s.step_id == step.id).unwrap();
     assert_eq!((email.status, email.possible), (StepStatus::OfflineOnly, 0));
-    assert_eq!(outcome.progress.score.possible, 110);
+    assert_eq!(outcome.progress.score.possible, 121);
     let history = progress.with_store(|store, _| store.check_history(&lab.id)).unwrap().unwrap();
     assert!(history.is_empty(), "nothing was checked, so nothing is recorded: {history:#?}");
 }

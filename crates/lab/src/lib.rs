@@ -18,6 +18,8 @@
 //! - [`template`]: `{{placeholders}}` in parameters and checks.
 //! - [`expect`]: matching a check's expectation against a resource, with per-field diffs.
 //! - [`grade`]: points, score, percentage and the pass threshold, on a target.
+//! - [`quiz`]: questions: reading and judging an answer (Korean and English numbers), the
+//!   retry rule's points, the feedback after answering.
 //! - [`render`]: lesson Markdown to sanitized HTML.
 //! - [`text`]: Korean and English text.
 //!
@@ -32,6 +34,7 @@ mod lesson;
 pub mod load;
 mod manifest;
 pub mod model;
+pub mod quiz;
 pub mod registry;
 pub mod render;
 pub mod template;

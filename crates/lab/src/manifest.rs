@@ -26,7 +26,8 @@ pub(crate) struct RawLab {
     pub pass_percent: Option<Spanned<i64>>,
     pub order: Option<i64>,
     pub source: Option<String>,
-    pub cost: RawCost,
+    /// Required unless every step is a question.
+    pub cost: Option<RawCost>,
     #[serde(default)]
     pub steps: Vec<RawStep>,
 }
@@ -63,6 +64,36 @@ pub(crate) struct RawStep {
     pub fields: Vec<RawField>,
     #[serde(default)]
     pub checks: Vec<RawCheck>,
+    pub question: Option<Spanned<RawQuestion>>,
+}
+
+/// `[steps.question]`: a step that asks instead of building.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuestion {
+    pub kind: Spanned<String>,
+    pub points: Spanned<i64>,
+    pub source: Spanned<String>,
+    pub prompt: Spanned<RawLocalized>,
+    /// Optional here so that its absence gets the format's own message.
+    pub explanation: Option<Spanned<RawLocalized>>,
+    // single, multiple
+    pub choices: Option<Spanned<Vec<RawQuizChoice>>>,
+    // number
+    pub answer: Option<Spanned<f64>>,
+    pub tolerance: Option<Spanned<f64>>,
+    pub unit: Option<Spanned<RawLocalized>>,
+    // short
+    pub accept: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQuizChoice {
+    pub value: Spanned<String>,
+    pub label: Spanned<RawLocalized>,
+    #[serde(default)]
+    pub correct: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -5,6 +5,7 @@
 //! parameters and expectations are JSON values, since that is what forms and AWS APIs exchange.
 
 use crate::fields::{CodeLanguage, JsonSchema, KeyValueRules, Naming};
+use crate::quiz::Question;
 use crate::registry::{ActionKind, CheckKind};
 use crate::text::{Lang, Localized};
 use indexmap::IndexMap;
@@ -58,6 +59,16 @@ impl Lab {
     pub fn total_points_on(&self, target: TargetKind) -> u32 {
         self.checks_on(target).map(|(_, check)| check.points).sum()
     }
+
+    /// A theme quiz: every step is a question. The catalog shows it as a quiz card.
+    pub fn is_quiz(&self) -> bool {
+        !self.steps.is_empty() && self.steps.iter().all(|step| step.question.is_some())
+    }
+
+    /// How many of its steps are questions.
+    pub fn question_count(&self) -> usize {
+        self.steps.iter().filter(|step| step.question.is_some()).count()
+    }
 }
 
 /// What the lab may cost on AWS, shown before the first AWS action.
@@ -91,6 +102,9 @@ pub struct Step {
     /// The targets the step's action works on.
     pub targets: Targets,
     pub checks: Vec<Check>,
+    /// The question the step asks, if it is a question: then its one check is the question's
+    /// (`quiz.answer`, with the step's id) and its one field holds the answer.
+    pub question: Option<Question>,
 }
 
 impl Step {

@@ -93,17 +93,17 @@ fn passing_every_check_but_the_mailbox_passes_the_alarm_lab_on_aws() {
     let all_but_mail = |id: &str| id != "alarm-email-arrived";
 
     let on_aws = grade::score(&lab, TargetKind::Aws, all_but_mail);
-    assert_eq!((on_aws.earned, on_aws.possible, on_aws.percent), (110, 110, 100.0));
+    assert_eq!((on_aws.earned, on_aws.possible, on_aws.percent), (121, 121, 100.0));
     assert!(on_aws.passed);
     assert_eq!(on_aws.pass_percent, lab.pass_percent);
 
     // A pass of the mailbox check (offline, say) cannot lift the AWS score past its total.
     let everything = grade::score(&lab, TargetKind::Aws, |_| true);
-    assert_eq!((everything.earned, everything.possible), (110, 110));
+    assert_eq!((everything.earned, everything.possible), (121, 121));
 
     // Offline the mailbox check counts as before.
     let offline = grade::score(&lab, TargetKind::Emulator, all_but_mail);
-    assert_eq!((offline.earned, offline.possible), (110, 115));
+    assert_eq!((offline.earned, offline.possible), (121, 126));
 }
 
 #[test]

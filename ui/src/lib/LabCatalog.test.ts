@@ -153,6 +153,23 @@ describe('lab catalog', () => {
     expect(within(first, 'lab-last-worked')?.textContent).toContain('Last worked on');
   });
 
+  it('shows the theme quizzes as cards of their own, counted in questions', async () => {
+    const quiz = labSummary('quiz-lambda', { quiz: true, question_count: 22, step_count: 22 });
+    quiz.standing.steps_graded = 22;
+    render(App, { api: apiReturning(listing([labSummary('serverless-api'), quiz])) });
+    await titles();
+
+    const labs = screen.getByTestId('lab-list');
+    const quizzes = screen.getByTestId('quiz-list');
+    expect(labs.querySelector('[data-lab-id="serverless-api"]')).not.toBeNull();
+    expect(labs.querySelector('[data-lab-id="quiz-lambda"]')).toBeNull();
+    const card = quizzes.querySelector('[data-lab-id="quiz-lambda"]') as HTMLElement;
+    expect(card.querySelector('[data-testid="lab-questions"]')?.textContent).toBe('22문제');
+    expect(card.querySelector('[data-testid="lab-steps"]')).toBeNull();
+    expect(card.querySelector('[data-testid="lab-steps-passed"]')?.textContent?.trim()).toBe('22문제 중 0문제 맞힘');
+    expect(screen.getByText('개념 퀴즈')).toBeTruthy();
+  });
+
   it('counts the steps passed of those graded on the target (on AWS, not the offline-only ones)', async () => {
     const onAws = labSummary('cloudwatch-alarm', {
       step_count: 11,

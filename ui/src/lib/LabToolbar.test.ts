@@ -44,6 +44,25 @@ describe('lab toolbar', () => {
     expect(shown('clean-up')).toBe(true);
   });
 
+  it('offers no explorer for a quiz, which makes nothing', () => {
+    const quiz = labDefinition({ services: [] });
+    render(LabToolbar, {
+      lab: quiz,
+      progress: standing(quiz, ['not_started', 'not_started']),
+      locale: 'en',
+      onAws: false,
+      busy: null,
+      drawer: null,
+      confirmingReset: false,
+      onback: () => {},
+      onexport: () => {},
+      oncleanup: () => {},
+      onreset: () => {},
+    });
+    expect(['explorer-toggle', 'terminal-toggle', 'mailbox-toggle', 'graph-toggle'].map(shown)).toEqual([false, false, false, false]);
+    expect(shown('export-report')).toBe(true);
+  });
+
   it('opens one drawer at a time, and closes it on a second press', async () => {
     renderToolbar();
     const expanded = () =>

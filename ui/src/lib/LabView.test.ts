@@ -44,6 +44,7 @@ const opened: OpenedLab = {
           { ko: '<p>첫 힌트</p>', en: '<p>First hint</p>' },
           { ko: '<p>둘째 힌트</p>', en: '<p>Second hint</p>' },
         ],
+        question: null,
       },
       {
         id: 'see-item',
@@ -54,6 +55,7 @@ const opened: OpenedLab = {
         targets: 'both',
         checks: [],
         hints: [],
+        question: null,
       },
     ],
     summary: null,
@@ -108,6 +110,7 @@ const failedRun: StepRun = {
       observed: null,
       diagnosis: null,
       history: null,
+      feedback: null,
     },
   ],
 };

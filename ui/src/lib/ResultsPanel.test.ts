@@ -90,6 +90,7 @@ describe('results panel', () => {
             en: 'The function raised TypeError: unsupported operand (at File "/var/task/lambda_function.py", line 2, in lambda_handler).',
           },
           history: null,
+          feedback: null,
         },
       ],
     };
@@ -111,9 +112,9 @@ describe('results panel', () => {
       failure: null,
       checks: [
         { id: 'canary-settings', kind: 'apigateway.stage', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null,
-          history: { kind: 'kept', at_ms: Date.UTC(2026, 11, 6, 10, 30), note: note('Not checked again: the later step “Promote the canary” changes this on purpose.') } },
+          history: { kind: 'kept', at_ms: Date.UTC(2026, 11, 6, 10, 30), note: note('Not checked again: the later step “Promote the canary” changes this on purpose.') }, feedback: null },
         { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: { ko: '40 이상 60 이하', en: 'between 40 and 60' }, found: { ko: '100', en: '100' } }], missing: false, failure: null, observed: null, diagnosis: null,
-          history: { kind: 'undone', at_ms: Date.UTC(2026, 11, 6, 10, 31), note: note('This passed before and fails now.') } },
+          history: { kind: 'undone', at_ms: Date.UTC(2026, 11, 6, 10, 31), note: note('This passed before and fails now.') }, feedback: null },
       ],
     };
     render(ResultsPanel, { run: rechecked, checks: [], locale: 'en' });
@@ -137,7 +138,7 @@ describe('results panel', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: { ko: '40 이상 60 이하', en: 'between 40 and 60' }, found: { ko: '없음', en: 'nothing' } }], missing: false, failure: null, observed: null, diagnosis: null, history: null },
+        { id: 'traffic-split', kind: 'http.traffic_split', passed: false, points: 0, possible: 10, differences: [{ path: 'Shares.v1', expected: { ko: '40 이상 60 이하', en: 'between 40 and 60' }, found: { ko: '없음', en: 'nothing' } }], missing: false, failure: null, observed: null, diagnosis: null, history: null, feedback: null },
       ],
     };
     render(ResultsPanel, { run: split, checks: [], locale: 'ko' });
@@ -178,7 +179,7 @@ describe('results panel', () => {
       failure: null,
       checks: [
         { id: 'alarm-ok', kind: 'cloudwatch.alarm', passed: false, points: 0, possible: 5, differences: [], missing: true, failure: null, observed: null,
-          diagnosis: { ko: '경보가 아직 없습니다: 4단계에서 만듭니다.', en: 'the alarm does not exist yet: step 4 “Create the alarm” makes it.' }, history: null },
+          diagnosis: { ko: '경보가 아직 없습니다: 4단계에서 만듭니다.', en: 'the alarm does not exist yet: step 4 “Create the alarm” makes it.' }, history: null, feedback: null },
       ],
     };
     const checks = [{ id: 'alarm-ok', points: 5, offline_only: false, message: { ko: '기다리세요', en: 'The alarm is not OK yet: let the instance idle.' } }];
@@ -212,7 +213,7 @@ describe('charts in the results', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null, history: null },
+        { id: 'split', kind: 'http.traffic_split', passed: true, points: 5, possible: 5, differences: [], missing: false, failure: null, observed: null, diagnosis: null, history: null, feedback: null },
       ],
     };
     const charts = [{ check_id: 'split', svg: { ko: '<svg><text>요청 100번</text></svg>', en: '<svg><text>Answers to 100 requests</text></svg>' } }];
@@ -231,7 +232,7 @@ describe('charts in the results', () => {
       done_by_hand: false,
       failure: null,
       checks: [
-        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null, diagnosis: null, history: null },
+        { id: 'alarm-went-off', kind: 'cloudwatch.alarm_history', passed: true, points: 10, possible: 10, differences: [], missing: false, failure: null, observed: null, diagnosis: null, history: null, feedback: null },
       ],
     };
     const { unmount } = render(ResultsPanel, { run: checked, checks: [history, mailbox], onAws: true, locale: 'ko' });

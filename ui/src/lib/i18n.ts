@@ -149,6 +149,25 @@ export interface Messages {
   opening: string;
   alarmGraph: string;
   noAlarm: string;
+  quizzesHeading: string;
+  questions(count: number): string;
+  questionsRight(right: number, total: number): string;
+  questionPoints(points: number): string;
+  questionSource(note: string): string;
+  pickAllThatApply: string;
+  choicesLegend: string;
+  yourAnswer: string;
+  numberFormats: string;
+  answer: string;
+  answering: string;
+  /** A right answer: the points it earned, and on which try. */
+  rightAnswer(earned: number, possible: number, attempt: number): string;
+  /** A wrong first answer: one more try, worth `half` points. */
+  wrongTryAgain(half: number): string;
+  wrongSettled: string;
+  theAnswer: string;
+  explanation: string;
+  questionSettled: string;
 }
 
 /** A moment (unix milliseconds) as the learner reads dates in `locale`. */
@@ -296,6 +315,24 @@ export const messages: Record<Locale, Messages> = {
     opening: '여는 중…',
     alarmGraph: '경보 그래프',
     noAlarm: '이 실습의 경보가 아직 없습니다.',
+    quizzesHeading: '개념 퀴즈',
+    questions: (count) => `${count}문제`,
+    questionsRight: (right, total) => `${total}문제 중 ${right}문제 맞힘`,
+    questionPoints: (points) => `${points}점`,
+    questionSource: (note) => `출처: 강의 노트 ${note}`,
+    pickAllThatApply: '맞는 것을 모두 고르세요',
+    choicesLegend: '보기',
+    yourAnswer: '답',
+    numberFormats: '1,000이나 1000, 3만처럼 써도 됩니다.',
+    answer: '답하기',
+    answering: '채점 중…',
+    rightAnswer: (earned, possible, attempt) =>
+      attempt === 1 ? `맞습니다! ${possible}점을 모두 받았습니다.` : `맞습니다. 두 번째에 맞혀 ${possible}점 중 ${earned}점을 받았습니다.`,
+    wrongTryAgain: (half) => `맞지 않습니다. 한 번 더 답할 수 있고, 맞히면 절반(${half}점)을 받습니다.`,
+    wrongSettled: '두 번 모두 맞지 않았습니다. 이 문제는 0점입니다.',
+    theAnswer: '정답:',
+    explanation: '해설',
+    questionSettled: '끝난 문제입니다. 다시 풀려면 실습을 초기화하세요.',
   },
   en: {
     tagline: 'AWS serverless labs',
@@ -436,5 +473,23 @@ export const messages: Record<Locale, Messages> = {
     opening: 'Opening…',
     alarmGraph: 'Alarm graph',
     noAlarm: 'This lab has no alarm yet.',
+    quizzesHeading: 'Concept quizzes',
+    questions: (count) => (count === 1 ? '1 question' : `${count} questions`),
+    questionsRight: (right, total) => `${right} of ${total} questions right`,
+    questionPoints: (points) => (points === 1 ? '1 point' : `${points} points`),
+    questionSource: (note) => `From course note ${note}`,
+    pickAllThatApply: 'Pick all that apply',
+    choicesLegend: 'Choices',
+    yourAnswer: 'Your answer',
+    numberFormats: 'Write 1,000 or 1000; Korean forms such as 3만 work too.',
+    answer: 'Answer',
+    answering: 'Grading…',
+    rightAnswer: (earned, possible, attempt) =>
+      attempt === 1 ? `Right! All ${possible} points.` : `Right on the second try: ${earned} of ${possible} points.`,
+    wrongTryAgain: (half) => `Not right. You have one more try, worth half the points (${half}).`,
+    wrongSettled: 'Not right twice: this question scores 0.',
+    theAnswer: 'The answer:',
+    explanation: 'Why',
+    questionSettled: 'This question is settled. Reset the lab to answer it afresh.',
   },
 };

@@ -197,6 +197,12 @@ export class LabPage {
       this.lastCharts = outcome.charts;
       this.progress = outcome.progress;
       this.problems = outcome.run.field_problems;
+      // A question remembers what its latest try was told, for when the learner comes back.
+      const answered = outcome.run.checks[0];
+      if (step.question && answered?.feedback) {
+        step.question.feedback = answered.feedback;
+        step.question.earned = answered.points;
+      }
     });
   }
 
@@ -222,6 +228,12 @@ export class LabPage {
       this.confirmingReset = false;
       this.progress = await this.#api.resetLab(this.#labId);
       clearDrafts(this.#labId);
+      for (const step of this.lab?.steps ?? []) {
+        if (step.question) {
+          step.question.feedback = null;
+          step.question.earned = 0;
+        }
+      }
       this.select(-1);
     });
   }

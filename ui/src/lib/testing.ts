@@ -10,6 +10,8 @@ export function labSummary(id: string, overrides: Partial<LabSummary> = {}): Lab
     title: { ko: `${id} 실습`, en: `${id} lab` },
     estimated_minutes: 30,
     step_count: 4,
+    quiz: false,
+    question_count: 0,
     total_points: 40,
     standing: {
       score: { earned: 0, possible: 40, percent: 0, pass_percent: 70, passed: false },
@@ -35,6 +37,7 @@ export function stepDefinition(id: string, overrides: Partial<StepView> = {}): S
       { ko: '<p>첫 힌트</p>', en: '<p>First hint</p>' },
       { ko: '<p>둘째 힌트</p>', en: '<p>Second hint</p>' },
     ],
+    question: null,
     ...overrides,
   };
 }

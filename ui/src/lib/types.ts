@@ -28,6 +28,8 @@ export type { StepProgress } from './bindings/StepProgress';
 export type { StepRun } from './bindings/StepRun';
 export type { StepStatus } from './bindings/StepStatus';
 export type { StepView } from './bindings/StepView';
+export type { QuestionView } from './bindings/QuestionView';
+export type { QuizFeedback } from './bindings/QuizFeedback';
 export type { Targets } from './bindings/Targets';
 export type { TargetKind } from './bindings/TargetKind';
 export type { JsonValue } from './bindings/serde_json/JsonValue';

@@ -83,6 +83,9 @@ pub struct CheckResult {
     /// How this result stands against the one recorded before: kept from then, or lost since.
     /// `None` for a result that simply is what the target shows now.
     pub history: Option<CheckHistory>,
+    /// For a question: which try it was, whether it is settled, and once it is, the
+    /// explanation and the right answer.
+    pub feedback: Option<awslab_lab::quiz::QuizFeedback>,
 }
 
 impl CheckResult {
@@ -101,6 +104,7 @@ impl CheckResult {
             observed: Value::Null,
             diagnosis: None,
             history: None,
+            feedback: None,
         }
     }
 

@@ -90,14 +90,13 @@ impl Builder<'_> {
                  the check: `{ table = \"…\", key = { attribute = \"value\" } }`",
             );
         }
-        if kind == CheckKind::QuizAnswer
-            && let Some(field) = raw.resource.iter().find(|(key, _)| key.get_ref() == "field")
-            && !field.1.get_ref().as_str().is_some_and(|f| fields.iter().any(|id| id == f))
-        {
+        if kind == CheckKind::QuizAnswer {
             self.error(
-                &field.1.span(),
-                format!("`resource.field` must name a field of step `{step_id}`"),
+                &raw.kind.span(),
+                "a quiz is written as a question step, not as a `quiz.answer` check: give the \
+                 step a `[steps.question]` (see Questions in labs/README.md)",
             );
+            return None;
         }
 
         let expect = match raw.expect {

@@ -14,6 +14,7 @@
 //! - `fields`: a step's form fields, their kinds, defaults and solutions;
 //! - `actions`: a step's action, its parameters and targets;
 //! - `checks`: a step's checks, their selectors and expectations;
+//! - `questions`: a question step, its answer field and its check;
 //! - `placeholders`: `{{placeholders}}` in parameters and checks;
 //! - `lessons`: the lesson files' text matched to the steps of `lab.toml`.
 //!
@@ -24,6 +25,7 @@ mod checks;
 mod fields;
 mod lessons;
 mod placeholders;
+mod questions;
 mod source;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -102,11 +104,33 @@ impl Builder<'_> {
         let estimated_minutes = self.ranged(&raw.estimated_minutes, 1, 600, "estimated_minutes");
         let pass_percent =
             raw.pass_percent.as_ref().map_or(70, |p| self.ranged(p, 0, 100, "pass_percent"));
-        let usd = *raw.cost.usd.get_ref();
-        if !(usd.is_finite() && usd >= 0.0) {
-            self.error(&raw.cost.usd.span(), "`cost.usd` must be zero or more (US dollars)");
-        }
-        let note = self.localized(raw.cost.note, "cost.note");
+        let all_questions =
+            !raw.steps.is_empty() && raw.steps.iter().all(|step| step.question.is_some());
+        let (usd, note) = match raw.cost {
+            Some(cost) => {
+                let usd = *cost.usd.get_ref();
+                if !(usd.is_finite() && usd >= 0.0) {
+                    self.error(&cost.usd.span(), "`cost.usd` must be zero or more (US dollars)");
+                }
+                (usd, self.localized(cost.note, "cost.note"))
+            }
+            None => {
+                if !all_questions {
+                    self.error(
+                        &raw.id.span(),
+                        "the lab has no `[cost]`: say what doing it once on AWS may cost (only a \
+                         lab of questions alone needs none)",
+                    );
+                }
+                (
+                    0.0,
+                    Localized::new(
+                        "질문만 있는 퀴즈입니다. AWS에 아무것도 만들지 않습니다.",
+                        "Questions only: nothing is made on AWS.",
+                    ),
+                )
+            }
+        };
 
         if raw.steps.is_empty() {
             self.error(&raw.id.span(), "the lab has no steps: add `[[steps]]` tables");
@@ -135,6 +159,7 @@ impl Builder<'_> {
             summary: None,
         };
         self.merge_lessons(&mut lab, lessons);
+        self.questions_not_given_away(&lab);
         lab
     }
 
@@ -227,6 +252,7 @@ impl Builder<'_> {
             self.error(&raw.id.span(), format!("step id `{id}` is used twice"));
         }
         self.step_spans.entry(id.clone()).or_insert_with(|| raw.id.span());
+        let is_question = self.is_question(&raw);
 
         // Placeholders may name any field written in the step, even one whose settings are
         // wrong, so that one mistake is reported once.
@@ -241,7 +267,7 @@ impl Builder<'_> {
         let action = self.action(&raw.action, raw.params, &field_ids);
         let targets = self.targets(action.as_ref().map(|action| action.id), raw.targets.as_ref());
 
-        if raw.checks.is_empty() {
+        if raw.checks.is_empty() && !is_question {
             self.error(
                 &raw.id.span(),
                 format!(
@@ -255,6 +281,14 @@ impl Builder<'_> {
                 checks.push(check);
             }
         }
+        let mut question = None;
+        if let Some(raw_question) = raw.question
+            && let Some((asked, field, check)) = self.question(raw_question, &id, check_ids)
+        {
+            question = Some(asked);
+            fields = vec![field];
+            checks = vec![check];
+        }
 
         Some(Step {
             id,
@@ -265,6 +299,7 @@ impl Builder<'_> {
             action,
             targets,
             checks,
+            question,
         })
     }
 

@@ -4,6 +4,7 @@ import type { CheckKind } from "./CheckKind";
 import type { Difference } from "./Difference";
 import type { Failure } from "./Failure";
 import type { Localized } from "./Localized";
+import type { QuizFeedback } from "./QuizFeedback";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
@@ -39,4 +40,9 @@ diagnosis: Localized | null,
  * How this result stands against the one recorded before: kept from then, or lost since.
  * `None` for a result that simply is what the target shows now.
  */
-history: CheckHistory | null, };
+history: CheckHistory | null, 
+/**
+ * For a question: which try it was, whether it is settled, and once it is, the
+ * explanation and the right answer.
+ */
+feedback: QuizFeedback | null, };

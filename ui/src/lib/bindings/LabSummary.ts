@@ -7,6 +7,14 @@ import type { Localized } from "./Localized";
  */
 export type LabSummary = { id: string, title: Localized, estimated_minutes: number, step_count: number, 
 /**
+ * A theme quiz (every step a question): the catalog shows it among the quizzes.
+ */
+quiz: boolean, 
+/**
+ * How many of its steps are questions.
+ */
+question_count: number, 
+/**
  * Every point the lab's checks are worth on the target of the standing.
  */
 total_points: number, 

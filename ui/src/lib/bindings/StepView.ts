@@ -2,6 +2,7 @@
 import type { CheckView } from "./CheckView";
 import type { FieldView } from "./FieldView";
 import type { Localized } from "./Localized";
+import type { QuestionView } from "./QuestionView";
 import type { Targets } from "./Targets";
 
 /**
@@ -23,4 +24,8 @@ targets: Targets, checks: Array<CheckView>,
 /**
  * Every hint, in order; the view shows as many as the learner has revealed.
  */
-hints: Array<Localized>, };
+hints: Array<Localized>, 
+/**
+ * The question the step asks, if it is a question step: its form is the question.
+ */
+question: QuestionView | null, };
