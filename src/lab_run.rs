@@ -77,9 +77,17 @@ pub fn run(
             let step = &lab.steps[index];
             println!("[{}/{}] {}  {}", index + 1, lab.steps.len(), step.id, step.title.get(lang));
             let values: FormValues = fill.values(step);
-            let outcome = steps::run_step(connection, &progress, &SystemClock, &lab, step, &values)
-                .await
-                .context("recording the step")?;
+            let outcome = steps::run_step_filled(
+                connection,
+                &progress,
+                &SystemClock,
+                &lab,
+                step,
+                &values,
+                fill.filled(),
+            )
+            .await
+            .context("recording the step")?;
             print!("{}", lab_print::run_text(&outcome.run, step, target, lang));
             all_passed &= outcome.run.passed();
             println!();

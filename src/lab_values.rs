@@ -42,6 +42,15 @@ pub struct FormFill {
 }
 
 impl FormFill {
+    /// How the forms were filled, for the record: by the reference solution with `--solution`.
+    pub fn filled(&self) -> awslab_core::engine::Filled {
+        if self.solution {
+            awslab_core::engine::Filled::BySolution
+        } else {
+            awslab_core::engine::Filled::ByLearner
+        }
+    }
+
     /// The values for `step`'s form: defaults or solution, then what was set.
     pub fn values(&self, step: &Step) -> FormValues {
         let mut values = if self.solution {

@@ -20,6 +20,8 @@
 //!   `engine`.
 //! - `lab_target.rs`: the one rule for which target a lab command talks to.
 //! - `lab_values.rs`: what fills a step's form: defaults, solution, `--set`, `--values`.
+//! - `report_verify.rs`: `awslab report verify`, saying what a report's hash proves and what
+//!   it cannot.
 //! - `lab_print.rs`: what those commands print about checks, steps done by hand and the score,
 //!   on the target (offline-only checks are not graded on AWS).
 //!
@@ -31,6 +33,7 @@ mod lab_run;
 mod lab_target;
 mod lab_values;
 mod labs;
+mod report_verify;
 
 use awslab_lab::{Lang, TargetKind};
 use clap::{Parser, Subcommand};
@@ -122,12 +125,18 @@ enum Command {
         target: TargetKind,
         #[arg(long, default_value = "ko", value_parser = parse_lang)]
         lang: Lang,
-        /// Also write a report: FILE.html (a self-contained page) or FILE.json, with an
-        /// integrity hash over its content.
+        /// Also write a report: FILE.html (a self-contained page) or FILE.json. It is
+        /// self-reported; its hash shows only that it was not changed by accident (see
+        /// `awslab report verify`).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// Work with a grading report: `verify` it.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
     },
 }
 
@@ -149,6 +158,18 @@ struct StepArgs {
 enum EmulatorCommand {
     /// Serve the emulator on 127.0.0.1 until interrupted (Ctrl-C).
     Serve(emulator::ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Recompute a report's hash (an .html or .json file of `awslab grade --report` or the
+    /// app's Save report) and say what it proves and what it cannot: exit 1 if it does not
+    /// match.
+    Verify {
+        file: PathBuf,
+        #[arg(long, default_value = "ko", value_parser = parse_lang)]
+        lang: Lang,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -227,6 +248,9 @@ fn main() -> ExitCode {
         Command::Grade { lab, target, lang, report, dir } => {
             let dir = dir.unwrap_or_else(awslab_core::catalog::default_labs_dir);
             lab_run::grade(&dir, &lab, target, lang, report.as_deref())
+        }
+        Command::Report { command: ReportCommand::Verify { file, lang } } => {
+            report_verify::verify(&file, lang)
         }
     };
     match result {

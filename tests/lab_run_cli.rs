@@ -119,6 +119,39 @@ fn the_solution_passes_every_check_and_the_score_is_recorded() {
     assert_eq!(report["content"]["possible"], 175);
     let bad = awslab(data.path(), &["grade", "serverless-api", "--report", "report.txt"]);
     assert!(text(&bad).contains("--report names an .html or a .json file"), "{}", text(&bad));
+
+    // The report says what it is: self-reported, where its results came from, and that the
+    // reference solution filled every form.
+    assert_eq!(report["content"]["self_reported"], true);
+    assert_eq!(report["content"]["sources"][0]["account"], "000000000000");
+    assert_eq!(report["content"]["solution_steps"].as_array().unwrap().len(), 16);
+    assert!(page.contains("This report is self-reported."), "{page}");
+    for path in [&html, &json] {
+        let verified =
+            awslab(data.path(), &["report", "verify", path.to_str().unwrap(), "--lang", "en"]);
+        let said = text(&verified);
+        assert!(verified.status.success(), "{said}");
+        assert!(said.contains("hash: matches"), "{said}");
+        assert!(said.contains("What this proves: only that the file was not changed by accident."));
+        assert!(said.contains("self-reported: anyone can edit it and compute a new hash"));
+        assert!(said.contains("steps filled by the reference solution: create-policy, "), "{said}");
+        assert!(said.contains("failed checks: 0"), "{said}");
+    }
+    // Edited by hand, the hash no longer matches, and the command fails saying so.
+    let edited =
+        std::fs::read_to_string(&json).unwrap().replacen("\"earned\": 175", "\"earned\": 176", 1);
+    std::fs::write(&json, edited).unwrap();
+    let verified =
+        awslab(data.path(), &["report", "verify", json.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(verified.status.code(), Some(1), "{}", text(&verified));
+    assert!(text(&verified).contains("hash: does NOT match"), "{}", text(&verified));
+    let nothing = awslab(data.path(), &["report", "verify", "Cargo.toml"]);
+    assert!(!nothing.status.success());
+    assert!(
+        text(&nothing).contains("neither a JSON report nor an HTML report"),
+        "{}",
+        text(&nothing)
+    );
 }
 
 #[test]

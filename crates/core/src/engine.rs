@@ -331,7 +331,9 @@ pub async fn prove(clients: &Clients, identity: &Identity, lab: &Lab) -> Proof {
         at_ms += 1;
         let new: Vec<CheckResult> =
             results.iter().filter(|result| recheck::is_new(result)).cloned().collect();
-        record_checks(store, lab, &step.id, &new, target, at_ms).map_err(|error| error.to_string())
+        let provenance = Provenance::of(clients, identity, Filled::BySolution);
+        record_checks(store, lab, &step.id, &new, target, at_ms, provenance)
+            .map_err(|error| error.to_string())
     };
     for step in &lab.steps {
         if !runs_here(step) {
@@ -452,7 +454,32 @@ pub fn target_kind(clients: &Clients) -> TargetKind {
     }
 }
 
-/// Records a step's check results as progress, with what failed and why (the report shows it).
+/// How a recorded run's form was filled: by the learner, or with the lab's reference solution
+/// (`awslab run --solution`). The report says which steps the solution filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filled {
+    ByLearner,
+    BySolution,
+}
+
+/// Where a recorded result came from: the account and region it was checked in, and how the
+/// form was filled. Kept with each result, for the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Provenance<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+    pub filled: Filled,
+}
+
+impl<'a> Provenance<'a> {
+    /// The provenance of a run on `clients` as `identity`.
+    pub fn of(clients: &'a Clients, identity: &'a Identity, filled: Filled) -> Self {
+        Provenance { account: &identity.account, region: clients.region(), filled }
+    }
+}
+
+/// Records a step's check results as progress, with what failed and why, and where they came
+/// from (the report shows both).
 pub fn record_checks(
     store: &mut ProgressStore,
     lab: &Lab,
@@ -460,6 +487,7 @@ pub fn record_checks(
     results: &[CheckResult],
     target: TargetKind,
     at_ms: i64,
+    provenance: Provenance<'_>,
 ) -> Result<(), ProgressError> {
     let records: Vec<CheckRecord> = results
         .iter()
@@ -475,6 +503,10 @@ pub fn record_checks(
                 "differences": result.differences,
                 "missing": result.missing,
                 "failure": result.failure,
+                "diagnosis": result.diagnosis,
+                "account": provenance.account,
+                "region": provenance.region,
+                "solution": provenance.filled == Filled::BySolution,
             }))
             .ok(),
         })

@@ -19,7 +19,7 @@ use ts_rs::TS;
 
 use crate::charts;
 use crate::clock::Clock;
-use crate::engine::{self, FormValues, StepRun};
+use crate::engine::{self, Filled, FormValues, Provenance, StepRun};
 use crate::progress::{ProgressError, ProgressStore};
 use crate::progress_slot::ProgressSlot;
 use crate::quiz;
@@ -43,7 +43,8 @@ pub struct CheckChart {
     pub svg: Localized,
 }
 
-/// Runs a step on the target (validate, act, check) and records it.
+/// Runs a step on the target (validate, act, check) and records it, its form filled by the
+/// learner.
 pub async fn run_step(
     connection: &Connection,
     progress: &ProgressSlot,
@@ -52,10 +53,26 @@ pub async fn run_step(
     step: &Step,
     values: &FormValues,
 ) -> Result<StepOutcome, ProgressError> {
+    run_step_filled(connection, progress, clock, lab, step, values, Filled::ByLearner).await
+}
+
+/// Runs a step like [`run_step`], saying how its form was filled (the report names the steps
+/// the reference solution filled).
+pub async fn run_step_filled(
+    connection: &Connection,
+    progress: &ProgressSlot,
+    clock: &dyn Clock,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+    filled: Filled,
+) -> Result<StepOutcome, ProgressError> {
     let Connection { clients, identity } = connection;
     let kept = kept_results(connection, progress, lab, step, values)?;
     let run = engine::run_step_keeping(clients, identity, lab, step, values, &kept).await;
-    progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
+    progress.with_store(|store, _| {
+        record_run_filled(store, connection, lab, run, clock.now_ms(), filled)
+    })?
 }
 
 /// Runs a step's checks only (nothing is created) and records them.
@@ -113,8 +130,20 @@ pub fn record_run(
     store: &mut ProgressStore,
     connection: &Connection,
     lab: &Lab,
+    run: StepRun,
+    at_ms: i64,
+) -> Result<StepOutcome, ProgressError> {
+    record_run_filled(store, connection, lab, run, at_ms, Filled::ByLearner)
+}
+
+/// Records a run like [`record_run`], saying how its form was filled.
+pub fn record_run_filled(
+    store: &mut ProgressStore,
+    connection: &Connection,
+    lab: &Lab,
     mut run: StepRun,
     at_ms: i64,
+    filled: Filled,
 ) -> Result<StepOutcome, ProgressError> {
     let clients = &connection.clients;
     let kind = engine::target_kind(clients);
@@ -135,7 +164,8 @@ pub fn record_run(
             .filter(|result| recheck::is_new(result) && quiz::answered(result))
             .cloned()
             .collect();
-        engine::record_checks(store, lab, &run.step_id, &new, kind, at_ms)?;
+        let provenance = Provenance::of(clients, &connection.identity, filled);
+        engine::record_checks(store, lab, &run.step_id, &new, kind, at_ms, provenance)?;
     }
     engine::record_created(store, clients, &connection.identity, lab, &run, at_ms)?;
     Ok(StepOutcome {

@@ -108,6 +108,27 @@ async fn wrong_then_right_earns_half_and_the_explanation_waits_until_settled() {
     assert_eq!((kept.passed, kept.points, earned(&again)), (true, 3, 3));
     let checked = learner.answer(TargetKind::Emulator, None, 4_000).await;
     assert_eq!(earned(&checked), 3);
+
+    // The report says the same, on either target: 3 of the question's 5.
+    for target in [TargetKind::Emulator, TargetKind::Aws] {
+        let report = learner
+            .progress
+            .with_store(|store, _| {
+                awslab_core::report::Report::build(
+                    &learner.lab,
+                    store,
+                    target,
+                    awslab_lab::Lang::En,
+                    5,
+                )
+            })
+            .unwrap()
+            .unwrap();
+        let step = report.content.steps.iter().find(|step| step.id == "quiz").unwrap();
+        let check = &step.checks[0];
+        assert_eq!((check.passed, check.points, check.possible), (true, 3, 5), "{target}");
+        assert_eq!((step.earned, report.content.earned), (3, 3), "{target}");
+    }
 }
 
 #[tokio::test]
@@ -125,6 +146,26 @@ async fn wrong_twice_earns_nothing_and_reveals_the_answer_on_both_targets() {
     // No fresh tries by switching back: the right answer now earns nothing.
     let third = learner.answer(TargetKind::Emulator, Some(json!("REGIONAL")), 3_000).await;
     assert_eq!((third.run.checks[0].passed, earned(&third)), (false, 0));
+
+    // The report names the question whose answer was shown, and why it failed without
+    // giving the answer away.
+    let report = learner
+        .progress
+        .with_store(|store, _| {
+            awslab_core::report::Report::build(
+                &learner.lab,
+                store,
+                TargetKind::Emulator,
+                awslab_lab::Lang::En,
+                4,
+            )
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.content.revealed_questions, ["quiz"]);
+    let step = report.content.steps.iter().find(|step| step.id == "quiz").unwrap();
+    let why = step.checks[0].failure.as_deref().expect("a failure in words");
+    assert!(why.starts_with("The answer is not right."), "{why}");
 }
 
 #[tokio::test]

@@ -78,6 +78,21 @@ fn the_page_and_the_json_agree_and_the_hash_catches_an_edit() {
     assert!(edited.verify());
     edited.content.earned = 40;
     assert!(!edited.verify(), "an edited score no longer matches its hash");
+
+    // The file verifies, as JSON and as the page, and its failure is in words.
+    for file in [report.to_json(), html.clone()] {
+        let verification = awslab_core::report::verify_file(&file).expect("a report");
+        assert!(verification.matches());
+        assert_eq!(verification.content, report.content);
+    }
+    assert!(content.self_reported);
+    assert!(html.contains("This report is self-reported."), "{html}");
+    let why = content.steps[1].checks[1].failure.as_deref().expect("why it failed");
+    assert!(why.starts_with(&lab.steps[1].checks[1].message.en), "{why}");
+    assert!(html.contains(r#"<tr class="why">"#), "{html}");
+    assert_eq!(content.steps[0].checks[0].failure, None, "a pass has no failure");
+    // What the page cannot be: a report without its hash, or a page with no report in it.
+    assert!(awslab_core::report::verify_file("<html></html>").is_err());
 }
 
 #[test]
