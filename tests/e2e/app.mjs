@@ -34,6 +34,9 @@ export class Harness {
     const env = {
       ...process.env,
       AWSLAB_DATA_DIR: this.dataDir,
+      // The web view's own storage (the drafts of the forms) too, so no run sees another's.
+      XDG_DATA_HOME: path.join(this.dataDir, 'xdg-data'),
+      XDG_CACHE_HOME: path.join(this.dataDir, 'xdg-cache'),
       AWSLAB_LABS_DIR: path.join(root, 'labs'),
       TAURI_WEBVIEW_AUTOMATION: 'true',
     };
@@ -115,7 +118,9 @@ export class Harness {
 
   async goToStep(stepId) {
     await (await this.browser.$(`${byTestId('step-link')}[data-step-id="${stepId}"]`)).click();
-    await this.browser.waitUntil(async () => (await (await this.browser.$(byTestId('step-title'))).isExisting()));
+    // The step's own form is on screen (not the one before it, still being replaced).
+    const work = await this.browser.$(`${byTestId('step-work')}[data-step-id="${stepId}"]`);
+    await work.waitForExist({ timeout: 20_000, timeoutMsg: `step ${stepId} did not open` });
   }
 
   /**
@@ -154,15 +159,27 @@ export class Harness {
    */
   async answer(answer) {
     if (Array.isArray(answer) || (await (await this.browser.$(byTestId('question-choice'))).isExisting())) {
-      for (const value of [answer].flat()) {
-        await (await this.browser.$(`${byTestId('question-choice')}[data-value="${value}"]`)).click();
+      // Tick exactly the wanted choices: a draft kept from before may have ticked some already.
+      const wanted = [answer].flat();
+      for (const choice of await this.browser.$$(byTestId('question-choice'))) {
+        const ticked = await (await choice.$('input')).isSelected();
+        if (ticked !== wanted.includes(await choice.getAttribute('data-value'))) await choice.click();
       }
     } else {
       const input = await this.browser.$(byTestId('question-input'));
       await input.clearValue();
       await input.setValue(answer);
+      await this.browser.waitUntil(async () => (await input.getValue()) === answer, {
+        timeout: 10_000,
+        timeoutMsg: `the answer field does not hold ${answer}`,
+      });
     }
-    await this.click('question-answer');
+    const button = await this.browser.$(byTestId('question-answer'));
+    if (!(await button.waitForEnabled({ timeout: 10_000 }).catch(() => false))) {
+      await this.shot('question-not-answerable');
+      assert.fail(`the Answer button stays disabled after answering ${JSON.stringify(answer)}`);
+    }
+    await button.click();
   }
 
   /**

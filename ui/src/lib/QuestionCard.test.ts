@@ -81,6 +81,9 @@ describe('QuestionCard', () => {
     expect(boxes[0].querySelector('input')?.type).toBe('checkbox');
     await fireEvent.click(boxes[1]);
     expect(changes.at(-1)).toEqual({ answer: ['5m', '15m'] });
+    // Unticking follows the box itself.
+    await fireEvent.click(boxes[0]);
+    expect(changes.at(-1)).toEqual({ answer: [] });
   });
 
   it('keeps a typed number as written, with its unit beside it, for the Rust side to read', async () => {
