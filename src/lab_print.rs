@@ -114,7 +114,8 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
             out.push_str(&format!("    {} ({when} {at} UTC)\n", history.note.get(lang)));
         }
         if let (Some(feedback), Some(question)) = (&result.feedback, &step.question) {
-            out.push_str(&quiz_text(feedback, question, lang));
+            // The explanation comes with the answer that settled it, not with every re-check.
+            out.push_str(&quiz_text(feedback, question, result.history.is_none(), lang));
         }
         if result.kind == awslab_lab::CheckKind::EmulatorMail {
             // The lesson asks to read the mail: the mailbox, as the app's Mailbox lists it.
@@ -170,8 +171,38 @@ pub fn checks_text(results: &[CheckResult], step: &Step, target: TargetKind, lan
     out
 }
 
+/// One line for each of a step's checks that probes the target, which a read-only check leaves
+/// out: what it would have done.
+pub fn probes_text(step: &Step, lang: Lang) -> String {
+    let mut out = String::new();
+    for check in &step.checks {
+        if let awslab_lab::registry::Access::Probes { ko, en } = check.kind.access() {
+            out.push_str(&match lang {
+                Lang::Ko => format!("  – {}  읽기 전용이라 채점하지 않음 ({ko})\n", check.id),
+                Lang::En => format!("  – {}  not graded read-only (it {en})\n", check.id),
+            });
+        }
+    }
+    out
+}
+
+/// The score of a read-only check: of the reading checks alone, saying how many were left out.
+pub fn read_only_score_text(
+    score: &Score,
+    lab: &awslab_lab::Lab,
+    target: TargetKind,
+    lang: Lang,
+) -> String {
+    let left_out = lab.checks_on(target).filter(|(_, check)| check.kind.access().probes()).count();
+    let line = score_text(score, target, lang);
+    match lang {
+        Lang::Ko => format!("읽기 전용 {line} (채점하지 않은 확인 항목 {left_out}개 제외)"),
+        Lang::En => format!("read-only {line} ({left_out} probing checks not graded)"),
+    }
+}
+
 /// Which try an answer was and, once the question is settled, the right answer and why.
-fn quiz_text(feedback: &QuizFeedback, question: &Question, lang: Lang) -> String {
+fn quiz_text(feedback: &QuizFeedback, question: &Question, explain: bool, lang: Lang) -> String {
     let mut out = match (lang, feedback.right) {
         (Lang::Ko, true) => format!("    {} 번째 답: 맞습니다\n", ordinal_ko(feedback.attempt)),
         (Lang::Ko, false) => {
@@ -182,7 +213,7 @@ fn quiz_text(feedback: &QuizFeedback, question: &Question, lang: Lang) -> String
             format!("    try {} of {}: not right\n", feedback.attempt, quiz::TRIES)
         }
     };
-    if let Some(answer) = feedback.answer.as_ref().filter(|_| feedback.settled) {
+    if let Some(answer) = feedback.answer.as_ref().filter(|_| feedback.settled && explain) {
         let label = if lang == Lang::Ko { "정답" } else { "answer" };
         let lines: Vec<&str> = answer.get(lang).lines().collect();
         if let [one] = lines.as_slice() {

@@ -85,6 +85,11 @@ enum Command {
         lab: String,
         #[command(flatten)]
         target: lab_target::TargetArgs,
+        /// Run only the checks that read the target; those that probe it (invoke a function,
+        /// send requests, write test items) are listed as not graded. For grading someone
+        /// else's account.
+        #[arg(long)]
+        read_only: bool,
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
@@ -232,7 +237,9 @@ fn main() -> ExitCode {
         Command::Run { lab, target, step, values, dir } => {
             lab_run::run(&labs_dir(dir), &lab, target, step, &values)
         }
-        Command::Check { lab, target, dir } => lab_run::check(&labs_dir(dir), &lab, target),
+        Command::Check { lab, target, read_only, dir } => {
+            lab_run::check(&labs_dir(dir), &lab, target, read_only)
+        }
         Command::Cleanup { lab, target, clear_progress, dir } => {
             lab_run::cleanup(&labs_dir(dir), &lab, target, clear_progress)
         }

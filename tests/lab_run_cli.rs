@@ -214,6 +214,43 @@ fn check_reads_a_served_emulator_and_fails_on_a_fresh_one() {
 }
 
 #[test]
+fn a_read_only_check_runs_only_the_checks_that_read_and_says_which_it_left_out() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Served::start();
+    let run = server.awslab(data.path(), &["run", "serverless-api", "--solution", "--lang", "en"]);
+    assert!(run.status.success(), "{}", text(&run));
+    let check =
+        server.awslab(data.path(), &["check", "serverless-api", "--read-only", "--lang", "en"]);
+    drop(server);
+    let out = text(&check);
+    assert!(check.status.success(), "{out}");
+    for (probe, how) in [
+        ("function-stores-a-customer", "it invokes the function"),
+        ("test-answers-200", "it calls the method, and so its backend, through TestInvokeMethod"),
+        ("url-answers-200", "it sends a request to the API"),
+    ] {
+        assert!(out.contains(&format!("  – {probe}  not graded read-only ({how})")), "{out}");
+        assert!(!out.contains(&format!("✓ {probe} ")), "{probe} ran: {out}");
+    }
+    assert!(out.contains("✓ table-keyed-by-customer-id"), "{out}");
+    let lab = awslab_lab::load_lab(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("labs/serverless-api"),
+    )
+    .unwrap();
+    let reading: u32 = lab
+        .checks()
+        .filter(|(_, check)| !check.kind.access().probes())
+        .map(|(_, check)| check.points)
+        .sum();
+    assert!(
+        out.contains(&format!(
+            "read-only score: {reading}/{reading} (100%) — passed (pass mark 70%) (3 probing checks not graded)"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
 fn cleanup_removes_what_run_made_on_a_served_emulator() {
     let data = tempfile::tempdir().unwrap();
     let server = Served::start();

@@ -111,6 +111,22 @@ pub async fn check_step(
     progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
 }
 
+/// Checks a step like [`check_step`], running only its checks that read the target (an
+/// instructor grading a learner's account): those that probe it (invoke, send requests, write
+/// test items; see [`awslab_lab::CheckKind::access`]) are left out, not graded.
+pub async fn check_step_read_only(
+    connection: &Connection,
+    progress: &ProgressSlot,
+    clock: &dyn Clock,
+    lab: &Lab,
+    step: &Step,
+    values: &FormValues,
+) -> Result<StepOutcome, ProgressError> {
+    let mut reading = step.clone();
+    reading.checks.retain(|check| !check.kind.access().probes());
+    check_step(connection, progress, clock, lab, &reading, values).await
+}
+
 /// The earlier results a run or check of `step` keeps (`recheck`'s rule).
 fn kept_results(
     connection: &Connection,

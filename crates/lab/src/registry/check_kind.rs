@@ -1,7 +1,8 @@
 //! The kinds of check a step can have ([`CheckKind`]), each with the `resource` selector it
 //! needs and the properties its `expect` may name, as `labs/README.md` documents them.
 //!
-//! Which kinds grade only offline is said here too ([`CheckKind::offline_only`]).
+//! Which kinds grade only offline is said here too ([`CheckKind::offline_only`]), and which
+//! only read the target and which probe it ([`CheckKind::access`]).
 //!
 //! Not here: looking resources up (`awslab-cloud`'s `checks`), matching `expect`
 //! (`crate::expect`).
@@ -278,5 +279,72 @@ impl CheckKind {
     /// Whether a check of this kind can be graded on `target`.
     pub fn graded_on(self, target: TargetKind) -> bool {
         target == TargetKind::Emulator || !self.offline_only()
+    }
+
+    /// Whether this kind only reads the target, or probes it: invokes a function, sends
+    /// requests to an API, writes a test item. `awslab check --read-only` (an instructor
+    /// grading a learner's account) runs only the reading kinds.
+    ///
+    /// This is the one place the rule is written.
+    pub fn access(self) -> Access {
+        let probes = |ko, en| Access::Probes { ko, en };
+        match self {
+            CheckKind::LambdaInvocation => probes("함수를 호출합니다", "invokes the function"),
+            CheckKind::ApigatewayTestInvoke => probes(
+                "TestInvokeMethod로 메서드와 그 백엔드를 부릅니다",
+                "calls the method, and so its backend, through TestInvokeMethod",
+            ),
+            CheckKind::HttpResponse => {
+                probes("API에 요청을 보냅니다", "sends a request to the API")
+            }
+            CheckKind::HttpBurst => {
+                probes("API에 요청을 몰아서 보냅니다", "sends a burst of requests to the API")
+            }
+            CheckKind::HttpTrafficSplit => {
+                probes("API에 요청을 수백 건 보냅니다", "sends hundreds of requests to the API")
+            }
+            _ => Access::Reads,
+        }
+    }
+}
+
+/// What a check does to the target it grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It only reads: describes, lists, gets.
+    Reads,
+    /// It drives the target to see how it answers; says how, in Korean and English.
+    Probes { ko: &'static str, en: &'static str },
+}
+
+impl Access {
+    pub fn probes(self) -> bool {
+        matches!(self, Access::Probes { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_kinds_that_drive_the_target_probe_it() {
+        let probing: Vec<&str> =
+            CheckKind::ALL.iter().filter(|kind| kind.access().probes()).map(|k| k.name()).collect();
+        assert_eq!(
+            probing,
+            [
+                "lambda.invocation",
+                "apigateway.test_invoke",
+                "http.response",
+                "http.burst",
+                "http.traffic_split"
+            ]
+        );
+        assert_eq!(
+            CheckKind::LogsEvents.access(),
+            Access::Reads,
+            "reading a log is the alternative"
+        );
     }
 }

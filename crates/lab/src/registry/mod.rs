@@ -71,7 +71,7 @@ mod action_kind;
 mod check_kind;
 
 pub use action_kind::{ActionKind, ActionSpec};
-pub use check_kind::{CheckKind, CheckKindSpec};
+pub use check_kind::{Access, CheckKind, CheckKindSpec};
 
 /// Values every step can use as `{{name}}`.
 pub const CONTEXT_VARIABLES: &[&str] = &["account_id", "region", "lab_id"];
