@@ -86,29 +86,32 @@ pub async fn check_step(
 ) -> Result<StepOutcome, ProgressError> {
     let Connection { clients, identity } = connection;
     // An answer that cannot be judged is said so, and checks nothing.
-    if let Some(problem) = engine::answer_problem(step, values) {
-        let run = StepRun {
-            step_id: step.id.clone(),
-            field_problems: vec![problem],
-            action: None,
-            done_by_hand: false,
-            failure: None,
-            checks: Vec::new(),
-        };
-        return progress
-            .with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?;
-    }
-    let kept = kept_results(connection, progress, lab, step, values)?;
-    let checks = engine::check_step_keeping(clients, identity, lab, step, values, &kept).await;
-    let run = StepRun {
+    let run = match engine::answer_problem(step, values) {
+        Some(problem) => checked(step, vec![problem], Vec::new()),
+        None => {
+            let kept = kept_results(connection, progress, lab, step, values)?;
+            let checks =
+                engine::check_step_keeping(clients, identity, lab, step, values, &kept).await;
+            checked(step, Vec::new(), checks)
+        }
+    };
+    progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
+}
+
+/// A run of `step` that only checked: no action, nothing done by hand.
+fn checked(
+    step: &Step,
+    field_problems: Vec<engine::FieldProblem>,
+    checks: Vec<CheckResult>,
+) -> StepRun {
+    StepRun {
         step_id: step.id.clone(),
-        field_problems: Vec::new(),
+        field_problems,
         action: None,
         done_by_hand: false,
         failure: None,
         checks,
-    };
-    progress.with_store(|store, _| record_run(store, connection, lab, run, clock.now_ms()))?
+    }
 }
 
 /// Checks a step like [`check_step`], running only its checks that read the target (an

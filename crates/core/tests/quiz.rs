@@ -62,6 +62,22 @@ impl Learner {
             .await
             .expect("recorded")
     }
+
+    /// The report of what was recorded, taken on `target`.
+    fn report(&self, target: TargetKind) -> awslab_core::report::Report {
+        self.progress
+            .with_store(|store, _| {
+                awslab_core::report::Report::build(
+                    &self.lab,
+                    store,
+                    target,
+                    awslab_lab::Lang::En,
+                    5,
+                )
+            })
+            .unwrap()
+            .unwrap()
+    }
 }
 
 fn earned(outcome: &StepOutcome) -> u32 {
@@ -111,19 +127,7 @@ async fn wrong_then_right_earns_half_and_the_explanation_waits_until_settled() {
 
     // The report says the same, on either target: 3 of the question's 5.
     for target in [TargetKind::Emulator, TargetKind::Aws] {
-        let report = learner
-            .progress
-            .with_store(|store, _| {
-                awslab_core::report::Report::build(
-                    &learner.lab,
-                    store,
-                    target,
-                    awslab_lab::Lang::En,
-                    5,
-                )
-            })
-            .unwrap()
-            .unwrap();
+        let report = learner.report(target);
         let step = report.content.steps.iter().find(|step| step.id == "quiz").unwrap();
         let check = &step.checks[0];
         assert_eq!((check.passed, check.points, check.possible), (true, 3, 5), "{target}");
@@ -149,19 +153,7 @@ async fn wrong_twice_earns_nothing_and_reveals_the_answer_on_both_targets() {
 
     // The report names the question whose answer was shown, and why it failed without
     // giving the answer away.
-    let report = learner
-        .progress
-        .with_store(|store, _| {
-            awslab_core::report::Report::build(
-                &learner.lab,
-                store,
-                TargetKind::Emulator,
-                awslab_lab::Lang::En,
-                4,
-            )
-        })
-        .unwrap()
-        .unwrap();
+    let report = learner.report(TargetKind::Emulator);
     assert_eq!(report.content.revealed_questions, ["quiz"]);
     let step = report.content.steps.iter().find(|step| step.id == "quiz").unwrap();
     let why = step.checks[0].failure.as_deref().expect("a failure in words");
