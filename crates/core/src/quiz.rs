@@ -11,7 +11,7 @@
 use awslab_cloud::checks::{CheckHistory, CheckResult, HistoryKind};
 use awslab_lab::quiz::{self, Question, QuizFeedback};
 use awslab_lab::render::markdown_to_html;
-use awslab_lab::{Lab, Localized, Step};
+use awslab_lab::{Lab, Localized, Step, TargetKind};
 use url::Url;
 
 use crate::progress::{CheckRecord, ProgressError, ProgressStore};
@@ -22,11 +22,33 @@ pub fn tries(
     lab: &Lab,
     step: &Step,
 ) -> Result<Vec<CheckRecord>, ProgressError> {
-    Ok(store
-        .check_history(&lab.id)?
-        .into_iter()
+    Ok(tries_in(&store.check_history(&lab.id)?, step))
+}
+
+/// The tries of `step`'s question among `history` (a lab's records, oldest first).
+pub fn tries_in(history: &[CheckRecord], step: &Step) -> Vec<CheckRecord> {
+    history
+        .iter()
         .filter(|record| record.step_id == step.id && record.check_id == step.id)
-        .collect())
+        .cloned()
+        .collect()
+}
+
+/// The latest result of every check of `lab` that counts on `target`: the ones recorded there,
+/// and for a question its latest try on either target. The standing and the report read this.
+pub fn latest_counting(
+    store: &ProgressStore,
+    lab: &Lab,
+    target: TargetKind,
+) -> Result<Vec<CheckRecord>, ProgressError> {
+    let is_question = |step_id: &str| lab.step(step_id).is_some_and(|s| s.question.is_some());
+    let mut latest = store.latest_checks_on(&lab.id, target)?;
+    if lab.question_count() > 0 {
+        latest.retain(|record| !is_question(&record.step_id));
+        latest
+            .extend(store.latest_checks(&lab.id)?.into_iter().filter(|r| is_question(&r.step_id)));
+    }
+    Ok(latest)
 }
 
 /// Whether tries so far settle the question: one was right, or none is left.

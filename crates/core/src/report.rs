@@ -117,12 +117,9 @@ impl Report {
         generated_at_ms: i64,
     ) -> Result<Report, ProgressError> {
         let progress = lab_progress(lab, store, target)?;
-        let mut latest = store.latest_checks_on(&lab.id, target)?;
         // A question's answer counts on both targets (`quiz`), as in the standing.
+        let latest = crate::quiz::latest_counting(store, lab, target)?;
         let is_question = |step_id: &str| lab.step(step_id).is_some_and(|s| s.question.is_some());
-        latest.retain(|record| !is_question(&record.step_id));
-        latest
-            .extend(store.latest_checks(&lab.id)?.into_iter().filter(|r| is_question(&r.step_id)));
         let history = store.check_history(&lab.id)?;
         // When each check's current run of passes on the target (either, for a question) began.
         let passed_since = |step_id: &str, check_id: &str| {

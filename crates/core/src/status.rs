@@ -54,21 +54,12 @@ pub fn lab_progress(
     store: &ProgressStore,
     target: TargetKind,
 ) -> Result<LabProgress, ProgressError> {
-    let mut latest: HashMap<(String, String), CheckRecord> = store
-        .latest_checks_on(&lab.id, target)?
-        .into_iter()
-        .map(|record| ((record.step_id.clone(), record.check_id.clone()), record))
-        .collect();
     // A question's answer counts on both targets (`quiz`).
-    let questions: Vec<&str> =
-        lab.steps.iter().filter(|step| step.question.is_some()).map(|s| s.id.as_str()).collect();
-    if !questions.is_empty() {
-        for record in store.latest_checks(&lab.id)? {
-            if questions.contains(&record.step_id.as_str()) {
-                latest.insert((record.step_id.clone(), record.check_id.clone()), record);
-            }
-        }
-    }
+    let latest: HashMap<(String, String), CheckRecord> =
+        crate::quiz::latest_counting(store, lab, target)?
+            .into_iter()
+            .map(|record| ((record.step_id.clone(), record.check_id.clone()), record))
+            .collect();
     let skipped = store.skipped_steps(&lab.id)?;
     let hints = store.hints_revealed(&lab.id)?;
 
