@@ -36,7 +36,6 @@ export class Harness {
       AWSLAB_DATA_DIR: this.dataDir,
       // The web view's own storage (the drafts of the forms) too, so no run sees another's.
       XDG_DATA_HOME: path.join(this.dataDir, 'xdg-data'),
-      XDG_CACHE_HOME: path.join(this.dataDir, 'xdg-cache'),
       AWSLAB_LABS_DIR: path.join(root, 'labs'),
       TAURI_WEBVIEW_AUTOMATION: 'true',
     };
@@ -72,7 +71,8 @@ export class Harness {
   async stop() {
     await this.close().catch(() => {});
     this.driver?.kill();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    // The web view may still be writing as it exits: try again for a moment.
+    rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 
   $(selector) {
